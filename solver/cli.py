@@ -1,0 +1,94 @@
+"""The ``hw6`` command.
+
+Exit codes: 0 success; 1 a cross-check disagrees; 2 bad input, unwritable
+output or LaTeX failure (one message on stderr naming the field or file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import Hw6Error
+from .files import dump_json
+from .pipeline import answer_key, build, read_params, run_checks, solve_all
+from .problems import BuildContext
+from .textutil import table
+
+DEFAULT_OUT = Path("output")
+
+
+def _context(args: argparse.Namespace) -> BuildContext:
+    cache = getattr(args, "cache_dir", None) or DEFAULT_OUT / ".cache"
+    names = getattr(args, "names_dir", None)
+    return BuildContext(cache_dir=Path(cache), names_dir=Path(names) if names else None, progress=sys.stderr.isatty())
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    params = read_params(args.params)
+    built = build(params, args.out, pdf=not args.no_pdf, context=_context(args))
+    for path in built.written:
+        print(path)
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    solved = solve_all(read_params(args.params), _context(args))
+    sys.stdout.write(dump_json(answer_key(solved)))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    solved = solve_all(read_params(args.params), _context(args))
+    checks, notes = run_checks(solved, oracle=not args.no_torch)
+    rows = [
+        (c.part, c.backend, c.exact, c.numeric, "" if c.error is None else f"{c.error:.1e}", "yes" if c.agrees else "NO")
+        for c in checks
+    ]
+    print(table(("part", "backend", "exact", "numeric", "rel. error", "agrees"), rows))
+    for note in notes:
+        print(f"note: {note}")
+    failed = sum(not c.agrees for c in checks)
+    print(f"{len(checks) - failed} of {len(checks)} checks agree")
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hw6", description="Solve, check and typeset Homework 6.")
+    parser.add_argument("--version", action="version", version=f"hw6 {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--params", metavar="FILE", help="YAML or JSON parameters (default: the homework's values)")
+        sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
+        sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+
+    sub = commands.add_parser("build", help="write solutions.tex/pdf, problems.tex/pdf, answers.json, params.json")
+    common(sub)
+    sub.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help="output folder (default: output/)")
+    sub.add_argument("--no-pdf", action="store_true", help="write the .tex files and key only")
+    sub.set_defaults(handler=cmd_build)
+
+    sub = commands.add_parser("key", help="print the answer key as JSON")
+    common(sub)
+    sub.set_defaults(handler=cmd_key)
+
+    sub = commands.add_parser("verify", help="run every cross-check and print a table")
+    common(sub)
+    sub.add_argument("--no-torch", action="store_true", help="skip the torch oracle even when installed")
+    sub.set_defaults(handler=cmd_verify)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except Hw6Error as exc:
+        print(f"hw6: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("hw6: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,14 @@
+"""The homework's problems, in the order the sheets present them."""
+
+from __future__ import annotations
+
+from . import rnn_backprop
+from .base import BuildContext, Part, Problem
+
+PROBLEMS: tuple[Problem, ...] = (rnn_backprop.PROBLEM,)
+
+__all__ = ["PROBLEMS", "BuildContext", "Part", "Problem", "by_section"]
+
+
+def by_section() -> dict[str, Problem]:
+    return {problem.section: problem for problem in PROBLEMS}

@@ -1,0 +1,88 @@
+"""The shape every problem module has, and what the pipeline passes between them.
+
+A problem module defines a frozen ``Params`` dataclass (defaults = the
+homework's values), ``solve(params, context)`` returning its exact answers,
+``crosscheck(solution)`` (NumPy, run on every build), optionally
+``oracle_check(solution)`` (torch), ``parts(solution)`` for the answer key,
+and two template partials: ``problems/<section>.solution.tex.j2`` and
+``problems/<section>.statement.tex.j2``. It exposes all of this as one
+:class:`Problem` named ``PROBLEM``; the CLI and renderer only ever iterate
+over :data:`solver.problems.PROBLEMS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..checks import Check
+
+#: Answer kinds a part may have; grading dispatches on these.
+PART_KINDS = (
+    "expr",  # one expression; value is SymPy str() text
+    "expr_list",  # ordered list of expressions
+    "vector",  # list of exact numbers
+    "matrix",  # list of lists of exact numbers
+    "sequences",  # ranked list of {"sequence": [...], "logprob": "..."}
+    "complexity",  # big-O class, value like "T*k*M"
+    "numbers",  # measured numbers (rounded), graded with a tolerance
+    "data",  # structured facts, not graded
+    "written",  # reference text, ungraded
+    "personal",  # the student's own record, ungraded
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One answer-key entry: ``{"kind", "value", "latex"?, ...extra}``."""
+
+    kind: str
+    value: Any
+    latex: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in PART_KINDS:
+            raise ValueError(f"unknown part kind {self.kind!r}")
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "value": self.value}
+        if self.latex is not None:
+            data["latex"] = self.latex
+        data.update(self.extra)
+        return data
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a solve may need besides its parameters."""
+
+    cache_dir: Path | None = None  # where expensive results (trained models) are kept
+    names_dir: Path | None = None  # the surnames data set for Problem 4
+    progress: bool = False  # draw progress bars on a terminal
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A homework problem as the pipeline sees it."""
+
+    section: str  # key in the parameters file
+    number: int  # the homework's section number
+    title: str
+    params_type: type
+    solve: Callable[[Any, BuildContext], Any]
+    crosscheck: Callable[[Any], list[Check]]
+    parts: Callable[[Any], dict[str, Part]]
+    oracle_check: Callable[[Any], list[Check]] | None = None
+    assets: Callable[[Any], dict[str, bytes]] | None = None  # files the sheet includes
+    view: Callable[[Any], Mapping[str, Any]] | None = None  # extra template variables
+
+    @property
+    def solution_template(self) -> str:
+        return f"problems/{self.section}.solution.tex.j2"
+
+    @property
+    def statement_template(self) -> str:
+        return f"problems/{self.section}.statement.tex.j2"

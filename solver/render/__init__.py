@@ -1,0 +1,1 @@
+"""LaTeX rendering: the Jinja2 environment, safe TeX text, latexmk."""

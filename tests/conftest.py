@@ -1,0 +1,53 @@
+"""Shared fixtures: the CLI in-process, the torch oracle, paths to shared data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from solver.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+NAMES_DIR = ROOT.parent / "shared" / "data" / "names"
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``hw6 ARGS`` in-process; returns (exit code, stdout, stderr)."""
+
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    return run
+
+
+def run_module(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m solver ARGS`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "solver", *map(str, args)],
+        cwd=cwd or ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """The torch oracle; CI sets HW6_REQUIRE_TORCH=1 so that a missing torch fails."""
+    if os.environ.get("HW6_REQUIRE_TORCH") == "1":
+        import torch as module
+    else:
+        module = pytest.importorskip("torch")
+    module.set_num_threads(1)
+    return module
+
+
+needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None, reason="TeX Live (latexmk) is not installed")

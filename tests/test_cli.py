@@ -1,0 +1,167 @@
+"""The hw6 command: what it writes, its exit codes, atomic output and determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from solver import pipeline
+from solver.errors import LatexError
+from solver.render import latex as latex_runner
+
+from .conftest import needs_latex, run_module
+
+SHEETS = {"solutions.tex", "problems.tex", "answers.json", "params.json"}
+
+
+def files_in(folder: Path) -> set[str]:
+    return {p.name for p in folder.iterdir()} if folder.exists() else set()
+
+
+def test_build_without_pdf_writes_sheets_and_key(run_cli, tmp_path):
+    code, out, err = run_cli("build", "--no-pdf", "--out", tmp_path)
+    assert (code, err) == (0, "")
+    assert files_in(tmp_path) == SHEETS
+    key = json.loads((tmp_path / "answers.json").read_text())
+    assert key["generator"]["name"] == "hw6"
+    assert key["parts"]["1a.t"]["value"] == "u1*w**2 + u2*w + u3"
+    tex = (tmp_path / "solutions.tex").read_text()
+    assert r"\begin{tikzpicture}" in tex and "u_{1} w^{2} + u_{2} w + u_{3}" in tex
+
+
+def test_key_prints_the_same_json_as_the_build(run_cli, tmp_path):
+    run_cli("build", "--no-pdf", "--out", tmp_path)
+    code, out, _ = run_cli("key")
+    assert code == 0 and out == (tmp_path / "answers.json").read_text()
+
+
+def test_params_file_changes_the_problem(run_cli, tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text("rnn_backprop:\n  steps: 5\n")
+    code, out, _ = run_cli("key", "--params", params)
+    key = json.loads(out)
+    assert code == 0 and key["params"]["rnn_backprop"] == {"steps": 5}
+    assert key["parts"]["1b"]["value"] == "5*u1*w**4 + 4*u2*w**3 + 3*u3*w**2 + 2*u4*w + u5"
+
+
+def test_verify_prints_a_table_and_passes(run_cli):
+    code, out, _ = run_cli("verify", "--no-torch")
+    assert code == 0
+    assert out.splitlines()[0].split() == ["part", "backend", "exact", "numeric", "rel.", "error", "agrees"]
+    assert "1d.total" in out and out.rstrip().endswith("checks agree")
+
+
+def test_verify_with_torch(run_cli, torch):
+    code, out, _ = run_cli("verify")
+    assert code == 0 and "torch autograd" in out and " NO" not in out
+
+
+def test_verify_fails_when_a_check_disagrees(run_cli, monkeypatch):
+    from solver.checks import Check
+    from solver.problems import rnn_backprop
+
+    bad = [Check("1b", "numpy", "1", "2", False, 1.0)]
+    problem = rnn_backprop.PROBLEM
+    monkeypatch.setattr(pipeline, "PROBLEMS", (type(problem)(**{**problem.__dict__, "crosscheck": lambda s: bad}),))
+    code, out, _ = run_cli("verify", "--no-torch")
+    assert code == 1 and "NO" in out
+
+
+def test_build_refuses_to_write_when_a_check_fails(run_cli, monkeypatch, tmp_path):
+    from solver.checks import Check
+    from solver.problems import rnn_backprop
+
+    problem = rnn_backprop.PROBLEM
+    failing = type(problem)(**{**problem.__dict__, "crosscheck": lambda s: [Check("1b", "numpy", "1", "2", False, 1.0)]})
+    monkeypatch.setattr(pipeline, "PROBLEMS", (failing,))
+    code, _, err = run_cli("build", "--no-pdf", "--out", tmp_path / "out")
+    assert code == 1 and "1b" in err and "nothing was written" in err
+    assert files_in(tmp_path / "out") == set()
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        ("rnn_backprop:\n  steps: 0\n", "rnn_backprop.steps: expected an integer from 1 to 1000, got 0"),
+        ("rnn_backprop:\n  steps: x\n", "rnn_backprop.steps"),
+        ("rnn_backprop: {steps: 3, extra: 1}\n", "rnn_backprop.extra"),
+        ("nope: {}\n", "nope: expected a known section"),
+        ("rnn_backprop: [\n", "not valid YAML"),
+    ],
+)
+def test_bad_params_exit_2_and_write_nothing(run_cli, tmp_path, content, fragment):
+    params = tmp_path / "p.yaml"
+    params.write_text(content)
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("build", "--no-pdf", "--params", params, "--out", out)
+    assert code == 2 and stdout == ""
+    assert fragment in err and len(err.strip().splitlines()) == 1
+    assert files_in(out) == set()
+
+
+def test_unwritable_output(run_cli, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code, _, err = run_cli("build", "--no-pdf", "--out", blocker / "sub")
+    assert code == 2 and "cannot write output there" in err and str(blocker / "sub") in err
+
+
+def test_missing_params_file(run_cli, tmp_path):
+    code, _, err = run_cli("key", "--params", tmp_path / "nope.yaml")
+    assert code == 2 and "nope.yaml: no such file" in err
+
+
+def test_rebuilds_are_byte_identical(tmp_path):
+    """Two fresh interpreters with different hash seeds write the same bytes."""
+    outputs = []
+    for run, seed in enumerate(("1", "2")):
+        out = tmp_path / f"run{run}"
+        result = run_module("build", "--no-pdf", "--out", out, env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outputs.append({name: (out / name).read_bytes() for name in SHEETS})
+    assert outputs[0] == outputs[1]
+
+
+def test_python_dash_m_and_version():
+    result = run_module("--version")
+    assert result.returncode == 0 and result.stdout.startswith("hw6 ")
+
+
+@needs_latex
+def test_build_writes_pdfs(run_cli, tmp_path):
+    code, _, err = run_cli("build", "--out", tmp_path)
+    assert code == 0, err
+    assert files_in(tmp_path) == SHEETS | {"solutions.pdf", "problems.pdf"}
+    assert (tmp_path / "solutions.pdf").read_bytes().startswith(b"%PDF")
+
+
+@needs_latex
+def test_latex_failure_reports_first_error_and_leaves_nothing(run_cli, monkeypatch, tmp_path):
+    real = pipeline.render_sheet
+    monkeypatch.setattr(pipeline, "render_sheet", lambda kind, *a: real(kind, *a).replace(r"\end{document}", r"\undefinedmacro \end{document}"))
+    out = tmp_path / "out"
+    code, _, err = run_cli("build", "--out", out)
+    assert code == 2
+    assert "LaTeX failed" in err and "Undefined control sequence" in err
+    log = Path(err.split("(log: ")[1].split(")")[0])
+    assert log.exists() and log.suffix == ".log"
+    assert files_in(out) == set()
+
+
+def test_missing_latexmk_is_a_clear_error(run_cli, monkeypatch, tmp_path):
+    monkeypatch.setattr(latex_runner, "latexmk_available", lambda: False)
+    code, _, err = run_cli("build", "--out", tmp_path / "o")
+    assert code == 2 and "latexmk" in err and "--no-pdf" in err
+    assert files_in(tmp_path / "o") == set()
+
+
+def test_compile_pdf_error_message(tmp_path):
+    if not latex_runner.latexmk_available():
+        pytest.skip("no TeX Live")
+    tex = tmp_path / "bad.tex"
+    tex.write_text("\\documentclass{article}\\begin{document}$x^{\\end{document}\n")
+    with pytest.raises(LatexError) as info:
+        latex_runner.compile_pdf(tex)
+    assert "bad.tex" in str(info.value) and "log:" in str(info.value)
