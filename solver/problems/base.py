@@ -36,7 +36,15 @@ PART_KINDS = (
 
 @dataclass(frozen=True)
 class Part:
-    """One answer-key entry: ``{"kind", "value", "latex"?, ...extra}``."""
+    """One answer-key entry: ``{"kind", "value", "latex"?, ...extra}``.
+
+    Common extras (all optional): ``symbols`` (the variables an expression part
+    may use), ``accepted`` (other values that earn full credit), ``ordered``
+    (whether a list's order matters), ``reference`` (text shown to graders of
+    written parts) and ``mistakes``: a list of ``{"value": <same shape as
+    value>, "feedback": "what this wrong answer shows"}`` modelling likely
+    errors, so that a grader can name the mistake a wrong answer makes.
+    """
 
     kind: str
     value: Any
@@ -78,6 +86,10 @@ class Problem:
     oracle_check: Callable[[Any], list[Check]] | None = None
     assets: Callable[[Any], dict[str, bytes]] | None = None  # files the sheet includes
     view: Callable[[Any], Mapping[str, Any]] | None = None  # extra template variables
+    # Variants: draw parameters from a seeded generator, and list the guarantees a drawn
+    # variant breaks (empty when it is fit to hand out; otherwise it is redrawn).
+    sample: Callable[[Any], Any] | None = None  # (numpy.random.Generator) -> Params
+    guarantees: Callable[[Any, Any], list[str]] | None = None  # (params, solution) -> broken ones
 
     @property
     def solution_template(self) -> str:

@@ -548,6 +548,18 @@ def graph_layout(solution: Solution) -> dict:
     return {"boxes": boxes, "arrows": arrows, "w_x": width / 2, "w_y": 2.2}
 
 
+def sample(rng: np.random.Generator) -> Params:
+    """A variant: 3 to 5 steps, so the graph stays readable."""
+    return Params(steps=int(rng.integers(3, 6)))
+
+
+def guarantees(params: Params, solution: Solution) -> list[str]:
+    broken = []
+    if not 3 <= params.steps <= DETAIL_LIMIT:
+        broken.append(f"steps {params.steps} outside 3..{DETAIL_LIMIT}: the graph would not be written out")
+    return broken
+
+
 PROBLEM = Problem(
     section="rnn_backprop",
     number=1,
@@ -558,4 +570,6 @@ PROBLEM = Problem(
     oracle_check=oracle_check,
     parts=parts,
     view=view,
+    sample=sample,
+    guarantees=guarantees,
 )
