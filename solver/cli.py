@@ -13,7 +13,7 @@ from pathlib import Path
 from . import __version__
 from .errors import Hw6Error
 from .files import dump_json
-from .pipeline import answer_key, build, read_params, run_checks, solve_all
+from .pipeline import answer_key, prepare, read_params, read_params_and_variant, run_checks, solve_all, write
 from .problems import BuildContext
 from .textutil import table
 
@@ -27,11 +27,39 @@ def _context(args: argparse.Namespace) -> BuildContext:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    params = read_params(args.params)
-    built = build(params, args.out, pdf=not args.no_pdf, context=_context(args))
+    from .variants import draw, parse_seed
+
+    context = _context(args)
+    if args.seed is not None:
+        drawn = draw(parse_seed(args.seed), context)
+        solved, variant = drawn.solved, drawn.variant
+    else:
+        params, variant = read_params_and_variant(args.params)
+        solved = solve_all(params, context)
+    built = write(prepare(solved, variant), args.out, pdf=not args.no_pdf)
     for path in built.written:
         print(path)
     return 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+
+    result = run_batch(
+        args.roster, args.out, jobs=args.jobs, salt=args.salt, pdf=not args.no_pdf, context=_context(args)
+    )
+    print(f"built {len(result.built)}, already done {len(result.skipped)}, failed {len(result.failed)}; manifest: {result.manifest}")
+    for student_id, message in result.failed.items():
+        print(f"hw6: error: student {student_id}: {message}", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def cmd_stress(args: argparse.Namespace) -> int:
+    from .stress import run_stress
+
+    report = run_stress(args.count, start=args.start, context=_context(args))
+    print(report.text())
+    return 1 if report.failures else 0
 
 
 def cmd_key(args: argparse.Namespace) -> int:
@@ -67,9 +95,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub = commands.add_parser("build", help="write solutions.tex/pdf, problems.tex/pdf, answers.json, params.json")
     common(sub)
+    sub.add_argument("--seed", metavar="N", help="draw the variant with this seed instead of reading --params")
     sub.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help="output folder (default: output/)")
     sub.add_argument("--no-pdf", action="store_true", help="write the .tex files and key only")
     sub.set_defaults(handler=cmd_build)
+
+    sub = commands.add_parser("batch", help="one variant per student of a roster, with a manifest")
+    sub.add_argument("--roster", metavar="CSV", required=True, help="UTF-8 CSV with an id column and optionally name")
+    sub.add_argument("--out", metavar="DIR", required=True, help="one folder per student goes here")
+    sub.add_argument("--jobs", type=int, default=1, metavar="N", help="LaTeX runs in parallel (default 1)")
+    sub.add_argument("--salt", default="", metavar="TEXT", help="mixed into every student's seed")
+    sub.add_argument("--no-pdf", action="store_true", help="write the .tex files and keys only")
+    sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
+    sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+    sub.set_defaults(handler=cmd_batch)
+
+    sub = commands.add_parser("stress", help="draw and check many variants; report failures, timing, spread")
+    sub.add_argument("--count", type=int, default=100, metavar="N", help="how many variants (default 100)")
+    sub.add_argument("--start", type=int, default=0, metavar="SEED", help="first seed (default 0)")
+    sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
+    sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+    sub.set_defaults(handler=cmd_stress)
 
     sub = commands.add_parser("key", help="print the answer key as JSON")
     common(sub)
@@ -84,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "seed", None) is not None and getattr(args, "params", None) is not None:
+        print("hw6: error: --seed and --params are alternatives; give one", file=sys.stderr)
+        return 2
     try:
         return args.handler(args)
     except Hw6Error as exc:

@@ -14,6 +14,7 @@ from typing import Any
 from . import __version__
 from .checks import Check
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
+from .exact import to_integer
 from .files import StagedOutput, dump_json, read_structured
 from .params import from_mapping, to_jsonable
 from .problems import PROBLEMS, BuildContext, Problem, by_section
@@ -21,6 +22,7 @@ from .render import latex as latex_runner
 from .render.env import render
 
 GENERATOR = {"name": "hw6", "version": __version__}
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -35,17 +37,33 @@ class Variant:
     """Identifies a sheet: the homework's own values (seed None) or a seeded variant."""
 
     seed: int | None = None
-    label: str = "homework"
+    student: str | None = None  # printed on the sheets of a roster batch
 
     @property
     def id(self) -> str:
         return f"hw6 {__version__} · " + (f"seed {self.seed}" if self.seed is not None else "homework values")
+
+    def to_json(self) -> dict[str, Any] | None:
+        return None if self.seed is None else {"seed": self.seed}
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """Everything one build writes, held in memory until it is staged."""
+
+    files: dict[str, str | bytes]  # relative path -> content, in writing order
+    documents: tuple[str, ...]  # the .tex files to compile
+    checks: list[Check] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Built:
     written: list[Path]
     checks: list[Check] = field(default_factory=list)
+
+
+#: Sections of a parameters file that are not problems.
+META_SECTIONS = ("variant",)
 
 
 def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
@@ -56,20 +74,38 @@ def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
     if not isinstance(raw, Mapping):
         raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(sections) + ")", raw, has_got=True)
     for key in raw:
-        if key not in sections:
-            raise ParamsError(str(key), "a known section: " + ", ".join(sections))
+        if key not in sections and key not in META_SECTIONS:
+            raise ParamsError(str(key), "a known section: " + ", ".join([*sections, *META_SECTIONS]))
     return {name: from_mapping(problem.params_type, raw.get(name), name) for name, problem in sections.items()}
+
+
+def variant_from_data(raw: Any) -> Variant:
+    """The ``variant`` section a seeded build records in its params.json."""
+    section = raw.get("variant") if isinstance(raw, Mapping) else None
+    if section is None:
+        return Variant()
+    if not isinstance(section, Mapping) or set(section) != {"seed"}:
+        raise ParamsError("variant", "a mapping with the one key seed", section, has_got=True)
+    return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED))
 
 
 def read_params(path: str | Path | None) -> dict[str, Any]:
     """Parameters from a YAML/JSON file, or the homework's own values without one."""
+    return read_params_and_variant(path)[0]
+
+
+def read_params_and_variant(path: str | Path | None) -> tuple[dict[str, Any], Variant]:
     if path is None:
-        return params_from_data({})
-    return params_from_data(read_structured(path), str(path))
+        return params_from_data({}), Variant()
+    raw = read_structured(path)
+    return params_from_data(raw, str(path)), variant_from_data(raw)
 
 
-def params_json(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {section: to_jsonable(value) for section, value in params.items()}
+def params_json(params: Mapping[str, Any], variant: Variant | None = None) -> dict[str, Any]:
+    data = {section: to_jsonable(value) for section, value in params.items()}
+    if variant is not None and variant.to_json() is not None:
+        data["variant"] = variant.to_json()
+    return data
 
 
 def solve_all(params: Mapping[str, Any], context: BuildContext | None = None) -> list[Solved]:
@@ -97,8 +133,8 @@ def run_checks(solved: list[Solved], *, oracle: bool = False) -> tuple[list[Chec
 
 def answer_key(solved: list[Solved], variant: Variant | None = None) -> dict[str, Any]:
     key: dict[str, Any] = {"generator": dict(GENERATOR)}
-    if variant is not None and variant.seed is not None:
-        key["variant"] = {"seed": variant.seed}
+    if variant is not None and variant.to_json() is not None:
+        key["variant"] = variant.to_json()
     key["params"] = {item.problem.section: to_jsonable(item.params) for item in solved}
     key["parts"] = {}
     for item in solved:
@@ -128,6 +164,59 @@ def render_sheet(kind: str, solved: list[Solved], variant: Variant) -> str:
     return render(f"{kind}.tex.j2", sections=_sections(solved), variant=variant, generator=GENERATOR)
 
 
+def prepare(solved: list[Solved], variant: Variant | None = None) -> Sheets:
+    """Check every answer, then render both sheets, the key and the parameters in memory.
+
+    Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
+    """
+    variant = variant or Variant()
+    checks, _ = run_checks(solved)
+    failures = [c for c in checks if not c.agrees]
+    if failures:
+        raise CrossCheckFailed(failures)
+    files: dict[str, str | bytes] = {}
+    for item in solved:
+        if item.problem.assets:
+            files.update(item.problem.assets(item.solution))
+    documents = ("problems", "solutions")
+    for kind in documents:
+        files[f"{kind}.tex"] = render_sheet(kind, solved, variant)
+    files["answers.json"] = dump_json(answer_key(solved, variant))
+    files["params.json"] = dump_json(params_json({s.problem.section: s.params for s in solved}, variant))
+    return Sheets(files, documents, checks)
+
+
+def stage(sheets: Sheets, out_dir: str | Path) -> StagedOutput:
+    """Write ``sheets`` into a staging folder inside ``out_dir`` (nothing visible yet)."""
+    staged = StagedOutput(out_dir)
+    try:
+        for name, content in sheets.files.items():
+            if isinstance(content, bytes):
+                staged.write_bytes(name, content)
+            else:
+                staged.write_text(name, content)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def compile_staged(staged: StagedOutput, sheets: Sheets) -> None:
+    """Make the PDFs inside the staging folder and register them for the commit."""
+    for kind in sheets.documents:
+        latex_runner.compile_pdf(staged.staging / f"{kind}.tex")
+        staged.path(f"{kind}.pdf")
+
+
+def write(sheets: Sheets, out_dir: str | Path, *, pdf: bool = True) -> Built:
+    """Stage, compile and move into place: all files or none."""
+    with stage(sheets, out_dir) as staged:
+        if pdf:
+            compile_staged(staged, sheets)
+        written = staged.commit()
+    return Built(written, sheets.checks)
+
+
 def build(
     params: Mapping[str, Any],
     out_dir: str | Path,
@@ -137,26 +226,4 @@ def build(
     variant: Variant | None = None,
 ) -> Built:
     """Solve, check and write the sheets and key into ``out_dir``, all or nothing."""
-    variant = variant or Variant()
-    solved = solve_all(params, context)
-    checks, _ = run_checks(solved)
-    failures = [c for c in checks if not c.agrees]
-    if failures:
-        raise CrossCheckFailed(failures)
-    documents = {kind: render_sheet(kind, solved, variant) for kind in ("problems", "solutions")}
-    key = answer_key(solved, variant)
-    with StagedOutput(out_dir) as staged:
-        for item in solved:
-            if item.problem.assets:
-                for name, data in item.problem.assets(item.solution).items():
-                    staged.write_bytes(name, data)
-        for kind, text in documents.items():
-            staged.write_text(f"{kind}.tex", text)
-        staged.write_text("answers.json", dump_json(key))
-        staged.write_text("params.json", dump_json(params_json(params)))
-        if pdf:
-            for kind in documents:
-                latex_runner.compile_pdf(staged.staging / f"{kind}.tex")
-                staged.path(f"{kind}.pdf")
-        written = staged.commit()
-    return Built(written, checks)
+    return write(prepare(solve_all(params, context), variant), out_dir, pdf=pdf)

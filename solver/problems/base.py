@@ -90,6 +90,9 @@ class Problem:
     # variant breaks (empty when it is fit to hand out; otherwise it is redrawn).
     sample: Callable[[Any], Any] | None = None  # (numpy.random.Generator) -> Params
     guarantees: Callable[[Any, Any], list[str]] | None = None  # (params, solution) -> broken ones
+    # A few facts about a solution (small ints, bools or short text) whose distribution over
+    # many variants tells staff whether variants are fair: `hw6 stress` histograms them.
+    features: Callable[[Any], Mapping[str, Any]] | None = None
 
     @property
     def solution_template(self) -> str:

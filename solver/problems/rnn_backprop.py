@@ -560,6 +560,10 @@ def guarantees(params: Params, solution: Solution) -> list[str]:
     return broken
 
 
+def features(solution: Solution) -> dict[str, int]:
+    return {"steps": solution.steps}
+
+
 PROBLEM = Problem(
     section="rnn_backprop",
     number=1,
@@ -572,4 +576,5 @@ PROBLEM = Problem(
     view=view,
     sample=sample,
     guarantees=guarantees,
+    features=features,
 )

@@ -9,6 +9,7 @@ prints literally and can never inject TeX.
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections.abc import Iterable
 from numbers import Real
 from typing import Any
@@ -42,18 +43,46 @@ _ESCAPES = {
 }
 
 
+# Characters pdflatex prints with T1 fonts and utf8 input (the code points t1enc.dfu declares);
+# anything else would stop LaTeX with "Unicode character ... not set up for use with LaTeX".
+_T1_RANGES = """
+00A0-00A1 00A3 00AB 00AD 00BB 00BF-00D6 00D8-00F6 00F8-0125 0128-0137 0139-013E 0141-0148
+014A-0165 0168-017E 01C4-01D4 01E2-01E3 01E6-01EB 01F0 01F4-01F5 0218-021B 0232-0233 0237 02D9
+02DB 1E02-1E03 1E0D 1E1E-1E21 1E25 1E30-1E31 1E37 1E43 1E45 1E47 1E5B 1E63 1E6D 1E8E-1E91 1E9E
+1EF2-1EF3 200C 2010-2015 2018-201A 201C-201E 2030-2031 2039-203A 2423 FB00-FB06
+"""
+
+
+def _code_points(ranges: str) -> frozenset[int]:
+    points = set(range(32, 127))
+    for item in ranges.split():
+        first, _, last = item.partition("-")
+        points.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(points)
+
+
+_PRINTABLE = _code_points(_T1_RANGES)
+
+
 def escape(text: Any) -> Tex:
-    """Plain text as LaTeX that prints it literally (control characters dropped)."""
+    """Plain text as LaTeX that prints it literally.
+
+    Control characters are dropped; a character the fonts lack is replaced by
+    its accent-free base letter when it has one, else by ``?``.
+    """
     out = []
     for char in str(text):
         if char in _ESCAPES:
             out.append(_ESCAPES[char])
         elif char in "\n\t\r":
             out.append(" ")
-        elif ord(char) < 32 or ord(char) == 127:
+        elif ord(char) in _PRINTABLE:
+            out.append(char)
+        elif ord(char) < 32 or 127 <= ord(char) < 160:
             continue
         else:
-            out.append(char)
+            base = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) in _PRINTABLE)
+            out.append(escape(base) if base else "?")
     return Tex("".join(out))
 
 

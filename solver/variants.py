@@ -1,0 +1,97 @@
+"""Seeded variants: parameters drawn per problem, redrawn until they keep their guarantees.
+
+A variant is fixed by (seed, generator version). Each problem draws from its
+own stream, ``default_rng([seed, crc32(section), attempt])``, so adding a
+problem or changing one problem's sampler leaves the others' draws alone; a
+draw that breaks one of the problem's guarantees is redrawn with the next
+attempt number, so the same seed always lands on the same final variant.
+A change that alters what a seed produces must bump ``solver.__version__``
+(``tests/test_variants.py`` pins the draws of a few seeds).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import Hw6Error, ParamsError
+from .exact import to_integer
+from .pipeline import MAX_SEED, Solved, Variant
+from .problems import PROBLEMS, BuildContext
+
+MAX_ATTEMPTS = 200
+
+
+class VariantError(Hw6Error):
+    """No draw of a problem kept its guarantees within the allowed attempts."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A drawn variant: its seed, every problem solved, and how many draws each took."""
+
+    variant: Variant
+    solved: list[Solved]
+    attempts: dict[str, int]
+
+    @property
+    def params(self) -> dict:
+        return {item.problem.section: item.params for item in self.solved}
+
+
+def parse_seed(value: object, field: str = "--seed") -> int:
+    """A seed from the command line or a file: an integer from 0 to 2**63 - 1."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit() or len(text) > 19:
+            raise ParamsError(field, f"an integer from 0 to {MAX_SEED}", value)
+        value = int(text)
+    return to_integer(value, field, minimum=0, maximum=MAX_SEED)
+
+
+def problem_rng(seed: int, section: str, attempt: int) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(section.encode("utf-8")), attempt])
+
+
+def draw(seed: int, context: BuildContext | None = None, *, student: str | None = None) -> Drawn:
+    """Draw and solve every problem of variant ``seed``."""
+    seed = parse_seed(seed)
+    context = context or BuildContext()
+    solved, attempts = [], {}
+    for problem in PROBLEMS:
+        if problem.sample is None:
+            params = problem.params_type()
+            solved.append(Solved(problem, params, problem.solve(params, context)))
+            attempts[problem.section] = 0
+            continue
+        broken: list[str] = []
+        for attempt in range(MAX_ATTEMPTS):
+            params = problem.sample(problem_rng(seed, problem.section, attempt))
+            solution = problem.solve(params, context)
+            broken = problem.guarantees(params, solution) if problem.guarantees else []
+            if not broken:
+                break
+        else:
+            raise VariantError(
+                f"seed {seed}: no draw of {problem.section} kept its guarantees in {MAX_ATTEMPTS} attempts "
+                f"(last: {'; '.join(broken)})"
+            )
+        solved.append(Solved(problem, params, solution))
+        attempts[problem.section] = attempt + 1
+    return Drawn(Variant(seed=seed, student=student), solved, attempts)
+
+
+def params_for_seed(seed: int, context: BuildContext | None = None) -> dict:
+    """The parameters of variant ``seed`` (what its params.json records)."""
+    return draw(seed, context).params
+
+
+def student_seed(salt: str, student_id: str) -> int:
+    """A student's seed, derived from (salt, id): stable, and unguessable without the salt."""
+    digest = hashlib.sha256(f"hw6-variant\0{salt}\0{student_id}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") & MAX_SEED

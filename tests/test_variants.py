@@ -1,0 +1,195 @@
+"""Seeded variants, roster batches and the stress test."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from solver import variants
+from solver.problems import PROBLEMS
+from solver.variants import VariantError, draw, student_seed
+
+from .conftest import needs_latex
+
+KEEP = ("problems.tex", "solutions.tex", "answers.json", "params.json")
+
+
+def test_same_seed_same_variant_and_different_seeds_differ():
+    assert draw(11).params == draw(11).params
+    assert len({json.dumps(str(draw(seed).params)) for seed in range(12)}) > 1
+
+
+@pytest.mark.parametrize("seed", range(0, 60))
+def test_drawn_variants_keep_their_guarantees(seed):
+    drawn = draw(seed)
+    for item in drawn.solved:
+        if item.problem.guarantees:
+            assert item.problem.guarantees(item.params, item.solution) == [], (seed, item.problem.section)
+
+
+def test_a_rejected_draw_is_redrawn_deterministically(monkeypatch):
+    problem = PROBLEMS[0]
+    calls = []
+
+    def picky(params, solution):
+        calls.append(params)
+        return [] if len(calls) % 3 == 0 else ["not yet"]
+
+    patched = type(problem)(**{**problem.__dict__, "guarantees": picky})
+    monkeypatch.setattr(variants, "PROBLEMS", (patched,))
+    first = draw(3)
+    calls.clear()
+    second = draw(3)
+    assert first.params == second.params and first.attempts == {problem.section: 3}
+
+
+def test_a_variant_that_never_meets_its_guarantees_is_an_error(monkeypatch):
+    problem = PROBLEMS[0]
+    patched = type(problem)(**{**problem.__dict__, "guarantees": lambda p, s: ["never"]})
+    monkeypatch.setattr(variants, "PROBLEMS", (patched,))
+    monkeypatch.setattr(variants, "MAX_ATTEMPTS", 5)
+    with pytest.raises(VariantError, match="no draw of rnn_backprop kept its guarantees in 5 attempts"):
+        draw(1)
+
+
+def test_student_seeds_depend_on_salt_and_id():
+    assert student_seed("", "s1") == student_seed("", "s1")
+    assert len({student_seed(salt, sid) for salt in ("", "fall") for sid in ("s1", "s2")}) == 4
+    assert 0 <= student_seed("x", "y") < 2**63
+
+
+def test_build_with_seed_is_reproducible_and_rebuilds_from_its_params(run_cli, tmp_path):
+    for run in ("a", "b"):
+        assert run_cli("build", "--seed", 42, "--no-pdf", "--out", tmp_path / run)[0] == 0
+    code, _, err = run_cli("build", "--params", tmp_path / "a" / "params.json", "--no-pdf", "--out", tmp_path / "c")
+    assert code == 0, err
+    for name in KEEP:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+    params = json.loads((tmp_path / "a" / "params.json").read_text())
+    assert params["variant"] == {"seed": 42}
+    key = json.loads((tmp_path / "a" / "answers.json").read_text())
+    assert key["variant"] == {"seed": 42}
+
+
+def test_every_page_carries_the_variant_id(run_cli, tmp_path):
+    run_cli("build", "--seed", 42, "--no-pdf", "--out", tmp_path)
+    for sheet in ("problems.tex", "solutions.tex"):
+        tex = (tmp_path / sheet).read_text()
+        assert tex.count("seed 42") >= 2  # the footer of normal pages and of the plain (first) page
+        assert r"\lfoot{\footnotesize hw6 " in tex
+
+
+@pytest.mark.parametrize("seed", ["x", "-1", "1.5", str(2**64)])
+def test_bad_seeds(run_cli, tmp_path, seed):
+    code, out, err = run_cli("build", "--seed", seed, "--no-pdf", "--out", tmp_path / "o")
+    assert code == 2 and "--seed: expected an integer from 0 to" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_seed_and_params_together_is_a_usage_error(run_cli, tmp_path):
+    code, _, err = run_cli("build", "--seed", 1, "--params", tmp_path / "p.yaml", "--out", tmp_path)
+    assert code == 2 and "alternatives" in err
+
+
+def test_stress_reports_no_failures_and_the_spread(run_cli):
+    code, out, _ = run_cli("stress", "--count", 25)
+    assert code == 0
+    assert out.startswith("variants: 25   failures: 0")
+    assert "time per variant" in out and "rnn_backprop.steps" in out
+
+
+# --------------------------------------------------------------------------- batches
+
+NAMES = {"s1": "Zoë O'Brien & Co_#1 $x$", "s2": '=HYPERLINK("http://evil")', "a/b": "Łukasz 张"}
+
+
+def write_roster(path: Path, rows) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "name"])
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def roster(tmp_path) -> Path:
+    return write_roster(tmp_path / "roster.csv", NAMES.items())
+
+
+def manifest(out: Path) -> list[dict]:
+    with (out / "manifest.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_batch_writes_one_folder_per_student_and_a_safe_manifest(run_cli, tmp_path, roster):
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("batch", "--roster", roster, "--out", out, "--no-pdf", "--salt", "spring")
+    assert code == 0, err
+    rows = manifest(out)
+    assert [r["student_id"] for r in rows] == list(NAMES)
+    assert rows[1]["name"].startswith("'=")  # a spreadsheet shows it as text, not a formula
+    for row in rows:
+        folder = out / row["folder"]
+        assert all((folder / name).exists() for name in KEEP)
+        assert json.loads((folder / "params.json").read_text())["variant"]["seed"] == int(row["seed"])
+        assert int(row["seed"]) == student_seed("spring", row["student_id"])
+    assert rows[2]["folder"] != "a/b" and "/" not in rows[2]["folder"]
+    tex = (out / "s1" / "problems.tex").read_text()
+    assert r"Zoë O\textquotesingle{}Brien \& Co\_\#1 \$x\$" in tex
+
+
+def test_batch_resumes_skipping_finished_students(run_cli, tmp_path, roster):
+    out = tmp_path / "out"
+    run_cli("batch", "--roster", roster, "--out", out, "--no-pdf")
+    finished = (out / "s1" / "answers.json").stat().st_mtime_ns
+    # s2 was interrupted half-way: its marker never got written and a staging folder was left.
+    (out / "s2" / ".hw6-done").unlink()
+    (out / "s2" / "answers.json").write_text("partial")
+    (out / "s2" / ".hw6-staging-leftover").mkdir()
+    code, stdout, _ = run_cli("batch", "--roster", roster, "--out", out, "--no-pdf")
+    assert code == 0 and "built 1, already done 2" in stdout
+    assert (out / "s1" / "answers.json").stat().st_mtime_ns == finished
+    assert json.loads((out / "s2" / "answers.json").read_text())["generator"]["name"] == "hw6"
+    assert not list((out / "s2").glob(".hw6-staging-*"))
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"id,name\ns1,A\ns1,B\n", "lines 2 and 3: duplicate student id 's1'"),
+        (b"id,name\n ,A\n", "line 2: empty student id"),
+        (b"name\nA\n", "needs a student id column"),
+        (b"id,name\ns1,Z\xf6e\n", "line 2 is not UTF-8"),
+        (b"", "empty"),
+        (b"id,name\n", "no students"),
+    ],
+)
+def test_bad_rosters_leave_earlier_results_untouched(run_cli, tmp_path, roster, content, message):
+    out = tmp_path / "out"
+    run_cli("batch", "--roster", roster, "--out", out, "--no-pdf")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    code, _, err = run_cli("batch", "--roster", bad, "--out", out, "--no-pdf")
+    assert code == 2 and message in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_batch_into_an_unwritable_place(run_cli, tmp_path, roster):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    code, _, err = run_cli("batch", "--roster", roster, "--out", blocker / "out", "--no-pdf")
+    assert code == 2 and "cannot write output there" in err
+
+
+@needs_latex
+def test_batch_with_pdfs_in_parallel(run_cli, tmp_path):
+    roster = write_roster(tmp_path / "r.csv", [("s1", "Zoë O'Brien & Co_#1 $x$"), ("s2", "Łukasz 张")])
+    code, _, err = run_cli("batch", "--roster", roster, "--out", tmp_path / "out", "--jobs", 2)
+    assert code == 0, err
+    for folder in ("s1", "s2"):
+        assert (tmp_path / "out" / folder / "problems.pdf").read_bytes().startswith(b"%PDF")
+        assert (tmp_path / "out" / folder / "solutions.pdf").exists()
