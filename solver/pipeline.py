@@ -41,7 +41,7 @@ class Variant:
 
     @property
     def id(self) -> str:
-        return f"hw6 {__version__} · " + (f"seed {self.seed}" if self.seed is not None else "homework values")
+        return f"hw6 {__version__}, " + (f"seed {self.seed}" if self.seed is not None else "homework values")
 
     def to_json(self) -> dict[str, Any] | None:
         return None if self.seed is None else {"seed": self.seed}

@@ -114,12 +114,13 @@ class LinearPoly:
     # SymPy's printers take seconds for one 1,000-term sum; these print the same text
     # directly (tests compare them with str() and latex() of to_expr()).
 
-    def ordered(self) -> list[tuple[int, int, int]]:
+    def ordered(self, natural: bool = False) -> list[tuple[int, int, int]]:
         """Terms (j, k, c) in SymPy's print order: lex over generators sorted by name
-        (u1 < u10 < u2 < ... < w), highest first, so u-free terms come last."""
+        (u1 < u10 < u2 < ... < w), highest first, so u-free terms come last.
+        ``natural`` orders the inputs by index instead (u1, u2, ..., u10), for readers."""
         return sorted(
             ((j, k, c) for (j, k), c in self.terms.items()),
-            key=lambda t: (t[0] == 0, f"u{t[0]}" if t[0] else "", -t[1]),
+            key=lambda t: (t[0] == 0, t[0] if natural else (f"u{t[0]}" if t[0] else ""), -t[1]),
         )
 
     def to_str(self) -> str:
@@ -128,11 +129,12 @@ class LinearPoly:
             return str(self.to_expr(_u_symbols(self)))
         return _join_terms([_term_str(j, k, c) for j, k, c in self.ordered()])
 
-    def to_latex(self, head: int | None = None, tail: int = 2) -> str:
-        """LaTeX like ``sympy.latex``; with ``head``, long sums keep head + tail terms around \\dots."""
+    def to_latex(self, head: int | None = None, tail: int = 2, natural: bool = False) -> str:
+        """LaTeX like ``sympy.latex``; with ``head``, long sums keep head + tail terms around
+        \\dots; ``natural`` orders terms by input index (see :meth:`ordered`)."""
         if any(c < 0 for c in self.terms.values()):
             return sp.latex(self.to_expr(_u_symbols(self)))
-        terms = [_term_latex(j, k, c) for j, k, c in self.ordered()]
+        terms = [_term_latex(j, k, c) for j, k, c in self.ordered(natural)]
         if head is not None and len(terms) > head + tail + 1:
             terms = terms[:head] + [r"\dots"] + terms[-tail:]
         return _join_terms(terms)
@@ -462,32 +464,40 @@ def view(solution: Solution) -> dict:
         return Tex(sp.latex(node.symbol))
 
     def value(poly: LinearPoly) -> Tex:
-        return Tex(poly.to_latex() if detailed else poly.to_latex(head=3))
+        return Tex(poly.to_latex(head=None if detailed else 3, natural=True))
 
     def partial(node_name: str) -> Tex:
         return Tex(r"\frac{\partial y}{\partial %s}" % sp.latex(sp.Symbol(node_name)))
 
     shown = range(len(nodes)) if detailed else sorted({0, 1, 2, 3, len(nodes) - 2, len(nodes) - 1})
+    gap = {"gap": True}  # rows left out between two shown ones
     forward = []
-    for index in shown:
+    for position, index in enumerate(shown):
+        if position and index != shown[position - 1] + 1:
+            forward.append(gap)
         node, before = nodes[index], solution.upstream(index)
         u_i = sp.latex(solution.u_symbols[node.step - 1])
         if node.kind == "add":
             definition = u_i if before is None else f"{u_i} + {name(before)}"
         else:
             definition = rf"w \cdot {name(before)}"
-        forward.append({"name": name(node), "definition": Tex(definition), "value": value(solution.values[node.name])})
+        forward.append({"gap": False, "name": name(node), "definition": Tex(definition), "value": value(solution.values[node.name])})
 
     backward = []
-    for index in reversed([i for i in shown if i < len(nodes) - 1]):
+    backward_shown = list(reversed([i for i in shown if i < len(nodes) - 1]))
+    for position, index in enumerate(backward_shown):
+        if position and index != backward_shown[position - 1] - 1:
+            backward.append(gap)
         node, below = nodes[index], nodes[index + 1]
         local = "w" if below.kind == "mul" else "1"
         chain = local if below.name == "y" else rf"{partial(below.name)} \cdot {local}"
-        backward.append({"partial": partial(node.name), "chain": Tex(chain), "value": value(solution.adjoints[node.name])})
+        backward.append({"gap": False, "partial": partial(node.name), "chain": Tex(chain), "value": value(solution.adjoints[node.name])})
 
     edges = []
     for number, (index, node) in enumerate(solution.mul_nodes, start=1):
         if not detailed and number not in (1, 2, steps):
+            if number == 3:
+                edges.append(gap)
             continue
         source = nodes[index - 1]
         in_node_terms = name(source) if node.name == "y" else rf"{partial(node.name)} \cdot {name(source)}"
@@ -499,6 +509,7 @@ def view(solution: Solution) -> dict:
         substituted = rf"{adjoint.to_latex()} \cdot {source_tex}" if detailed else ""
         edges.append(
             {
+                "gap": False,
                 "number": number,
                 "node_terms": Tex(in_node_terms),
                 "substituted": Tex(substituted if node.name != "y" else ""),
@@ -513,7 +524,7 @@ def view(solution: Solution) -> dict:
         "y_value": value(solution.values["y"]),
         "dydw": value(solution.dydw),
         "total": value(solution.total),
-        "edge_sum": Tex(" + ".join(f"e_{{{e['number']}}}" for e in edges) if detailed else r"e_1 + e_2 + \dots + e_T"),
+        "edge_sum": Tex(" + ".join(f"e_{{{e['number']}}}" for e in edges) if detailed else rf"e_1 + e_2 + \dots + e_{{{steps}}}"),
         "forward": forward,
         "backward": backward,
         "edges": edges,
@@ -542,7 +553,7 @@ def graph_layout(solution: Solution) -> dict:
         if previous_id is not None:
             arrows.append({"from": previous_id, "to": add.name, "style": "flow", "label": ""})
         arrows.append({"from": add.name, "to": mul.name, "style": "flow", "label": ""})
-        arrows.append({"from": "w", "to": mul.name, "style": "weight", "label": f"e_{{{step}}}" if step != steps or steps <= DETAIL_LIMIT else "e_{T}"})
+        arrows.append({"from": "w", "to": mul.name, "style": "weight", "label": f"e_{{{step}}}"})
         previous_id, column = mul.name, column + 2.8
     width = column - 2.8 + 1.4
     return {"boxes": boxes, "arrows": arrows, "w_x": width / 2, "w_y": 2.2}
