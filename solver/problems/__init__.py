@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from . import rnn_backprop
+from . import blog, rnn_backprop, study_record
 from .base import BuildContext, Part, Problem
 
-PROBLEMS: tuple[Problem, ...] = (rnn_backprop.PROBLEM,)
+PROBLEMS: tuple[Problem, ...] = (
+    rnn_backprop.PROBLEM,
+    blog.PROBLEM,
+    study_record.PROBLEM,
+)
 
 __all__ = ["PROBLEMS", "BuildContext", "Part", "Problem", "by_section"]
 
