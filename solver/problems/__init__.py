@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import rnn_backprop
+from . import conv_filter, rnn_backprop, transpose_conv
 from .base import BuildContext, Part, Problem
 
-PROBLEMS: tuple[Problem, ...] = (rnn_backprop.PROBLEM,)
+PROBLEMS: tuple[Problem, ...] = (rnn_backprop.PROBLEM, conv_filter.PROBLEM, transpose_conv.PROBLEM)
 
 __all__ = ["PROBLEMS", "BuildContext", "Part", "Problem", "by_section"]
 
