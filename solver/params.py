@@ -184,3 +184,49 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     return value
+
+
+def number_list(*, max_length: int, min_length: int = 1) -> Callable[[Any, str], tuple[sp.Rational, ...]]:
+    """A ``convert=`` for a list of exact numbers with a length in [min_length, max_length]."""
+
+    def convert(value: Any, path: str) -> tuple[sp.Rational, ...]:
+        if not isinstance(value, (list, tuple)):
+            raise ParamsError(path, "a list of numbers", value, has_got=True)
+        if not min_length <= len(value) <= max_length:
+            raise ParamsError(path, f"a list of {min_length} to {max_length} numbers", value, has_got=True)
+        return tuple(to_rational(v, join(path, i)) for i, v in enumerate(value))
+
+    return convert
+
+
+def number_grid(*, max_rows: int, max_columns: int) -> Callable[[Any, str], tuple[tuple[sp.Rational, ...], ...]]:
+    """A ``convert=`` for a non-empty rectangular list of rows of exact numbers."""
+    row = number_list(max_length=max_columns)
+
+    def convert(value: Any, path: str) -> tuple[tuple[sp.Rational, ...], ...]:
+        if not isinstance(value, (list, tuple)) or not value:
+            raise ParamsError(path, f"a list of 1 to {max_rows} rows (lists of numbers)", value, has_got=True)
+        if len(value) > max_rows:
+            raise ParamsError(path, f"at most {max_rows} rows", value, has_got=True)
+        rows = tuple(row(r, join(path, i)) for i, r in enumerate(value))
+        for i, r in enumerate(rows):
+            if len(r) != len(rows[0]):
+                raise ParamsError(join(path, i), f"{len(rows[0])} numbers, as many as the first row", value[i], has_got=True)
+        return rows
+
+    return convert
+
+
+def number_list_or_grid(*, max_length: int, max_rows: int, max_columns: int) -> Callable[[Any, str], tuple]:
+    """A ``convert=`` for 1-D data (a list of numbers) or 2-D data (a list of rows)."""
+    as_list, as_grid = number_list(max_length=max_length), number_grid(max_rows=max_rows, max_columns=max_columns)
+
+    def convert(value: Any, path: str) -> tuple:
+        if isinstance(value, (list, tuple)) and value and any(isinstance(v, (list, tuple)) for v in value):
+            for i, item in enumerate(value):
+                if not isinstance(item, (list, tuple)):
+                    raise ParamsError(join(path, i), "a row (a list of numbers) like the other rows", item, has_got=True)
+            return as_grid(value, path)
+        return as_list(value, path)
+
+    return convert

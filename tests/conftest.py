@@ -51,3 +51,14 @@ def torch():
 
 
 needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None, reason="TeX Live (latexmk) is not installed")
+
+
+def assert_build_rejects(run_cli, tmp_path: Path, content: str, fragment: str) -> None:
+    """``hw6 build`` with parameters ``content`` exits 2 with one line containing ``fragment`` and writes nothing."""
+    params = tmp_path / "p.yaml"
+    params.write_text(content)
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("build", "--no-pdf", "--params", params, "--out", out)
+    assert code == 2 and stdout == ""
+    assert fragment in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() or not any(out.iterdir())

@@ -11,7 +11,7 @@ from solver import pipeline
 from solver.errors import LatexError
 from solver.render import latex as latex_runner
 
-from .conftest import needs_latex, run_module
+from .conftest import assert_build_rejects, needs_latex, run_module
 
 SHEETS = {"solutions.tex", "problems.tex", "answers.json", "params.json"}
 
@@ -92,13 +92,7 @@ def test_build_refuses_to_write_when_a_check_fails(run_cli, monkeypatch, tmp_pat
     ],
 )
 def test_bad_params_exit_2_and_write_nothing(run_cli, tmp_path, content, fragment):
-    params = tmp_path / "p.yaml"
-    params.write_text(content)
-    out = tmp_path / "out"
-    code, stdout, err = run_cli("build", "--no-pdf", "--params", params, "--out", out)
-    assert code == 2 and stdout == ""
-    assert fragment in err and len(err.strip().splitlines()) == 1
-    assert files_in(out) == set()
+    assert_build_rejects(run_cli, tmp_path, content, fragment)
 
 
 def test_unwritable_output(run_cli, tmp_path):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from . import blog, rnn_backprop, study_record
+from . import blog, conv_filter, rnn_backprop, study_record, transpose_conv
 from .base import BuildContext, Part, Problem
 
 PROBLEMS: tuple[Problem, ...] = (
     rnn_backprop.PROBLEM,
     blog.PROBLEM,
+    conv_filter.PROBLEM,
+    transpose_conv.PROBLEM,
     study_record.PROBLEM,
 )
 

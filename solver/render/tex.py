@@ -123,3 +123,21 @@ def finalize(value: Any) -> str:
 def tex_join(items: Iterable[Any], separator: str = ", ") -> Tex:
     """Join values, each printed as :func:`finalize` would; the separator is TeX."""
     return Tex(separator.join(finalize(item) for item in items))
+
+
+def bracket_list(values: Iterable[Any]) -> Tex:
+    """A vector written as a bracketed list, ``[2, -1, 3]``, entries as SymPy prints them."""
+    return Tex(r"\left[" + ",\\ ".join(sp.latex(v) for v in values) + r"\right]")
+
+
+def matrix(rows: Iterable[Iterable[Any]], *, bar_before: int | None = None, small: bool = False) -> Tex:
+    """A bracketed matrix; ``bar_before`` draws a vertical rule before that column (augmented matrices).
+
+    Entries are printed by SymPy, except :class:`Tex` entries, which go in as they are.
+    """
+    rows = [[v if isinstance(v, Tex) else sp.latex(v) for v in row] for row in rows]
+    width = len(rows[0]) if rows else 0
+    spec = "".join("|r" if bar_before == j else "r" for j in range(width))
+    body = r" \\ ".join(" & ".join(row) for row in rows)
+    compact = r"\setlength{\arraycolsep}{3pt}" if small else ""
+    return Tex(rf"\left[{compact}\begin{{array}}{{{spec}}} {body} \end{{array}}\right]")
