@@ -446,6 +446,15 @@ def guarantees(params: Params, solution: Solution) -> list[str]:
     return broken
 
 
+def features(solution: Solution) -> dict[str, object]:
+    """What `hw6 stress` histograms: the system's shape and every filter entry."""
+    params = solution.params
+    facts: dict[str, object] = {"case": solution.case, "filter_length": params.filter_length, "stride": params.stride, "padding": params.padding}
+    for index, value in enumerate(solution.filter or ()):
+        facts[f"filter[{index + 1}]"] = str(value)
+    return facts
+
+
 PROBLEM = Problem(
     section="conv_filter",
     number=6,
@@ -458,4 +467,5 @@ PROBLEM = Problem(
     view=view,
     sample=sample,
     guarantees=guarantees,
+    features=features,
 )

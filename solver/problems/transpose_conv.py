@@ -324,6 +324,19 @@ def guarantees(params: Params, solution: Solution) -> list[str]:
     return broken
 
 
+def features(solution: Solution) -> dict[str, object]:
+    """What `hw6 stress` histograms: sizes, stride, padding, and how large the answer's entries get."""
+    params = solution.params
+    return {
+        "input": "x".join(map(str, conv.shape(params.input_grid))),
+        "filter": "x".join(map(str, conv.shape(params.filter_grid))),
+        "stride": params.stride,
+        "padding": params.padding,
+        "output": "x".join(map(str, conv.shape(solution.result))),
+        "largest |entry|": str(max(abs(v) for row in solution.result for v in row)),
+    }
+
+
 PROBLEM = Problem(
     section="transpose_conv",
     number=6,
@@ -336,4 +349,5 @@ PROBLEM = Problem(
     view=view,
     sample=sample,
     guarantees=guarantees,
+    features=features,
 )
