@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import rnn_backprop
+from . import beam_search, rnn_backprop
 from .base import BuildContext, Part, Problem
 
-PROBLEMS: tuple[Problem, ...] = (rnn_backprop.PROBLEM,)
+PROBLEMS: tuple[Problem, ...] = (rnn_backprop.PROBLEM, beam_search.PROBLEM)
 
 __all__ = ["PROBLEMS", "BuildContext", "Part", "Problem", "by_section"]
 
