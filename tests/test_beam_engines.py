@@ -43,7 +43,7 @@ def all_totals_distinct(rows, vocab_size, length) -> bool:
 # --------------------------------------------------------------------------- the tree engine
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(beam_trees(), st.integers(0, 3))
 def test_a_beam_as_wide_as_the_tree_returns_the_exhaustive_top_k(drawn, extra):
     vocab_size, length, rows = drawn
@@ -52,7 +52,7 @@ def test_a_beam_as_wide_as_the_tree_returns_the_exhaustive_top_k(drawn, extra):
     assert list(final.kept) == list(tree.exhaustive(lookup(rows), vocab_size, length)[:width])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(beam_trees())
 def test_width_one_is_greedy_decoding(drawn):
     vocab_size, length, rows = drawn
@@ -61,7 +61,7 @@ def test_width_one_is_greedy_decoding(drawn):
     assert [step.kept[0] for step in steps] == list(path)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(beam_trees(ties=False), beam_widths)
 def test_the_two_stage_pseudocode_keeps_the_same_set_without_ties(drawn, width):
     """Top k tokens per hypothesis, then top k of the k^2: the same as top k of all k*M."""
@@ -72,7 +72,7 @@ def test_the_two_stage_pseudocode_keeps_the_same_set_without_ties(drawn, width):
     assert one_stage == two_stage
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(beam_trees(ties=True), beam_widths)
 def test_the_two_stage_pseudocode_agrees_with_ties_too_under_the_shared_rule(drawn, width):
     """With one total order (the tie rule), a candidate outside its parent's top k has k better siblings."""
@@ -98,7 +98,7 @@ def test_the_tie_rule_prefers_earlier_tokens_from_the_first_one():
 # --------------------------------------------------------------------------- the batched engine
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(beam_trees(ties=True), beam_widths)
 def test_the_engines_return_the_same_tables_on_trees(drawn, width):
     vocab_size, length, rows = drawn
@@ -110,7 +110,7 @@ def test_the_engines_return_the_same_tables_on_trees(drawn, width):
     assert numeric.candidates_scored == sum(len(step.candidates) for step in exact) <= length * width * vocab_size
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(beam_trees(ties=True))
 def test_brute_force_ranks_like_the_exhaustive_search(drawn):
     vocab_size, length, rows = drawn
@@ -133,7 +133,7 @@ def rnn_rows(model: decoders.TinyRNN, length: int) -> dict:
     }
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(decoder_seeds, st.integers(2, 6), st.integers(1, 4), beam_widths)
 def test_the_engines_agree_on_random_rnn_decoders(seed, vocab_size, length, width):
     model = decoders.TinyRNN.random(vocab_size, seed, hidden_size=8, embed_size=4)
@@ -144,7 +144,7 @@ def test_the_engines_agree_on_random_rnn_decoders(seed, vocab_size, length, widt
         np.testing.assert_allclose(numeric_step.scores, [h.logprob for h in exact_step.kept], rtol=1e-12)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(decoder_seeds, st.integers(2, 6), st.integers(1, 4))
 def test_width_one_is_greedy_on_random_rnn_decoders(seed, vocab_size, length):
     model = decoders.TinyRNN.random(vocab_size, seed, hidden_size=8, embed_size=4)
@@ -190,7 +190,7 @@ def test_precomputed_decoder_feeds_each_step_its_table():
 # --------------------------------------------------------------------------- torch
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(beam_trees(ties=True), beam_widths)
 def test_torch_topk_engine_matches_numpy_with_ties(torch, drawn, width):
     vocab_size, length, rows = drawn

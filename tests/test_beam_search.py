@@ -169,7 +169,7 @@ def random_tree(vocabulary, length, seed):
     return tree
 
 
-@pytest.mark.parametrize("vocab_size, length, width, mode", [(3, 3, 2, "explored"), (5, 4, 8, "kept"), (2, 4, 2, "full")])
+@pytest.mark.parametrize("vocab_size, length, width, mode", [(3, 3, 2, "explored"), (5, 4, 8, "kept"), (2, 10, 300, "paths"), (2, 4, 2, "full")])
 def test_bigger_trees_render_compactly(vocab_size, length, width, mode):
     vocabulary = [f"w{i}" for i in range(vocab_size)]
     with warnings.catch_warnings():

@@ -112,12 +112,13 @@ def selection(backend: str):
     raise ValueError(f"unknown backend {backend!r}")
 
 
-def beam_search(decoder, beam_width: int, length: int, *, backend: str = "numpy", record: bool = True) -> BatchedResult:
+def beam_search(decoder, beam_width: int, length: int, *, backend="numpy", record: bool = True) -> BatchedResult:
     """Run beam search with ``decoder`` (see :mod:`solver.beam.decoders`) for ``length`` steps.
 
+    ``backend`` is "numpy", "torch" or a selection object like :class:`NumpySelection`;
     ``record`` keeps every step's (n, M) candidate table (the benchmark turns it off).
     """
-    ops = selection(backend)
+    ops = selection(backend) if isinstance(backend, str) else backend
     vocab_size = decoder.vocab_size
     token_ids = np.arange(vocab_size, dtype=np.int64)  # (M,)
     state = decoder.start()

@@ -375,6 +375,9 @@ def true_totals(solution: Solution, hypotheses: Sequence[Hypothesis]) -> list[Hy
     return out
 
 
+MISTAKE_SIZE = 50  # longer wrong answers are not modelled: nobody writes them down
+
+
 def ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
@@ -422,7 +425,7 @@ def step_mistakes(solution: Solution, step: Step) -> list[dict[str, Any]]:
     mistakes: dict[frozenset, dict[str, Any]] = {}
     for hypotheses, feedback in modelled:
         sequences = frozenset(h.tokens for h in hypotheses)
-        if sequences == correct:
+        if sequences == correct or len(sequences) > MISTAKE_SIZE:
             continue
         if sequences in mistakes:
             mistakes[sequences]["feedback"] += " " + feedback
@@ -508,8 +511,11 @@ def parts(solution: Solution) -> dict[str, Part]:
 
 FULL_TREE_NODES = 40  # largest tree a problem sheet draws (M = 2, T = 4 has 30 nodes; M = 3, T = 3 has 39)
 FULL_TREE_LEAVES = 16  # a solution draws the whole tree up to this many leaves (it shows totals too)
-EXPLORED_TREE_NODES = 80  # beyond this only the kept hypotheses and the optimum's path are drawn
+EXPLORED_TREE_NODES = 80  # beyond this only the kept hypotheses and the optimum's path are drawn,
+KEPT_TREE_NODES = 150  # and beyond this only the paths of the best final hypotheses and of the optimum
+FINAL_PATHS = 10
 TABLE_ROWS = 24  # candidates listed per step before the table is shortened
+LISTED_HYPOTHESES = 12  # kept hypotheses named in a sentence before it is shortened
 RANKING_ROWS = 16  # sequences of the exhaustive ranking listed in full; longer rankings show the top 10
 STATEMENT_ROWS = 120  # rows of log-probabilities printed in a statement whose tree is too big to draw
 GRID_TOKENS = 8  # up to this many tokens those rows are a grid with a column per token
@@ -539,7 +545,10 @@ def tree_shape(solution: Solution, marked: bool) -> tuple[str, list[Tokens]] | N
     if len(explored) <= EXPLORED_TREE_NODES:
         return "explored", sorted(explored, key=lambda tokens: (len(tokens), tokens))
     kept = {()} | optimum_path | {h.tokens for step in solution.steps for h in step.kept}
-    return "kept", sorted(kept, key=lambda tokens: (len(tokens), tokens))
+    if len(kept) <= KEPT_TREE_NODES:
+        return "kept", sorted(kept, key=lambda tokens: (len(tokens), tokens))
+    finalists = {h.tokens[:t] for h in solution.steps[-1].kept[:FINAL_PATHS] for t in range(length + 1)}
+    return "paths", sorted(optimum_path | finalists, key=lambda tokens: (len(tokens), tokens))
 
 
 class Sheet:
@@ -592,6 +601,8 @@ class Sheet:
         from ..render.tex import Tex
 
         items = [rf"{self.sequence(h)}~(${self.number(h.logprob)}$)" for h in hypotheses]
+        if len(items) > LISTED_HYPOTHESES:
+            items = items[: LISTED_HYPOTHESES - 2] + [f"{len(items) - LISTED_HYPOTHESES + 1} more down to {items[-1]}"]
         if len(items) <= 2:
             return Tex(" and ".join(items))
         return Tex(", ".join(items[:-1]) + ", and " + items[-1])
