@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("once", InputWarning)
+            warnings.simplefilter("default", InputWarning)  # once per message and call of main()
             warnings.showwarning = _one_line_input_warnings(warnings.showwarning)
             return args.handler(args)
     except Hw6Error as exc:
