@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import Hw6Error
+from .errors import Hw6Error, InputWarning
 from .files import dump_json
 from .pipeline import answer_key, prepare, read_params, read_params_and_variant, run_checks, solve_all, write
 from .problems import BuildContext
@@ -128,13 +129,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _one_line_input_warnings(fallback):
+    """A ``warnings.showwarning`` that prints input warnings as one line on stderr."""
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        if issubclass(category, InputWarning):
+            print(f"hw6: warning: {message}", file=sys.stderr)
+        else:
+            fallback(message, category, filename, lineno, file, line)
+
+    return show
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "seed", None) is not None and getattr(args, "params", None) is not None:
         print("hw6: error: --seed and --params are alternatives; give one", file=sys.stderr)
         return 2
     try:
-        return args.handler(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", InputWarning)  # once per message and call of main()
+            warnings.showwarning = _one_line_input_warnings(warnings.showwarning)
+            return args.handler(args)
     except Hw6Error as exc:
         print(f"hw6: error: {exc}", file=sys.stderr)
         return exc.exit_code

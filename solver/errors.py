@@ -10,6 +10,9 @@ message and exits with its ``exit_code``. Anything else escaping is a bug.
     ├── LatexError             TeX Live is missing or latexmk failed
     ├── CrossCheckFailed       an exact answer disagrees with its numeric check (exit 1)
     └── OracleUnavailable      the torch oracle was asked for but is not installed
+
+    InputWarning (a UserWarning)   input that is accepted but looks wrong; the CLI prints
+                                   it as one ``hw6: warning: ...`` line on stderr
 """
 
 from __future__ import annotations
@@ -80,3 +83,7 @@ class OracleUnavailable(Hw6Error):
 def _show(value: Any, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class InputWarning(UserWarning):
+    """Input hw6 accepts but that is probably not what was meant (e.g. rounded probabilities)."""

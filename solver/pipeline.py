@@ -109,8 +109,13 @@ def params_json(params: Mapping[str, Any], variant: Variant | None = None) -> di
 
 
 def solve_all(params: Mapping[str, Any], context: BuildContext | None = None) -> list[Solved]:
+    """Solve every problem; a section missing from ``params`` takes the homework's values."""
     context = context or BuildContext()
-    return [Solved(p, params[p.section], p.solve(params[p.section], context)) for p in PROBLEMS]
+    solved = []
+    for problem in PROBLEMS:
+        section = params.get(problem.section) or problem.params_type()
+        solved.append(Solved(problem, section, problem.solve(section, context)))
+    return solved
 
 
 def run_checks(solved: list[Solved], *, oracle: bool = False) -> tuple[list[Check], list[str]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from fractions import Fraction
+
 from hypothesis import strategies as st
 
 steps = st.integers(min_value=1, max_value=12)
@@ -35,3 +38,26 @@ def transpose_cases(draw):
     largest = min(((n - 1) * stride + k - 1) // 2 for n, k in sizes)
     padding = draw(st.integers(0, min(2, largest)))
     return x, w, stride, padding
+# Beam search: explicit trees of next-token log-probabilities, and seeds for random RNN decoders.
+
+MAX_TREE_SEQUENCES = 256  # M^T of a drawn tree
+
+
+@st.composite
+def beam_trees(draw, *, ties: bool = True, max_vocab: int = 4, max_length: int = 4):
+    """(M, T, rows): a row of M exact log-probabilities for every prefix shorter than T."""
+    vocab_size = draw(st.integers(1, max_vocab))
+    length = draw(st.integers(1, max_length).filter(lambda t: vocab_size**t <= MAX_TREE_SEQUENCES))
+    if ties:  # five levels, -1 to 0 in quarters: equal totals are common
+        values = st.integers(-4, 0).map(lambda v: Fraction(v, 4))
+    else:  # thousandths down to -100: equal totals are rare (tests that need none assume it)
+        values = st.integers(-100_000, 0).map(lambda v: Fraction(v, 1000))
+    rows = {}
+    for t in range(length):
+        for prefix in itertools.product(range(vocab_size), repeat=t):
+            rows[prefix] = tuple(draw(st.lists(values, min_size=vocab_size, max_size=vocab_size)))
+    return vocab_size, length, rows
+
+
+beam_widths = st.integers(1, 6)
+decoder_seeds = st.integers(0, 2**32 - 1)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from . import blog, conv_filter, rnn_backprop, study_record, transpose_conv
+from . import beam_search, blog, conv_filter, rnn_backprop, study_record, transpose_conv
 from .base import BuildContext, Part, Problem
 
 PROBLEMS: tuple[Problem, ...] = (
     rnn_backprop.PROBLEM,
+    beam_search.PROBLEM,
     blog.PROBLEM,
     conv_filter.PROBLEM,
     transpose_conv.PROBLEM,
