@@ -874,6 +874,18 @@ def guarantees(params: Params, solution: Solution) -> list[str]:
     return _broken(params, solution, SAMPLE_MISSES_OPTIMUM)
 
 
+def features(solution: Solution) -> dict[str, object]:
+    """What `hw6 stress` histograms: does beam search miss, does greedy differ, by how much."""
+    cut = solution.optimum_cut
+    return {
+        "M x T": f"{len(solution.vocabulary)} x {solution.params.length}",
+        "beam misses the optimum": not solution.returns_optimum,
+        "greedy = beam": solution.greedy_best.tokens == solution.beam_best.tokens,
+        "step the optimum is pruned": cut.step if cut else "never",
+        "pruning margin": str(float(cut.weakest_kept.logprob - cut.prefix.logprob)) if cut else "-",
+    }
+
+
 PROBLEM = Problem(
     section=SECTION,
     number=2,
@@ -886,4 +898,5 @@ PROBLEM = Problem(
     view=view,
     sample=sample,
     guarantees=guarantees,
+    features=features,
 )
