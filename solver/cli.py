@@ -157,3 +157,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("hw6: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `hw6 key | head`: the reader left, which is not an error
+        sys.stderr.close()
+        return 0

@@ -164,9 +164,10 @@ def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
     return sections
 
 
-def render_sheet(kind: str, solved: list[Solved], variant: Variant) -> str:
-    """``kind`` is "solutions" or "problems"."""
-    return render(f"{kind}.tex.j2", sections=_sections(solved), variant=variant, generator=GENERATOR)
+def render_sheet(kind: str, solved: list[Solved], variant: Variant, sections: list[dict[str, Any]] | None = None) -> str:
+    """``kind`` is "solutions" or "problems"; ``sections`` lets both sheets share one set of views."""
+    sections = _sections(solved) if sections is None else sections
+    return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
 
 
 def prepare(solved: list[Solved], variant: Variant | None = None) -> Sheets:
@@ -184,8 +185,9 @@ def prepare(solved: list[Solved], variant: Variant | None = None) -> Sheets:
         if item.problem.assets:
             files.update(item.problem.assets(item.solution))
     documents = ("problems", "solutions")
+    sections = _sections(solved)
     for kind in documents:
-        files[f"{kind}.tex"] = render_sheet(kind, solved, variant)
+        files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
     files["answers.json"] = dump_json(answer_key(solved, variant))
     files["params.json"] = dump_json(params_json({s.problem.section: s.params for s in solved}, variant))
     return Sheets(files, documents, checks)

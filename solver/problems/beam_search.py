@@ -825,12 +825,29 @@ SAMPLE_ATTEMPTS = 2000
 
 def sample_row(rng: np.random.Generator, vocab_size: int) -> list[sp.Rational]:
     """Two-decimal log-probabilities whose probabilities sum to 1 within the tolerance."""
+    return [sp.Rational(h, 100) for h in _sample_hundredths(rng, vocab_size)]
+
+
+def _sample_hundredths(rng: np.random.Generator, vocab_size: int) -> list[int]:
     while True:
         probabilities = np.clip(rng.dirichlet(np.full(vocab_size, 0.7)), 0.01, 0.99)
         probabilities /= probabilities.sum()
         hundredths = np.minimum(np.round(np.log(probabilities) * 100), 0).astype(int)
         if abs(np.exp(hundredths / 100).sum() - 1) <= NORMALIZATION_TOLERANCE / 2:
-            return [sp.Rational(int(h), 100) for h in hundredths]
+            return [int(h) for h in hundredths]
+
+
+def _beam_misses(rows: dict[Tokens, list[int]], vocab_size: int, length: int, beam_width: int) -> bool:
+    """Whether beam search ends below the optimum, in integer hundredths (a cheap pre-filter:
+    most drawn trees are rejected, and the full solve then confirms the one that passes)."""
+    best = max(
+        sum(rows[path[:t]][path[t]] for t in range(length)) for path in itertools.product(range(vocab_size), repeat=length)
+    )
+    kept: list[tuple[int, Tokens]] = [(0, ())]
+    for _ in range(length):
+        candidates = [(score + rows[path][j], path + (j,)) for score, path in kept for j in range(vocab_size)]
+        kept = sorted(candidates, key=lambda c: (-c[0], c[1]))[:beam_width]
+    return kept[0][0] < best
 
 
 def sample(rng: np.random.Generator, *, misses_optimum: bool | None = None) -> Params:
@@ -840,14 +857,22 @@ def sample(rng: np.random.Generator, *, misses_optimum: bool | None = None) -> P
     returns a sequence that is not the most likely one.
     """
     wanted = SAMPLE_MISSES_OPTIMUM if misses_optimum is None else misses_optimum
+    beam_width = 2
     for _ in range(SAMPLE_ATTEMPTS):
         vocab_size, length = SAMPLE_SHAPES[int(rng.integers(len(SAMPLE_SHAPES)))]
         words = tuple(str(w) for w in rng.choice(SAMPLE_WORDS, size=vocab_size, replace=False))
-        tree = {}
-        for t in range(length):
-            for prefix in itertools.product(words, repeat=t):
-                tree[" ".join(prefix)] = dict(zip(words, sample_row(rng, vocab_size)))
-        params = Params(vocabulary=words, beam_width=2, length=length, tree=tree)
+        rows = {
+            prefix: _sample_hundredths(rng, vocab_size)
+            for t in range(length)
+            for prefix in itertools.product(range(vocab_size), repeat=t)
+        }
+        if _beam_misses(rows, vocab_size, length, beam_width) != wanted:
+            continue
+        tree = {
+            " ".join(words[j] for j in prefix): {w: sp.Rational(h, 100) for w, h in zip(words, row)}
+            for prefix, row in rows.items()
+        }
+        params = Params(vocabulary=words, beam_width=beam_width, length=length, tree=tree)
         if not _broken(params, solve(params), wanted):
             return params
     raise RuntimeError(f"no fitting beam-search variant in {SAMPLE_ATTEMPTS} draws")  # a bug, not input
