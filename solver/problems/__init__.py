@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from . import rnn_backprop
+from . import rnn_backprop, rnn_lstm
 from .base import BuildContext, Part, Problem
 
-PROBLEMS: tuple[Problem, ...] = (rnn_backprop.PROBLEM,)
+PROBLEMS: tuple[Problem, ...] = (rnn_backprop.PROBLEM, rnn_lstm.PROBLEM)
 
 __all__ = ["PROBLEMS", "BuildContext", "Part", "Problem", "by_section"]
 
