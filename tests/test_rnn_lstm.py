@@ -213,3 +213,11 @@ def test_a_sampled_variant_keeps_its_guarantees(tmp_path):
     else:
         pytest.fail("five sampled variants in a row broke their guarantees")
     assert all(c.agrees for c in p3.crosscheck(solution))
+
+
+def test_cli_rejects_bad_problem_3_parameters(run_cli, tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text("rnn_lstm:\n  study:\n    small_radius: 1.5\n")
+    code, out, err = run_cli("build", "--no-pdf", "--params", params, "--out", tmp_path / "out")
+    assert code == 2 and out == "" and "rnn_lstm.study.small_radius" in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

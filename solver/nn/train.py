@@ -114,7 +114,7 @@ def train(
                 history.reached_at = epoch
                 if stop_at_target:
                     break
-            bar.update(epoch, f"loss {epoch_loss:.3g}")
+            bar.update(epoch, f"loss {epoch_loss:.2e}")
     finally:
         bar.close()
     return history

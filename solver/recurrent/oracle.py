@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..checks import import_torch
-from ..nn import LSTM, RNN
+from ..nn import LSTM, RNN, Stacked
 
 #: Our gate blocks f, i, o, g sit at these positions of torch's i, f, g, o.
 TORCH_GATE_ORDER = (1, 0, 3, 2)  # torch block k holds our block TORCH_GATE_ORDER[k]
@@ -69,7 +69,8 @@ def unroll_rnn(p: dict[str, Any], x: Any, nonlinearity: str) -> list[Any]:
     hs = []
     for t in range(x.shape[1]):
         h = sigma(x[:, t] @ p["W_x"].T + h @ p["W_h"].T + p["b"])
-        h.retain_grad()
+        if h.requires_grad:
+            h.retain_grad()
         hs.append(h)
     return hs
 
@@ -87,9 +88,29 @@ def unroll_lstm(p: dict[str, Any], x: Any) -> tuple[list[Any], list[Any], list[A
         g = torch.tanh(z[:, 3 * hidden :])
         c = f * c + i * g
         h = torch.tanh(c) * o
-        c.retain_grad()
-        h.retain_grad()
+        if h.requires_grad:
+            c.retain_grad()
+            h.retain_grad()
         hs.append(h)
         cs.append(c)
         forgets.append(f)
     return hs, cs, forgets
+
+
+def stack_outputs(stack: Stacked, x: np.ndarray) -> tuple[np.ndarray, str]:
+    """The top layer's hidden states (B, T, H) from torch, and which torch route computed them.
+
+    ``torch.nn.RNN``/``torch.nn.LSTM`` with copied weights where torch has the layer; torch has no
+    identity RNN, so that one is unrolled with autograd's operations instead.
+    """
+    torch = import_torch()
+    layers = stack.layers
+    inputs = torch.tensor(x, dtype=torch.float64)
+    with torch.no_grad():
+        if isinstance(layers[0], LSTM):
+            return torch_lstm(layers)(inputs)[0].numpy(), "torch.nn.LSTM"
+        if layers[0].nonlinearity != "identity":
+            return torch_rnn(layers)(inputs)[0].numpy(), "torch.nn.RNN"
+        for layer in layers:
+            inputs = torch.stack(unroll_rnn(leaves(layer.params), inputs, layer.nonlinearity), 1)
+        return inputs.numpy(), "torch unrolled"

@@ -104,7 +104,7 @@ def _train(params: TrainingParams, layers: int, progress: bool) -> dict:
             rng=np.random.default_rng([params.seed, 13, layers]),
             target=params.target(layers),
             progress=progress,
-            label=f"Problem 3: training {layers}-layer {params.cell.upper()}",
+            label=f"training {layers}-layer {params.cell.upper()}",
             evaluate=training_loss,
             lr_schedule=cosine_schedule(float(params.learning_rate), params.epochs, float(params.final_lr_ratio)),
         )
