@@ -196,7 +196,7 @@ class RNN(Module):
         from_later = np.zeros((batch, hidden), hs.dtype)  # (B, H): dL/dh_t through step t+1
         for t in range(steps - 1, -1, -1):
             d_h = d_hs[:, t] + from_later  # (B, H)
-            d_hidden[:, t] = d_h
+            d_hidden[:, t] = d_h  # (B, H)
             d_pre[:, t] = d_h * slope(hs[:, t])  # (B, H)
             from_later = d_pre[:, t] @ W_h  # (B, H): a_t = h_{t-1} W_h^T + ...
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # (B, T, H)
@@ -310,12 +310,12 @@ class LSTM(Module):
             c_prev = cs[:, t - 1] if t else c0  # (B, H)
             d_h = d_hs[:, t] + h_from_later  # (B, H)
             d_c = c_from_later + d_h * o * (1.0 - tanh_cs[:, t] ** 2)  # (B, H)
-            d_hidden[:, t], d_cell[:, t] = d_h, d_c
+            d_hidden[:, t], d_cell[:, t] = d_h, d_c  # (B, H) each
             step = d_z[:, t]  # (B, 4H)
-            step[:, :hidden] = d_c * c_prev * f * (1.0 - f)  # f
-            step[:, hidden : 2 * hidden] = d_c * g * i * (1.0 - i)  # i
-            step[:, 2 * hidden : 3 * hidden] = d_h * tanh_cs[:, t] * o * (1.0 - o)  # o
-            step[:, 3 * hidden :] = d_c * i * (1.0 - g * g)  # g
+            step[:, :hidden] = d_c * c_prev * f * (1.0 - f)  # (B, H): f
+            step[:, hidden : 2 * hidden] = d_c * g * i * (1.0 - i)  # (B, H): i
+            step[:, 2 * hidden : 3 * hidden] = d_h * tanh_cs[:, t] * o * (1.0 - o)  # (B, H): o
+            step[:, 3 * hidden :] = d_c * i * (1.0 - g * g)  # (B, H): g
             c_from_later = d_c * f  # (B, H): the direct path to C_{t-1}
             h_from_later = step @ W.T  # (B, H)
         h_prev = np.concatenate([h0[:, None], hs[:, :-1]], axis=1)  # (B, T, H)

@@ -34,8 +34,8 @@ class MSELoss:
     def backward(self, ctx: Any, d_loss: float = 1.0) -> np.ndarray:
         shape, error = ctx
         d_predictions = np.zeros(shape, error.dtype)  # (B, T, O)
-        scored = d_predictions[:, -1:] if self.last_only else d_predictions
-        scored[...] = (2.0 * d_loss / error.size) * error
+        scored = d_predictions[:, -1:] if self.last_only else d_predictions  # (B, 1 or T, O), a view
+        scored[...] = (2.0 * d_loss / error.size) * error  # (B, 1 or T, O)
         return d_predictions
 
 
