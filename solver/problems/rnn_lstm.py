@@ -350,7 +350,8 @@ def parts(solution: Solution) -> dict[str, Part]:
         ),
     }
     for part_id in ("3f", "3g", "3h", "3i", "3j"):
-        out[part_id] = Part("written", None, extra={"reference": refs[part_id]})
+        # The text is the value (as for every written part) and the documented ``reference`` extra.
+        out[part_id] = Part("written", refs[part_id], extra={"reference": refs[part_id]})
     out["3k"] = Part(
         "numbers",
         rounded([solution.trained[layers].final_loss for layers in training.LAYERS]),
