@@ -8,6 +8,8 @@ message and exits with its ``exit_code``. Anything else escaping is a bug.
     ├── InputFileError         a file cannot be read or parsed
     ├── OutputError            an output folder or file cannot be written
     ├── LatexError             TeX Live is missing or latexmk failed
+    ├── LayerInputError        a neural-network layer got an array of the wrong shape, an unknown
+    │                          nonlinearity, no time steps or non-finite values (solver.nn)
     ├── CrossCheckFailed       an exact answer disagrees with its numeric check (exit 1)
     └── OracleUnavailable      the torch oracle was asked for but is not installed
 
@@ -62,6 +64,14 @@ class OutputError(Hw6Error):
 
 class LatexError(Hw6Error):
     """LaTeX could not make a PDF; the message names the first error and the log."""
+
+
+class LayerInputError(Hw6Error, ValueError):
+    """A layer of :mod:`solver.nn` was called with inputs it cannot take.
+
+    The message names the argument and the shape (or values) it expects, e.g.
+    ``RNN.forward: x has shape (4, 5, 3), expected (B, T, 2) with T >= 1``.
+    """
 
 
 class CrossCheckFailed(Hw6Error):

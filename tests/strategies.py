@@ -61,3 +61,17 @@ def beam_trees(draw, *, ties: bool = True, max_vocab: int = 4, max_length: int =
 
 beam_widths = st.integers(1, 6)
 decoder_seeds = st.integers(0, 2**32 - 1)
+# Recurrent layers (solver.nn): shapes small enough for exhaustive gradient checks.
+recurrent_shapes = st.fixed_dictionaries(
+    {
+        "batch": st.integers(1, 4),
+        "steps": st.integers(1, 6),
+        "inputs": st.integers(1, 4),
+        "hidden": st.integers(1, 5),
+    }
+)
+nonlinearities = st.sampled_from(("tanh", "relu", "identity"))
+torch_rnn_nonlinearities = st.sampled_from(("tanh", "relu"))  # torch.nn.RNN has no identity
+cells = st.sampled_from(("rnn", "lstm"))
+layer_counts = st.integers(1, 3)
+seeds = st.integers(0, 2**32 - 1)

@@ -23,7 +23,8 @@ def files_in(folder: Path) -> set[str]:
 def test_build_without_pdf_writes_sheets_and_key(run_cli, tmp_path):
     code, out, err = run_cli("build", "--no-pdf", "--out", tmp_path)
     assert (code, err) == (0, "")
-    assert files_in(tmp_path) == SHEETS
+    assert files_in(tmp_path) == SHEETS | {"figures"}
+    assert files_in(tmp_path / "figures" / "rnn_lstm") == {f"{n}.pdf" for n in ("linear", "activations", "targets", "lstm", "training")}
     key = json.loads((tmp_path / "answers.json").read_text())
     assert key["generator"]["name"] == "hw6"
     assert key["parts"]["1a.t"]["value"] == "u1*w**2 + u2*w + u3"
@@ -114,7 +115,7 @@ def test_rebuilds_are_byte_identical(tmp_path):
         out = tmp_path / f"run{run}"
         result = run_module("build", "--no-pdf", "--out", out, env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
-        outputs.append({name: (out / name).read_bytes() for name in SHEETS})
+        outputs.append({path.relative_to(out): path.read_bytes() for path in sorted(out.rglob("*")) if path.is_file()})
     assert outputs[0] == outputs[1]
 
 
@@ -127,7 +128,7 @@ def test_python_dash_m_and_version():
 def test_build_writes_pdfs(run_cli, tmp_path):
     code, _, err = run_cli("build", "--out", tmp_path)
     assert code == 0, err
-    assert files_in(tmp_path) == SHEETS | {"solutions.pdf", "problems.pdf"}
+    assert files_in(tmp_path) == SHEETS | {"solutions.pdf", "problems.pdf", "figures"}
     assert (tmp_path / "solutions.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -823,18 +823,17 @@ SAMPLE_SHAPES = ((2, 3), (2, 3), (2, 4), (3, 3))  # (M, T), all drawn whole; k =
 SAMPLE_ATTEMPTS = 2000
 
 
-def sample_row(rng: np.random.Generator, vocab_size: int) -> list[sp.Rational]:
-    """Two-decimal log-probabilities whose probabilities sum to 1 within the tolerance."""
-    return [sp.Rational(h, 100) for h in _sample_hundredths(rng, vocab_size)]
-
-
-def _sample_hundredths(rng: np.random.Generator, vocab_size: int) -> list[int]:
-    while True:
-        probabilities = np.clip(rng.dirichlet(np.full(vocab_size, 0.7)), 0.01, 0.99)
-        probabilities /= probabilities.sum()
-        hundredths = np.minimum(np.round(np.log(probabilities) * 100), 0).astype(int)
-        if abs(np.exp(hundredths / 100).sum() - 1) <= NORMALIZATION_TOLERANCE / 2:
-            return [int(h) for h in hundredths]
+def _sample_hundredths(rng: np.random.Generator, vocab_size: int, count: int) -> list[list[int]]:
+    """``count`` rows of two-decimal log-probabilities (in hundredths) whose probabilities sum
+    to 1 within half the tolerance; drawn in batches, rejected rows dropped."""
+    rows: list[list[int]] = []
+    while len(rows) < count:
+        probabilities = np.clip(rng.dirichlet(np.full(vocab_size, 0.7), size=2 * count), 0.01, 0.99)  # (2n, M)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        hundredths = np.minimum(np.round(np.log(probabilities) * 100), 0).astype(int)  # (2n, M)
+        fits = np.abs(np.exp(hundredths / 100).sum(axis=1) - 1) <= NORMALIZATION_TOLERANCE / 2  # (2n,)
+        rows += hundredths[fits].tolist()
+    return rows[:count]
 
 
 def _beam_misses(rows: dict[Tokens, list[int]], vocab_size: int, length: int, beam_width: int) -> bool:
@@ -861,11 +860,8 @@ def sample(rng: np.random.Generator, *, misses_optimum: bool | None = None) -> P
     for _ in range(SAMPLE_ATTEMPTS):
         vocab_size, length = SAMPLE_SHAPES[int(rng.integers(len(SAMPLE_SHAPES)))]
         words = tuple(str(w) for w in rng.choice(SAMPLE_WORDS, size=vocab_size, replace=False))
-        rows = {
-            prefix: _sample_hundredths(rng, vocab_size)
-            for t in range(length)
-            for prefix in itertools.product(range(vocab_size), repeat=t)
-        }
+        prefixes = [prefix for t in range(length) for prefix in itertools.product(range(vocab_size), repeat=t)]
+        rows = dict(zip(prefixes, _sample_hundredths(rng, vocab_size, len(prefixes))))
         if _beam_misses(rows, vocab_size, length, beam_width) != wanted:
             continue
         tree = {

@@ -1,0 +1,48 @@
+"""Neural-network layers in NumPy with hand-written backward passes (torch is only the test oracle).
+
+Every layer and model has ``params`` / ``named_parameters()`` (name -> array),
+``forward(...) -> (output, ctx)`` and ``backward(ctx, d_out) -> Backward``
+(``d_input``, ``grads`` by parameter name, and for recurrent layers
+``d_hidden``/``d_cell``: the total dL/dh_t and dL/dC_t at every step).
+Batches are rows: sequences are (B, T, D), hidden states (B, H).
+
+    Linear, Embedding, one_hot             per-step maps and token inputs
+    RNN, LSTM, Stacked, LastStep           recurrent layers, stacks, last state of padded sequences
+    SequenceRegressor, SequenceClassifier  assembled models (Problems 3 and 4)
+    MSELoss, SoftmaxCrossEntropy           losses with backward
+    Adam, train, cosine_schedule, History, ProgressBar   optimisation
+
+Bad inputs (shapes, unknown nonlinearities, T < 1, NaN) raise
+:class:`solver.errors.LayerInputError` naming the argument and the shape expected.
+"""
+
+from .core import NONLINEARITIES, Backward, Module
+from .layers import LSTM, LSTM_GATES, RNN, Embedding, LastStep, Linear, Stacked, one_hot, sub_parameters
+from .losses import MSELoss, SoftmaxCrossEntropy
+from .models import SequenceClassifier, SequenceRegressor
+from .optim import Adam
+from .train import History, ProgressBar, cosine_schedule, train
+
+__all__ = [
+    "LSTM",
+    "LSTM_GATES",
+    "NONLINEARITIES",
+    "RNN",
+    "Adam",
+    "Backward",
+    "Embedding",
+    "History",
+    "LastStep",
+    "Linear",
+    "MSELoss",
+    "Module",
+    "ProgressBar",
+    "SequenceClassifier",
+    "SequenceRegressor",
+    "SoftmaxCrossEntropy",
+    "Stacked",
+    "one_hot",
+    "cosine_schedule",
+    "sub_parameters",
+    "train",
+]

@@ -1,0 +1,321 @@
+"""solver.nn: every forward output and gradient against torch (float64) and central differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+
+from solver.errors import Hw6Error, LayerInputError
+from solver.nn import (
+    LSTM,
+    RNN,
+    Adam,
+    Embedding,
+    LastStep,
+    Linear,
+    MSELoss,
+    ProgressBar,
+    SequenceClassifier,
+    SequenceRegressor,
+    SoftmaxCrossEntropy,
+    Stacked,
+    train,
+)
+from solver.nn.gradcheck import numerical_gradient
+from solver.recurrent import oracle
+
+from .strategies import cells, layer_counts, nonlinearities, recurrent_shapes, seeds, torch_rnn_nonlinearities
+
+RTOL = 1e-10
+
+
+def assert_close(got, expected, rtol=RTOL, atol=1e-13, what=""):
+    got, expected = np.asarray(got, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    assert got.shape == expected.shape, f"{what}: shape {got.shape}, expected {expected.shape}"
+    np.testing.assert_allclose(got, expected, rtol=rtol, atol=atol, err_msg=what)
+
+
+def autograd_rnn(torch, layer: RNN, x: np.ndarray, d_hs: np.ndarray):
+    """The homework's equations in torch: hidden states, dL/dh_t for every t, parameter and input grads."""
+    p = oracle.leaves(layer.params)
+    xt = torch.tensor(x, requires_grad=True)
+    hs = oracle.unroll_rnn(p, xt, layer.nonlinearity)
+    (torch.stack(hs, 1) * torch.tensor(d_hs)).sum().backward()
+    return torch.stack(hs, 1).detach().numpy(), np.stack([h.grad.numpy() for h in hs], 1), {n: v.grad.numpy() for n, v in p.items()}, xt.grad.numpy()
+
+
+def autograd_lstm(torch, layer: LSTM, x: np.ndarray, d_hs: np.ndarray):
+    p = oracle.leaves(layer.params)
+    xt = torch.tensor(x, requires_grad=True)
+    hs, cs, _ = oracle.unroll_lstm(p, xt)
+    (torch.stack(hs, 1) * torch.tensor(d_hs)).sum().backward()
+    grads = {n: v.grad.numpy() for n, v in p.items()}
+    return (
+        torch.stack(hs, 1).detach().numpy(),
+        np.stack([h.grad.numpy() for h in hs], 1),
+        np.stack([c.grad.numpy() for c in cs], 1),
+        grads,
+        xt.grad.numpy(),
+    )
+
+
+def draw(shape: dict, seed: int):
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((shape["batch"], shape["steps"], shape["inputs"]))
+    d_hs = rng.standard_normal((shape["batch"], shape["steps"], shape["hidden"]))
+    return rng, x, d_hs
+
+
+# --------------------------------------------------------------------------- RNN
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=recurrent_shapes, nonlinearity=nonlinearities, seed=seeds)
+def test_rnn_matches_torch_autograd(torch, shape, nonlinearity, seed):
+    rng, x, d_hs = draw(shape, seed)
+    layer = RNN(shape["inputs"], shape["hidden"], nonlinearity, rng=rng)
+    hs, ctx = layer.forward(x)
+    result = layer.backward(ctx, d_hs)
+    t_hs, t_dh, t_grads, t_dx = autograd_rnn(torch, layer, x, d_hs)
+    assert_close(hs, t_hs, what="h_t")
+    assert_close(result.d_hidden, t_dh, what="dL/dh_t")
+    assert_close(result.d_input, t_dx, what="dL/dx")
+    for name in layer.params:
+        assert_close(result.grads[name], t_grads[name], what=name)
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=recurrent_shapes, seed=seeds)
+def test_lstm_matches_torch_autograd(torch, shape, seed):
+    rng, x, d_hs = draw(shape, seed)
+    layer = LSTM(shape["inputs"], shape["hidden"], rng=rng)
+    hs, ctx = layer.forward(x)
+    result = layer.backward(ctx, d_hs)
+    t_hs, t_dh, t_dc, t_grads, t_dx = autograd_lstm(torch, layer, x, d_hs)
+    assert_close(hs, t_hs, what="h_t")
+    assert_close(result.d_hidden, t_dh, what="dL/dh_t")
+    assert_close(result.d_cell, t_dc, what="dL/dC_t")
+    assert_close(result.d_input, t_dx, what="dL/dx")
+    for name in layer.params:
+        assert_close(result.grads[name], t_grads[name], what=name)
+
+
+@settings(max_examples=25, deadline=None)
+@given(shape=recurrent_shapes, cell=cells, layers=layer_counts, nonlinearity=torch_rnn_nonlinearities, seed=seeds)
+def test_stacks_match_torch_nn_modules(torch, shape, cell, layers, nonlinearity, seed):
+    """torch.nn.RNN / torch.nn.LSTM with our weights copied in (gate order mapped) give the same outputs and grads."""
+    rng, x, d_hs = draw(shape, seed)
+    stack = Stacked.build(shape["inputs"], shape["hidden"], layers, cell, nonlinearity, rng=rng)
+    hs, ctx = stack.forward(x)
+    result = stack.backward(ctx, d_hs)
+    module = oracle.torch_lstm(stack.layers) if cell == "lstm" else oracle.torch_rnn(stack.layers)
+    xt = torch.tensor(x, requires_grad=True)
+    out, _ = module(xt)
+    (out * torch.tensor(d_hs)).sum().backward()
+    assert_close(hs, out.detach().numpy(), what="outputs")
+    assert_close(result.d_input, xt.grad.numpy(), what="dL/dx")
+    for k, layer in enumerate(stack.layers):
+        if cell == "lstm":
+            mapped = {
+                "U": oracle.to_torch_gates(result.grads[f"{k}.U"]),
+                "W": oracle.to_torch_gates(result.grads[f"{k}.W"]),
+                "b": oracle.to_torch_gates(result.grads[f"{k}.b"][None])[:, 0],
+            }
+            names = {"U": "weight_ih", "W": "weight_hh", "b": "bias_ih"}
+        else:
+            mapped = {name: result.grads[f"{k}.{name}"] for name in ("W_x", "W_h", "b")}
+            names = {"W_x": "weight_ih", "W_h": "weight_hh", "b": "bias_ih"}
+        for name, torch_name in names.items():
+            assert_close(mapped[name], getattr(module, f"{torch_name}_l{k}").grad.numpy(), what=f"layer {k} {name}")
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu", "identity"])
+def test_rnn_gradients_by_central_differences(nonlinearity):
+    rng = np.random.default_rng(5)
+    x, weights = rng.standard_normal((3, 5, 2)), rng.standard_normal((3, 5, 4))
+    layer = RNN(2, 4, nonlinearity, rng=rng)
+    h0 = rng.standard_normal((3, 4))
+    hs, ctx = layer.forward(x, h0)
+    result = layer.backward(ctx, weights)
+
+    def loss() -> float:
+        return float(np.sum(weights * layer.forward(x, h0)[0]))
+
+    for name, array in layer.params.items():
+        assert_close(result.grads[name], numerical_gradient(loss, array), rtol=1e-6, atol=1e-8, what=name)
+    assert_close(result.d_input, numerical_gradient(loss, x), rtol=1e-6, atol=1e-8, what="x")
+    assert_close(result.d_initial[0], numerical_gradient(loss, h0), rtol=1e-6, atol=1e-8, what="h0")
+
+
+def test_lstm_gradients_by_central_differences():
+    rng = np.random.default_rng(6)
+    x, weights = rng.standard_normal((2, 4, 3)), rng.standard_normal((2, 4, 3))
+    layer = LSTM(3, 3, rng=rng)
+    h0, c0 = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    _, ctx = layer.forward(x, (h0, c0))
+    result = layer.backward(ctx, weights)
+
+    def loss() -> float:
+        return float(np.sum(weights * layer.forward(x, (h0, c0))[0]))
+
+    for name, array in layer.params.items():
+        assert_close(result.grads[name], numerical_gradient(loss, array), rtol=1e-6, atol=1e-8, what=name)
+    assert_close(result.d_initial[0], numerical_gradient(loss, h0), rtol=1e-6, atol=1e-8, what="h0")
+    assert_close(result.d_initial[1], numerical_gradient(loss, c0), rtol=1e-6, atol=1e-8, what="c0")
+
+
+def test_lstm_gate_blocks_follow_the_homework_order():
+    layer = LSTM(2, 3, rng=0)
+    assert [layer.gate("W", g).shape for g in "fiog"] == [(3, 3)] * 4
+    assert np.array_equal(layer.gate("b", "o"), layer.params["b"][6:9])
+
+
+# --------------------------------------------------------------------------- heads, losses, models
+
+
+def test_linear_and_mse_match_torch(torch):
+    rng = np.random.default_rng(7)
+    head = Linear(4, 2, rng=rng)
+    x, y = rng.standard_normal((3, 5, 4)), rng.standard_normal((3, 5, 2))
+    for last_only in (False, True):
+        loss = MSELoss(last_only)
+        pred, ctx = head.forward(x)
+        value, loss_ctx = loss.forward(pred, y)
+        result = head.backward(ctx, loss.backward(loss_ctx))
+        w, b = (torch.tensor(head.params[n], requires_grad=True) for n in ("weight", "bias"))
+        xt = torch.tensor(x, requires_grad=True)
+        err = xt @ w.T + b - torch.tensor(y)
+        t_loss = (err[:, -1:] ** 2).mean() if last_only else (err**2).mean()
+        t_loss.backward()
+        assert_close(value, t_loss.item())
+        assert_close(result.grads["weight"], w.grad.numpy())
+        assert_close(result.grads["bias"], b.grad.numpy())
+        assert_close(result.d_input, xt.grad.numpy())
+
+
+def test_softmax_cross_entropy_matches_torch(torch):
+    rng = np.random.default_rng(8)
+    logits, labels = rng.standard_normal((6, 4)) * 5, rng.integers(0, 4, 6)
+    weights = rng.uniform(0.5, 2, 4)
+    for class_weights in (None, weights):
+        loss = SoftmaxCrossEntropy(class_weights)
+        value, ctx = loss.forward(logits, labels)
+        t_logits = torch.tensor(logits, requires_grad=True)
+        t_weight = None if class_weights is None else torch.tensor(class_weights)
+        t_loss = torch.nn.functional.cross_entropy(t_logits, torch.tensor(labels), weight=t_weight)
+        t_loss.backward()
+        assert_close(value, t_loss.item())
+        assert_close(loss.backward(ctx), t_logits.grad.numpy())
+
+
+@pytest.mark.parametrize("embedding_size", [None, 3])
+def test_sequence_classifier_matches_torch(torch, embedding_size):
+    """The Problem 4 shape: tokens -> (one-hot | embedding) -> RNN -> each sequence's last state -> Linear -> CE."""
+    rng = np.random.default_rng(9)
+    model = SequenceClassifier.build(6, 4, 3, num_layers=2, embedding_size=embedding_size, rng=rng)
+    tokens, lengths, labels = rng.integers(0, 6, (5, 7)), np.array([7, 3, 1, 5, 7]), rng.integers(0, 3, 5)
+    logits, ctx = model.forward(tokens, lengths)
+    loss = SoftmaxCrossEntropy()
+    value, loss_ctx = loss.forward(logits, labels)
+    grads = model.backward(ctx, loss.backward(loss_ctx)).grads
+
+    p = oracle.leaves(model.named_parameters())
+    x = p["embedding.weight"][torch.tensor(tokens)] if embedding_size else torch.nn.functional.one_hot(torch.tensor(tokens), 6).double()
+    for k in range(2):
+        hs = oracle.unroll_rnn({n: p[f"rnn.{k}.{n}"] for n in ("W_x", "W_h", "b")}, x, "tanh")
+        x = torch.stack(hs, 1)
+    last = x[torch.arange(5), torch.tensor(lengths - 1)]
+    t_logits = last @ p["head.weight"].T + p["head.bias"]
+    t_loss = torch.nn.functional.cross_entropy(t_logits, torch.tensor(labels))
+    t_loss.backward()
+    assert_close(logits, t_logits.detach().numpy())
+    assert_close(value, t_loss.item())
+    assert set(grads) == set(p)
+    for name, leaf in p.items():
+        assert_close(grads[name], leaf.grad.numpy(), what=name)
+
+
+def test_padding_after_a_sequence_end_does_not_matter():
+    model = SequenceClassifier.build(5, 4, 2, rng=1)
+    tokens = np.array([[1, 2, 0, 0], [1, 2, 3, 4]])
+    other = np.array([[1, 2, 4, 3], [1, 2, 3, 4]])
+    lengths = np.array([2, 4])
+    assert np.array_equal(model.forward(tokens, lengths)[0], model.forward(other, lengths)[0])
+
+
+def test_adam_matches_torch(torch):
+    rng = np.random.default_rng(10)
+    params = {"a": rng.standard_normal((3, 2)), "b": rng.standard_normal(4)}
+    t_params = [torch.tensor(params[n].copy(), requires_grad=True) for n in ("a", "b")]
+    adam = Adam(params, lr=0.05)
+    t_adam = torch.optim.Adam(t_params, lr=0.05)
+    for step in range(5):
+        grads = {"a": rng.standard_normal((3, 2)), "b": rng.standard_normal(4)}
+        adam.step(grads)
+        for tensor, name in zip(t_params, ("a", "b")):
+            tensor.grad = torch.tensor(grads[name])
+        t_adam.step()
+    for tensor, name in zip(t_params, ("a", "b")):
+        assert_close(params[name], tensor.detach().numpy(), rtol=1e-12)
+
+
+def test_training_lowers_the_loss_and_stays_quiet(capsys):
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((32, 5, 1))
+    y = np.cumsum(x, axis=1) / np.arange(1, 6)[None, :, None]
+    model = SequenceRegressor.build(1, 8, rng=rng)
+    history = train(model, MSELoss(), x, y, Adam(model.named_parameters(), lr=0.01), epochs=40, batch_size=8, rng=rng)
+    assert history.losses[-1] < history.losses[0] / 5
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_bar_draws_only_when_enabled():
+    import io
+
+    stream = io.StringIO()
+    bar = ProgressBar(3, "x", enabled=True, stream=stream)
+    bar.update(3, "done")
+    bar.close()
+    assert "[" in stream.getvalue() and "3/3" in stream.getvalue()
+    quiet = io.StringIO()
+    ProgressBar(3, "x", enabled=False, stream=quiet).update(3)
+    assert quiet.getvalue() == ""
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "call, fragment",
+    [
+        (lambda: RNN(2, 3).forward(np.zeros((1, 4, 5))), "x has shape (1, 4, 5), expected (B, T, 2)"),
+        (lambda: RNN(2, 3).forward(np.zeros((4, 2))), "x has shape (4, 2), expected (B, T, 2)"),
+        (lambda: RNN(2, 3).forward(np.zeros((1, 0, 2))), "T = 0 time steps"),
+        (lambda: RNN(2, 3).forward(np.full((1, 2, 2), np.nan)), "x has non-finite values"),
+        (lambda: RNN(2, 3).forward(np.zeros((2, 4, 2)), np.zeros((2, 4))), "h0 has shape (2, 4), expected (2, 3)"),
+        (lambda: RNN(2, 3, "sigmoid"), "unknown nonlinearity 'sigmoid'; expected one of tanh, relu, identity"),
+        (lambda: RNN(0, 3), "input_size must be an integer >= 1"),
+        (lambda: RNN.from_weights(np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(3)), "W_h has shape (2, 2), expected (3, 3)"),
+        (lambda: LSTM(2, 3).forward(np.zeros((1, 2, 3))), "LSTM.forward: x has shape (1, 2, 3), expected (B, T, 2)"),
+        (lambda: LSTM.from_weights(np.zeros((2, 8)), np.zeros((3, 12)), np.zeros(12)), "U has shape (2, 8), expected (D, 12)"),
+        (lambda: Linear(3, 1).forward(np.zeros((2, 4))), "expected (..., 3)"),
+        (lambda: Stacked([RNN(2, 3), RNN(4, 3)]), "input_size 4 does not match the hidden_size 3"),
+        (lambda: MSELoss().forward(np.zeros((1, 2, 1)), np.zeros((1, 3, 1))), "must both be (B, T, O)"),
+        (lambda: SoftmaxCrossEntropy().forward(np.zeros((2, 3)), np.array([0, 3])), "labels must be from 0 to 2"),
+        (lambda: Embedding(4, 2).forward(np.array([[4]])), "tokens must be integers from 0 to 3"),
+        (lambda: LastStep().forward(np.zeros((2, 3, 1)), np.array([0, 3])), "lengths must be (2,) integers from 1 to 3"),
+    ],
+)
+def test_bad_inputs_name_the_argument_and_shape(call, fragment):
+    with pytest.raises(LayerInputError) as info:
+        call()
+    assert fragment in str(info.value)
+    assert isinstance(info.value, Hw6Error) and isinstance(info.value, ValueError)
+
+
+def test_backward_checks_the_gradient_shape():
+    layer = RNN(1, 2)
+    _, ctx = layer.forward(np.zeros((1, 3, 1)))
+    with pytest.raises(LayerInputError, match=r"d_hs has shape \(1, 3, 3\), expected \(1, 3, 2\)"):
+        layer.backward(ctx, np.zeros((1, 3, 3)))
