@@ -15,6 +15,7 @@ from . import __version__
 from .checks import Check
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .files import StagedOutput, dump_json, read_structured
+from .grading.points import GradingParams, points_for
 from .params import from_mapping, to_jsonable
 from .problems import PROBLEMS, BuildContext, Problem, by_section
 from .render import latex as latex_runner
@@ -48,17 +49,26 @@ class Built:
     checks: list[Check] = field(default_factory=list)
 
 
+#: Sections of a parameters file that belong to no problem.
+OTHER_SECTIONS: dict[str, type] = {"grading": GradingParams}
+
+
 def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
-    """Every problem's parameters from a parsed file; missing sections take defaults."""
+    """Every problem's parameters from a parsed file, plus the ``grading`` section;
+    missing sections take defaults."""
     if raw is None:
         raw = {}
     sections = by_section()
+    known = [*sections, *OTHER_SECTIONS]
     if not isinstance(raw, Mapping):
-        raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(sections) + ")", raw, has_got=True)
+        raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(known) + ")", raw, has_got=True)
     for key in raw:
-        if key not in sections:
-            raise ParamsError(str(key), "a known section: " + ", ".join(sections))
-    return {name: from_mapping(problem.params_type, raw.get(name), name) for name, problem in sections.items()}
+        if key not in known:
+            raise ParamsError(str(key), "a known section: " + ", ".join(known))
+    params = {name: from_mapping(problem.params_type, raw.get(name), name) for name, problem in sections.items()}
+    for name, params_type in OTHER_SECTIONS.items():
+        params[name] = from_mapping(params_type, raw.get(name), name)
+    return params
 
 
 def read_params(path: str | Path | None) -> dict[str, Any]:
@@ -69,7 +79,12 @@ def read_params(path: str | Path | None) -> dict[str, Any]:
 
 
 def params_json(params: Mapping[str, Any]) -> dict[str, Any]:
-    return {section: to_jsonable(value) for section, value in params.items()}
+    """Parameters as data that reads back to the same; default non-problem sections are left out."""
+    return {
+        section: to_jsonable(value)
+        for section, value in params.items()
+        if not (section in OTHER_SECTIONS and value.is_default)
+    }
 
 
 def solve_all(params: Mapping[str, Any], context: BuildContext | None = None) -> list[Solved]:
@@ -95,15 +110,21 @@ def run_checks(solved: list[Solved], *, oracle: bool = False) -> tuple[list[Chec
     return checks, notes
 
 
-def answer_key(solved: list[Solved], variant: Variant | None = None) -> dict[str, Any]:
+def answer_key(
+    solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None
+) -> dict[str, Any]:
+    """The key: generator, parameters and every part, each with its ``points``."""
     key: dict[str, Any] = {"generator": dict(GENERATOR)}
     if variant is not None and variant.seed is not None:
         key["variant"] = {"seed": variant.seed}
     key["params"] = {item.problem.section: to_jsonable(item.params) for item in solved}
-    key["parts"] = {}
+    parts: dict[str, Any] = {}
     for item in solved:
         for part_id, part in item.problem.parts(item.solution).items():
-            key["parts"][part_id] = part.to_json()
+            parts[part_id] = part.to_json()
+    for part_id, points in points_for(parts, grading).items():
+        parts[part_id]["points"] = points
+    key["parts"] = parts
     return key
 
 
@@ -144,7 +165,7 @@ def build(
     if failures:
         raise CrossCheckFailed(failures)
     documents = {kind: render_sheet(kind, solved, variant) for kind in ("problems", "solutions")}
-    key = answer_key(solved, variant)
+    key = answer_key(solved, variant, params.get("grading"))
     with StagedOutput(out_dir) as staged:
         for item in solved:
             if item.problem.assets:
