@@ -87,11 +87,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     parts = answer_key(solved, variant, params.get("grading"))["parts"]
     submissions, is_class = read_submissions(args.answers, parts)
     graders = compile_key(parts)
-    for part_id, grader in graders.items():
-        if getattr(grader, "reason", ""):
-            print(f"hw6: note: part {part_id} is not graded automatically: {grader.reason}", file=sys.stderr)
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results = grade_submissions(parts, submissions, jobs=jobs, graders=graders)
+    for part_id, grader in graders.compiled().items():
+        if getattr(grader, "reason", ""):
+            print(f"hw6: note: part {part_id} is not graded automatically: {grader.reason}", file=sys.stderr)
 
     if args.gradescope:
         if is_class:  # one results.json per student, in a folder

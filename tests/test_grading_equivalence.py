@@ -152,6 +152,8 @@ def test_vectors_are_exact_with_wrong_entries_named():
     assert near.credit == Fraction(2, 3) and "exact numbers" in near.feedback
     assert grade(spec, [2, -1]).feedback == "expected 3 entries, got 2"
     assert grade(spec, [2, "w", 1]).status == "invalid"
+    spec["mistakes"].append({"value": "none", "feedback": "a filter does fit"})
+    assert grade(spec, "None").feedback == "a filter does fit"
 
 
 def test_vector_key_written_as_a_word():

@@ -60,7 +60,7 @@ def _power(node: tuple) -> BigO:
         # M^T: an exponential in a symbol is an atom of its own.
         atom = f"({describe(base)})^({describe(big_o(exponent_node))})"
         return frozenset({((atom, Fraction(1)),)})
-    exponent = Measure({}, 1)(exponent_node).constant  # checks the exponent's limits first
+    exponent = Measure({})(exponent_node).constant  # checks the exponent's limits first
     if exponent is None:
         raise AnswerError("an exponent must be a number", exponent_node[1])
     if exponent == 0:

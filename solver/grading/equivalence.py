@@ -35,7 +35,6 @@ from .feedback import NO_ANSWER, NOT_EQUAL, compile_mistakes, count_text, entrie
 from .parser import AnswerError, Grammar, names_in, parse
 
 CORRECT, INCORRECT, INVALID, UNGRADED = "correct", "incorrect", "invalid", "ungraded"
-GRADED_KINDS = ("expr", "expr_list", "vector", "matrix", "sequences", "complexity", "numbers")
 MAX_ENTRIES = 1_000  # of a list answer
 CONFIRM_SECONDS = 0.5  # symbolic confirmation of a numeric match; past that the numeric verdict stands
 
@@ -233,8 +232,9 @@ class ListGrader(Grader):
         return [read_key(self.space, entry) for entry in as_list(value)]
 
     def read_answer(self, answer: Any) -> list[Value] | str:
-        if isinstance(answer, str) and isinstance(self.key, str) and not _looks_numeric(answer):
-            return _word(answer)
+        words = [v for v in (self.key, *self.accepted, *(m.value for m in self.mistakes)) if isinstance(v, str)]
+        if isinstance(answer, str) and words and not _looks_numeric(answer):
+            return _word(answer)  # "none", "no solution": compared as words
         values = []
         for index, entry in enumerate(as_list(answer)):
             try:
@@ -606,8 +606,11 @@ def read_key(space: Space, value: Any) -> Value:
     text = scalar_text(value)
     try:
         return space.read(text, trusted=True)
-    except AnswerError:
-        return space.read(text)
+    except AnswerError as strict:
+        try:
+            return space.read(text)
+        except AnswerError as loose:
+            raise AnswerError(f"{strict}; read as an answer: {loose}") from None
 
 
 def confirm(student: Value, target: Value) -> bool:

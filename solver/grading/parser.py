@@ -21,7 +21,7 @@ import functools
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 MAX_LENGTH = 2_000  # characters
@@ -142,7 +142,9 @@ class _Names:
             if folded.startswith("d") and "/d" in folded:  # dy/dq may be written ∂y/∂q
                 self.special.append((folded.replace("d", "\u2202", 1).replace("/d", "/\u2202", 1), name))
         self.special.sort(key=lambda item: -len(item[0]))
-        self.plain = sorted((t for t in self.canonical if t.isalnum()), key=len, reverse=True)
+        self.by_first: dict[str, list[str]] = {}  # longest first, so u12 wins over u1
+        for text in sorted((t for t in self.canonical if t.isalnum()), key=len, reverse=True):
+            self.by_first.setdefault(text[0], []).append(text)
 
     def match_special(self, text: str, i: int) -> tuple[str, int] | None:
         lowered = self.fold(text[i : i + 40])
@@ -159,7 +161,7 @@ class _Names:
         folded = self.fold(run)
         tokens, pos = [], 0
         while pos < len(run):
-            for candidate in self.plain:
+            for candidate in self.by_first.get(folded[pos], ()):
                 end = pos + len(candidate)
                 if folded.startswith(candidate, pos) and not (end < len(run) and _is_digit(run[end])):
                     kind, name = self.canonical[candidate]
@@ -258,9 +260,11 @@ class _Tokenizer:
             k = self.digits(j + 1)
             decimals, j = text[j + 1 : k], k
         shown = text[i:j][:20]
-        if len(whole.lstrip("0")) > len(str(MAX_INTEGER)) or int(whole or "0") > MAX_INTEGER:
+        if self.grammar.trusted:
+            pass  # the key's own numbers (1b at T = 1000 has 1000 w^999 u1)
+        elif len(whole.lstrip("0")) > len(str(MAX_INTEGER)) or int(whole or "0") > MAX_INTEGER:
             raise AnswerError(f"number {shown} is larger than {MAX_INTEGER:,}", i + 1)
-        if len(decimals) > MAX_DECIMALS:
+        elif len(decimals) > MAX_DECIMALS:
             raise AnswerError(f"number {shown} has more than {MAX_DECIMALS} decimal places", i + 1)
         scale = 10 ** len(decimals)
         self.push("num", text[i:j], Fraction(int(whole or "0") * scale + int(decimals or "0"), scale))
@@ -404,15 +408,17 @@ class _Parser:
             terms.append((sign, self.signed()))
         return terms[0][1] if len(terms) == 1 else self.node("sum", column, terms)
 
-    def signed(self) -> tuple:
-        """A term; a leading sign applies to the whole term (-w^2 u1 is -(w^2 u1))."""
+    def signed(self, operand=None) -> tuple:
+        """A leading sign covers the whole operand: -w^2 u1 is -(w^2 u1); right of ^ the
+        operand is a power, so 2^-1 and 2^2^3 = 2^(2^3) read as written."""
+        operand = operand or self.term
         if self.token.kind == "op" and self.token.text in "+-":
             token = self.advance()
             self.enter(token.column)
-            inner = self.signed()
+            inner = self.signed(operand)
             self.depth -= 1
             return inner if token.text == "+" else self.node("neg", token.column, inner)
-        return self.term()
+        return operand()
 
     def term(self) -> tuple:
         column = self.token.column
@@ -436,20 +442,10 @@ class _Parser:
         if self.token.kind == "op" and self.token.text == "^":
             token = self.advance()
             self.enter(token.column)
-            exponent = self.exponent()
+            exponent = self.signed(self.power)
             self.depth -= 1
             return self.node("pow", base[1], base, exponent)  # located where the power starts
         return base
-
-    def exponent(self) -> tuple:
-        """Right of ^: a signed power, so 2^-1 and 2^2^3 = 2^(2^3) read as written."""
-        if self.token.kind == "op" and self.token.text in "+-":
-            token = self.advance()
-            self.enter(token.column)
-            inner = self.exponent()
-            self.depth -= 1
-            return inner if token.text == "+" else self.node("neg", token.column, inner)
-        return self.power()
 
     def postfix(self) -> tuple:
         base = self.primary()
@@ -534,9 +530,10 @@ class Size:
     """Upper bounds for an expression written as numerator / denominator polynomials.
 
     ``terms``/``degree`` bound the numerator, ``den_terms``/``den_degree`` the
-    denominator, ``bits`` one coefficient; ``constant`` is the exact value of a
-    constant subtree (needed for exponents), ``rational`` whether the value is
-    a rational function (no fractional powers of non-constants).
+    denominator, ``bits`` one coefficient; ``symbols`` are the variables it can
+    involve; ``constant`` is the exact value of a constant subtree (needed for
+    exponents), ``rational`` whether the value is a rational function (no
+    fractional powers of non-constants).
     """
 
     terms: int
@@ -544,6 +541,7 @@ class Size:
     den_terms: int = 1
     den_degree: int = 0
     bits: int = 1
+    symbols: frozenset = frozenset()
     constant: Fraction | None = None
     rational: bool = True
 
@@ -556,21 +554,19 @@ def _bits(value: Fraction) -> int:
     return abs(value.numerator).bit_length() + value.denominator.bit_length()
 
 
+def _number_size(value: Fraction) -> Size:
+    return Size(1 if value else 0, 0, bits=_bits(value), constant=value)
+
+
 class Measure:
     """Bounds every node of a tree and raises AnswerError where a limit is broken.
 
-    ``leaves`` gives the :class:`Size` of each name (1 term, degree 1 for a
-    symbol; the substituted value's size for a node name such as ``p``);
-    ``variables`` is how many symbols the expansion can involve, which caps
-    the number of distinct monomials of a given degree.
+    ``leaves`` gives the :class:`Size` of each name: 1 term of degree 1 for a
+    symbol, the substituted value's size for a node name such as ``p``.
     """
 
-    def __init__(self, leaves: dict[str, Size], variables: int):
+    def __init__(self, leaves: dict[str, Size]):
         self.leaves = leaves
-        self.variables = max(variables, 1)
-
-    def monomials(self, degree: int) -> int:
-        return math.comb(self.variables + degree, self.variables)
 
     def check(self, size: Size, column: int) -> Size:
         if size.degree + size.den_degree > MAX_DEGREE:
@@ -579,27 +575,26 @@ class Measure:
             raise AnswerError(f"answer would need numbers longer than {MAX_BITS:,} bits", column)
         if size.terms <= MAX_TERMS and size.den_terms <= MAX_TERMS:
             return size
-        # Products overestimate: (w + u1)^40 has 41 terms, not 2^40. Cap by the monomial count.
-        terms = min(size.terms, self.monomials(size.degree))
-        den_terms = min(size.den_terms, self.monomials(size.den_degree))
+        # Products overestimate: (w + 1)^40 has 41 terms, not 2^40. Cap by the number of
+        # monomials of that degree in the symbols involved.
+        variables = len(size.symbols)
+        terms = min(size.terms, math.comb(variables + size.degree, variables))
+        den_terms = min(size.den_terms, math.comb(variables + size.den_degree, variables))
         if max(terms, den_terms) > MAX_TERMS:
             raise AnswerError(f"answer would expand to more than {MAX_TERMS:,} terms", column)
-        return Size(terms, size.degree, den_terms, size.den_degree, size.bits, size.constant, size.rational)
+        return replace(size, terms=terms, den_terms=den_terms)
 
     def __call__(self, node: tuple) -> Size:
         kind, column = node[0], node[1]
         if kind == "num":
-            value = node[2]
-            return Size(1 if value else 0, 0, bits=_bits(value), constant=value)
+            return _number_size(node[2])
         if kind == "name":
             return self.leaves[node[2]]
         if kind == "neg":
             inner = self(node[2])
-            constant = -inner.constant if inner.constant is not None else None
-            return Size(inner.terms, inner.degree, inner.den_terms, inner.den_degree, inner.bits, constant, inner.rational)
+            return replace(inner, constant=-inner.constant if inner.constant is not None else None)
         if kind == "call":
-            self(node[3])
-            return Size(1, 1, rational=False)
+            return replace(self(node[3]), terms=1, degree=1, rational=False, constant=None)
         if kind == "sum":
             return self.check(self._sum([(s, self(child)) for s, child in node[2]]), column)
         if kind == "prod":
@@ -610,42 +605,41 @@ class Measure:
 
     def _sum(self, items: list[tuple[int, Size]]) -> Size:
         sizes = [size for _, size in items]
-        rational = all(s.rational for s in sizes)
-        constant = None
+        common = {
+            "symbols": frozenset().union(*(s.symbols for s in sizes)),
+            "rational": all(s.rational for s in sizes),
+            "constant": None,
+        }
         if all(s.constant is not None for s in sizes):
-            constant = sum((sign * s.constant for sign, s in items), Fraction(0))
+            common["constant"] = sum((sign * s.constant for sign, s in items), Fraction(0))
         if all(s.polynomial for s in sizes):
             bits = max(s.bits for s in sizes) + len(sizes).bit_length()
-            return Size(sum(s.terms for s in sizes), max(s.degree for s in sizes), bits=bits, constant=constant, rational=rational)
+            return Size(sum(s.terms for s in sizes), max(s.degree for s in sizes), bits=bits, **common)
         den_terms = math.prod(s.den_terms for s in sizes)
         den_degree = sum(s.den_degree for s in sizes)
         terms = sum(s.terms * den_terms // max(s.den_terms, 1) for s in sizes)
         degree = max(s.degree + den_degree - s.den_degree for s in sizes)
         bits = sum(s.bits for s in sizes) + len(sizes).bit_length()
-        return Size(terms, degree, den_terms, den_degree, bits, constant, rational)
+        return Size(terms, degree, den_terms, den_degree, bits, **common)
 
     def _product(self, items: list[tuple[bool, Size]], column: int) -> Size:
-        terms, degree, den_terms, den_degree, bits = 1, 0, 1, 0, 0
-        constant: Fraction | None = Fraction(1)
-        rational = True
+        size = Size(1, 0, bits=0, constant=Fraction(1))
         for divide, s in items:
-            rational = rational and s.rational
-            if divide:
-                if s.constant == 0:
-                    raise AnswerError("division by zero", column)
-                terms, degree = terms * s.den_terms, degree + s.den_degree
-                den_terms, den_degree = den_terms * s.terms, den_degree + s.degree
-            else:
-                terms, degree = terms * s.terms, degree + s.degree
-                den_terms, den_degree = den_terms * s.den_terms, den_degree + s.den_degree
-            bits += s.bits + min(s.terms, 1 << 20).bit_length()
-            if constant is not None and s.constant is not None:
-                constant = constant / s.constant if divide else constant * s.constant
-            else:
-                constant = None
-            if terms > MAX_TERMS or den_terms > MAX_TERMS:  # keep the products of counts small
-                self.check(Size(terms, degree, den_terms, den_degree, bits), column)
-        return Size(terms, degree, den_terms, den_degree, bits, constant, rational)
+            if divide and s.constant == 0:
+                raise AnswerError("division by zero", column)
+            top, bottom = ((s.den_terms, s.den_degree), (s.terms, s.degree)) if divide else (
+                (s.terms, s.degree), (s.den_terms, s.den_degree))
+            constant = None
+            if size.constant is not None and s.constant is not None:
+                constant = size.constant / s.constant if divide else size.constant * s.constant
+            size = Size(
+                size.terms * top[0], size.degree + top[1], size.den_terms * bottom[0], size.den_degree + bottom[1],
+                size.bits + s.bits + min(s.terms, 1 << 20).bit_length(), size.symbols | s.symbols,
+                constant, size.rational and s.rational,
+            )  # fmt: skip
+            if size.terms > MAX_TERMS or size.den_terms > MAX_TERMS:  # keep the counts small
+                size = self.check(size, column)
+        return size
 
     def _power(self, base: Size, exponent_node: tuple, column: int) -> Size:
         exponent = self(exponent_node).constant
@@ -658,24 +652,23 @@ class Measure:
             )
         if exponent < 0 and base.constant == 0:
             raise AnswerError("division by zero", column)
-        e = abs(exponent)
-        whole = math.ceil(e)
+        whole = math.ceil(abs(exponent))
         bits = base.bits * whole + whole * min(base.terms, 1 << 20).bit_length()
         if bits > MAX_BITS:
             raise AnswerError(f"answer would need numbers longer than {MAX_BITS:,} bits", column)
-        constant = None
-        if base.constant is not None:
-            constant = exact_power(base.constant, exponent)
-        rational = base.rational and (exponent.denominator == 1 or constant is not None)
-        if exponent.denominator != 1 and constant is not None:
-            return Size(1 if constant else 0, 0, bits=_bits(constant), constant=constant)
+        constant = exact_power(base.constant, exponent) if base.constant is not None else None
+        if constant is not None:
+            return _number_size(constant)
         if exponent.denominator != 1:
             # A fractional power of a non-constant is evaluated numerically, never expanded.
-            return Size(1, whole, bits=bits, constant=None, rational=rational)
-        terms, den_terms = _power_count(base.terms, whole), _power_count(base.den_terms, whole)
-        size = Size(terms, base.degree * whole, den_terms, base.den_degree * whole, bits, constant, rational)
+            return replace(base, terms=1, degree=whole, den_terms=1, den_degree=0, bits=bits, rational=False)
+        size = replace(
+            base,
+            terms=_power_count(base.terms, whole), degree=base.degree * whole,
+            den_terms=_power_count(base.den_terms, whole), den_degree=base.den_degree * whole, bits=bits,
+        )  # fmt: skip
         if exponent < 0:
-            size = Size(size.den_terms, size.den_degree, size.terms, size.degree, bits, constant, rational)
+            size = replace(size, terms=size.den_terms, degree=size.den_degree, den_terms=size.terms, den_degree=size.degree)
         return size
 
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .equivalence import UNGRADED, Grader, Verdict, compile_part, invalid
+from .equivalence import GRADERS, UNGRADED, Grader, Verdict, compile_part, invalid
 from .feedback import NO_ANSWER
 from .submissions import Submission
 
@@ -56,9 +56,34 @@ class StudentResult:
         return _round(sum(p.max_score for p in self.parts.values()))
 
 
-def compile_key(parts: Mapping[str, Mapping[str, Any]]) -> dict[str, Grader]:
-    """One grader per part of the answer key (``parts`` as in answers.json)."""
-    return {part_id: compile_part(part_id, spec) for part_id, spec in parts.items()}
+class Graders(Mapping):
+    """One grader per part of the answer key (``parts`` as in answers.json), each compiled
+    on first use: a long key (T = 1000) has thousands of parts a class may never answer."""
+
+    def __init__(self, parts: Mapping[str, Mapping[str, Any]]):
+        self.parts = parts
+        self._compiled: dict[str, Grader] = {}
+
+    def __getitem__(self, part_id: str) -> Grader:
+        if part_id not in self._compiled:
+            self._compiled[part_id] = compile_part(part_id, self.parts[part_id])
+        return self._compiled[part_id]
+
+    def __iter__(self):
+        return iter(self.parts)
+
+    def __len__(self) -> int:
+        return len(self.parts)
+
+    def compiled(self) -> dict[str, Grader]:
+        return dict(self._compiled)
+
+    def __getstate__(self) -> dict:  # a spawned worker compiles its own
+        return {"parts": self.parts, "_compiled": {}}
+
+
+def compile_key(parts: Mapping[str, Mapping[str, Any]]) -> Graders:
+    return Graders(parts)
 
 
 def grade_answer(graders: Mapping[str, Grader], part_id: str, answer: Any) -> Verdict:
@@ -87,11 +112,11 @@ def grade_submissions(
     for submission in submissions:
         chunk: list[Task] = []
         row: list[tuple[str, int | Verdict]] = []
-        for part_id, grader in graders.items():
+        for part_id, spec in parts.items():
             if submission.error is not None:
                 row.append((part_id, invalid("the answer file cannot be read (see the note)")))
-            elif not grader.graded:
-                row.append((part_id, grader.grade(None)))
+            elif spec.get("kind") not in GRADERS:
+                row.append((part_id, graders[part_id].grade(None)))  # ungraded: the reference
             elif submission.answers.get(part_id) is None:
                 row.append((part_id, invalid(NO_ANSWER)))
             else:
@@ -102,6 +127,8 @@ def grade_submissions(
             chunks.append(chunk)
         layout.append(row)
     if chunks:
+        for part_id in {task[1] for chunk in chunks for task in chunk}:
+            graders[part_id]  # compiled once here, so that forked workers share it
         verdicts = WorkerPool(graders, jobs, time_limit, grade).run(chunks)
     results = []
     for submission, row in zip(submissions, layout):
