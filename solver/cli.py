@@ -135,8 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hw6 {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--params", metavar="FILE", help="YAML or JSON parameters (default: the homework's values)")
+    def common(sub: argparse.ArgumentParser, params=None) -> None:
+        (params or sub).add_argument("--params", metavar="FILE", help="YAML or JSON parameters (default: the homework's values)")
+        if params is not None:  # --seed goes next to --params, in the same group
+            params.add_argument("--seed", metavar="N", type=_seed, help="grade against the seeded variant N")
         sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
         sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
 
@@ -158,13 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("check", help="grade students' answers against the answer key")
     sub.add_argument("answers", metavar="ANSWERS", help="a YAML/JSON answer file, a folder of them, or a class CSV")
     source = sub.add_mutually_exclusive_group()
-    source.add_argument("--params", metavar="FILE", help="YAML or JSON parameters (default: the homework's values)")
-    source.add_argument("--seed", metavar="N", type=_seed, help="grade against the seeded variant N")
+    common(sub, params=source)
     sub.add_argument("--json", action="store_true", help="print JSON instead of tables")
     sub.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json (a folder of them for a class)")
     sub.add_argument("--jobs", metavar="N", type=_jobs, help="worker processes (default: 1, or 2 for a class)")
-    sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
-    sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
     sub.set_defaults(handler=cmd_check)
     return parser
 
