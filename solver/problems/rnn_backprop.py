@@ -573,11 +573,14 @@ def edge_mistakes(solution: Solution) -> list[dict]:
 
 
 def total_mistakes(solution: Solution) -> list[dict]:
-    """1d total: the sums of the wrong edge lists, then the same slips as dy/dw in 1b."""
+    """1d total: the local partials summed alone (T <= 6: it has T^2/2 terms), then the
+    same slips as dy/dw in 1b."""
     local_sum = LinearPoly()
-    for i, _ in solution.mul_nodes:
-        local_sum = local_sum + solution.values[solution.nodes[i - 1].name]
-    candidates = [(local_sum, "adds the local partials without multiplying each by its downstream derivative")]
+    if solution.steps <= DETAIL_LIMIT:
+        for i, _ in solution.mul_nodes:
+            local_sum = local_sum + solution.values[solution.nodes[i - 1].name]
+    local_only = "adds the local partials without multiplying each by its downstream derivative"
+    candidates = [(local_sum if local_sum.terms else None, local_only)]
     listed = _mistakes(solution.total, candidates)
     known = [entry["value"] for entry in listed]
     return listed + [entry for entry in derivative_mistakes(solution) if entry["value"] not in known]
