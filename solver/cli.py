@@ -7,13 +7,14 @@ output or LaTeX failure (one message on stderr naming the field or file).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import Hw6Error, InputWarning
-from .files import dump_json
+from .errors import CrossCheckFailed, Hw6Error, InputWarning
+from .files import StagedOutput, dump_json, write_text_atomic
 from .pipeline import answer_key, prepare, read_params, read_params_and_variant, run_checks, solve_all, write
 from .problems import BuildContext
 from .textutil import table
@@ -36,8 +37,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         solved, variant = drawn.solved, drawn.variant
     else:
         params, variant = read_params_and_variant(args.params)
-        solved = solve_all(params, context)
-    built = write(prepare(solved, variant), args.out, pdf=not args.no_pdf)
+        solved, grading = solve_all(params, context), params.get("grading")
+    built = write(prepare(solved, variant, grading if args.seed is None else None), args.out, pdf=not args.no_pdf)
     for path in built.written:
         print(path)
     return 0
@@ -64,8 +65,9 @@ def cmd_stress(args: argparse.Namespace) -> int:
 
 
 def cmd_key(args: argparse.Namespace) -> int:
-    solved = solve_all(read_params(args.params), _context(args))
-    sys.stdout.write(dump_json(answer_key(solved)))
+    params = read_params(args.params)
+    solved = solve_all(params, _context(args))
+    sys.stdout.write(dump_json(answer_key(solved, grading=params.get("grading"))))
     return 0
 
 
@@ -82,6 +84,60 @@ def cmd_verify(args: argparse.Namespace) -> int:
     failed = sum(not c.agrees for c in checks)
     print(f"{len(checks) - failed} of {len(checks)} checks agree")
     return 1 if failed else 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .grading import gradescope, report
+    from .grading.runner import compile_key, grade_submissions
+    from .grading.submissions import read_submissions
+
+    context = _context(args)
+    if args.seed is not None:
+        from .variants import draw, parse_seed
+
+        drawn = draw(parse_seed(args.seed), context)
+        solved, variant, grading = drawn.solved, drawn.variant, None
+    else:
+        params, variant = read_params_and_variant(args.params)
+        solved, grading = solve_all(params, context), params.get("grading")
+    checks, _ = run_checks(solved)
+    failures = [c for c in checks if not c.agrees]
+    if failures:
+        raise CrossCheckFailed(failures)
+    parts = answer_key(solved, variant, grading)["parts"]
+    submissions, is_class = read_submissions(args.answers, parts)
+    graders = compile_key(parts)
+    jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
+    results = grade_submissions(parts, submissions, jobs=jobs, graders=graders)
+    for part_id, grader in graders.compiled().items():
+        if getattr(grader, "reason", ""):
+            print(f"hw6: note: part {part_id} is not graded automatically: {grader.reason}", file=sys.stderr)
+
+    if args.gradescope:
+        if is_class:  # one results.json per student, in a folder
+            taken: set[str] = set()
+            with StagedOutput(args.gradescope) as staged:
+                for result in results:
+                    staged.write_text(gradescope.file_name(result.student, taken), dump_json(gradescope.results_json(result)))
+                staged.commit()
+        else:
+            write_text_atomic(args.gradescope, dump_json(gradescope.results_json(results[0])))
+    if args.json:
+        data = [report.student_json(r) for r in results]
+        sys.stdout.write(dump_json(data if is_class else data[0]))
+    else:
+        print(report.class_tables(results) if is_class else report.student_table(results[0]))
+    return 0
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"expected a number of worker processes from 1 to 64, got {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,6 +182,15 @@ def build_parser() -> argparse.ArgumentParser:
     common(sub)
     sub.add_argument("--no-torch", action="store_true", help="skip the torch oracle even when installed")
     sub.set_defaults(handler=cmd_verify)
+
+    sub = commands.add_parser("check", help="grade students' answers against the answer key")
+    sub.add_argument("answers", metavar="ANSWERS", help="a YAML/JSON answer file, a folder of them, or a class CSV")
+    common(sub)
+    sub.add_argument("--seed", metavar="N", help="grade against the variant with this seed instead of --params")
+    sub.add_argument("--json", action="store_true", help="print JSON instead of tables")
+    sub.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json (a folder of them for a class)")
+    sub.add_argument("--jobs", metavar="N", type=_jobs, help="worker processes (default: 1, or 2 for a class)")
+    sub.set_defaults(handler=cmd_check)
     return parser
 
 

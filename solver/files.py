@@ -68,6 +68,8 @@ def parse_structured(text: str, source: str, *, json_only: bool = False) -> Any:
             return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
         except (json.JSONDecodeError, ValueError) as exc:
             raise InputFileError(f"{source}: not valid JSON: {exc}") from None
+        except RecursionError:
+            raise InputFileError(f"{source}: nested too deeply") from None
     try:
         return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -81,24 +83,31 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number hw6 accepts")
 
 
-def read_structured(path: str | os.PathLike) -> Any:
-    """Read a YAML or JSON file (by its suffix; anything but .json is read as YAML)."""
+def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES, what: str = "a YAML or JSON file") -> str:
+    """A UTF-8 text file of at most ``max_bytes``, or InputFileError naming the file."""
     path = Path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputFileError(f"{path}: larger than {MAX_INPUT_BYTES // 2**20} MiB")
+        if size > max_bytes:
+            limit = f"{max_bytes // 2**20} MiB" if max_bytes >= 2**20 else f"{max_bytes:,} bytes"
+            raise InputFileError(f"{path}: larger than {limit}")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such file") from None
     except IsADirectoryError:
-        raise InputFileError(f"{path}: is a folder, expected a YAML or JSON file") from None
+        raise InputFileError(f"{path}: is a folder, expected {what}") from None
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+
+
+def read_structured(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Any:
+    """Read a YAML or JSON file (by its suffix; anything but .json is read as YAML)."""
+    path = Path(path)
+    text = read_text(path, max_bytes)
     return parse_structured(text, str(path), json_only=path.suffix.lower() == ".json")
 
 

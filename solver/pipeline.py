@@ -16,6 +16,7 @@ from .checks import Check
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .exact import to_integer
 from .files import StagedOutput, dump_json, read_structured
+from .grading.points import GradingParams, points_for
 from .params import from_mapping, to_jsonable
 from .problems import PROBLEMS, BuildContext, Problem, by_section
 from .render import latex as latex_runner
@@ -62,26 +63,33 @@ class Built:
     checks: list[Check] = field(default_factory=list)
 
 
-#: Sections of a parameters file that are not problems.
-META_SECTIONS = ("variant",)
+#: Sections of a parameters file that belong to no problem, read like a problem's parameters.
+OTHER_SECTIONS: dict[str, type] = {"grading": GradingParams}
+#: The section a seeded build records in its params.json (see :func:`variant_from_data`).
+VARIANT_SECTION = "variant"
 
 
 def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
-    """Every problem's parameters from a parsed file; missing sections take defaults."""
+    """Every problem's parameters from a parsed file, plus the ``grading`` section;
+    missing sections take defaults."""
     if raw is None:
         raw = {}
     sections = by_section()
+    known = [*sections, *OTHER_SECTIONS, VARIANT_SECTION]
     if not isinstance(raw, Mapping):
-        raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(sections) + ")", raw, has_got=True)
+        raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(known) + ")", raw, has_got=True)
     for key in raw:
-        if key not in sections and key not in META_SECTIONS:
-            raise ParamsError(str(key), "a known section: " + ", ".join([*sections, *META_SECTIONS]))
-    return {name: from_mapping(problem.params_type, raw.get(name), name) for name, problem in sections.items()}
+        if key not in known:
+            raise ParamsError(str(key), "a known section: " + ", ".join(known))
+    params = {name: from_mapping(problem.params_type, raw.get(name), name) for name, problem in sections.items()}
+    for name, params_type in OTHER_SECTIONS.items():
+        params[name] = from_mapping(params_type, raw.get(name), name)
+    return params
 
 
 def variant_from_data(raw: Any) -> Variant:
     """The ``variant`` section a seeded build records in its params.json."""
-    section = raw.get("variant") if isinstance(raw, Mapping) else None
+    section = raw.get(VARIANT_SECTION) if isinstance(raw, Mapping) else None
     if section is None:
         return Variant()
     if not isinstance(section, Mapping) or set(section) != {"seed"}:
@@ -102,9 +110,14 @@ def read_params_and_variant(path: str | Path | None) -> tuple[dict[str, Any], Va
 
 
 def params_json(params: Mapping[str, Any], variant: Variant | None = None) -> dict[str, Any]:
-    data = {section: to_jsonable(value) for section, value in params.items()}
+    """Parameters as data that reads back to the same; default non-problem sections are left out."""
+    data = {
+        section: to_jsonable(value)
+        for section, value in params.items()
+        if not (section in OTHER_SECTIONS and value.is_default)
+    }
     if variant is not None and variant.to_json() is not None:
-        data["variant"] = variant.to_json()
+        data[VARIANT_SECTION] = variant.to_json()
     return data
 
 
@@ -136,15 +149,21 @@ def run_checks(solved: list[Solved], *, oracle: bool = False) -> tuple[list[Chec
     return checks, notes
 
 
-def answer_key(solved: list[Solved], variant: Variant | None = None) -> dict[str, Any]:
+def answer_key(
+    solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None
+) -> dict[str, Any]:
+    """The key: generator, parameters and every part, each with its ``points``."""
     key: dict[str, Any] = {"generator": dict(GENERATOR)}
     if variant is not None and variant.to_json() is not None:
         key["variant"] = variant.to_json()
     key["params"] = {item.problem.section: to_jsonable(item.params) for item in solved}
-    key["parts"] = {}
+    parts: dict[str, Any] = {}
     for item in solved:
         for part_id, part in item.problem.parts(item.solution).items():
-            key["parts"][part_id] = part.to_json()
+            parts[part_id] = part.to_json()
+    for part_id, points in points_for(parts, grading).items():
+        parts[part_id]["points"] = points
+    key["parts"] = parts
     return key
 
 
@@ -170,7 +189,7 @@ def render_sheet(kind: str, solved: list[Solved], variant: Variant, sections: li
     return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
 
 
-def prepare(solved: list[Solved], variant: Variant | None = None) -> Sheets:
+def prepare(solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None) -> Sheets:
     """Check every answer, then render both sheets, the key and the parameters in memory.
 
     Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
@@ -188,8 +207,11 @@ def prepare(solved: list[Solved], variant: Variant | None = None) -> Sheets:
     sections = _sections(solved)
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
-    files["answers.json"] = dump_json(answer_key(solved, variant))
-    files["params.json"] = dump_json(params_json({s.problem.section: s.params for s in solved}, variant))
+    files["answers.json"] = dump_json(answer_key(solved, variant, grading))
+    recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
+    if grading is not None:
+        recorded["grading"] = grading
+    files["params.json"] = dump_json(params_json(recorded, variant))
     return Sheets(files, documents, checks)
 
 
@@ -233,4 +255,5 @@ def build(
     variant: Variant | None = None,
 ) -> Built:
     """Solve, check and write the sheets and key into ``out_dir``, all or nothing."""
-    return write(prepare(solve_all(params, context), variant), out_dir, pdf=pdf)
+    grading = params.get("grading")
+    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf)

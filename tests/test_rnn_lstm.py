@@ -32,8 +32,9 @@ def test_key_parts_and_kinds(solved):
     parts = {part_id: part.to_json() for part_id, part in p3.parts(solved).items()}
     assert list(parts) == ["3a", "3b", "3c", "3d", "3e", "3f", "3g", "3h", "3i", "3j", "3k"]
     kinds = {part_id: part["kind"] for part_id, part in parts.items()}
-    assert kinds == {**dict.fromkeys(("3a", "3b", "3c", "3k"), "numbers"), "3d": "data", "3e": "expr",
-                     **dict.fromkeys(("3f", "3g", "3h", "3i", "3j"), "written")}
+    assert kinds == {**dict.fromkeys(("3a", "3b", "3c", "3k"), "numbers"), "3d": "data",
+                     **dict.fromkeys(("3e", "3f", "3g", "3h", "3i", "3j"), "written")}
+    assert parts["3k"]["below"] == [0.01, 0.001]
     case = solved.case.params
     assert len(parts["3a"]["value"]) == case.steps * case.hidden_size and len(parts["3b"]["value"]) == case.steps
     assert all(v == float(f"{v:.6g}") for v in parts["3a"]["value"] + parts["3b"]["value"] + parts["3c"]["value"])

@@ -44,6 +44,14 @@ class Part:
     written parts) and ``mistakes``: a list of ``{"value": <same shape as
     value>, "feedback": "what this wrong answer shows"}`` modelling likely
     errors, so that a grader can name the mistake a wrong answer makes.
+
+    Read by ``hw6 check`` (solver/grading) as well: ``substitutions`` (names an
+    expression may use besides its symbols, ``{"p": "u1", "dy/dq": "w**2"}``),
+    ``domain`` (``[low, high]`` or ``{symbol: [low, high]}`` for numeric checks
+    of non-rational answers; default [1/2, 3/2]), and for ``numbers``/``sequences``
+    ``tolerance`` (absolute) or ``rtol``. Expression texts (values, accepted,
+    mistakes, substitutions) are SymPy ``str()`` text of numbers, symbols,
+    + - * / ** and parentheses. The pipeline adds ``points``.
     """
 
     kind: str

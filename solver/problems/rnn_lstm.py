@@ -350,11 +350,14 @@ def parts(solution: Solution) -> dict[str, Part]:
             "data",
             {name: {"grad_ratio": rounded([run.ratio])[0], "hidden_last": rounded([run.hidden[-1]])[0]} for name, run in solution.study.runs.items()},
         ),
+        # A matrix expression (transposes and powers of W_h do not commute), so it is shown to
+        # graders with its reading rather than compared by the scalar expression grader.
         "3e": Part(
-            "expr",
+            "written",
             derivations.LINEAR_GRADIENT_TEXT,
             derivations.LINEAR_GRADIENT_LATEX,
             {
+                "reference": f"dL/dh_t = {derivations.LINEAR_GRADIENT_TEXT}, with g_T = dL/dh_T",
                 "symbols": ["W_h", "g_T", "T", "t"],
                 "form": "W_h is the recurrent matrix (H x H), g_T = dL/dh_T (a column), T the last step; "
                 "W_h.T**(T - t) is the (T - t)-th power of its transpose",
@@ -374,6 +377,7 @@ def parts(solution: Solution) -> dict[str, Part]:
         extra={
             "order": ["1-layer training loss", "2-layer training loss"],
             "targets": [solution.trained[layers].target for layers in training.LAYERS],
+            "below": [solution.trained[layers].target for layers in training.LAYERS],
             "graded_as": "below the target; the values themselves depend on the run",
         },
     )

@@ -1,0 +1,339 @@
+"""Values of parsed answers: exact rational functions, or numbers at random points.
+
+An answer tree (see :mod:`.parser`) becomes a pair ``(numerator, denominator)``
+of sparse polynomials over QQ (``sympy.polys.rings``). Two answers are equal
+exactly when ``n1 * d2 == n2 * d1``: a canonical comparison of coefficient
+dictionaries, with no ``simplify`` and no ``.equals``. Only a fractional power
+of a non-constant (``w^(1/2)``) leaves the rational functions; such answers
+are compared at several random points of the part's domain in 50-digit
+arithmetic, then confirmed symbolically where SymPy can do it cheaply.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+from sympy.polys.domains import QQ
+from sympy.polys.orderings import lex
+from sympy.polys.rings import PolyElement, PolyRing
+
+from .parser import AnswerError, Grammar, Measure, Size, names_in, parse
+
+NUMERIC_POINTS = 5
+NUMERIC_DIGITS = 50
+NUMERIC_TOLERANCE = mpmath.mpf(10) ** -30
+DEFAULT_DOMAIN = (Fraction(1, 2), Fraction(3, 2))  # positive, away from 0: real roots, few poles
+
+Pair = tuple[PolyElement, PolyElement]  # numerator, denominator
+
+
+class NotRational(Exception):
+    """The value is not a rational function; compare it numerically."""
+
+
+class Space:
+    """The symbols of one part, the values of its substitutable names and its domain.
+
+    ``symbols`` are the variables a student may write; ``substitutions`` maps
+    further names (``p``, ``dy/dq``) to trusted expression text, which may
+    bring in symbols of their own (``p`` is ``u1``; then ``u1`` may be written too);
+    ``domain`` is ``[low, high]`` for every symbol or ``{symbol: [low, high]}``.
+    """
+
+    def __init__(
+        self,
+        symbols: Sequence[str],
+        substitutions: Mapping[str, str] | None = None,
+        domain: Any = None,
+        seed: str = "",
+    ):
+        substitutions = dict(substitutions or {})
+        trees = {name: parse(str(text), Grammar(trusted=True)) for name, text in substitutions.items()}
+        brought = set().union(*(names_in(tree) for tree in trees.values())) if trees else set()
+        unknown = brought & set(trees)
+        if unknown:
+            raise ValueError(f"substitutions refer to each other: {sorted(unknown)}")
+        self.symbols = tuple(symbols) + tuple(sorted(brought - set(symbols)))
+        self.ring = PolyRing(self.symbols, QQ, lex)
+        self.one, self.zero = self.ring.one, self.ring.zero
+        self.values: dict[str, Pair] = {s: (g, self.one) for s, g in zip(self.symbols, self.ring.gens)}
+        self.trees = trees
+        for name, tree in trees.items():
+            self.values[name] = self.exact(tree)
+        sizes = {s: Size(1, 1, symbols=frozenset({s})) for s in self.symbols}
+        sizes.update({name: size_of(self.values[name], names_in(tree)) for name, tree in trees.items()})
+        self.measure = Measure(sizes)
+        # A symbol a substitution brings in (p is u1) may also be written directly.
+        self.grammar = Grammar(names=self.symbols + tuple(substitutions))
+        self.domain = _domain(domain, self.symbols)
+        self.seed = seed
+        self._points: list[dict[str, Fraction]] | None = None
+
+    # ----------------------------------------------------------------- reading answers
+
+    def read(self, text: str, trusted: bool = False) -> "Value":
+        """Parse, check the limits, then evaluate: :class:`Value`, or AnswerError."""
+        grammar = Grammar(trusted=True) if trusted else self.grammar
+        tree = parse(text, grammar)
+        if trusted:
+            unknown = names_in(tree) - set(self.values)
+            if unknown:
+                raise AnswerError(f"uses {', '.join(sorted(unknown))}, which the part does not declare")
+        if not trusted:  # the key is computed by hw6; only answers need the limits
+            self.measure(tree)
+        return Value(self, tree)
+
+    def constant(self, value: Fraction) -> Pair:
+        return self.ring.ground_new(QQ(value.numerator, value.denominator)), self.one
+
+    # ----------------------------------------------------------------- exact values
+
+    def exact(self, node: tuple) -> Pair:
+        kind = node[0]
+        if kind == "num":
+            return self.constant(node[2])
+        if kind == "name":
+            return self.values[node[2]]
+        if kind == "neg":
+            numerator, denominator = self.exact(node[2])
+            return -numerator, denominator
+        if kind == "sum":
+            return self._sum(node[2])
+        if kind == "prod":
+            return self._product(node[2])
+        if kind == "pow":
+            return self._power(node)
+        raise AnswerError("functions are not allowed here", node[1])
+
+    def _sum(self, items: list) -> Pair:
+        # Terms over the running denominator are added into one coefficient dictionary
+        # (PolyElement is a dict): linear in the number of terms, where p = p + q is quadratic.
+        zero = self.ring.domain.zero
+        total: dict = {}
+        denominator = self.one
+        for sign, child in items:
+            n, d = self.exact(child)
+            if d != denominator:
+                pending = self.ring.from_dict(total) if total else self.zero
+                n, pending = n * denominator, pending * d
+                total, denominator = dict(pending), denominator * d
+            for monomial, coefficient in n.items():
+                total[monomial] = total.get(monomial, zero) + (coefficient if sign > 0 else -coefficient)
+        return self.ring.from_dict({m: c for m, c in total.items() if c}), denominator
+
+    def _product(self, items: list) -> Pair:
+        one = self.one
+        numerator, denominator = one, one
+        for divide, child in items:
+            n, d = self.exact(child)
+            if divide:
+                if not n:
+                    raise AnswerError("division by zero", child[1])
+                n, d = d, n
+            numerator = numerator * n
+            if d != one:
+                denominator = denominator * d
+        return numerator, denominator
+
+    def _power(self, node: tuple) -> Pair:
+        exponent = self.ground(self.exact(node[3]), node[3][1])
+        numerator, denominator = self.exact(node[2])
+        if exponent.denominator != 1:
+            if not (numerator.is_ground and denominator.is_ground):
+                raise NotRational
+            from .parser import exact_power
+
+            value = exact_power(self.ground((numerator, denominator), node[1]), exponent)
+            if value is None:
+                raise NotRational
+            return self.constant(value)
+        power = int(exponent)
+        if power == 0:
+            return self.one, self.one  # 0^0 = 1, as in SymPy
+        if power < 0:
+            if not numerator:
+                raise AnswerError("division by zero", node[1])
+            numerator, denominator, power = denominator, numerator, -power
+        return numerator**power, denominator**power
+
+    def ground(self, pair: Pair, column: int) -> Fraction:
+        numerator, denominator = pair
+        if not (numerator.is_ground and denominator.is_ground):
+            raise AnswerError("an exponent must be a number", column)
+        return _fraction(numerator) / _fraction(denominator)
+
+    # ----------------------------------------------------------------- numeric values
+
+    @property
+    def points(self) -> list[dict[str, Fraction]]:
+        """Random points of the domain, the same for every answer to this part."""
+        if self._points is None:
+            rng = random.Random(zlib.crc32(self.seed.encode()))
+            self._points = [
+                {s: low + (high - low) * Fraction(rng.randrange(1, 10_000), 10_000) for s, (low, high) in self.domain.items()}
+                for _ in range(NUMERIC_POINTS)
+            ]
+        return self._points
+
+    def numeric(self, node: tuple, point: Mapping[str, Any]) -> Any:
+        kind = node[0]
+        if kind == "num":
+            return mpmath.mpf(node[2].numerator) / node[2].denominator
+        if kind == "name":
+            name = node[2]
+            if name in self.trees:
+                return self.numeric(self.trees[name], point)
+            return point[name]
+        if kind == "neg":
+            return -self.numeric(node[2], point)
+        if kind == "sum":
+            total = mpmath.mpf(0)
+            for sign, child in node[2]:
+                total += sign * self.numeric(child, point)
+            return total
+        if kind == "prod":
+            total = mpmath.mpf(1)
+            for divide, child in node[2]:
+                value = self.numeric(child, point)
+                total = total / value if divide else total * value
+            return total
+        if kind == "pow":
+            return self.numeric(node[2], point) ** self.numeric(node[3], point)
+        raise AnswerError("functions are not allowed here", node[1])
+
+    # ----------------------------------------------------------------- SymPy expressions
+
+    def sympy(self, node: tuple):
+        """The tree as a SymPy expression in positive symbols (built, never parsed)."""
+        import sympy as sp
+
+        kind = node[0]
+        if kind == "num":
+            return sp.Rational(node[2].numerator, node[2].denominator)
+        if kind == "name":
+            name = node[2]
+            return self.sympy(self.trees[name]) if name in self.trees else sp.Symbol(name, positive=True)
+        if kind == "neg":
+            return -self.sympy(node[2])
+        if kind == "sum":
+            return sp.Add(*(sign * self.sympy(child) for sign, child in node[2]))
+        if kind == "prod":
+            return sp.Mul(*(sp.Pow(self.sympy(c), -1) if divide else self.sympy(c) for divide, c in node[2]))
+        if kind == "pow":
+            return sp.Pow(self.sympy(node[2]), self.sympy(node[3]))
+        raise AnswerError("functions are not allowed here", node[1])
+
+
+class Value:
+    """One parsed answer in a :class:`Space`: exact when it is a rational function."""
+
+    __slots__ = ("space", "tree", "pair", "_numbers")
+
+    def __init__(self, space: Space, tree: tuple):
+        self.space, self.tree = space, tree
+        try:
+            self.pair: Pair | None = space.exact(tree)
+        except NotRational:
+            self.pair = None
+        self._numbers: list | None = None
+
+    @property
+    def exact(self) -> bool:
+        return self.pair is not None
+
+    def numbers(self) -> list:
+        """Values at the space's points; a point where either is undefined is skipped later."""
+        if self._numbers is None:
+            values = []
+            with mpmath.workdps(NUMERIC_DIGITS):
+                for point in self.space.points:
+                    mp_point = {s: mpmath.mpf(v.numerator) / v.denominator for s, v in point.items()}
+                    try:
+                        values.append(self.space.numeric(self.tree, mp_point))
+                    except (ZeroDivisionError, ValueError, OverflowError):
+                        values.append(None)
+            self._numbers = values
+        return self._numbers
+
+    def same(self, other: "Value") -> bool:
+        """Equal as functions: exactly when both are rational, else at every random point."""
+        if self.pair is not None and other.pair is not None:
+            (n1, d1), (n2, d2) = self.pair, other.pair
+            return n1 * d2 == n2 * d1
+        return self.numerically_same(other)
+
+    def numerically_same(self, other: "Value") -> bool:
+        compared = 0
+        with mpmath.workdps(NUMERIC_DIGITS):
+            for a, b in zip(self.numbers(), other.numbers()):
+                if a is None or b is None:
+                    continue
+                scale = max(mpmath.mpf(1), abs(a), abs(b))
+                if abs(a - b) > NUMERIC_TOLERANCE * scale:
+                    return False
+                compared += 1
+        return compared > 0
+
+    def confirmed(self, other: "Value") -> bool:
+        """Symbolic confirmation of a numeric match (cheap rewrites only)."""
+        import sympy as sp
+
+        difference = self.space.sympy(self.tree) - other.space.sympy(other.tree)
+        for rewrite in (sp.expand, lambda e: sp.expand(sp.powsimp(sp.powdenest(e, force=True), force=True))):
+            if rewrite(difference) == 0:
+                return True
+        return False
+
+    def ratio(self, other: "Value") -> Fraction | None:
+        """c when self == c * other for a constant c != 1 (both exact), else None."""
+        if self.pair is None or other.pair is None:
+            return None
+        (n1, d1), (n2, d2) = self.pair, other.pair
+        left, right = n1 * d2, n2 * d1
+        if not left or not right:
+            return None
+        factor = left.LC / right.LC
+        if factor == 1 or left != right * factor:
+            return None
+        return Fraction(int(factor.numerator), int(factor.denominator))
+
+
+def size_of(pair: Pair, symbols: set[str]) -> Size:
+    numerator, denominator = pair
+
+    def degree(poly: PolyElement) -> int:
+        return max((sum(monomial) for monomial in poly.itermonoms()), default=0)
+
+    def bits(poly: PolyElement) -> int:
+        return max((int(c.numerator).bit_length() + int(c.denominator).bit_length() for c in poly.itercoeffs()), default=1)
+
+    return Size(
+        max(len(numerator), 1), degree(numerator), max(len(denominator), 1), degree(denominator),
+        max(bits(numerator), bits(denominator)), frozenset(symbols),
+    )
+
+
+def _fraction(ground: PolyElement) -> Fraction:
+    coefficient = ground.LC if ground else QQ(0)
+    return Fraction(int(coefficient.numerator), int(coefficient.denominator))
+
+
+def _domain(domain: Any, symbols: Sequence[str]) -> dict[str, tuple[Fraction, Fraction]]:
+    from ..exact import to_rational
+
+    def interval(value: Any, field: str) -> tuple[Fraction, Fraction]:
+        low, high = (Fraction(str(to_rational(v, field))) for v in value)
+        if not low < high:
+            raise ValueError(f"{field}: empty interval")
+        return low, high
+
+    if domain is None:
+        return {s: DEFAULT_DOMAIN for s in symbols}
+    if isinstance(domain, Mapping):
+        return {s: interval(domain[s], f"domain.{s}") if s in domain else DEFAULT_DOMAIN for s in symbols}
+    return {s: interval(domain, "domain") for s in symbols}

@@ -1,0 +1,48 @@
+"""What ``hw6 check`` prints: a table per student, or JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..textutil import table
+from .equivalence import UNGRADED
+from .runner import PartResult, StudentResult, summary
+
+TABLE_FEEDBACK = 100  # characters of feedback in a table row; JSON has all of it
+
+
+def part_json(part: PartResult) -> dict[str, Any]:
+    return {"status": part.status, "score": part.score, "max_score": part.max_score, "feedback": part.feedback}
+
+
+def student_json(result: StudentResult) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "student": result.student,
+        "parts": {part_id: part_json(part) for part_id, part in result.parts.items()},
+        "score": result.score,
+        "max_score": result.max_score,
+    }
+    if result.notes:
+        data["notes"] = list(result.notes)
+    return data
+
+
+def student_table(result: StudentResult) -> str:
+    rows = []
+    for part in result.parts.values():
+        score = "-" if part.status == UNGRADED else f"{part.score}/{part.max_score}"
+        feedback = " ".join(part.feedback.split())
+        if len(feedback) > TABLE_FEEDBACK:
+            feedback = feedback[: TABLE_FEEDBACK - 1] + "…"
+        rows.append((part.part, part.status, score, feedback))
+    lines = [f"{result.student}: {result.score} / {result.max_score}", table(("part", "verdict", "score", "feedback"), rows)]
+    lines += [f"note: {note}" for note in result.notes]
+    return "\n".join(lines)
+
+
+def class_tables(results: Sequence[StudentResult]) -> str:
+    counts = summary(results)
+    totals = ", ".join(f"{counts[s]} {s}" for s in ("correct", "incorrect", "invalid", "ungraded") if s in counts)
+    students = f"{len(results)} student" + ("" if len(results) == 1 else "s")
+    return "\n\n".join([*(student_table(r) for r in results), f"{students}; answers: {totals or 'none'}"])

@@ -1,0 +1,142 @@
+"""Reading students' answers: one YAML/JSON file, a folder of them, or a class CSV.
+
+A file maps part ids to answers (``1b: 3 w^2 u1 + 2 w u2 + u3``); nested
+mappings are joined with dots (``1a: {t: ..., y: ...}`` is ``1a.t``, ``1a.y``).
+A CSV has a ``student`` column and one column per part id; a cell of a list
+part (vector, matrix, expr_list, sequences, numbers) is read as YAML/JSON text
+(``[1, -2, 3]``), any other cell as plain text.
+
+Files go through the safe readers of :mod:`solver.files` (no tags, no aliases,
+size limits). The ANSWERS argument itself must be readable (else exit 2); a bad
+file inside a folder, or a bad cell, only makes that student's parts invalid.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputFileError
+from ..files import parse_structured, read_structured, read_text
+
+MAX_FILE_BYTES = 4 * 2**20  # one student's file
+MAX_CSV_BYTES = 64 * 2**20  # a class
+MAX_CELL_YAML = 100_000  # characters of a CSV cell read as YAML
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+LIST_KINDS = ("expr_list", "vector", "matrix", "sequences", "numbers")
+
+
+@dataclass
+class Submission:
+    student: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None  # the whole submission is unreadable: every part is invalid with this
+
+
+def read_submissions(path: str | Path, parts: Mapping[str, Mapping[str, Any]]) -> tuple[list[Submission], bool]:
+    """The submissions in ``path`` and whether it is a class (folder or CSV) or one student."""
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
+        if not files:
+            raise InputFileError(f"{path}: no answer files ({', '.join(ANSWER_SUFFIXES)}) in this folder")
+        return [read_file(p, parts, strict=False) for p in files], True
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file or folder")
+    if path.suffix.lower() == ".csv":
+        return read_csv(path, parts), True
+    if path.suffix.lower() not in ANSWER_SUFFIXES:
+        raise InputFileError(f"{path}: expected a .yaml, .yml, .json or .csv file, or a folder of answer files")
+    return [read_file(path, parts, strict=True)], False
+
+
+def read_file(path: Path, parts: Mapping[str, Any], *, strict: bool) -> Submission:
+    """One student's file; with ``strict`` a bad file is an error, else an invalid submission."""
+    submission = Submission(student_name(path.stem))
+    try:
+        data = read_structured(path, max_bytes=MAX_FILE_BYTES)
+        if not isinstance(data, Mapping):
+            raise InputFileError(f"{path}: expected a mapping from part ids to answers")
+    except InputFileError as error:
+        if strict:
+            raise
+        submission.error = str(error)
+        return submission
+    name = data.get("student")
+    if isinstance(name, str) and name.strip() and "student" not in parts:
+        submission.student = student_name(name)
+    submission.answers, submission.notes = _answers(data, parts)
+    return submission
+
+
+def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    answers: dict[str, Any] = {}
+    notes: list[str] = []
+    for raw_key, value in data.items():
+        key = str(raw_key)
+        if key == "student" and key not in parts:
+            continue
+        if key not in parts and isinstance(value, Mapping) and any(p.startswith(key + ".") for p in parts):
+            nested, nested_notes = _answers({f"{key}.{k}": v for k, v in value.items()}, parts)
+            answers.update(nested)
+            notes += nested_notes
+        elif key in parts:
+            answers[key] = value
+        else:
+            notes.append(f"'{_short(key)}' is not a part of the answer key; ignored")
+    return answers, notes
+
+
+def read_csv(path: Path, parts: Mapping[str, Mapping[str, Any]]) -> list[Submission]:
+    text = read_text(path, MAX_CSV_BYTES, "a CSV file")
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise InputFileError(f"{path}: not a valid CSV file: {error}") from None
+    if not rows or "student" not in [h.strip() for h in rows[0]]:
+        raise InputFileError(f"{path}: the first row must name the columns, one of them 'student'")
+    header = [h.strip() for h in rows[0]]
+    unknown = [h for h in header if h != "student" and h not in parts and h]
+    submissions = []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = dict(zip(header, row))
+        submission = Submission(student_name(cells.get("student", "")) or f"row {number}")
+        if len(row) > len(header):
+            submission.notes.append(f"row {number} has more cells than the header; the extra ones are ignored")
+        for column, cell in cells.items():
+            if column in parts and cell.strip():
+                submission.answers[column] = read_cell(cell, parts[column].get("kind"))
+        submission.notes += [f"column '{_short(h)}' is not a part of the answer key; ignored" for h in unknown]
+        submissions.append(submission)
+    return submissions
+
+
+def read_cell(cell: str, kind: str | None) -> Any:
+    """A CSV cell: YAML/JSON text for list parts (``[1, 2]``), plain text otherwise."""
+    if kind not in LIST_KINDS or len(cell) > MAX_CELL_YAML:
+        return cell
+    try:
+        return parse_structured(cell, "cell")
+    except InputFileError:
+        return cell  # the grader reads it as text and says what is wrong
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def student_name(text: str) -> str:
+    """A label safe to print and to use in a file name's place: no control characters, short."""
+    return _short(_UNPRINTABLE.sub("", str(text)).strip(), 80)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
