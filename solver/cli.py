@@ -90,28 +90,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .grading import gradescope, report
     from .grading.runner import compile_key, grade_submissions
     from .grading.submissions import read_submissions
+    from .variants import draw, parse_seed, read_manifest_seeds
 
     context = _context(args)
     if args.seed is not None:
-        from .variants import draw, parse_seed
-
         drawn = draw(parse_seed(args.seed), context)
         solved, variant, grading = drawn.solved, drawn.variant, None
     else:
         params, variant = read_params_and_variant(args.params)
         solved, grading = solve_all(params, context), params.get("grading")
-    checks, _ = run_checks(solved)
-    failures = [c for c in checks if not c.agrees]
-    if failures:
-        raise CrossCheckFailed(failures)
-    parts = answer_key(solved, variant, grading)["parts"]
-    submissions, is_class = read_submissions(args.answers, parts)
-    graders = compile_key(parts)
+    keys = {None: _checked_key(solved, variant, grading)}
+
+    def key_for_seed(seed: int) -> dict:
+        if seed not in keys:  # each student's own variant, drawn and checked once
+            drawn = draw(seed, context)
+            keys[seed] = _checked_key(drawn.solved, drawn.variant, grading)
+        return keys[seed]
+
+    seeds = read_manifest_seeds(args.manifest) if args.manifest else None
+    submissions, is_class = read_submissions(args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds)
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
-    results = grade_submissions(parts, submissions, jobs=jobs, graders=graders)
-    for part_id, grader in graders.compiled().items():
-        if getattr(grader, "reason", ""):
-            print(f"hw6: note: part {part_id} is not graded automatically: {grader.reason}", file=sys.stderr)
+    results: list = [None] * len(submissions)
+    for seed in dict.fromkeys(s.seed for s in submissions):
+        group = [i for i, s in enumerate(submissions) if s.seed == seed]
+        graders = compile_key(keys[seed])
+        graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
+        for index, result in zip(group, graded):
+            if seed is not None:
+                result.notes.insert(0, f"graded against the variant with seed {seed}")
+            results[index] = result
+        for part_id, grader in graders.compiled().items():
+            if getattr(grader, "reason", ""):
+                print(f"hw6: note: part {part_id} is not graded automatically: {grader.reason}", file=sys.stderr)
 
     if args.gradescope:
         if is_class:  # one results.json per student, in a folder
@@ -128,6 +138,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(report.class_tables(results) if is_class else report.student_table(results[0]))
     return 0
+
+
+def _checked_key(solved, variant, grading) -> dict:
+    """The key's parts, only once every cross-check of the answers they come from agrees."""
+    checks, _ = run_checks(solved)
+    failures = [c for c in checks if not c.agrees]
+    if failures:
+        raise CrossCheckFailed(failures)
+    return answer_key(solved, variant, grading)["parts"]
 
 
 def _jobs(text: str) -> int:
@@ -187,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("answers", metavar="ANSWERS", help="a YAML/JSON answer file, a folder of them, or a class CSV")
     common(sub)
     sub.add_argument("--seed", metavar="N", help="grade against the variant with this seed instead of --params")
+    sub.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: grade each student against their own variant")
     sub.add_argument("--json", action="store_true", help="print JSON instead of tables")
     sub.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json (a folder of them for a class)")
     sub.add_argument("--jobs", metavar="N", type=_jobs, help="worker processes (default: 1, or 2 for a class)")

@@ -96,3 +96,8 @@ def spreadsheet_safe(cell: object) -> str:
     """Text a spreadsheet shows as text: a leading = + - @ would start a formula."""
     text = str(cell)
     return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def unguard_spreadsheet(text: str) -> str:
+    """The text :func:`spreadsheet_safe` was given (reading a manifest back)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text

@@ -11,16 +11,21 @@ A change that alters what a seed produces must bump ``solver.__version__``
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-from .errors import Hw6Error, ParamsError
+from .errors import Hw6Error, InputFileError, ParamsError
 from .exact import to_integer
+from .files import read_text
 from .pipeline import MAX_SEED, Solved, Variant
 from .problems import PROBLEMS, BuildContext
+from .roster import unguard_spreadsheet
 
 MAX_ATTEMPTS = 200
 
@@ -95,3 +100,23 @@ def student_seed(salt: str, student_id: str) -> int:
     """A student's seed, derived from (salt, id): stable, and unguessable without the salt."""
     digest = hashlib.sha256(f"hw6-variant\0{salt}\0{student_id}".encode("utf-8")).digest()
     return int.from_bytes(digest[:8], "big") & MAX_SEED
+
+
+def read_manifest_seeds(path: str | Path) -> dict[str, int]:
+    """student id -> seed from a batch's ``manifest.csv``."""
+    path = Path(path)
+    text = read_text(path, 64 * 2**20, "a manifest CSV")
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputFileError(f"{path}: not a valid CSV file ({exc})") from None
+    if not rows or not {"student_id", "seed"} <= set(rows[0]):
+        raise InputFileError(f"{path}: expected a manifest with the columns student_id and seed (hw6 batch writes one)")
+    seeds = {}
+    for line, row in enumerate(rows, start=2):
+        student = unguard_spreadsheet(row["student_id"])
+        try:
+            seeds[student] = parse_seed(row["seed"], f"{path} line {line}: seed")
+        except ParamsError as exc:
+            raise InputFileError(str(exc)) from None
+    return seeds

@@ -193,3 +193,71 @@ def test_batch_with_pdfs_in_parallel(run_cli, tmp_path):
     for folder in ("s1", "s2"):
         assert (tmp_path / "out" / folder / "problems.pdf").read_bytes().startswith(b"%PDF")
         assert (tmp_path / "out" / folder / "solutions.pdf").exists()
+
+
+# --------------------------------------------------------------------------- grading variants
+
+
+def variant_parts(seed: int) -> dict:
+    from solver.pipeline import answer_key
+
+    drawn = draw(seed)
+    return answer_key(drawn.solved, drawn.variant)["parts"]
+
+
+def test_check_with_seed_grades_against_that_variant(run_cli, tmp_path):
+    parts = variant_parts(5)
+    answers = tmp_path / "a.json"
+    answers.write_text(json.dumps({"6b": parts["6b"]["value"], "1b": parts["1b"]["value"]}))
+    code, out, _ = run_cli("check", answers, "--seed", 5, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["parts"]["6b"]["status"] == data["parts"]["1b"]["status"] == "correct"
+
+
+def test_a_class_csv_with_a_seed_column(run_cli, tmp_path):
+    mine, other = variant_parts(11), variant_parts(12)
+    assert mine["6b"]["value"] != other["6b"]["value"]
+    table = tmp_path / "class.csv"
+    with table.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", "seed", "6b", "1b"])
+        writer.writerow(["ann", 11, json.dumps(mine["6b"]["value"]), mine["1b"]["value"]])
+        writer.writerow(["ben", 11, json.dumps(other["6b"]["value"]), mine["1b"]["value"]])  # the neighbour's answer
+        writer.writerow(["cat", "eleven", "[1]", "w"])
+        writer.writerow(["dan", "", "[2, -1, 3]", "3*u1*w**2 + 2*u2*w + u3"])  # no seed: the homework's key
+    code, out, _ = run_cli("check", table, "--json")
+    results = {r["student"]: r for r in json.loads(out)}
+    assert code == 0
+    assert results["ann"]["parts"]["6b"]["status"] == "correct" and results["ann"]["notes"][0] == "graded against the variant with seed 11"
+    assert results["ben"]["parts"]["6b"]["status"] == "incorrect" and results["ben"]["parts"]["1b"]["status"] == "correct"
+    assert {p["status"] for p in results["cat"]["parts"].values() if p["max_score"]} == {"invalid"}
+    assert "seed: expected an integer" in results["cat"]["notes"][0]
+    assert results["dan"]["parts"]["6b"]["status"] == results["dan"]["parts"]["1b"]["status"] == "correct"
+
+
+def test_a_batch_manifest_gives_each_student_their_key(run_cli, tmp_path, roster):
+    out = tmp_path / "out"
+    run_cli("batch", "--roster", roster, "--out", out, "--no-pdf")
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for row in manifest(out):
+        key = json.loads((out / row["folder"] / "answers.json").read_text())["parts"]
+        (answers / f"{row['folder']}.yaml").write_text(
+            json.dumps({"student": row["student_id"], "6b": key["6b"]["value"], "6c": key["6c"]["value"]})
+        )
+    code, stdout, err = run_cli("check", answers, "--manifest", out / "manifest.csv", "--json")
+    assert code == 0, err
+    results = {r["student"]: r for r in json.loads(stdout)}
+    assert set(results) == set(NAMES)
+    for result in results.values():
+        assert result["parts"]["6b"]["status"] == result["parts"]["6c"]["status"] == "correct"
+        assert result["notes"][0].startswith("graded against the variant with seed ")
+
+
+def test_a_bad_manifest_is_a_clear_error(run_cli, tmp_path):
+    answers = tmp_path / "a.yaml"
+    answers.write_text("1b: w\n")
+    bad = tmp_path / "manifest.csv"
+    bad.write_text("student_id,seed\ns1,minus one\n")
+    code, _, err = run_cli("check", answers, "--manifest", bad)
+    assert code == 2 and "line 2: seed: expected an integer" in err

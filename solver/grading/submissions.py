@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,32 +31,81 @@ ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 LIST_KINDS = ("expr_list", "vector", "matrix", "sequences", "numbers")
 
 
+Parts = Mapping[str, Mapping[str, Any]]
+KeyForSeed = Callable[[int], Parts]  # the answer key's parts of a seeded variant
+
+
 @dataclass
 class Submission:
     student: str
     answers: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     error: str | None = None  # the whole submission is unreadable: every part is invalid with this
+    seed: int | None = None  # graded against this variant's key; None: the default key
 
 
-def read_submissions(path: str | Path, parts: Mapping[str, Mapping[str, Any]]) -> tuple[list[Submission], bool]:
-    """The submissions in ``path`` and whether it is a class (folder or CSV) or one student."""
+def read_submissions(
+    path: str | Path,
+    parts: Parts,
+    *,
+    key_for_seed: KeyForSeed | None = None,
+    seeds: Mapping[str, int] | None = None,
+) -> tuple[list[Submission], bool]:
+    """The submissions in ``path`` and whether it is a class (folder or CSV) or one student.
+
+    A student's variant comes from a ``seed`` column (CSV), a ``seed:`` entry (file) or
+    ``seeds`` (student -> seed, e.g. from a batch's manifest); their answers are then read
+    against ``key_for_seed(seed)``, since variants may have other part ids.
+    """
     path = Path(path)
+    reader = _SeededKeys(parts, key_for_seed, seeds or {})
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
         if not files:
             raise InputFileError(f"{path}: no answer files ({', '.join(ANSWER_SUFFIXES)}) in this folder")
-        return [read_file(p, parts, strict=False) for p in files], True
+        return [read_file(p, reader, strict=False) for p in files], True
     if not path.exists():
         raise InputFileError(f"{path}: no such file or folder")
     if path.suffix.lower() == ".csv":
-        return read_csv(path, parts), True
+        return read_csv(path, reader), True
     if path.suffix.lower() not in ANSWER_SUFFIXES:
         raise InputFileError(f"{path}: expected a .yaml, .yml, .json or .csv file, or a folder of answer files")
-    return [read_file(path, parts, strict=True)], False
+    return [read_file(path, reader, strict=True)], False
 
 
-def read_file(path: Path, parts: Mapping[str, Any], *, strict: bool) -> Submission:
+class _SeededKeys:
+    """Which parts a submission is read against: its variant's, or the default key's."""
+
+    def __init__(self, default: Parts, key_for_seed: KeyForSeed | None, seeds: Mapping[str, int]):
+        self.default, self.key_for_seed, self.seeds = default, key_for_seed, seeds
+
+    def assign(self, submission: Submission, raw_seed: Any) -> Parts:
+        """Set the submission's seed (own, else the manifest's) and return the parts to read with."""
+        if raw_seed in (None, "") and submission.student in self.seeds:
+            raw_seed = self.seeds[submission.student]
+        if raw_seed in (None, ""):
+            return self.default
+        seed = _seed(raw_seed)
+        if seed is None or self.key_for_seed is None:
+            submission.error = f"seed: expected an integer from 0 to {2**63 - 1}, got {_short(str(raw_seed))!r}"
+            return self.default
+        submission.seed = seed
+        return self.key_for_seed(seed)
+
+
+def _seed(raw: Any) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        value = raw
+    elif isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 19:
+        value = int(raw.strip())
+    else:
+        return None
+    return value if 0 <= value < 2**63 else None
+
+
+def read_file(path: Path, keys: _SeededKeys, *, strict: bool) -> Submission:
     """One student's file; with ``strict`` a bad file is an error, else an invalid submission."""
     submission = Submission(student_name(path.stem))
     try:
@@ -69,9 +118,11 @@ def read_file(path: Path, parts: Mapping[str, Any], *, strict: bool) -> Submissi
         submission.error = str(error)
         return submission
     name = data.get("student")
-    if isinstance(name, str) and name.strip() and "student" not in parts:
+    if isinstance(name, str) and name.strip() and "student" not in keys.default:
         submission.student = student_name(name)
-    submission.answers, submission.notes = _answers(data, parts)
+    parts = keys.assign(submission, data.get("seed") if "seed" not in keys.default else None)
+    if submission.error is None:
+        submission.answers, submission.notes = _answers(data, parts)
     return submission
 
 
@@ -80,7 +131,7 @@ def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], l
     notes: list[str] = []
     for raw_key, value in data.items():
         key = str(raw_key)
-        if key == "student" and key not in parts:
+        if key in ("student", "seed") and key not in parts:
             continue
         if key not in parts and isinstance(value, Mapping) and any(p.startswith(key + ".") for p in parts):
             nested, nested_notes = _answers({f"{key}.{k}": v for k, v in value.items()}, parts)
@@ -93,7 +144,7 @@ def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], l
     return answers, notes
 
 
-def read_csv(path: Path, parts: Mapping[str, Mapping[str, Any]]) -> list[Submission]:
+def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:
     text = read_text(path, MAX_CSV_BYTES, "a CSV file")
     csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
     try:
@@ -103,18 +154,23 @@ def read_csv(path: Path, parts: Mapping[str, Mapping[str, Any]]) -> list[Submiss
     if not rows or "student" not in [h.strip() for h in rows[0]]:
         raise InputFileError(f"{path}: the first row must name the columns, one of them 'student'")
     header = [h.strip() for h in rows[0]]
-    unknown = [h for h in header if h != "student" and h not in parts and h]
+    seeded = "seed" in header and "seed" not in keys.default
     submissions = []
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
         cells = dict(zip(header, row))
         submission = Submission(student_name(cells.get("student", "")) or f"row {number}")
+        parts = keys.assign(submission, cells.get("seed", "").strip() if seeded else None)
+        if submission.error is not None:
+            submissions.append(submission)
+            continue
         if len(row) > len(header):
             submission.notes.append(f"row {number} has more cells than the header; the extra ones are ignored")
         for column, cell in cells.items():
             if column in parts and cell.strip():
                 submission.answers[column] = read_cell(cell, parts[column].get("kind"))
+        unknown = [h for h in header if h not in ("student", "seed") and h not in parts and h]
         submission.notes += [f"column '{_short(h)}' is not a part of the answer key; ignored" for h in unknown]
         submissions.append(submission)
     return submissions
