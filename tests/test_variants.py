@@ -17,6 +17,41 @@ from .conftest import needs_latex
 KEEP = ("problems.tex", "solutions.tex", "answers.json", "params.json")
 
 
+PINNED_SEEDS = (0, 1, 7, 42)
+PINS = Path(__file__).parent / "data" / "variant_pins.json"
+
+
+def pinned_draws(seeds) -> dict[str, dict[str, str]]:
+    """Per seed and section, a hash of the drawn parameters' JSON."""
+    import hashlib
+
+    from solver.params import to_jsonable
+
+    draws = {}
+    for seed in seeds:
+        params = draw(seed).params
+        draws[str(seed)] = {
+            section: hashlib.sha256(json.dumps(to_jsonable(value), sort_keys=True).encode()).hexdigest()[:16]
+            for section, value in params.items()
+        }
+    return draws
+
+
+def test_seeds_draw_what_this_version_pinned():
+    """A change that alters what a seed produces must bump the version (then run scripts/pin-variants)."""
+    from solver import __version__
+
+    pins = json.loads(PINS.read_text())
+    assert pins["version"] == __version__, "the version changed: re-pin with scripts/pin-variants"
+    changed = {
+        (seed, section)
+        for seed, sections in pinned_draws(PINNED_SEEDS).items()
+        for section, digest in sections.items()
+        if pins["seeds"].get(seed, {}).get(section) != digest
+    }
+    assert not changed, f"seeds draw other parameters than version {__version__} did: bump the version, then re-pin ({sorted(changed)})"
+
+
 def test_same_seed_same_variant_and_different_seeds_differ():
     assert draw(11).params == draw(11).params
     assert len({json.dumps(str(draw(seed).params)) for seed in range(12)}) > 1
