@@ -101,7 +101,8 @@ def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES, what: s
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputFileError(f"{path}: line {line} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def read_structured(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Any:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputFileError
+from .files import read_text
 
 ID_COLUMNS = ("id", "student_id", "student", "sid")
 NAME_COLUMNS = ("name", "student_name", "full_name")
@@ -37,21 +38,7 @@ class Student:
 def read_roster(path: str | Path) -> list[Student]:
     """Every student of the roster, or InputFileError naming the file, line and problem."""
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a folder, expected a CSV file") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    if len(raw) > MAX_ROSTER_BYTES:
-        raise InputFileError(f"{path}: larger than {MAX_ROSTER_BYTES // 2**20} MiB")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFileError(f"{path}: line {line} is not UTF-8 text (byte {exc.start}); save the roster as UTF-8") from None
+    text = read_text(path, MAX_ROSTER_BYTES, "a CSV file")
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
