@@ -15,20 +15,22 @@ import io
 import json
 import shutil
 from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .errors import Hw6Error
 from .files import ensure_writable_dir, write_text_atomic
-from .pipeline import Sheets, compile_staged, prepare, stage
+from .pipeline import Sheets, compile_staged, options_json, prepare, stage
 from .problems import BuildContext
 from .progress import Progress
 from .roster import Student, read_roster, spreadsheet_safe
 from .variants import draw, student_seed
 
 DONE_MARKER = ".hw6-done"
-MANIFEST_COLUMNS = ("student_id", "name", "folder", "seed", "version", "params_sha256")
+MANIFEST_COLUMNS = ("student_id", "name", "folder", "seed", "version", "variant_options", "params_sha256")
 
 
 @dataclass
@@ -43,16 +45,18 @@ def params_hash(sheets: Sheets) -> str:
     return hashlib.sha256(sheets.files["params.json"].encode("utf-8")).hexdigest()[:16]
 
 
-def _marker(seed: int, digest: str) -> str:
-    return json.dumps({"seed": seed, "version": __version__, "params_sha256": digest}, sort_keys=True) + "\n"
+def _marker(seed: int, options: str, digest: str) -> str:
+    record = {"seed": seed, "version": __version__, "options": options, "params_sha256": digest}
+    return json.dumps(record, sort_keys=True) + "\n"
 
 
-def _finished(folder: Path, seed: int) -> dict | None:
+def _finished(folder: Path, seed: int, options: str) -> dict | None:
+    """The student's marker when it records this seed, version and drawing options."""
     try:
         marker = json.loads((folder / DONE_MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if marker.get("seed") == seed and marker.get("version") == __version__:
+    if (marker.get("seed"), marker.get("version"), marker.get("options", "")) == (seed, __version__, options):
         return marker
     return None
 
@@ -66,8 +70,11 @@ def run_batch(
     pdf: bool = True,
     context: BuildContext | None = None,
     progress: bool | None = None,
+    options: Mapping[str, Any] | None = None,
 ) -> BatchResult:
     students = read_roster(roster)  # everything is validated before anything is written
+    recorded_options = options_json(options)
+    options_text = json.dumps(recorded_options, sort_keys=True) if recorded_options else ""
     out = ensure_writable_dir(out_dir)
     result = BatchResult()
     rows: dict[str, dict] = {}
@@ -80,8 +87,8 @@ def run_batch(
             future.result()
             staged.commit()
             digest = params_hash(sheets)
-            (folder / DONE_MARKER).write_text(_marker(seed, digest), encoding="utf-8")
-            rows[student.id] = _row(student, seed, digest)
+            (folder / DONE_MARKER).write_text(_marker(seed, options_text, digest), encoding="utf-8")
+            rows[student.id] = _row(student, seed, options_text, digest)
             result.built.append(student.id)
         except Hw6Error as exc:
             staged.discard()
@@ -92,9 +99,9 @@ def run_batch(
         for student in students:
             seed = student_seed(salt, student.id)
             folder = out / student.folder
-            marker = _finished(folder, seed)
+            marker = _finished(folder, seed, options_text)
             if marker is not None:
-                rows[student.id] = _row(student, seed, marker.get("params_sha256", ""))
+                rows[student.id] = _row(student, seed, options_text, marker.get("params_sha256", ""))
                 result.skipped.append(student.id)
                 bar.advance(student.id)
                 continue
@@ -102,7 +109,7 @@ def run_batch(
                 shutil.rmtree(leftover, ignore_errors=True)
             (folder / DONE_MARKER).unlink(missing_ok=True)
             try:
-                drawn = draw(seed, context, student=student.name or student.id)
+                drawn = draw(seed, context, student=student.name or student.id, options=options)
                 sheets = prepare(drawn.solved, drawn.variant)
                 staged = stage(sheets, folder)
             except Hw6Error as exc:
@@ -121,13 +128,14 @@ def run_batch(
     return result
 
 
-def _row(student: Student, seed: int, digest: str) -> dict:
+def _row(student: Student, seed: int, options: str, digest: str) -> dict:
     return {
         "student_id": student.id,
         "name": student.name,
         "folder": student.folder,
         "seed": seed,
         "version": __version__,
+        "variant_options": options,
         "params_sha256": digest,
     }
 

@@ -29,11 +29,11 @@ def _context(args: argparse.Namespace) -> BuildContext:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .variants import draw, parse_seed
+    from .variants import draw, parse_seed, read_variant_options
 
     context = _context(args)
     if args.seed is not None:
-        drawn = draw(parse_seed(args.seed), context)
+        drawn = draw(parse_seed(args.seed), context, options=read_variant_options(args.variant_options))
         solved, variant = drawn.solved, drawn.variant
     else:
         params, variant = read_params_and_variant(args.params)
@@ -47,8 +47,11 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
 
+    from .variants import read_variant_options
+
+    options = read_variant_options(args.variant_options)
     result = run_batch(
-        args.roster, args.out, jobs=args.jobs, salt=args.salt, pdf=not args.no_pdf, context=_context(args)
+        args.roster, args.out, jobs=args.jobs, salt=args.salt, pdf=not args.no_pdf, context=_context(args), options=options
     )
     print(f"built {len(result.built)}, already done {len(result.skipped)}, failed {len(result.failed)}; manifest: {result.manifest}")
     for student_id, message in result.failed.items():
@@ -59,7 +62,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def cmd_stress(args: argparse.Namespace) -> int:
     from .stress import run_stress
 
-    report = run_stress(args.count, start=args.start, context=_context(args))
+    from .variants import read_variant_options
+
+    options = read_variant_options(args.variant_options)
+    report = run_stress(args.count, start=args.start, context=_context(args), options=options)
     print(report.text())
     return 1 if report.failures else 0
 
@@ -90,11 +96,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .grading import gradescope, report
     from .grading.runner import compile_key, grade_submissions
     from .grading.submissions import read_submissions
-    from .variants import draw, parse_seed, read_manifest_seeds
+    from .variants import draw, parse_seed, read_manifest_seeds, read_variant_options
 
     context = _context(args)
+    options = read_variant_options(args.variant_options)
     if args.seed is not None:
-        drawn = draw(parse_seed(args.seed), context)
+        drawn = draw(parse_seed(args.seed), context, options=options)
         solved, variant, grading = drawn.solved, drawn.variant, None
     else:
         params, variant = read_params_and_variant(args.params)
@@ -103,11 +110,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     def key_for_seed(seed: int) -> dict:
         if seed not in keys:  # each student's own variant, drawn and checked once
-            drawn = draw(seed, context)
+            drawn = draw(seed, context, options=options)
             keys[seed] = _checked_key(drawn.solved, drawn.variant, grading)
         return keys[seed]
 
-    seeds = read_manifest_seeds(args.manifest) if args.manifest else None
+    seeds = read_manifest_seeds(args.manifest, options) if args.manifest else None
     submissions, is_class = read_submissions(args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds)
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results: list = [None] * len(submissions)
@@ -172,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("build", help="write solutions.tex/pdf, problems.tex/pdf, answers.json, params.json")
     common(sub)
     sub.add_argument("--seed", metavar="N", help="draw the variant with this seed instead of reading --params")
+    sub.add_argument("--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})")
     sub.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help="output folder (default: output/)")
     sub.add_argument("--no-pdf", action="store_true", help="write the .tex files and key only")
     sub.set_defaults(handler=cmd_build)
@@ -181,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", metavar="DIR", required=True, help="one folder per student goes here")
     sub.add_argument("--jobs", type=int, default=1, metavar="N", help="LaTeX runs in parallel (default 1)")
     sub.add_argument("--salt", default="", metavar="TEXT", help="mixed into every student's seed")
+    sub.add_argument("--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})")
     sub.add_argument("--no-pdf", action="store_true", help="write the .tex files and keys only")
     sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
     sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
@@ -189,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = commands.add_parser("stress", help="draw and check many variants; report failures, timing, spread")
     sub.add_argument("--count", type=int, default=100, metavar="N", help="how many variants (default 100)")
     sub.add_argument("--start", type=int, default=0, metavar="SEED", help="first seed (default 0)")
+    sub.add_argument("--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})")
     sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
     sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
     sub.set_defaults(handler=cmd_stress)
@@ -207,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(sub)
     sub.add_argument("--seed", metavar="N", help="grade against the variant with this seed instead of --params")
     sub.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: grade each student against their own variant")
+    sub.add_argument("--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})")
     sub.add_argument("--json", action="store_true", help="print JSON instead of tables")
     sub.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json (a folder of them for a class)")
     sub.add_argument("--jobs", metavar="N", type=_jobs, help="worker processes (default: 1, or 2 for a class)")

@@ -6,6 +6,8 @@ This is the only place that strings the problems together; it iterates over
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,13 +41,48 @@ class Variant:
 
     seed: int | None = None
     student: str | None = None  # printed on the sheets of a roster batch
+    options: Mapping[str, Any] | None = None  # non-default drawing options, as JSON data
 
     @property
     def id(self) -> str:
-        return f"hw6 {__version__}, " + (f"seed {self.seed}" if self.seed is not None else "homework values")
+        if self.seed is None:
+            return f"hw6 {__version__}, homework values"
+        marker = f", options {options_digest(self.options)}" if self.options else ""
+        return f"hw6 {__version__}, seed {self.seed}{marker}"
 
     def to_json(self) -> dict[str, Any] | None:
-        return None if self.seed is None else {"seed": self.seed}
+        if self.seed is None:
+            return None
+        return {"seed": self.seed, **({"options": dict(self.options)} if self.options else {})}
+
+
+def options_digest(options: Mapping[str, Any] | None) -> str:
+    """A short, stable name for a set of drawing options."""
+    text = json.dumps(options or {}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def options_from_data(raw: Any, source: str = "variant options") -> dict[str, Any]:
+    """Drawing options per problem (those with ``sample_options``); missing ones take defaults."""
+    takes = {p.section: p.sample_options for p in PROBLEMS if p.sample_options is not None}
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(takes) + ")", raw, has_got=True)
+    for key in raw:
+        if key not in takes:
+            raise ParamsError(str(key), "a section with drawing options: " + (", ".join(takes) or "none"))
+    return {section: from_mapping(options_type, raw.get(section), section) for section, options_type in takes.items()}
+
+
+def options_json(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The options that differ from their defaults, as JSON data (None when all are defaults)."""
+    data = {
+        section: to_jsonable(value)
+        for section, value in (options or {}).items()
+        if to_jsonable(value) != to_jsonable(type(value)())
+    }
+    return data or None
 
 
 @dataclass(frozen=True)
@@ -92,9 +129,10 @@ def variant_from_data(raw: Any) -> Variant:
     section = raw.get(VARIANT_SECTION) if isinstance(raw, Mapping) else None
     if section is None:
         return Variant()
-    if not isinstance(section, Mapping) or set(section) != {"seed"}:
-        raise ParamsError("variant", "a mapping with the one key seed", section, has_got=True)
-    return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED))
+    if not isinstance(section, Mapping) or "seed" not in section or not set(section) <= {"seed", "options"}:
+        raise ParamsError("variant", "a mapping with the keys seed and, optionally, options", section, has_got=True)
+    options = options_json(options_from_data(section.get("options"), "variant.options"))
+    return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED), options=options)
 
 
 def read_params(path: str | Path | None) -> dict[str, Any]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import statistics
 import time
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from .errors import Hw6Error
 from .pipeline import prepare
@@ -61,13 +63,20 @@ def _histogram(name: str, counts: Counter, width: int = 40, most: int = 15) -> l
     return lines
 
 
-def run_stress(count: int, *, start: int = 0, context: BuildContext | None = None, progress: bool | None = None) -> StressReport:
+def run_stress(
+    count: int,
+    *,
+    start: int = 0,
+    context: BuildContext | None = None,
+    progress: bool | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> StressReport:
     report = StressReport(count)
     with Progress(count, "stress", enabled=progress) as bar:
         for seed in range(start, start + count):
             began = time.perf_counter()
             try:
-                drawn = draw(seed, context)
+                drawn = draw(seed, context, options=options)
                 prepare(drawn.solved, drawn.variant)
             except Hw6Error as exc:
                 report.failures[seed] = str(exc).splitlines()[0]

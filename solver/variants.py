@@ -14,16 +14,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .errors import Hw6Error, InputFileError, ParamsError
 from .exact import to_integer
-from .files import read_text
-from .pipeline import MAX_SEED, Solved, Variant
+from .files import read_structured, read_text
+from .pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json
 from .problems import PROBLEMS, BuildContext
 from .roster import unguard_spreadsheet
 
@@ -63,10 +66,18 @@ def problem_rng(seed: int, section: str, attempt: int) -> np.random.Generator:
     return np.random.default_rng([seed, zlib.crc32(section.encode("utf-8")), attempt])
 
 
-def draw(seed: int, context: BuildContext | None = None, *, student: str | None = None) -> Drawn:
-    """Draw and solve every problem of variant ``seed``."""
+def draw(
+    seed: int,
+    context: BuildContext | None = None,
+    *,
+    student: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Drawn:
+    """Draw and solve every problem of variant ``seed``; ``options`` (from
+    :func:`solver.pipeline.options_from_data`) tune how problems that take them draw."""
     seed = parse_seed(seed)
     context = context or BuildContext()
+    options = dict(options or {})
     solved, attempts = [], {}
     for problem in PROBLEMS:
         if problem.sample is None:
@@ -74,11 +85,14 @@ def draw(seed: int, context: BuildContext | None = None, *, student: str | None 
             solved.append(Solved(problem, params, problem.solve(params, context)))
             attempts[problem.section] = 0
             continue
+        extra = ()
+        if problem.sample_options is not None:
+            extra = (options.get(problem.section) or problem.sample_options(),)
         broken: list[str] = []
         for attempt in range(MAX_ATTEMPTS):
-            params = problem.sample(problem_rng(seed, problem.section, attempt))
+            params = problem.sample(problem_rng(seed, problem.section, attempt), *extra)
             solution = problem.solve(params, context)
-            broken = problem.guarantees(params, solution) if problem.guarantees else []
+            broken = problem.guarantees(params, solution, *extra) if problem.guarantees else []
             if not broken:
                 break
         else:
@@ -88,7 +102,14 @@ def draw(seed: int, context: BuildContext | None = None, *, student: str | None 
             )
         solved.append(Solved(problem, params, solution))
         attempts[problem.section] = attempt + 1
-    return Drawn(Variant(seed=seed, student=student), solved, attempts)
+    return Drawn(Variant(seed=seed, student=student, options=options_json(options)), solved, attempts)
+
+
+def read_variant_options(path: str | Path | None) -> dict[str, Any]:
+    """Drawing options from a YAML/JSON file (``--variant-options``), or the defaults."""
+    if path is None:
+        return options_from_data({})
+    return options_from_data(read_structured(path), str(path))
 
 
 def params_for_seed(seed: int, context: BuildContext | None = None) -> dict:
@@ -102,8 +123,9 @@ def student_seed(salt: str, student_id: str) -> int:
     return int.from_bytes(digest[:8], "big") & MAX_SEED
 
 
-def read_manifest_seeds(path: str | Path) -> dict[str, int]:
-    """student id -> seed from a batch's ``manifest.csv``."""
+def read_manifest_seeds(path: str | Path, options: Mapping[str, Any] | None = None) -> dict[str, int]:
+    """student id -> seed from a batch's ``manifest.csv``, whose variants must have been drawn
+    with ``options`` (the same ``--variant-options``), or the students' keys would differ."""
     path = Path(path)
     text = read_text(path, 64 * 2**20, "a manifest CSV")
     try:
@@ -112,8 +134,19 @@ def read_manifest_seeds(path: str | Path) -> dict[str, int]:
         raise InputFileError(f"{path}: not a valid CSV file ({exc})") from None
     if not rows or not {"student_id", "seed"} <= set(rows[0]):
         raise InputFileError(f"{path}: expected a manifest with the columns student_id and seed (hw6 batch writes one)")
+    expected = options_json(options)
     seeds = {}
     for line, row in enumerate(rows, start=2):
+        recorded = unguard_spreadsheet(row.get("variant_options") or "")
+        try:
+            drawn_with = json.loads(recorded) if recorded.strip() else None
+        except ValueError:
+            raise InputFileError(f"{path} line {line}: variant_options is not JSON") from None
+        if drawn_with != expected:
+            raise InputFileError(
+                f"{path} line {line}: the batch drew its variants with other options ({recorded or 'the defaults'}); "
+                "pass the same --variant-options"
+            )
         student = unguard_spreadsheet(row["student_id"])
         try:
             seeds[student] = parse_seed(row["seed"], f"{path} line {line}: seed")

@@ -274,7 +274,7 @@ def test_variants_keep_their_promises():
 
 
 def test_variants_can_be_asked_to_find_the_optimum():
-    p = bs.sample(np.random.default_rng(0), misses_optimum=False)
+    p = bs.sample(np.random.default_rng(0), bs.SampleOptions(misses_optimum=False))
     assert bs.solve(p).returns_optimum
 
 

@@ -296,3 +296,54 @@ def test_a_bad_manifest_is_a_clear_error(run_cli, tmp_path):
     bad.write_text("student_id,seed\ns1,minus one\n")
     code, _, err = run_cli("check", answers, "--manifest", bad)
     assert code == 2 and "line 2: seed: expected an integer" in err
+
+
+# --------------------------------------------------------------------------- drawing options
+
+
+@pytest.fixture
+def keep_optimum(tmp_path) -> Path:
+    path = tmp_path / "options.yaml"
+    path.write_text("beam_search:\n  misses_optimum: false\n")
+    return path
+
+
+def test_options_change_what_is_drawn_and_are_recorded(run_cli, tmp_path, keep_optimum):
+    code, out, _ = run_cli("stress", "--count", 15, "--variant-options", keep_optimum)
+    assert code == 0 and "beam misses the optimum  (1 distinct)" in out
+    assert out.split("beam_search.beam misses the optimum")[1].splitlines()[1].split()[0] == "False"
+    assert run_cli("build", "--seed", 9, "--variant-options", keep_optimum, "--no-pdf", "--out", tmp_path / "a")[0] == 0
+    params = json.loads((tmp_path / "a" / "params.json").read_text())
+    assert params["variant"] == {"seed": 9, "options": {"beam_search": {"misses_optimum": False}}}
+    assert run_cli("build", "--params", tmp_path / "a" / "params.json", "--no-pdf", "--out", tmp_path / "b")[0] == 0
+    for name in KEEP:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert "seed 9, options " in (tmp_path / "a" / "problems.tex").read_text()
+    key = json.loads((tmp_path / "a" / "answers.json").read_text())
+    assert key["parts"]["2d"]["value"]["returns_optimum"] is True
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [("rnn_backprop: {}\n", "rnn_backprop: expected a section with drawing options: beam_search"),
+     ("beam_search: {misses: false}\n", "beam_search.misses: expected no such key"),
+     ("beam_search: {misses_optimum: 3}\n", "beam_search.misses_optimum: expected true or false")],
+)
+def test_bad_options_files(run_cli, tmp_path, content, message):
+    options = tmp_path / "o.yaml"
+    options.write_text(content)
+    code, _, err = run_cli("build", "--seed", 1, "--variant-options", options, "--no-pdf", "--out", tmp_path / "o")
+    assert code == 2 and message in err and not (tmp_path / "o").exists()
+
+
+def test_a_batch_drawn_with_options_is_graded_with_them(run_cli, tmp_path, roster, keep_optimum):
+    out = tmp_path / "out"
+    assert run_cli("batch", "--roster", roster, "--out", out, "--no-pdf", "--variant-options", keep_optimum)[0] == 0
+    assert all(json.loads(row["variant_options"]) == {"beam_search": {"misses_optimum": False}} for row in manifest(out))
+    # Rerunning with other options redraws everyone; with the same options skips everyone.
+    assert "already done 3" in run_cli("batch", "--roster", roster, "--out", out, "--no-pdf", "--variant-options", keep_optimum)[1]
+    answers = tmp_path / "a.yaml"
+    answers.write_text("student: s1\n1b: w\n")
+    code, _, err = run_cli("check", answers, "--manifest", out / "manifest.csv")
+    assert code == 2 and "pass the same --variant-options" in err
+    assert run_cli("check", answers, "--manifest", out / "manifest.csv", "--variant-options", keep_optimum)[0] == 0

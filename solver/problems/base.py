@@ -96,8 +96,11 @@ class Problem:
     view: Callable[[Any], Mapping[str, Any]] | None = None  # extra template variables
     # Variants: draw parameters from a seeded generator, and list the guarantees a drawn
     # variant breaks (empty when it is fit to hand out; otherwise it is redrawn).
-    sample: Callable[[Any], Any] | None = None  # (numpy.random.Generator) -> Params
-    guarantees: Callable[[Any, Any], list[str]] | None = None  # (params, solution) -> broken ones
+    sample: Callable[..., Any] | None = None  # (numpy.random.Generator[, options]) -> Params
+    guarantees: Callable[..., list[str]] | None = None  # (params, solution[, options]) -> broken ones
+    # A parameters-style dataclass of options for drawing (``--variant-options``); when set,
+    # sample() and guarantees() receive an instance as their last argument.
+    sample_options: type | None = None
     # A few facts about a solution (small ints, bools or short text) whose distribution over
     # many variants tells staff whether variants are fair: `hw6 stress` histograms them.
     features: Callable[[Any], Mapping[str, Any]] | None = None

@@ -817,7 +817,14 @@ def view(solution: Solution) -> dict:
 # --------------------------------------------------------------------------- variants
 
 #: Variants show beam search missing the optimum unless a caller asks otherwise.
-SAMPLE_MISSES_OPTIMUM = True
+
+
+@dataclass(frozen=True)
+class SampleOptions(ParamsBase):
+    """How variants are drawn (``--variant-options``), not what a variant is."""
+
+    misses_optimum: bool = param(True, "draw trees on which beam search misses the most likely sequence")
+
 SAMPLE_WORDS = ("neural", "network", "deep", "learning", "model", "token", "layer", "vector")
 SAMPLE_SHAPES = ((2, 3), (2, 3), (2, 4), (3, 3))  # (M, T), all drawn whole; k = 2
 SAMPLE_ATTEMPTS = 2000
@@ -849,13 +856,13 @@ def _beam_misses(rows: dict[Tokens, list[int]], vocab_size: int, length: int, be
     return kept[0][0] < best
 
 
-def sample(rng: np.random.Generator, *, misses_optimum: bool | None = None) -> Params:
+def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Params:
     """A variant: a small tree drawn whole, two-decimal log-probabilities, no deciding ties.
 
-    With ``misses_optimum`` (default :data:`SAMPLE_MISSES_OPTIMUM`) beam search
-    returns a sequence that is not the most likely one.
+    With ``options.misses_optimum`` (the default) beam search returns a sequence
+    that is not the most likely one; without, it returns the most likely one.
     """
-    wanted = SAMPLE_MISSES_OPTIMUM if misses_optimum is None else misses_optimum
+    wanted = (options or SampleOptions()).misses_optimum
     beam_width = 2
     for _ in range(SAMPLE_ATTEMPTS):
         vocab_size, length = SAMPLE_SHAPES[int(rng.integers(len(SAMPLE_SHAPES)))]
@@ -890,9 +897,9 @@ def _broken(params: Params, solution: Solution, misses_optimum: bool) -> list[st
     return broken
 
 
-def guarantees(params: Params, solution: Solution) -> list[str]:
-    """The promises a variant breaks (empty: fit to hand out), under :data:`SAMPLE_MISSES_OPTIMUM`."""
-    return _broken(params, solution, SAMPLE_MISSES_OPTIMUM)
+def guarantees(params: Params, solution: Solution, options: SampleOptions | None = None) -> list[str]:
+    """The promises a variant breaks (empty: fit to hand out)."""
+    return _broken(params, solution, (options or SampleOptions()).misses_optimum)
 
 
 def features(solution: Solution) -> dict[str, object]:
@@ -918,6 +925,7 @@ PROBLEM = Problem(
     parts=parts,
     view=view,
     sample=sample,
+    sample_options=SampleOptions,
     guarantees=guarantees,
     features=features,
 )
