@@ -6,7 +6,9 @@ so a changed input can never be served a stale result. Files are written
 through a temporary file and a rename: a crash never leaves half an entry, and
 an unreadable entry counts as missing. Entries are also kept in memory for the
 life of the process (a bounded LRU), so a batch, a stress run or a test session
-computes each one once even without a folder.
+computes each one once even without a folder. :func:`memoized` keeps whole
+Python objects the same way, for results that are costly to rebuild even from
+a stored entry (e.g. a trained network evaluated on its test set).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import hashlib
 import json
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from .files import write_bytes_atomic
@@ -30,6 +33,9 @@ def cache_key(kind: str, config: Any) -> str:
 
 _MEMORY: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 _MEMORY_ENTRIES = 256
+_OBJECTS: OrderedDict[tuple[str, str], Any] = OrderedDict()
+_OBJECT_ENTRIES = 8
+T = TypeVar("T")
 
 
 class Cache:
@@ -87,6 +93,23 @@ def _remember(entry: tuple[str, str, str], data: bytes) -> None:
         _MEMORY.popitem(last=False)
 
 
+def memoized(kind: str, key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, run once per process for ``(kind, key)`` (a bounded LRU of objects).
+
+    The result is shared: callers must treat it as read-only.
+    """
+    entry = (kind, key)
+    if entry in _OBJECTS:
+        _OBJECTS.move_to_end(entry)
+        return _OBJECTS[entry]
+    value = compute()
+    _OBJECTS[entry] = value
+    while len(_OBJECTS) > _OBJECT_ENTRIES:
+        _OBJECTS.popitem(last=False)
+    return value
+
+
 def forget_memory() -> None:
-    """Drop the in-memory entries (tests that measure what a cold run does)."""
+    """Drop the in-memory entries and objects (tests that measure what a cold run does)."""
     _MEMORY.clear()
+    _OBJECTS.clear()

@@ -10,6 +10,8 @@ skipped, never fatal; a missing or empty folder is an error.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import string
 import unicodedata
 from collections import Counter
@@ -42,6 +44,33 @@ class NamesData:
     def counts(self) -> dict[str, int]:
         tally = np.bincount(self.labels, minlength=len(self.languages))
         return {language: int(n) for language, n in zip(self.languages, tally)}
+
+    def fingerprint(self) -> str:
+        """A hash of the normalised names, their labels and the languages: what training sees."""
+        content = {"languages": list(self.languages), "names": list(self.names), "labels": self.labels.tolist()}
+        text = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
+        return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+    def subset(self, indices: np.ndarray) -> "NamesData":
+        """The names at ``indices`` (in that order), with every language kept."""
+        indices = np.asarray(indices, dtype=np.int64)
+        return NamesData(tuple(self.names[i] for i in indices), self.labels[indices], self.languages)
+
+    @property
+    def skipped_lines(self) -> int:
+        """Lines skipped (files without a usable name are counted in ``skipped`` too, but are not lines)."""
+        return sum(count for reason, count in self.skipped.items() if not reason.startswith("file "))
+
+    def skipped_text(self) -> str:
+        """The skipped lines as one phrase, e.g. "3 lines skipped (not UTF-8: 2, control characters: 1)"."""
+        total = self.skipped_lines
+        files = [reason for reason in self.skipped if reason.startswith("file ")]
+        pieces = []
+        if total:
+            reasons = ", ".join(f"{reason}: {count}" for reason, count in self.skipped.items() if not reason.startswith("file "))
+            pieces.append(f"{total} line{'s' if total != 1 else ''} skipped ({reasons})")
+        pieces += [f"{reason} skipped" for reason in files]
+        return "; ".join(pieces)
 
 
 def load_names(folder: str | Path) -> NamesData:

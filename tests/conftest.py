@@ -13,7 +13,18 @@ import pytest
 from solver.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMES_DIR = ROOT.parent / "shared" / "data" / "names"
+
+
+def _names_dir() -> Path:
+    """``../shared/data/names`` beside the checkout; a worktree one folder deeper finds it one level up."""
+    for folder in ROOT.parents[:2]:
+        candidate = folder / "shared" / "data" / "names"
+        if candidate.is_dir():
+            return candidate
+    return ROOT.parent / "shared" / "data" / "names"
+
+
+NAMES_DIR = _names_dir()
 
 
 @pytest.fixture

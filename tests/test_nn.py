@@ -15,7 +15,6 @@ from solver.nn import (
     LastStep,
     Linear,
     MSELoss,
-    ProgressBar,
     SequenceClassifier,
     SequenceRegressor,
     SoftmaxCrossEntropy,
@@ -270,17 +269,34 @@ def test_training_lowers_the_loss_and_stays_quiet(capsys):
     assert capsys.readouterr().err == ""
 
 
-def test_progress_bar_draws_only_when_enabled():
-    import io
+def test_training_draws_its_progress_only_when_asked(capsys):
+    rng = np.random.default_rng(12)
+    x, y = rng.standard_normal((8, 3, 1)), rng.standard_normal((8, 3, 1))
+    model = SequenceRegressor.build(1, 4, rng=rng)
+    train(model, MSELoss(), x, y, Adam(model.named_parameters()), epochs=3, progress=True, label="x")
+    drawn = capsys.readouterr().err
+    assert "x [" in drawn and "3/3" in drawn
+    train(model, MSELoss(), x, y, Adam(model.named_parameters()), epochs=3, progress=False)
+    assert capsys.readouterr().err == ""
 
-    stream = io.StringIO()
-    bar = ProgressBar(3, "x", enabled=True, stream=stream)
-    bar.update(3, "done")
-    bar.close()
-    assert "[" in stream.getvalue() and "3/3" in stream.getvalue()
-    quiet = io.StringIO()
-    ProgressBar(3, "x", enabled=False, stream=quiet).update(3)
-    assert quiet.getvalue() == ""
+
+def test_training_takes_batches_of_several_inputs_and_a_monitor():
+    rng = np.random.default_rng(13)
+    tokens = rng.integers(0, 5, size=(12, 4))
+    lengths = rng.integers(1, 5, size=12)
+    labels = rng.integers(0, 3, size=12)
+    model = SequenceClassifier.build(5, 6, 3, embedding_size=2, rng=rng)
+
+    def batches(rng):
+        for start in range(0, 12, 4):
+            yield (tokens[start : start + 4], lengths[start : start + 4]), labels[start : start + 4]
+
+    history = train(
+        model, SoftmaxCrossEntropy(), None, None, Adam(model.named_parameters(), lr=0.05), epochs=30,
+        batches=batches, monitor=lambda epoch: {"epoch": epoch},
+    )
+    assert history.losses[-1] < history.losses[0] / 2
+    assert history.metrics == [{"epoch": e} for e in range(1, 31)]
 
 
 # --------------------------------------------------------------------------- bad input

@@ -10,12 +10,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from solver import figures
 from solver.cache import Cache, forget_memory
 from solver.errors import ParamsError
 from solver.params import from_mapping
 from solver.problems import BuildContext
 from solver.problems import rnn_lstm as p3
-from solver.recurrent import derivations, figures, gradients, testcases, training
+from solver.recurrent import derivations, gradients, testcases, training
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ Batches are rows: sequences are (B, T, D), hidden states (B, H).
     RNN, LSTM, Stacked, LastStep           recurrent layers, stacks, last state of padded sequences
     SequenceRegressor, SequenceClassifier  assembled models (Problems 3 and 4)
     MSELoss, SoftmaxCrossEntropy           losses with backward
-    Adam, train, cosine_schedule, History, ProgressBar   optimisation
+    Adam, train, cosine_schedule, History      optimisation (progress: solver.progress)
 
 Bad inputs (shapes, unknown nonlinearities, T < 1, NaN) raise
 :class:`solver.errors.LayerInputError` naming the argument and the shape expected.
@@ -21,7 +21,7 @@ from .layers import LSTM, LSTM_GATES, RNN, Embedding, LastStep, Linear, Stacked,
 from .losses import MSELoss, SoftmaxCrossEntropy
 from .models import SequenceClassifier, SequenceRegressor
 from .optim import Adam
-from .train import History, ProgressBar, cosine_schedule, train
+from .train import History, cosine_schedule, train
 
 __all__ = [
     "LSTM",
@@ -36,7 +36,6 @@ __all__ = [
     "Linear",
     "MSELoss",
     "Module",
-    "ProgressBar",
     "SequenceClassifier",
     "SequenceRegressor",
     "SoftmaxCrossEntropy",

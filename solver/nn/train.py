@@ -2,53 +2,29 @@
 
 from __future__ import annotations
 
-import sys
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 
+from ..progress import Progress
 from .optim import Adam
 
-
-class ProgressBar:
-    """One line redrawn in place on a terminal; silent when ``enabled`` is false.
-
-    Pass ``enabled=context.progress`` (true only when stderr is a terminal), so
-    builds in CI and tests print nothing.
-    """
-
-    def __init__(self, total: int, label: str, *, enabled: bool, stream: TextIO | None = None, width: int = 24):
-        self.total, self.label, self.enabled, self.width = max(1, total), label, enabled, width
-        self.stream = stream or sys.stderr
-        self._last_draw = 0.0
-
-    def update(self, done: int, note: str = "") -> None:
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if done < self.total and now - self._last_draw < 0.1:  # at most ten redraws a second
-            return
-        self._last_draw = now
-        filled = self.width * done // self.total
-        bar = "#" * filled + "-" * (self.width - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {done}/{self.total} {note}".ljust(79)[:79])
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 79 + "\r")
-            self.stream.flush()
+#: One minibatch: the model's inputs (passed as ``model.forward(*inputs)``) and the targets.
+Batch = tuple[tuple[Any, ...], np.ndarray]
 
 
 @dataclass
 class History:
-    """Training loss after every epoch; ``reached_at`` is the first epoch below the target."""
+    """Training loss after every epoch; ``reached_at`` is the first epoch below the target.
+
+    ``metrics`` holds what ``monitor(epoch)`` returned after each epoch (empty without one).
+    """
 
     losses: list[float] = field(default_factory=list)
     reached_at: int | None = None
+    metrics: list[dict[str, float]] = field(default_factory=list)
 
     @property
     def final(self) -> float:
@@ -68,8 +44,8 @@ def cosine_schedule(lr: float, epochs: int, final_ratio: float = 0.01) -> Callab
 def train(
     model: Any,
     loss: Any,
-    inputs: np.ndarray,
-    targets: np.ndarray,
+    inputs: np.ndarray | None,
+    targets: np.ndarray | None,
     optimizer: Adam,
     *,
     epochs: int,
@@ -81,6 +57,8 @@ def train(
     label: str = "training",
     evaluate: Callable[[], float] | None = None,
     lr_schedule: Callable[[int], float] | None = None,
+    batches: Callable[[np.random.Generator], Iterable[Batch]] | None = None,
+    monitor: Callable[[int], Mapping[str, float]] | None = None,
 ) -> History:
     """Train ``model`` on ``(inputs, targets)``; one epoch is one pass over the data.
 
@@ -89,32 +67,50 @@ def train(
     of the epoch's batch losses for minibatches, or the full-batch loss measured
     before the step). ``lr_schedule(epoch)`` sets the optimizer's learning rate
     for each epoch (1-based), e.g. :func:`cosine_schedule`.
+
+    ``batches(rng)``, when given, replaces ``inputs``/``targets``: it yields one
+    epoch's minibatches as ``(model inputs, targets)`` (e.g. padded token
+    batches with their lengths, grouped by length). ``monitor(epoch)`` is called
+    after each epoch; what it returns (e.g. validation metrics) goes to
+    ``History.metrics``.
     """
-    count = len(inputs)
-    batch_size = batch_size or count
     rng = rng or np.random.default_rng(0)
+    if batches is None:
+        batches = _shuffled_batches(inputs, targets, batch_size)
     history = History()
-    bar = ProgressBar(epochs, label, enabled=progress)
-    try:
+    with Progress(epochs, label, enabled=progress) as bar:
         for epoch in range(1, epochs + 1):
             if lr_schedule is not None:
                 optimizer.lr = lr_schedule(epoch)
-            order = np.arange(count) if batch_size >= count else rng.permutation(count)
-            batch_losses = []
-            for start in range(0, count, batch_size):
-                index = order[start : start + batch_size]
-                predictions, ctx = model.forward(inputs[index])
-                value, loss_ctx = loss.forward(predictions, targets[index])
+            total, count = 0.0, 0
+            for batch_inputs, batch_targets in batches(rng):
+                predictions, ctx = model.forward(*batch_inputs)
+                value, loss_ctx = loss.forward(predictions, batch_targets)
                 grads = model.backward(ctx, loss.backward(loss_ctx)).grads
                 optimizer.step(grads)
-                batch_losses.append(value * len(index))
-            epoch_loss = evaluate() if evaluate is not None else sum(batch_losses) / count
+                total += value * len(batch_targets)
+                count += len(batch_targets)
+            epoch_loss = evaluate() if evaluate is not None else total / count
             history.losses.append(epoch_loss)
+            if monitor is not None:
+                history.metrics.append(dict(monitor(epoch)))
             if target is not None and history.reached_at is None and epoch_loss < target:
                 history.reached_at = epoch
                 if stop_at_target:
                     break
-            bar.update(epoch, f"loss {epoch_loss:.2e}")
-    finally:
-        bar.close()
+            bar.advance(f"loss {epoch_loss:.2e}")
     return history
+
+
+def _shuffled_batches(inputs: np.ndarray, targets: np.ndarray, batch_size: int | None) -> Callable[[np.random.Generator], Iterable[Batch]]:
+    """Minibatches of ``batch_size`` rows in a new random order each epoch (``None``: the full batch)."""
+    count = len(inputs)
+    size = batch_size or count
+
+    def batches(rng: np.random.Generator) -> Iterable[Batch]:
+        order = np.arange(count) if size >= count else rng.permutation(count)
+        for start in range(0, count, size):
+            index = order[start : start + size]
+            yield (inputs[index],), targets[index]
+
+    return batches

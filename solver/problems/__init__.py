@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from . import beam_search, blog, conv_filter, rnn_backprop, rnn_lstm, study_record, transpose_conv
+from . import beam_search, blog, conv_filter, names_classifier, rnn_backprop, rnn_lstm, study_record, transpose_conv
 from .base import BuildContext, Part, Problem
 
 PROBLEMS: tuple[Problem, ...] = (
     rnn_backprop.PROBLEM,
     beam_search.PROBLEM,
     rnn_lstm.PROBLEM,
+    names_classifier.PROBLEM,
     blog.PROBLEM,
     conv_filter.PROBLEM,
     transpose_conv.PROBLEM,

@@ -22,7 +22,8 @@ from ..checks import Check, compare_arrays, compare_equal, import_torch
 from ..nn import LSTM, RNN, Linear, MSELoss, SequenceRegressor, Stacked
 from ..nn.gradcheck import numerical_gradient
 from ..params import ParamsBase, param
-from ..recurrent import derivations, figures, gradients, testcases, training
+from .. import figures
+from ..recurrent import derivations, gradients, testcases, training
 from ..recurrent.gradients import RUNS, Study, StudyParams
 from ..recurrent.testcases import TestCase, TestCaseParams
 from ..recurrent.training import TrainedRun, TrainingParams
@@ -30,6 +31,7 @@ from .base import BuildContext, Part, Problem
 
 SIGNIFICANT = 6  # digits of the numbers in the key
 FIGURE_DIR = "figures/rnn_lstm"
+FIGURE_CACHE_KIND = "rnn_lstm-figures"
 EXACT_RTOL = 1e-10  # the same computation in other arithmetic
 FD_RTOL = 1e-5  # central differences
 
@@ -468,7 +470,7 @@ def _plots(solution: Solution) -> list[figures.Plot]:
 
 
 def assets(solution: Solution) -> dict[str, bytes]:
-    rendered = figures.render_cached(_plots(solution), solution.cache)
+    rendered = figures.render_cached(_plots(solution), solution.cache, FIGURE_CACHE_KIND)
     return {f"{FIGURE_DIR}/{name}.pdf": data for name, data in rendered.items()}
 
 

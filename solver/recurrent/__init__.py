@@ -5,5 +5,4 @@
     gradients    the gradient-magnitude tool and the vanishing/exploding study, (d)-(j)
     derivations  the symbolic results of (e) and (i), with SymPy
     training     one- and two-layer networks trained to the loss thresholds of (k), cached
-    figures      the study's and the training's plots, as deterministic PDF bytes
 """

@@ -1,0 +1,80 @@
+"""What the trained classifier is scored by: probabilities, accuracies, the confusion matrix, top-k."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+EVALUATION_BATCH = 512  # names per forward pass when only predicting
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)  # (B, C): no overflow in exp
+    e = np.exp(shifted)  # (B, C)
+    return e / e.sum(axis=1, keepdims=True)  # (B, C)
+
+
+def probabilities(model, codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """softmax(logits) of every name (N, C), computed in batches of similar lengths on one BLAS thread."""
+    order = np.argsort(lengths, kind="stable")
+    out = np.empty((len(lengths), model.head.out_features), dtype=np.float64)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for start in range(0, len(order), EVALUATION_BATCH):
+            index = order[start : start + EVALUATION_BATCH]
+            batch_lengths = lengths[index]
+            logits, _ = model.forward(codes[index, : int(batch_lengths.max())], batch_lengths)  # (B, C)
+            out[index] = softmax(logits.astype(np.float64))
+    return out
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A model's probabilities on one split against the true labels."""
+
+    labels: np.ndarray  # (N,)
+    probabilities: np.ndarray  # (N, C)
+
+    @property
+    def classes(self) -> int:
+        return self.probabilities.shape[1]
+
+    @cached_property
+    def predictions(self) -> np.ndarray:
+        return np.argmax(self.probabilities, axis=1)  # (N,): the first of equal maxima
+
+    @cached_property
+    def confusion(self) -> np.ndarray:
+        """(C, C) counts: row = true language, column = predicted language."""
+        cells = np.bincount(self.labels * self.classes + self.predictions, minlength=self.classes**2)
+        return cells.reshape(self.classes, self.classes)
+
+    @cached_property
+    def accuracy(self) -> float:
+        return float(np.mean(self.predictions == self.labels))
+
+    @cached_property
+    def per_class(self) -> np.ndarray:
+        """(C,) accuracy on each language's names; NaN for a language with none here."""
+        totals = self.confusion.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(totals > 0, np.diag(self.confusion) / totals, np.nan)
+
+    @cached_property
+    def balanced_accuracy(self) -> float:
+        """The mean of the per-language accuracies (languages present here)."""
+        return float(np.nanmean(self.per_class))
+
+    def loss(self, weights: np.ndarray | None = None) -> float:
+        """Mean cross-entropy (weighted by class like :class:`solver.nn.SoftmaxCrossEntropy`)."""
+        picked = self.probabilities[np.arange(len(self.labels)), self.labels]  # (N,)
+        weight = np.ones(len(self.labels)) if weights is None else np.asarray(weights)[self.labels]  # (N,)
+        return float(-(weight * np.log(np.maximum(picked, np.finfo(np.float64).tiny))).sum() / weight.sum())
+
+
+def top_k(probabilities: np.ndarray, k: int) -> list[tuple[int, float]]:
+    """The ``k`` most probable classes of one row, most probable first (ties: lower index first)."""
+    order = np.argsort(-probabilities, kind="stable")[:k]
+    return [(int(c), float(probabilities[c])) for c in order]

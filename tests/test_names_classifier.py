@@ -1,0 +1,320 @@
+"""Problem 4: the surname classifier on the shared data, its checks, torch's gradients, the cache, the sheet and the CLI.
+
+Every training here is a reduced configuration (a few seconds in all); the
+full default run (about 15 s) is what ``hw6 build --names-dir`` does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from solver.cache import Cache, forget_memory
+from solver.errors import ParamsError
+from solver.names_data import NamesData, load_names, stratified_split
+from solver.nn import SequenceClassifier, SoftmaxCrossEntropy
+from solver.params import from_mapping
+from solver.problems import BuildContext
+from solver.problems import names_classifier as p4
+from solver.surnames import oracle, training
+from solver.surnames.evaluation import Evaluation, probabilities
+
+from .conftest import NAMES_DIR
+
+needs_names = pytest.mark.skipif(not NAMES_DIR.is_dir(), reason="shared names data set not present")
+
+SMALL = {"hidden_size": 16, "embedding_size": 8, "epochs": 2, "batch_size": 64}
+SMALL_YAML = "names_classifier:\n  training: {hidden_size: 16, embedding_size: 8, epochs: 2, batch_size: 64}\n"
+
+
+def small_params(**training_changes) -> p4.Params:
+    return p4.Params(training=from_mapping(training.TrainingConfig, {**SMALL, **training_changes}, "training"))
+
+
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("names-cache")
+
+
+@pytest.fixture(scope="module")
+def solved(cache_dir) -> p4.Solution:
+    if not NAMES_DIR.is_dir():
+        pytest.skip("shared names data set not present")
+    return p4.solve(small_params(), BuildContext(cache_dir=cache_dir, names_dir=NAMES_DIR))
+
+
+@pytest.fixture
+def cold_memory():
+    """These tests measure what a cold process does: nothing remembered from earlier tests."""
+    forget_memory()
+    yield
+    forget_memory()
+
+
+def tiny_folder(folder: Path, extra: bytes = b"") -> Path:
+    """Two small languages with clearly different endings (and optional bad lines)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "Russian.txt").write_text("\n".join(f"{stem}ov" for stem in ("Iva", "Petr", "Smirn", "Kuzn", "Pop", "Sokol", "Lebed", "Kozl", "Novik", "Morozo", "Volk", "Zaitse")) + "\n", encoding="utf-8")
+    (folder / "Japanese.txt").write_bytes(("\n".join(f"{stem}moto" for stem in ("Yama", "Saka", "Hashi", "Oka", "Mat", "Fuji", "Kishi", "Tsuka", "Mori", "Nishi", "Sugi", "Kawa")) + "\n").encode() + extra)
+    return folder
+
+
+# --------------------------------------------------------------------------- training
+
+
+@needs_names
+def test_a_small_network_learns_on_a_subset_of_the_real_data():
+    data = load_names(NAMES_DIR)
+    subset = data.subset(stratified_split(data.labels, (0.75, 0.0, 0.25), seed=3).test)  # a quarter, every language
+    config = from_mapping(training.TrainingConfig, {"hidden_size": 32, "embedding_size": 16, "epochs": 4, "learning_rate": "0.01"}, "t")
+    trained = training.run_training(config, subset, Cache(None))
+    split = training.split_of(config, subset)
+    encoded = training.Encoded.of(subset)
+    test = Evaluation(subset.labels[split.test], probabilities(trained.model(), encoded.codes[split.test], encoded.lengths[split.test]))
+    majority = np.max(np.bincount(test.labels)) / len(test.labels)
+    assert test.accuracy > majority + 0.1, (test.accuracy, majority)
+    curve = [epoch["validation_accuracy"] for epoch in trained.epochs]
+    assert curve[-1] > curve[0] and trained.epochs[-1]["train_loss"] < trained.epochs[0]["train_loss"]
+
+
+def test_batches_group_names_of_similar_length():
+    lengths = np.array([3, 9, 3, 9, 4, 8, 4, 8])
+    batches = training.length_batches(lengths, np.arange(8), 2, np.random.default_rng(0))
+    assert sorted(np.concatenate(batches).tolist()) == list(range(8))
+    assert all(np.ptp(lengths[b]) <= 1 for b in batches)
+
+
+# --------------------------------------------------------------------------- checks and the torch oracle
+
+
+def test_numpy_crosscheck_agrees(solved):
+    checks = p4.crosscheck(solved)
+    assert checks and all(c.agrees for c in checks), [c for c in checks if not c.agrees]
+
+
+def test_crosscheck_catches_wrong_metrics_and_padding(solved):
+    trained = solved.trained
+    test = dataclasses.replace(trained.test)
+    test.__dict__["accuracy"] = trained.test.accuracy + 0.01  # a wrong cached value
+    wrong = dataclasses.replace(solved, trained=dataclasses.replace(trained, test=test))
+    assert {c.part for c in p4.crosscheck(wrong) if not c.agrees} == {"4.test_accuracy"}
+
+    shifted = trained.test.probabilities.copy()
+    shifted[0] = np.roll(shifted[0], 1)  # as if padding had changed the first name's prediction
+    test = Evaluation(trained.test.labels, shifted)
+    wrong = dataclasses.replace(solved, trained=dataclasses.replace(trained, test=test))
+    assert "4.padding" in {c.part for c in p4.crosscheck(wrong) if not c.agrees}
+
+
+def test_torch_oracle_agrees(torch, solved):
+    checks = p4.oracle_check(solved)
+    grads = {c.part for c in checks if c.part.startswith("4.grad.")}
+    assert grads == {f"4.grad.{name}" for name in solved.trained.model.named_parameters()}
+    assert all(c.agrees for c in checks), [c for c in checks if not c.agrees]
+
+
+@pytest.mark.parametrize(
+    "cell, embedding, layers, weighted",
+    [("lstm", 5, 1, False), ("lstm", None, 2, True), ("rnn", 5, 2, False), ("rnn", None, 1, True)],
+)
+def test_every_gradient_matches_torch_autograd(torch, cell, embedding, layers, weighted):
+    """Logits, loss and every parameter gradient of a padded batch against torch (float64, rtol 1e-10)."""
+    rng = np.random.default_rng(21)
+    model = SequenceClassifier.build(57, 6, 4, layers, cell, "tanh", embedding, rng=rng)
+    tokens, lengths, labels = rng.integers(0, 57, (7, 9)), np.array([9, 1, 4, 9, 2, 7, 5]), rng.integers(0, 4, 7)
+    weights = rng.uniform(0.5, 2.0, 4) if weighted else None
+    loss = SoftmaxCrossEntropy(weights)
+    logits, ctx = model.forward(tokens, lengths)
+    value, loss_ctx = loss.forward(logits, labels)
+    grads = model.backward(ctx, loss.backward(loss_ctx)).grads
+    expected = oracle.classifier(model, tokens, lengths, labels, weights)
+    np.testing.assert_allclose(logits, expected.logits, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(value, expected.loss, rtol=1e-10)
+    assert set(grads) == set(expected.grads)
+    for name, grad in grads.items():
+        np.testing.assert_allclose(grad, expected.grads[name], rtol=1e-10, atol=1e-14, err_msg=name)
+
+
+def test_oracle_catches_a_wrong_gradient(torch, solved, monkeypatch):
+    backward = SequenceClassifier.backward
+
+    def off_by_a_little(self, ctx, d_logits):
+        result = backward(self, ctx, d_logits)
+        result.grads["head.bias"][0] *= 1.001
+        return result
+
+    monkeypatch.setattr(SequenceClassifier, "backward", off_by_a_little)
+    failed = {c.part for c in p4.oracle_check(solved) if not c.agrees}
+    assert failed == {"4.grad.head.bias"}
+
+
+# --------------------------------------------------------------------------- key, sheet, log
+
+
+def test_key_parts(solved):
+    parts = {part_id: part.to_json() for part_id, part in p4.parts(solved).items()}
+    four = parts["4"]
+    assert four["kind"] == "data" and set(four["value"]) >= {"test_accuracy", "balanced_accuracy", "per_language"}
+    assert four["value"]["test_accuracy"] == round(solved.trained.test.accuracy, 6)
+    assert set(four["value"]["per_language"]) == set(solved.trained.languages)
+    assert parts["4a"]["kind"] == "written" and parts["4a"]["reference"] == parts["4a"]["value"]
+    for topic in ("profiling", "discrimination", "hiring", "lending", "policing", "mixed", "bias"):
+        assert topic in parts["4a"]["value"]
+
+
+def test_assets_and_the_submission_log(solved, cold_memory):
+    files = p4.assets(solved)
+    assert set(files) == {"figures/names_classifier/training.pdf", "figures/names_classifier/confusion.pdf", "submission_log.json"}
+    assert all(files[name].startswith(b"%PDF") for name in files if name.endswith(".pdf"))
+    forget_memory()
+    assert p4.assets(solved) == files  # drawn and written again: the same bytes
+    record = json.loads(files["submission_log.json"])
+    assert record["generator"]["name"] == "hw6" and record["config"]["hidden_size"] == 16
+    assert record["seed"] == {"weights_and_batches": 0, "split": 0}
+    assert record["data"]["names"] == 17994 and record["data"]["duplicates_removed"] == 2080
+    assert sum(record["data"]["split"]["counts"].values()) == 17994
+    assert [e["epoch"] for e in record["epochs"]] == [1, 2]
+    assert set(record["epochs"][0]) == {"epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy"}
+    assert record["final"]["test_accuracy"] == round(solved.trained.test.accuracy, 6)
+    assert len(record["samples"]) == 5 + len(p4.DEFAULT_SAMPLES) and len(record["samples"][0]["top3"]) == 3
+    assert "fields" in record and "seconds" not in files["submission_log.json"].decode()
+
+
+def test_top_three_are_the_most_probable(solved):
+    languages = solved.trained.languages
+    for sample in solved.trained.samples:
+        top = sample.top(languages)
+        assert [p for _, p in top] == sorted(sample.probabilities, reverse=True)[:3]
+    origins = [s.origin for s in solved.trained.samples]
+    assert origins[:5] == ["test"] * 5 and origins[5:] == ["new", "data", "new", "data", "new", "new"]
+
+
+@needs_names
+def test_build_with_the_folder_writes_metrics_and_the_log(run_cli, tmp_path):
+    params = tmp_path / "p.yaml"
+    params.write_text(SMALL_YAML)
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("build", "--no-pdf", "--params", params, "--names-dir", NAMES_DIR, "--out", out, "--cache-dir", tmp_path / "cache")
+    assert code == 0, err
+    solutions = (out / "solutions.tex").read_text()
+    assert "Problem 4: " in solutions and "confusion.pdf" in solutions and "17994 names" in solutions
+    assert (out / "submission_log.json").is_file() and (out / "figures" / "names_classifier" / "training.pdf").is_file()
+    key = json.loads((out / "answers.json").read_text())["parts"]
+    assert key["4"]["value"]["test_accuracy"] > 0.5
+
+
+def test_sheet_and_key_without_the_folder(run_cli, tmp_path):
+    code, _, err = run_cli("build", "--no-pdf", "--out", tmp_path)
+    assert code == 0, err
+    solutions = (tmp_path / "solutions.tex").read_text()
+    assert "https://download.pytorch.org/tutorial/data.zip" in solutions and "--names-dir data/names" in solutions
+    assert "Problem 5" in solutions  # the rest of the homework is there
+    assert not (tmp_path / "submission_log.json").exists()
+    key = json.loads((tmp_path / "answers.json").read_text())["parts"]
+    assert key["4"]["kind"] == "data" and key["4"]["value"] is None and "--names-dir" in key["4"]["reason"]
+    assert key["4a"]["kind"] == "written" and key["4a"]["reference"]
+
+
+# --------------------------------------------------------------------------- the cache
+
+
+def test_second_solve_reads_the_cache(tmp_path, monkeypatch, cold_memory):
+    context = BuildContext(cache_dir=tmp_path / "cache", names_dir=tiny_folder(tmp_path / "names"))
+    params = small_params(epochs=3, batch_size=4)
+    first = p4.solve(params, context)
+    assert not first.trained.classifier.cached
+    cold_files = p4.assets(first)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(training, "_train", no_training)
+    forget_memory()  # read it back from the folder, not from memory
+    second = p4.solve(params, context)
+    assert second.trained.classifier.cached
+    assert second.trained.classifier.epochs == first.trained.classifier.epochs
+    assert np.array_equal(second.trained.test.probabilities, first.trained.test.probabilities)
+    assert p4.assets(second) == cold_files  # the log and figures do not depend on where the run came from
+    assert p4.solve(dataclasses.replace(params, samples=("Tanaka",)), context).trained.classifier.cached  # samples are not training
+    with pytest.raises(AssertionError, match="trained again"):
+        p4.solve(small_params(epochs=4, batch_size=4), context)  # a new configuration is a new entry
+    (context.names_dir / "Russian.txt").write_text("Ivanov\nPetrov\nSidorov\n")
+    with pytest.raises(AssertionError, match="trained again"):
+        p4.solve(params, context)  # so is new data
+
+
+def test_a_damaged_cache_entry_is_trained_again(tmp_path, cold_memory):
+    context = BuildContext(cache_dir=tmp_path / "cache", names_dir=tiny_folder(tmp_path / "names"))
+    first = p4.solve(small_params(epochs=2, batch_size=4), context)
+    for entry in (tmp_path / "cache" / training.CACHE_KIND).iterdir():
+        entry.write_text('{"epochs": [], "weights": {"head.bias": [1]}}')
+    forget_memory()
+    again = p4.solve(small_params(epochs=2, batch_size=4), context)
+    assert not again.trained.classifier.cached
+    assert again.trained.classifier.epochs == first.trained.classifier.epochs
+
+
+# --------------------------------------------------------------------------- input
+
+
+def test_skipped_lines_are_one_counted_warning(run_cli, tmp_path):
+    folder = tiny_folder(tmp_path / "names", extra=b"Bad\xffname\nTab\x01moto\n")
+    params = tmp_path / "p.yaml"
+    params.write_text("names_classifier:\n  training: {hidden_size: 4, embedding_size: 2, epochs: 1, batch_size: 8}\n")
+    code, out, err = run_cli("key", "--params", params, "--names-dir", folder, "--cache-dir", tmp_path / "cache")
+    assert code == 0
+    warnings = [line for line in err.splitlines() if line.startswith("hw6: warning:")]
+    assert warnings == [f"hw6: warning: {folder}: 2 lines skipped (not UTF-8: 1, control characters: 1)"]
+    assert json.loads(out)["parts"]["4"]["value"]["test_names"] == 2  # one per language
+
+
+@pytest.mark.parametrize("setup, fragment", [("missing", "no such folder"), ("empty", "no <Language>.txt files"), ("huge", "larger than 5 MiB")])
+def test_a_bad_folder_is_an_input_error(run_cli, tmp_path, setup, fragment):
+    folder = tmp_path / "names"
+    if setup != "missing":
+        folder.mkdir()
+    if setup == "huge":
+        tiny_folder(folder)
+        with open(folder / "Big.txt", "wb") as file:
+            file.truncate(6 * 2**20)
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("build", "--no-pdf", "--names-dir", folder, "--out", out)
+    assert code == 2 and stdout == ""
+    assert fragment in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize(
+    "data, fragment",
+    [
+        ({"training": {"cell": "gru"}}, "names_classifier.training.cell: expected one of rnn, lstm"),
+        ({"training": {"learning_rate": 0}}, "names_classifier.training.learning_rate: expected a number above 0"),
+        ({"training": {"validation_fraction": "0.3", "test_fraction": "0.3"}}, "names_classifier.training.test_fraction"),
+        ({"training": {"hidden_size": 0}}, "names_classifier.training.hidden_size"),
+        ({"samples": ["Smith", "张"]}, "names_classifier.samples[1]: expected a name with 1 to 40 ASCII letters"),
+        ({"samples": "Smith"}, "names_classifier.samples: expected a list"),
+        ({"test_examples": 13}, "names_classifier.test_examples"),
+    ],
+)
+def test_bad_parameters_name_the_field(data, fragment):
+    with pytest.raises(ParamsError) as info:
+        from_mapping(p4.Params, data, "names_classifier")
+    assert fragment in str(info.value)
+
+
+def test_parameters_round_trip():
+    from solver.params import to_jsonable
+
+    params = from_mapping(p4.Params, {"training": {"learning_rate": "0.002", "cell": "rnn"}, "samples": ["Müller"]}, "names_classifier")
+    assert from_mapping(p4.Params, to_jsonable(params), "names_classifier") == params
+    assert to_jsonable(params)["training"]["learning_rate"] == "0.002"
+
+
+def test_subset_keeps_the_languages():
+    data = NamesData(("A", "B", "C"), np.array([0, 1, 1]), ("X", "Y"))
+    assert data.subset(np.array([2, 0])).names == ("C", "A") and data.subset(np.array([2])).languages == ("X", "Y")
+    assert data.fingerprint() != data.subset(np.array([0, 1, 2])[::-1]).fingerprint()
