@@ -46,6 +46,7 @@ def environment() -> jinja2.Environment:
     env.filters["escape"] = tex.escape
     env.filters["texjoin"] = tex.tex_join
     env.filters["number"] = tex.number
+    env.filters["url"] = tex.url
     env.globals["Tex"] = tex.Tex
     return env
 

@@ -9,6 +9,7 @@ prints literally and can never inject TeX.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable
 from numbers import Real
@@ -101,6 +102,16 @@ def number(value: Real, digits: int = 6) -> Tex:
         mantissa, exponent = text.split("e")
         return Tex(rf"{mantissa} \times 10^{{{int(exponent)}}}")
     return Tex(text)
+
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9:/._~?=&+\-]+")
+
+
+def url(address: str) -> Tex:
+    """A web address that may break across lines (``\\url``); only plain URL characters."""
+    if not _URL_SAFE.fullmatch(address):
+        return Tex(r"\texttt{" + escape(address) + "}")
+    return Tex(r"\url{" + address + "}")
 
 
 def finalize(value: Any) -> str:
