@@ -113,8 +113,32 @@ def read_structured(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -
 
 
 def dump_json(data: Any) -> str:
-    """The one JSON layout hw6 writes: stable, indented, newline-terminated."""
-    return json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The one JSON layout hw6 writes: stable, newline-terminated, mappings indented and
+    lists of plain values kept on one line (``"symbols": ["w", "u1", "u2"]``)."""
+    return "".join(_json_chunks(data, 0)) + "\n"
+
+
+def _json_chunks(value: Any, depth: int):
+    scalar = lambda v: json.dumps(v, ensure_ascii=False, allow_nan=False)  # noqa: E731
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, dict) and value:
+        yield "{\n"
+        for index, (key, item) in enumerate(value.items()):
+            yield f"{inner}{scalar(str(key))}: "
+            yield from _json_chunks(item, depth + 1)
+            yield ",\n" if index < len(value) - 1 else "\n"
+        yield pad + "}"
+    elif isinstance(value, (list, tuple)) and value and any(isinstance(v, (dict, list, tuple)) for v in value):
+        yield "[\n"
+        for index, item in enumerate(value):
+            yield inner
+            yield from _json_chunks(item, depth + 1)
+            yield ",\n" if index < len(value) - 1 else "\n"
+        yield pad + "]"
+    elif isinstance(value, (list, tuple)):
+        yield "[" + ", ".join(scalar(v) for v in value) + "]"
+    else:
+        yield scalar({} if isinstance(value, dict) else value)
 
 
 def ensure_writable_dir(path: str | os.PathLike) -> Path:

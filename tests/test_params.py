@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
 import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from solver.errors import InputFileError, ParamsError
 from solver.exact import exact_json, exact_text, to_rational
-from solver.files import parse_structured
+from solver.files import dump_json, parse_structured
 from solver.pipeline import params_from_data, read_params
 
 
@@ -112,3 +115,17 @@ def test_unreadable_files(tmp_path):
     binary.write_bytes(b"\xff\xfe\x00")
     with pytest.raises(InputFileError, match="not UTF-8"):
         read_params(binary)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_dump_json_reads_back_to_the_same_data(value):
+    text = dump_json(value)
+    assert text.endswith("\n") and json.loads(text) == value
