@@ -27,7 +27,8 @@ from solver.variants import draw
 
 
 def generation(count: int) -> list[float]:
-    draw(0)  # warm caches (SymPy, Jinja2 templates, trained models)
+    warm = draw(0)  # warm caches (SymPy, Jinja2 templates, trained models, figures)
+    prepare(warm.solved, warm.variant)
     seconds = []
     for seed in range(1, count + 1):
         start = time.perf_counter()
