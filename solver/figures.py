@@ -12,6 +12,8 @@ and caches it with :func:`cached_pdf`.
 
 from __future__ import annotations
 
+import functools
+
 import contextlib
 import io
 from collections.abc import Callable, Iterator, Sequence
@@ -117,9 +119,15 @@ def render(plot: Plot) -> bytes:
         return pdf_bytes(figure)
 
 
+@functools.cache
+def _matplotlib_version() -> str:
+    """Read once: importlib.metadata parses the package's METADATA file on every call."""
+    return metadata.version("matplotlib")  # the version without importing matplotlib
+
+
 def cached_pdf(cache: Cache, kind: str, config: Any, draw: Callable[[], bytes]) -> bytes:
     """The PDF ``draw()`` makes, read from ``cache`` when an entry for ``config`` (JSON data) exists."""
-    key = cache_key(kind, {"format": FORMAT, "matplotlib": metadata.version("matplotlib"), **config})  # version without importing it
+    key = cache_key(kind, {"format": FORMAT, "matplotlib": _matplotlib_version(), **config})
     pdf = cache.read_bytes(kind, key, "pdf")
     if pdf is None or not pdf.startswith(b"%PDF"):
         pdf = draw()

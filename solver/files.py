@@ -136,7 +136,7 @@ def _json_chunks(value: Any, depth: int):
             yield ",\n" if index < len(value) - 1 else "\n"
         yield pad + "]"
     elif isinstance(value, (list, tuple)):
-        yield "[" + ", ".join(scalar(v) for v in value) + "]"
+        yield scalar(value)  # plain values only: "[1, 2, 3]"
     else:
         yield scalar({} if isinstance(value, dict) else value)
 
