@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .errors import CrossCheckFailed, Hw6Error, InputWarning
 from .files import StagedOutput, dump_json, write_text_atomic
-from .pipeline import answer_key, prepare, read_params, read_params_and_variant, run_checks, solve_all, write
+from .pipeline import Variant, answer_key, prepare, read_params, read_params_and_variant, run_checks, solve_all, write
 from .problems import BuildContext
 from .textutil import table
 
@@ -28,17 +28,23 @@ def _context(args: argparse.Namespace) -> BuildContext:
     return BuildContext(cache_dir=Path(cache), names_dir=Path(names) if names else None, progress=sys.stderr.isatty())
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from .variants import draw, parse_seed, read_variant_options
+def _solved(args: argparse.Namespace, context: BuildContext, options: dict) -> tuple[list, Variant, object]:
+    """What ``--seed N`` draws, or what ``--params FILE`` (default: the homework) says:
+    the solved problems, the variant they are, and the grading section (None for a seed)."""
+    from .variants import draw, parse_seed
 
-    context = _context(args)
     if args.seed is not None:
-        drawn = draw(parse_seed(args.seed), context, options=read_variant_options(args.variant_options))
-        solved, variant = drawn.solved, drawn.variant
-    else:
-        params, variant = read_params_and_variant(args.params)
-        solved, grading = solve_all(params, context), params.get("grading")
-    built = write(prepare(solved, variant, grading if args.seed is None else None), args.out, pdf=not args.no_pdf)
+        drawn = draw(parse_seed(args.seed), context, options=options)
+        return drawn.solved, drawn.variant, None
+    params, variant = read_params_and_variant(args.params)
+    return solve_all(params, context), variant, params.get("grading")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .variants import read_variant_options
+
+    solved, variant, grading = _solved(args, _context(args), read_variant_options(args.variant_options))
+    built = write(prepare(solved, variant, grading), args.out, pdf=not args.no_pdf)
     for path in built.written:
         print(path)
     return 0
@@ -46,7 +52,6 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import run_batch
-
     from .variants import read_variant_options
 
     options = read_variant_options(args.variant_options)
@@ -96,16 +101,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .grading import gradescope, report
     from .grading.runner import compile_key, grade_submissions
     from .grading.submissions import read_submissions
-    from .variants import draw, parse_seed, read_manifest_seeds, read_variant_options
+    from .variants import draw, read_manifest_seeds, read_variant_options
 
     context = _context(args)
     options = read_variant_options(args.variant_options)
-    if args.seed is not None:
-        drawn = draw(parse_seed(args.seed), context, options=options)
-        solved, variant, grading = drawn.solved, drawn.variant, None
-    else:
-        params, variant = read_params_and_variant(args.params)
-        solved, grading = solve_all(params, context), params.get("grading")
+    solved, variant, grading = _solved(args, context, options)
     keys = {None: _checked_key(solved, variant, grading)}
 
     def key_for_seed(seed: int) -> dict:
@@ -171,15 +171,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hw6 {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("--params", metavar="FILE", help="YAML or JSON parameters (default: the homework's values)")
+    def context_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
         sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+
+    def common(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--params", metavar="FILE", help="YAML or JSON parameters (default: the homework's values)")
+        context_options(sub)
+
+    def variant_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})"
+        )
 
     sub = commands.add_parser("build", help="write solutions.tex/pdf, problems.tex/pdf, answers.json, params.json")
     common(sub)
     sub.add_argument("--seed", metavar="N", help="draw the variant with this seed instead of reading --params")
-    sub.add_argument("--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})")
+    variant_options(sub)
     sub.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help="output folder (default: output/)")
     sub.add_argument("--no-pdf", action="store_true", help="write the .tex files and key only")
     sub.set_defaults(handler=cmd_build)
@@ -189,18 +197,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", metavar="DIR", required=True, help="one folder per student goes here")
     sub.add_argument("--jobs", type=int, default=1, metavar="N", help="LaTeX runs in parallel (default 1)")
     sub.add_argument("--salt", default="", metavar="TEXT", help="mixed into every student's seed")
-    sub.add_argument("--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})")
+    variant_options(sub)
     sub.add_argument("--no-pdf", action="store_true", help="write the .tex files and keys only")
-    sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
-    sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+    context_options(sub)
     sub.set_defaults(handler=cmd_batch)
 
     sub = commands.add_parser("stress", help="draw and check many variants; report failures, timing, spread")
     sub.add_argument("--count", type=int, default=100, metavar="N", help="how many variants (default 100)")
     sub.add_argument("--start", type=int, default=0, metavar="SEED", help="first seed (default 0)")
-    sub.add_argument("--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})")
-    sub.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
-    sub.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+    variant_options(sub)
+    context_options(sub)
     sub.set_defaults(handler=cmd_stress)
 
     sub = commands.add_parser("key", help="print the answer key as JSON")
@@ -217,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     common(sub)
     sub.add_argument("--seed", metavar="N", help="grade against the variant with this seed instead of --params")
     sub.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: grade each student against their own variant")
-    sub.add_argument("--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})")
+    variant_options(sub)
     sub.add_argument("--json", action="store_true", help="print JSON instead of tables")
     sub.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json (a folder of them for a class)")
     sub.add_argument("--jobs", metavar="N", type=_jobs, help="worker processes (default: 1, or 2 for a class)")

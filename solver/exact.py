@@ -73,13 +73,13 @@ def _from_decimal(number: Decimal, field: str, original: Any) -> sp.Rational:
 def to_integer(value: Any, field: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Read ``value`` as a Python int in [minimum, maximum]; ``3.0`` and ``"3"`` are not integers."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ParamsError(field, _range_text("an integer", minimum, maximum), value, has_got=True)
+        raise ParamsError(field, range_text("an integer", minimum, maximum), value, has_got=True)
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ParamsError(field, _range_text("an integer", minimum, maximum), value, has_got=True)
+        raise ParamsError(field, range_text("an integer", minimum, maximum), value, has_got=True)
     return value
 
 
-def _range_text(what: str, minimum: int | None, maximum: int | None) -> str:
+def range_text(what: str, minimum: int | None, maximum: int | None) -> str:
     if minimum is not None and maximum is not None:
         return f"{what} from {minimum} to {maximum}"
     if minimum is not None:

@@ -24,7 +24,7 @@ from typing import Any, Literal, Union
 import sympy as sp
 
 from .errors import ParamsError
-from .exact import exact_json, to_integer, to_rational
+from .exact import exact_json, range_text, to_integer, to_rational
 
 Number = sp.Rational
 """Annotation for an exact number read from an integer, decimal or fraction."""
@@ -167,9 +167,7 @@ def check_bounds(params: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, sp.Rational)):
             continue
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            expected = f"a value from {minimum} to {maximum}" if minimum is not None and maximum is not None else (
-                f"a value >= {minimum}" if minimum is not None else f"a value <= {maximum}"
-            )
+            expected = range_text("a value", minimum, maximum)
             raise ParamsError(field.name, expected, exact_json(value) if isinstance(value, sp.Rational) else value)
 
 

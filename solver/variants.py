@@ -112,11 +112,6 @@ def read_variant_options(path: str | Path | None) -> dict[str, Any]:
     return options_from_data(read_structured(path), str(path))
 
 
-def params_for_seed(seed: int, context: BuildContext | None = None) -> dict:
-    """The parameters of variant ``seed`` (what its params.json records)."""
-    return draw(seed, context).params
-
-
 def student_seed(salt: str, student_id: str) -> int:
     """A student's seed, derived from (salt, id): stable, and unguessable without the salt."""
     digest = hashlib.sha256(f"hw6-variant\0{salt}\0{student_id}".encode("utf-8")).digest()
