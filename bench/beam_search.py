@@ -17,9 +17,9 @@ import time
 
 import numpy as np
 
-from solver.beam import batched, decoders
-from solver.checks import import_torch
-from solver.errors import OracleUnavailable
+from solver.core.checks import import_torch
+from solver.core.errors import OracleUnavailable
+from solver.problems.beam_search.engine import batched, decoders
 
 
 def log_probabilities(steps: int, beam: int, vocab: int, seed: int = 0) -> np.ndarray:
@@ -52,7 +52,9 @@ class FullSortSelection(batched.NumpySelection):
 
 
 def batched_beam(table: np.ndarray, beam: int, backend="numpy") -> list[list[int]]:
-    result = batched.beam_search(decoders.PrecomputedDecoder(table), beam, table.shape[0], backend=backend, record=False)
+    result = batched.beam_search(
+        decoders.PrecomputedDecoder(table), beam, table.shape[0], backend=backend, record=False
+    )
     return result.steps[-1].sequences.tolist()
 
 
@@ -74,7 +76,9 @@ def main() -> int:
     args = parser.parse_args()
     steps, beam, vocab = args.steps, args.beam, args.vocab
     table = log_probabilities(steps, beam, vocab)
-    print(f"M = {vocab:,}, k = {beam}, T = {steps}: {beam * vocab:,} candidates per step, log-probabilities precomputed")
+    print(
+        f"M = {vocab:,}, k = {beam}, T = {steps}: {beam * vocab:,} candidates per step, log-probabilities precomputed"
+    )
 
     engine_time, engine_beam = timed(lambda: batched_beam(table, beam), args.repeat)
     full_time, full_beam = timed(lambda: batched_beam(table, beam, FullSortSelection()), args.repeat)
@@ -93,11 +97,15 @@ def main() -> int:
         ratio = python_time / seconds
         print(f"{name:<28}{seconds / steps * 1e3:>10.3f}ms{seconds:>10.3f}s{ratio:>13.1f}x  {final == python_beam}")
     ratio = python_time / engine_time
-    print(f"target: the batched engine >= 10x faster than sorted(): {'met' if ratio >= 10 else 'NOT met'} ({ratio:.0f}x)")
+    print(
+        f"target: the batched engine >= 10x faster than sorted(): {'met' if ratio >= 10 else 'NOT met'} ({ratio:.0f}x)"
+    )
 
     model = decoders.TinyRNN.random(vocab, seed=1)
     rnn_time, _ = timed(lambda: batched.beam_search(model, beam, steps, record=False), args.repeat)
-    print(f"with the demo RNN decoder (H = 32) computing the log-probabilities: {rnn_time / steps * 1e3:.3f}ms per step")
+    print(
+        f"with the demo RNN decoder (H = 32) computing the log-probabilities: {rnn_time / steps * 1e3:.3f}ms per step"
+    )
     return 0
 
 

@@ -18,10 +18,10 @@ import random
 import sys
 import time
 
+from solver.core.pipeline import answer_key, read_params, solve_all
 from solver.grading.runner import compile_key, grade_answer, grade_submissions, summary
 from solver.grading.submissions import Submission
 from solver.grading.synthetic import equivalent_forms, synthetic_answer, wrong_forms
-from solver.pipeline import answer_key, read_params, solve_all
 
 
 def corpus(parts: dict) -> list[tuple[str, str, str, bool]]:
@@ -34,7 +34,9 @@ def corpus(parts: dict) -> list[tuple[str, str, str, bool]]:
         symbols = spec["symbols"]
         items += [(part_id, f.text, "correct", f.ascii) for f in equivalent_forms(spec["value"], symbols)]
         items += [(part_id, f.text, "incorrect", f.ascii) for f in wrong_forms(spec["value"], symbols, rng)]
-        items += [(part_id, m["value"], "incorrect", True) for m in spec.get("mistakes", []) if _only(m["value"], symbols)]
+        items += [
+            (part_id, m["value"], "incorrect", True) for m in spec.get("mistakes", []) if _only(m["value"], symbols)
+        ]
     return items
 
 
@@ -58,7 +60,12 @@ def hw6_rate(graders, items, seconds: float = 2.0) -> tuple[float, list[str]]:
 def baseline(parts, items) -> tuple[float, list[str]]:
     """parse_expr + .equals, on trusted text only."""
     import sympy as sp
-    from sympy.parsing.sympy_parser import convert_xor, implicit_multiplication_application, parse_expr, standard_transformations
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        implicit_multiplication_application,
+        parse_expr,
+        standard_transformations,
+    )
 
     transformations = standard_transformations + (implicit_multiplication_application, convert_xor)
     verdicts, start = [], time.perf_counter()
@@ -98,19 +105,23 @@ def main(argv: list[str] | None = None) -> int:
     shared = [item for item in items if item[3]]
 
     rate, verdicts = hw6_rate(graders, items)
-    wrong = [(item, v) for item, v in zip(items, verdicts) if v != item[2]]
+    wrong = [(item, v) for item, v in zip(items, verdicts, strict=False) if v != item[2]]
     print(f"corpus: {len(items)} answers to {len({i[0] for i in items})} parts ({len(shared)} in plain ASCII)")
-    print(f"hw6 (one core):            {rate:9.0f} checks/s; {len(items) - len(wrong)}/{len(items)} verdicts as expected")
+    print(
+        f"hw6 (one core):            {rate:9.0f} checks/s; {len(items) - len(wrong)}/{len(items)} verdicts as expected"
+    )
     for (part, text, expected, _), verdict in wrong:
         print(f"  unexpected: {part} {text!r}: {verdict}, expected {expected}")
 
     shared_rate, shared_verdicts = hw6_rate(graders, shared, seconds=1.0)
     base_rate, base_verdicts = baseline(parts, shared)
-    same = sum(a == b for a, b in zip(shared_verdicts, base_verdicts))
+    same = sum(a == b for a, b in zip(shared_verdicts, base_verdicts, strict=False))
     print(f"parse_expr + .equals:      {base_rate:9.1f} checks/s on the ASCII forms")
-    print(f"ratio:                     {shared_rate / base_rate:9.0f}x faster (hw6 {shared_rate:.0f} checks/s on the same forms)")
+    print(
+        f"ratio:                     {shared_rate / base_rate:9.0f}x faster (hw6 {shared_rate:.0f} checks/s on the same forms)"
+    )
     print(f"verdicts identical:        {same}/{len(shared)}")
-    for item, ours, theirs in zip(shared, shared_verdicts, base_verdicts):
+    for item, ours, theirs in zip(shared, shared_verdicts, base_verdicts, strict=False):
         if ours != theirs:
             print(f"  differ: {item[0]} {item[1]!r}: hw6 {ours}, baseline {theirs}")
 
@@ -119,10 +130,14 @@ def main(argv: list[str] | None = None) -> int:
     results = grade_submissions(parts, submissions, jobs=args.jobs, graders=graders)
     elapsed = time.perf_counter() - start
     answers = sum(len(s.answers) for s in submissions)
-    agree = sum(r.parts[p].status == label for r, labels in zip(results, expected) for p, label in labels.items())
+    agree = sum(
+        r.parts[p].status == label for r, labels in zip(results, expected, strict=False) for p, label in labels.items()
+    )
     counts = ", ".join(f"{n} {status}" for status, n in sorted(summary(results).items()))
-    print(f"class: {args.students} students x {len(expected[0])} parts = {answers} answers with {args.jobs} workers "
-          f"in {elapsed:.1f} s ({answers / elapsed:.0f} answers/s): {counts}; {agree}/{answers} as generated")
+    print(
+        f"class: {args.students} students x {len(expected[0])} parts = {answers} answers with {args.jobs} workers "
+        f"in {elapsed:.1f} s ({answers / elapsed:.0f} answers/s): {counts}; {agree}/{answers} as generated"
+    )
     return 0 if not wrong and same == len(shared) else 1
 
 

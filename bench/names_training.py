@@ -22,10 +22,10 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from solver.names_data import load_names
 from solver.nn import Adam, SoftmaxCrossEntropy, cosine_schedule, train
-from solver.surnames import training
-from solver.surnames.evaluation import Evaluation, probabilities
+from solver.problems.names_classifier import training
+from solver.problems.names_classifier.data import load_names
+from solver.problems.names_classifier.evaluation import Evaluation, probabilities
 
 
 def numpy_run(config, data, split, grouped: bool) -> tuple[float, float]:
@@ -40,23 +40,35 @@ def numpy_run(config, data, split, grouped: bool) -> tuple[float, float]:
             shuffled = rng.permutation(split.train)
             order = [shuffled[k : k + config.batch_size] for k in range(0, len(shuffled), config.batch_size)]
         for index in order:
-            yield ((encoded.batch(index) if grouped else (encoded.codes[index], encoded.lengths[index])), data.labels[index])
+            yield (
+                (encoded.batch(index) if grouped else (encoded.codes[index], encoded.lengths[index])),
+                data.labels[index],
+            )
 
     start = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
         train(
-            model, SoftmaxCrossEntropy(), None, None, optimizer, epochs=config.epochs, rng=np.random.default_rng([config.seed, 42]),
-            lr_schedule=cosine_schedule(float(config.learning_rate), config.epochs, float(config.final_lr_ratio)), batches=batches,
+            model,
+            SoftmaxCrossEntropy(),
+            None,
+            None,
+            optimizer,
+            epochs=config.epochs,
+            rng=np.random.default_rng([config.seed, 42]),
+            lr_schedule=cosine_schedule(float(config.learning_rate), config.epochs, float(config.final_lr_ratio)),
+            batches=batches,
         )
     seconds = time.perf_counter() - start
-    test = Evaluation(data.labels[split.test], probabilities(model, encoded.codes[split.test], encoded.lengths[split.test]))
+    test = Evaluation(
+        data.labels[split.test], probabilities(model, encoded.codes[split.test], encoded.lengths[split.test])
+    )
     return seconds, test.accuracy
 
 
 def torch_run(config, data, split) -> tuple[float, float]:
     import torch
 
-    from solver.surnames.oracle import TorchClassifier
+    from solver.problems.names_classifier.oracle import TorchClassifier
 
     torch.set_num_threads(1)
     encoded = training.Encoded.of(data)
@@ -90,7 +102,9 @@ def torch_run(config, data, split) -> tuple[float, float]:
             optimizer.step()
     seconds = time.perf_counter() - start
     with torch.no_grad():
-        predicted = torch.cat([logits(split.test[k : k + 512]).argmax(1) for k in range(0, len(split.test), 512)]).numpy()
+        predicted = torch.cat(
+            [logits(split.test[k : k + 512]).argmax(1) for k in range(0, len(split.test), 512)]
+        ).numpy()
     return seconds, float(np.mean(predicted == data.labels[split.test]))
 
 
@@ -111,7 +125,9 @@ def main() -> None:
     print(f"{'run':<8}  {'s / epoch':>9}  {'ratio':>6}  {'test accuracy':>13}")
     for name, (seconds, accuracy) in runs.items():
         print(f"{name:<8}  {seconds / args.epochs:9.2f}  {seconds / base:6.2f}  {accuracy:13.3f}")
-    print(f"{args.epochs} epochs of {len(split.train)} names, {config.cell.upper()} {config.hidden_size}, float32, one thread")
+    print(
+        f"{args.epochs} epochs of {len(split.train)} names, {config.cell.upper()} {config.hidden_size}, float32, one thread"
+    )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ def naive_all(steps: int) -> None:
     # The edges: differentiate y with respect to each step's own copy of w.
     copies = sp.symbols(f"v1:{steps + 1}")
     h = sp.Integer(0)
-    for u_i, v in zip(u, copies):
+    for u_i, v in zip(u, copies, strict=False):
         h = v * (u_i + h)
     for v in copies:
         sp.expand(sp.diff(h, v).subs({c: rb.W for c in copies}))
@@ -65,20 +65,22 @@ def main() -> int:
     parser.add_argument("--naive-limit", type=int, default=60, help="largest T to try the naive route on")
     args = parser.parse_args()
     print("solve = forward values, adjoints, edges, total, dy/dw (exact);  + key = also printed as text and LaTeX")
-    print("naive y = expand(y), diff (the issue's baseline);  naive all = every answer through nested SymPy expressions")
+    print(
+        "naive y = expand(y), diff (the issue's baseline);  naive all = every answer through nested SymPy expressions"
+    )
     header = ("T", "solve", "solve + key", "naive y", "ratio", "naive all", "ratio")
     print("".join(f"{h:>15}" for h in header))
     for steps in args.steps:
         repeat = 5 if steps <= 50 else 1
-        solve_time = best_of(lambda: exact_all(steps, False), repeat)
-        full_time = best_of(lambda: exact_all(steps, True), repeat)
+        solve_time = best_of(lambda steps=steps: exact_all(steps, False), repeat)
+        full_time = best_of(lambda steps=steps: exact_all(steps, True), repeat)
         row = [f"{steps}", f"{solve_time:.4f}s", f"{full_time:.4f}s"]
         for baseline in (naive_y_and_dydw, naive_all):
             if steps > args.naive_limit:
                 row += ["skipped", "-"]
                 continue
             try:
-                naive_time = best_of(lambda: baseline(steps), 1)
+                naive_time = best_of(lambda baseline=baseline, steps=steps: baseline(steps), 1)
                 row += [f"{naive_time:.3f}s", f"{naive_time / full_time:.0f}x"]
             except RecursionError:
                 row += ["RecursionError", "-"]

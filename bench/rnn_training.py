@@ -19,7 +19,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from solver.nn import Adam, MSELoss, cosine_schedule, train
-from solver.recurrent import training
+from solver.problems.rnn_lstm.study import training
 
 
 def numpy_run(params: training.TrainingParams, layers: int, target: float) -> tuple[float, int]:
@@ -30,9 +30,17 @@ def numpy_run(params: training.TrainingParams, layers: int, target: float) -> tu
     start = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
         history = train(
-            model, loss, x, y, optimizer,
-            epochs=params.epochs, batch_size=params.batch_size, rng=np.random.default_rng([params.seed, 13, layers]),
-            target=target, stop_at_target=True, evaluate=lambda: loss.forward(model.forward(x)[0], y)[0],
+            model,
+            loss,
+            x,
+            y,
+            optimizer,
+            epochs=params.epochs,
+            batch_size=params.batch_size,
+            rng=np.random.default_rng([params.seed, 13, layers]),
+            target=target,
+            stop_at_target=True,
+            evaluate=lambda: loss.forward(model.forward(x)[0], y)[0],
             lr_schedule=cosine_schedule(float(params.learning_rate), params.epochs, float(params.final_lr_ratio)),
         )
     return time.perf_counter() - start, len(history.losses)
@@ -89,7 +97,9 @@ def main() -> None:
     parser.add_argument("--layers", type=int, default=2)
     parser.add_argument("--target", type=float, default=0.001)
     args = parser.parse_args()
-    print(f"{'seed':>4}  {'numpy s':>8}  {'epochs':>6}  {'torch s':>8}  {'epochs':>6}  {'ratio':>6}  {'ratio per epoch':>15}")
+    print(
+        f"{'seed':>4}  {'numpy s':>8}  {'epochs':>6}  {'torch s':>8}  {'epochs':>6}  {'ratio':>6}  {'ratio per epoch':>15}"
+    )
     totals = np.zeros(2)
     per_epoch = []
     for seed in args.seeds:
@@ -108,6 +118,7 @@ def main() -> None:
         f"time to loss < {args.target} ({args.layers} layers), all seeds: NumPy {totals[0]:.2f} s, torch {totals[1]:.2f} s, "
         f"ratio {totals[0] / totals[1]:.2f}; per epoch: median ratio {np.median(per_epoch):.2f} (target: NumPy <= 2x torch)"
     )
+
 
 if __name__ == "__main__":
     main()

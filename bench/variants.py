@@ -21,9 +21,9 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from solver.batch import run_batch
-from solver.pipeline import prepare
-from solver.variants import draw
+from solver.core.pipeline import prepare
+from solver.variants.batch import run_batch
+from solver.variants.draw import draw
 
 
 def generation(count: int) -> list[float]:
@@ -42,7 +42,9 @@ def latexmk_alone(tex_files: list[Path], jobs: int) -> float:
     def compile_one(tex: Path) -> None:
         subprocess.run(
             ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "-quiet", tex.name],
-            cwd=tex.parent, check=True, capture_output=True,
+            cwd=tex.parent,
+            check=True,
+            capture_output=True,
         )
 
     start = time.perf_counter()

@@ -13,11 +13,20 @@ import warnings
 from pathlib import Path
 
 from . import __version__
-from .errors import CrossCheckFailed, Hw6Error, InputWarning
-from .files import StagedOutput, dump_json, write_text_atomic
-from .pipeline import Variant, answer_key, prepare, read_params, read_params_and_variant, run_checks, solve_all, write
+from .core.errors import CrossCheckFailed, Hw6Error, InputWarning
+from .core.pipeline import (
+    Variant,
+    answer_key,
+    prepare,
+    read_params,
+    read_params_and_variant,
+    run_checks,
+    solve_all,
+    write,
+)
+from .io.files import StagedOutput, dump_json, write_text_atomic
+from .io.text import table
 from .problems import BuildContext
-from .textutil import table
 
 DEFAULT_OUT = Path("output")
 
@@ -31,7 +40,7 @@ def _context(args: argparse.Namespace) -> BuildContext:
 def _solved(args: argparse.Namespace, context: BuildContext, options: dict) -> tuple[list, Variant, object]:
     """What ``--seed N`` draws, or what ``--params FILE`` (default: the homework) says:
     the solved problems, the variant they are, and the grading section (None for a seed)."""
-    from .variants import draw, parse_seed
+    from .variants.draw import draw, parse_seed
 
     if args.seed is not None:
         drawn = draw(parse_seed(args.seed), context, options=options)
@@ -41,7 +50,7 @@ def _solved(args: argparse.Namespace, context: BuildContext, options: dict) -> t
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .variants import read_variant_options
+    from .variants.draw import read_variant_options
 
     solved, variant, grading = _solved(args, _context(args), read_variant_options(args.variant_options))
     built = write(prepare(solved, variant, grading), args.out, pdf=not args.no_pdf)
@@ -51,23 +60,30 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
-    from .variants import read_variant_options
+    from .variants.batch import run_batch
+    from .variants.draw import read_variant_options
 
     options = read_variant_options(args.variant_options)
     result = run_batch(
-        args.roster, args.out, jobs=args.jobs, salt=args.salt, pdf=not args.no_pdf, context=_context(args), options=options
+        args.roster,
+        args.out,
+        jobs=args.jobs,
+        salt=args.salt,
+        pdf=not args.no_pdf,
+        context=_context(args),
+        options=options,
     )
-    print(f"built {len(result.built)}, already done {len(result.skipped)}, failed {len(result.failed)}; manifest: {result.manifest}")
+    print(
+        f"built {len(result.built)}, already done {len(result.skipped)}, failed {len(result.failed)}; manifest: {result.manifest}"
+    )
     for student_id, message in result.failed.items():
         print(f"hw6: error: student {student_id}: {message}", file=sys.stderr)
     return 1 if result.failed else 0
 
 
 def cmd_stress(args: argparse.Namespace) -> int:
-    from .stress import run_stress
-
-    from .variants import read_variant_options
+    from .variants.draw import read_variant_options
+    from .variants.stress import run_stress
 
     options = read_variant_options(args.variant_options)
     report = run_stress(args.count, start=args.start, context=_context(args), options=options)
@@ -86,7 +102,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     solved = solve_all(read_params(args.params), _context(args))
     checks, notes = run_checks(solved, oracle=not args.no_torch)
     rows = [
-        (c.part, c.backend, c.exact, c.numeric, "" if c.error is None else f"{c.error:.1e}", "yes" if c.agrees else "NO")
+        (
+            c.part,
+            c.backend,
+            c.exact,
+            c.numeric,
+            "" if c.error is None else f"{c.error:.1e}",
+            "yes" if c.agrees else "NO",
+        )
         for c in checks
     ]
     print(table(("part", "backend", "exact", "numeric", "rel. error", "agrees"), rows))
@@ -101,7 +124,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .grading import gradescope, report
     from .grading.runner import compile_key, grade_submissions
     from .grading.submissions import read_submissions
-    from .variants import draw, read_manifest_seeds, read_variant_options
+    from .variants.draw import draw, read_manifest_seeds, read_variant_options
 
     context = _context(args)
     options = read_variant_options(args.variant_options)
@@ -122,7 +145,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         group = [i for i, s in enumerate(submissions) if s.seed == seed]
         graders = compile_key(keys[seed])
         graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
-        for index, result in zip(group, graded):
+        for index, result in zip(group, graded, strict=False):
             if seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
             results[index] = result
@@ -135,7 +158,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             taken: set[str] = set()
             with StagedOutput(args.gradescope) as staged:
                 for result in results:
-                    staged.write_text(gradescope.file_name(result.student, taken), dump_json(gradescope.results_json(result)))
+                    staged.write_text(
+                        gradescope.file_name(result.student, taken), dump_json(gradescope.results_json(result))
+                    )
                 staged.commit()
         else:
             write_text_atomic(args.gradescope, dump_json(gradescope.results_json(results[0])))
@@ -181,7 +206,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def variant_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
-            "--variant-options", metavar="FILE", help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})"
+            "--variant-options",
+            metavar="FILE",
+            help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})",
         )
 
     sub = commands.add_parser("build", help="write solutions.tex/pdf, problems.tex/pdf, answers.json, params.json")
@@ -222,10 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("answers", metavar="ANSWERS", help="a YAML/JSON answer file, a folder of them, or a class CSV")
     common(sub)
     sub.add_argument("--seed", metavar="N", help="grade against the variant with this seed instead of --params")
-    sub.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: grade each student against their own variant")
+    sub.add_argument(
+        "--manifest", metavar="CSV", help="a batch's manifest.csv: grade each student against their own variant"
+    )
     variant_options(sub)
     sub.add_argument("--json", action="store_true", help="print JSON instead of tables")
-    sub.add_argument("--gradescope", metavar="FILE", help="write Gradescope's results.json (a folder of them for a class)")
+    sub.add_argument(
+        "--gradescope", metavar="FILE", help="write Gradescope's results.json (a folder of them for a class)"
+    )
     sub.add_argument("--jobs", metavar="N", type=_jobs, help="worker processes (default: 1, or 2 for a class)")
     sub.set_defaults(handler=cmd_check)
     return parser

@@ -16,7 +16,7 @@ def injections(canary: Path) -> list[str]:
     c = str(canary)
     return [
         f"__import__('os').system('touch {c}')",
-        f"__import__(\"os\").system(\"touch {c}\")",
+        f'__import__("os").system("touch {c}")',
         f"eval(\"__import__('os').system('touch {c}')\")",
         f"exec(\"open('{c}', 'w').write('x')\")",
         f"open('{c}', 'w').write('x')",
@@ -358,7 +358,13 @@ def hostile_answers(canary: Path) -> list[tuple[str, object]]:
 
 #: Hand-written correct answers for Problem 1 at T = 3 (the synthetic module adds more forms).
 CORRECT = {
-    "1a.t": ["u3 + w u2 + w^2 u1", "u3 + w(u2 + w u1)", "w(w u1 + u2) + u3", r"u_3 + w \cdot u_2 + w^{2} \cdot u_1", "u₃ + wu₂ + w²u₁"],
+    "1a.t": [
+        "u3 + w u2 + w^2 u1",
+        "u3 + w(u2 + w u1)",
+        "w(w u1 + u2) + u3",
+        r"u_3 + w \cdot u_2 + w^{2} \cdot u_1",
+        "u₃ + wu₂ + w²u₁",
+    ],
     "1a.y": ["w u3 + w^2 u2 + w^3 u1", "w(u3 + w(u2 + w u1))", "w*(u3 + w*(u2 + w*u1))", "u1 w³ + u2 w² + u3 w"],
     "1b": [
         "3 w^2 u1 + 2 w u2 + u3",
@@ -416,5 +422,8 @@ WRONG = {
         (["u3 + w u2 + w^2 u1", "w^2 u1 + w u2", "w^2 u1"], "right to left"),
         (["w^2 u1", "w u2", "u3"], "entries 2 and 3 are wrong"),
     ],
-    "1d.total": [("u1 + u2 + u3 + w u1 + w u2 + w^2 u1", "without multiplying"), ("u3 + w u2 + w^2 u1", "counts each path")],
+    "1d.total": [
+        ("u1 + u2 + u3 + w u1 + w u2 + w^2 u1", "without multiplying"),
+        ("u3 + w u2 + w^2 u1", "counts each path"),
+    ],
 }

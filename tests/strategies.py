@@ -38,6 +38,8 @@ def transpose_cases(draw):
     largest = min(((n - 1) * stride + k - 1) // 2 for n, k in sizes)
     padding = draw(st.integers(0, min(2, largest)))
     return x, w, stride, padding
+
+
 # Beam search: explicit trees of next-token log-probabilities, and seeds for random RNN decoders.
 
 MAX_TREE_SEQUENCES = 256  # M^T of a drawn tree
@@ -96,7 +98,11 @@ def expressions(draw, depth: int = 3):
         power = draw(st.integers(0, 3))
         return f"({left_text})^{power}", left**power
     if op == "/":
-        divisor_text, divisor = draw(st.sampled_from([("2", sp.Integer(2)), ("3", sp.Integer(3))] + [(n, sp.Symbol(n, positive=True)) for n in names]))
+        divisor_text, divisor = draw(
+            st.sampled_from(
+                [("2", sp.Integer(2)), ("3", sp.Integer(3))] + [(n, sp.Symbol(n, positive=True)) for n in names]
+            )
+        )
         return f"({left_text})/{divisor_text}", left / divisor
     right_text, right = draw(expressions(depth - 1))
     if op == "implicit":

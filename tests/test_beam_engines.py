@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from solver.beam import batched, decoders, tree
+from solver.problems.beam_search.engine import batched, decoders, tree
 
 from .strategies import beam_trees, beam_widths, decoder_seeds
 
@@ -84,7 +84,11 @@ def test_the_two_stage_pseudocode_agrees_with_ties_too_under_the_shared_rule(dra
 def test_the_tie_rule_prefers_earlier_tokens_from_the_first_one():
     # [0 1] and [1 0] both total -1: [0 1] ranks first because its first token comes earlier,
     # although its last token comes later; [0 0] and [1 1] tie the same way at -3.5.
-    rows = {(): (Fraction(-1, 2), Fraction(-1, 2)), (0,): (Fraction(-3), Fraction(-1, 2)), (1,): (Fraction(-1, 2), Fraction(-3))}
+    rows = {
+        (): (Fraction(-1, 2), Fraction(-1, 2)),
+        (0,): (Fraction(-3), Fraction(-1, 2)),
+        (1,): (Fraction(-1, 2), Fraction(-3)),
+    }
     first, second = tree.beam_search(lookup(rows), 2, 2)
     assert [h.tokens for h in second.ranked] == [(0, 1), (1, 0), (0, 0), (1, 1)]
     assert not first.tie_at_cut and not second.tie_at_cut  # k = 2 keeps both of each tied pair
@@ -161,7 +165,9 @@ def test_partial_selection_matches_a_full_sort_with_ties(values, k, random):
     chosen, tie = batched.NumpySelection().top_k(scores, order, k)
     expected = sorted(range(len(values)), key=lambda i: (-values[i], order[i]))[:k]
     assert chosen.tolist() == expected
-    assert tie == (k < len(values) and values[expected[-1]] in [values[i] for i in range(len(values)) if i not in expected])
+    assert tie == (
+        k < len(values) and values[expected[-1]] in [values[i] for i in range(len(values)) if i not in expected]
+    )
 
 
 def test_nan_from_a_decoder_is_refused():

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from solver.errors import InputWarning, ParamsError
-from solver.params import from_mapping, to_jsonable
-from solver.pipeline import render_sheet, solve_all, Variant
+from solver.core.errors import InputWarning, ParamsError
+from solver.core.params import from_mapping, to_jsonable
+from solver.core.pipeline import Variant, render_sheet, solve_all
 from solver.problems import beam_search as bs
 
 from .conftest import needs_latex
@@ -79,11 +79,15 @@ def test_mistakes_model_pruning_and_last_step_ranking(key):
         values = [frozenset(tuple(e["sequence"]) for e in m["value"]) for m in key[part_id]["mistakes"]]
         assert correct not in values and len(set(values)) == len(values)
         assert all(m["feedback"] for m in key[part_id]["mistakes"])
-    feedback = {" | ".join(sorted(" ".join(e["sequence"]) for e in m["value"])): m["feedback"] for m in key["2b"]["mistakes"]}
+    feedback = {
+        " | ".join(sorted(" ".join(e["sequence"]) for e in m["value"])): m["feedback"] for m in key["2b"]["mistakes"]
+    }
     # At step 2 ranking by the newest token alone keeps the pruned [network neural]: one answer, both reasons.
     both = feedback["network neural | neural network"]
     assert "newest token alone" in both and "[network neural] (-1.31) was pruned at step 2" in both
-    at_step_3 = {" | ".join(sorted(" ".join(e["sequence"]) for e in m["value"])): m["feedback"] for m in key["2c"]["mistakes"]}
+    at_step_3 = {
+        " | ".join(sorted(" ".join(e["sequence"]) for e in m["value"])): m["feedback"] for m in key["2c"]["mistakes"]
+    }
     assert "pruned at an earlier step" in at_step_3["network neural neural | neural network network"]
 
 
@@ -165,11 +169,16 @@ def random_tree(vocabulary, length, seed):
     tree = {}
     for t in range(length):
         for prefix in __import__("itertools").product(vocabulary, repeat=t):
-            tree[" ".join(prefix)] = dict(zip(vocabulary, (str(-v) for v in np.round(rng.uniform(0, 4, len(vocabulary)), 2))))
+            tree[" ".join(prefix)] = dict(
+                zip(vocabulary, (str(-v) for v in np.round(rng.uniform(0, 4, len(vocabulary)), 2)), strict=False)
+            )
     return tree
 
 
-@pytest.mark.parametrize("vocab_size, length, width, mode", [(3, 3, 2, "explored"), (5, 4, 8, "kept"), (2, 10, 300, "paths"), (2, 4, 2, "full")])
+@pytest.mark.parametrize(
+    "vocab_size, length, width, mode",
+    [(3, 3, 2, "explored"), (5, 4, 8, "kept"), (2, 10, 300, "paths"), (2, 4, 2, "full")],
+)
 def test_bigger_trees_render_compactly(vocab_size, length, width, mode):
     vocabulary = [f"w{i}" for i in range(vocab_size)]
     with warnings.catch_warnings():
@@ -189,7 +198,9 @@ def test_bigger_trees_render_compactly(vocab_size, length, width, mode):
 @needs_latex
 def test_a_big_tree_compiles(run_cli, tmp_path):
     vocabulary = [f"w{i}" for i in range(5)]
-    data = {"beam_search": {"vocabulary": vocabulary, "beam_width": 8, "length": 4, "tree": random_tree(vocabulary, 4, 3)}}
+    data = {
+        "beam_search": {"vocabulary": vocabulary, "beam_width": 8, "length": 4, "tree": random_tree(vocabulary, 4, 3)}
+    }
     params = tmp_path / "p.json"
     params.write_text(json.dumps(data))
     code, _, err = run_cli("build", "--params", params, "--out", tmp_path / "out")
@@ -210,13 +221,24 @@ def test_a_big_tree_compiles(run_cli, tmp_path):
         ("length: 0", "beam_search.length: expected an integer from 1 to 20, got 0"),
         ("length: 4", "beam_search.length: expected at most 3, the depth of the tree"),
         ("vocabulary: [neural, neural]", "beam_search.vocabulary[1]: expected a token not listed before"),
-        ("vocabulary: ['neural net', network]", "beam_search.vocabulary[0]: expected a token of 1 to 30 printable characters"),
+        (
+            "vocabulary: ['neural net', network]",
+            "beam_search.vocabulary[0]: expected a token of 1 to 30 printable characters",
+        ),
         ("vocabulary: []", "beam_search.vocabulary: expected a list of 1 to 50 tokens"),
-        ("vocabulary: [neural, network, deep]", "beam_search.tree[''].deep: expected a log-probability for every vocabulary token"),
-        ("tree: {'': {neural: -0.4, network: -1.1, deep: -3}}", "beam_search.tree[''].deep: expected a token of the vocabulary"),
+        (
+            "vocabulary: [neural, network, deep]",
+            "beam_search.tree[''].deep: expected a log-probability for every vocabulary token",
+        ),
+        (
+            "tree: {'': {neural: -0.4, network: -1.1, deep: -3}}",
+            "beam_search.tree[''].deep: expected a token of the vocabulary",
+        ),
         ("tree: {'': {neural: -0.4, network: -1.1}, 'neural deep': {neural: -1, network: -1}}", "'deep' is not one"),
-        ("tree: {'': {neural: -0.4, network: -1.1}, 'neural': {neural: -1, network: -1}, 'neural neural': {neural: -1, network: -1}}",
-         "beam_search.tree.network: expected the next-token log-probabilities after this prefix, which are missing"),
+        (
+            "tree: {'': {neural: -0.4, network: -1.1}, 'neural': {neural: -1, network: -1}, 'neural neural': {neural: -1, network: -1}}",
+            "beam_search.tree.network: expected the next-token log-probabilities after this prefix, which are missing",
+        ),
         ("tree: {neural: {neural: -1, network: -1}}", "beam_search.tree['']: expected the row of the start"),
         ("tree: {'': [1, 2]}", "beam_search.tree['']: expected a mapping"),
         ("tree: {'': {neural: abc, network: -1}}", "beam_search.tree[''].neural: expected a number"),
@@ -241,15 +263,26 @@ def test_too_many_sequences_is_refused():
 
 def test_rows_that_do_not_sum_to_one_warn_once_and_build(run_cli, tmp_path):
     params = tmp_path / "p.yaml"
-    params.write_text("beam_search:\n  tree:\n" + "".join(
-        f"    '{prefix}': {{neural: {row['neural']}, network: {row['network']}}}\n"
-        for prefix, row in {**to_jsonable(bs.Params())["tree"], "neural": {"neural": "-0.5", "network": "-0.5"}}.items()
-    ))
+    params.write_text(
+        "beam_search:\n  tree:\n"
+        + "".join(
+            f"    '{prefix}': {{neural: {row['neural']}, network: {row['network']}}}\n"
+            for prefix, row in {
+                **to_jsonable(bs.Params())["tree"],
+                "neural": {"neural": "-0.5", "network": "-0.5"},
+            }.items()
+        )
+    )
     code, out, err = run_cli("key", "--params", params)
     assert code == 0 and json.loads(out)["parts"]["2a"]
     assert err.count("hw6: warning:") == 1 and "'neural' sums to 1.213" in err
     with pytest.warns(InputWarning, match="do not sum to 1 within 0.01"):
-        params_with(tree={"": {"neural": "-0.1", "network": "-0.1"}, **{k: v for k, v in to_jsonable(bs.Params())["tree"].items() if k}})
+        params_with(
+            tree={
+                "": {"neural": "-0.1", "network": "-0.1"},
+                **{k: v for k, v in to_jsonable(bs.Params())["tree"].items() if k},
+            }
+        )
 
 
 def test_parameters_round_trip():
@@ -265,7 +298,7 @@ def test_variants_keep_their_promises():
     drawn = [bs.sample(np.random.default_rng(seed)) for seed in range(12)]
     assert bs.sample(np.random.default_rng(3)) == drawn[3]  # seeded: the same variant again
     solutions = [bs.solve(p) for p in drawn]
-    for p, solution in zip(drawn, solutions):
+    for p, solution in zip(drawn, solutions, strict=False):
         assert bs.guarantees(p, solution) == []
         assert not solution.returns_optimum
         assert all(c.agrees for c in bs.crosscheck(solution))

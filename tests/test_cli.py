@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from solver import pipeline
-from solver.errors import LatexError
+from solver.core import pipeline
+from solver.core.errors import LatexError
 from solver.render import latex as latex_runner
 
 from .conftest import assert_build_rejects, needs_latex, run_module
@@ -24,7 +24,9 @@ def test_build_without_pdf_writes_sheets_and_key(run_cli, tmp_path):
     code, out, err = run_cli("build", "--no-pdf", "--out", tmp_path)
     assert (code, err) == (0, "")
     assert files_in(tmp_path) == SHEETS | {"figures"}
-    assert files_in(tmp_path / "figures" / "rnn_lstm") == {f"{n}.pdf" for n in ("linear", "activations", "targets", "lstm", "training")}
+    assert files_in(tmp_path / "figures" / "rnn_lstm") == {
+        f"{n}.pdf" for n in ("linear", "activations", "targets", "lstm", "training")
+    }
     key = json.loads((tmp_path / "answers.json").read_text())
     assert key["generator"]["name"] == "hw6"
     assert key["parts"]["1a.t"]["value"] == "u1*w**2 + u2*w + u3"
@@ -60,7 +62,7 @@ def test_verify_with_torch(run_cli, torch):
 
 
 def test_verify_fails_when_a_check_disagrees(run_cli, monkeypatch):
-    from solver.checks import Check
+    from solver.core.checks import Check
     from solver.problems import rnn_backprop
 
     bad = [Check("1b", "numpy", "1", "2", False, 1.0)]
@@ -71,11 +73,13 @@ def test_verify_fails_when_a_check_disagrees(run_cli, monkeypatch):
 
 
 def test_build_refuses_to_write_when_a_check_fails(run_cli, monkeypatch, tmp_path):
-    from solver.checks import Check
+    from solver.core.checks import Check
     from solver.problems import rnn_backprop
 
     problem = rnn_backprop.PROBLEM
-    failing = type(problem)(**{**problem.__dict__, "crosscheck": lambda s: [Check("1b", "numpy", "1", "2", False, 1.0)]})
+    failing = type(problem)(
+        **{**problem.__dict__, "crosscheck": lambda s: [Check("1b", "numpy", "1", "2", False, 1.0)]}
+    )
     monkeypatch.setattr(pipeline, "PROBLEMS", (failing,))
     code, _, err = run_cli("build", "--no-pdf", "--out", tmp_path / "out")
     assert code == 1 and "1b" in err and "nothing was written" in err
@@ -135,7 +139,11 @@ def test_build_writes_pdfs(run_cli, tmp_path):
 @needs_latex
 def test_latex_failure_reports_first_error_and_leaves_nothing(run_cli, monkeypatch, tmp_path):
     real = pipeline.render_sheet
-    monkeypatch.setattr(pipeline, "render_sheet", lambda kind, *a: real(kind, *a).replace(r"\end{document}", r"\undefinedmacro \end{document}"))
+    monkeypatch.setattr(
+        pipeline,
+        "render_sheet",
+        lambda kind, *a: real(kind, *a).replace(r"\end{document}", r"\undefinedmacro \end{document}"),
+    )
     out = tmp_path / "out"
     code, _, err = run_cli("build", "--out", out)
     assert code == 2

@@ -11,19 +11,32 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 
-from solver import conv, conv_numpy, linsolve
-from solver.errors import ParamsError
-from solver.pipeline import Variant, build, params_from_data, render_sheet, solve_all
-from solver.problems import conv_filter as cf
-from solver.problems import transpose_conv as tc
+from solver.core.errors import ParamsError
+from solver.core.pipeline import Variant, build, params_from_data, render_sheet, solve_all
+from solver.problems.conv import exact as conv
+from solver.problems.conv import filter as cf
+from solver.problems.conv import linsolve
+from solver.problems.conv import numeric as conv_numpy
+from solver.problems.conv import transpose as tc
 
 from .conftest import assert_build_rejects, needs_latex
 from .strategies import conv1d_cases, transpose_cases
 
 
 def filter_problem(signal, output, k, stride=1, padding=0) -> cf.Solution:
-    return cf.solve(params_from_data({"conv_filter": {"signal": signal, "output": output, "filter_length": k,
-                                                      "stride": stride, "padding": padding}})["conv_filter"])
+    return cf.solve(
+        params_from_data(
+            {
+                "conv_filter": {
+                    "signal": signal,
+                    "output": output,
+                    "filter_length": k,
+                    "stride": stride,
+                    "padding": padding,
+                }
+            }
+        )["conv_filter"]
+    )
 
 
 def transpose_problem(x, w, stride=1, padding=0) -> tc.Solution:
@@ -99,8 +112,10 @@ def test_no_filter_fits():
     assert answer["least_squares"] == ["-0.25", 2, "-0.25"]
     # The combination really cancels the left sides and not the right.
     c = solution.contradiction
-    assert all(sum(ci * row[k] for ci, row in zip(c.coefficients, solution.matrix)) == 0 for k in range(3))
-    assert sum(ci * y for ci, y in zip(c.coefficients, solution.output)) == c.value != 0
+    assert all(
+        sum(ci * row[k] for ci, row in zip(c.coefficients, solution.matrix, strict=False)) == 0 for k in range(3)
+    )
+    assert sum(ci * y for ci, y in zip(c.coefficients, solution.output, strict=False)) == c.value != 0
     assert_all_agree(cf.crosscheck(solution))
 
 
@@ -164,10 +179,12 @@ def test_integer_solution_against_brute_force():
         y = [rand.randint(-5, 5) for _ in range(m)]
         found = linsolve.integer_solution(a, y)
         if found is not None:
-            assert all(sum(p * q for p, q in zip(row, found)) == b for row, b in zip(a, y)), (a, y, found)
+            assert all(
+                sum(p * q for p, q in zip(row, found, strict=False)) == b for row, b in zip(a, y, strict=False)
+            ), (a, y, found)
         else:  # nothing small fits either
             assert not any(
-                all(sum(p * q for p, q in zip(row, f)) == b for row, b in zip(a, y))
+                all(sum(p * q for p, q in zip(row, f, strict=False)) == b for row, b in zip(a, y, strict=False))
                 for f in itertools.product(range(-6, 7), repeat=n)
             ), (a, y)
 
@@ -205,7 +222,15 @@ def test_homework_transpose_convolution():
 
 def test_the_homework_symbolic_example():
     a, b, c, x, y, z = sp.symbols("a b c x y z")
-    assert conv.transpose_conv1d([a, b, c], [x, y, z], 2, 0) == [a * x, a * y, a * z + b * x, b * y, b * z + c * x, c * y, c * z]
+    assert conv.transpose_conv1d([a, b, c], [x, y, z], 2, 0) == [
+        a * x,
+        a * y,
+        a * z + b * x,
+        b * y,
+        b * z + c * x,
+        c * y,
+        c * z,
+    ]
     example = tc.view(tc.solve(tc.Params()))["example"]
     assert "a z + b x" in example["result"] and "b z + c x" in example["result"]
 
@@ -246,7 +271,7 @@ def test_random_strided_padded_transposes_against_torch(torch):
         shape_x = tuple(int(v) for v in rng.integers(1, 4, size=dims))
         shape_w = tuple(int(v) for v in rng.integers(1, 4, size=dims))
         stride = int(rng.integers(2, 4))
-        largest = min(((n - 1) * stride + k - 1) // 2 for n, k in zip(shape_x, shape_w))
+        largest = min(((n - 1) * stride + k - 1) // 2 for n, k in zip(shape_x, shape_w, strict=False))
         padding = int(rng.integers(1, largest + 1)) if largest >= 1 else 0
         x, w = rng.integers(-5, 6, size=shape_x).tolist(), rng.integers(-5, 6, size=shape_w).tolist()
         solution = transpose_problem(x, w, stride, padding)
@@ -313,20 +338,38 @@ def test_numbers_are_read_exactly():
 @pytest.mark.parametrize(
     "raw, message",
     [
-        ({"conv_filter": {"output": [1, 2, 3, 4]}}, "conv_filter.output: expected 3 numbers (⌊(n + 2p − K)/s⌋ + 1 = 3), got 4"),
-        ({"conv_filter": {"filter_length": 6}}, "conv_filter.filter_length: expected at most the padded signal's length n + 2p = 5, got 6"),
+        (
+            {"conv_filter": {"output": [1, 2, 3, 4]}},
+            "conv_filter.output: expected 3 numbers (⌊(n + 2p − K)/s⌋ + 1 = 3), got 4",
+        ),
+        (
+            {"conv_filter": {"filter_length": 6}},
+            "conv_filter.filter_length: expected at most the padded signal's length n + 2p = 5, got 6",
+        ),
         ({"conv_filter": {"stride": 0}}, "conv_filter.stride: expected an integer from 1 to 8, got 0"),
         ({"conv_filter": {"padding": -1}}, "conv_filter.padding: expected an integer from 0 to 4, got -1"),
         ({"conv_filter": {"signal": []}}, "conv_filter.signal: expected a list of 1 to 16 numbers, got []"),
         ({"conv_filter": {"signal": [1, "x", 0, -2, 3]}}, "conv_filter.signal[1]: expected a number"),
         ({"conv_filter": {"signal": "1, 4, 0"}}, "conv_filter.signal: expected a list of numbers"),
-        ({"transpose_conv": {"input": [[1, 2], [3]]}}, "transpose_conv.input[1]: expected 2 numbers, as many as the first row, got [3]"),
+        (
+            {"transpose_conv": {"input": [[1, 2], [3]]}},
+            "transpose_conv.input[1]: expected 2 numbers, as many as the first row, got [3]",
+        ),
         ({"transpose_conv": {"input": [[]]}}, "transpose_conv.input[0]: expected a list of 1 to 6 numbers, got []"),
         ({"transpose_conv": {"input": []}}, "transpose_conv.input: expected a list of 1 to 16 numbers, got []"),
-        ({"transpose_conv": {"input": [1, [2]]}}, "transpose_conv.input[0]: expected a row (a list of numbers) like the other rows, got 1"),
-        ({"transpose_conv": {"filter": [1, 2]}}, "transpose_conv.filter: expected a 2-D (a list of rows) filter like the input, got [1, 2]"),
+        (
+            {"transpose_conv": {"input": [1, [2]]}},
+            "transpose_conv.input[0]: expected a row (a list of numbers) like the other rows, got 1",
+        ),
+        (
+            {"transpose_conv": {"filter": [1, 2]}},
+            "transpose_conv.filter: expected a 2-D (a list of rows) filter like the input, got [1, 2]",
+        ),
         ({"transpose_conv": {"filter": [[1, "__import__('os')"]]}}, "transpose_conv.filter[0][1]: expected a number"),
-        ({"transpose_conv": {"padding": 2}}, "transpose_conv.padding: expected at most 1, so that (n − 1)s + K − 2p = 3 − 2p keeps an entry, got 2"),
+        (
+            {"transpose_conv": {"padding": 2}},
+            "transpose_conv.padding: expected at most 1, so that (n − 1)s + K − 2p = 3 − 2p keeps an entry, got 2",
+        ),
         ({"transpose_conv": {"stride": 0}}, "transpose_conv.stride: expected an integer from 1 to 4, got 0"),
     ],
 )
@@ -359,7 +402,12 @@ SHEET_CASES = {
     },
     "none, 2-D stride 2": {
         "conv_filter": {"signal": [3, -1, 2, 5, 0, 1, 4], "output": [-3, 11, 7, 2], "stride": 2, "padding": 1},
-        "transpose_conv": {"input": [[1, -2, 3], [0, 2, 1]], "filter": [[2, 1, 1], [1, 0, -1], [1, 1, 1]], "stride": 2, "padding": 1},
+        "transpose_conv": {
+            "input": [[1, -2, 3], [0, 2, 1]],
+            "filter": [[2, 1, 1], [1, 0, -1], [1, 1, 1]],
+            "stride": 2,
+            "padding": 1,
+        },
     },
     "large": {
         "conv_filter": {"signal": list(range(1, 17)), "output": list(range(1, 15)), "filter_length": 3},
@@ -382,6 +430,9 @@ def test_branch_sheets_compile(tmp_path):
     """The LaTeX of the none / family / large branches compiles (two builds cover all of them)."""
     cases = [("none, 2-D stride 2", "family, 1-D transpose"), ("family, 1-D transpose", "large")]
     for index, (filter_case, transpose_case) in enumerate(cases):
-        raw = {"conv_filter": SHEET_CASES[filter_case]["conv_filter"], "transpose_conv": SHEET_CASES[transpose_case]["transpose_conv"]}
+        raw = {
+            "conv_filter": SHEET_CASES[filter_case]["conv_filter"],
+            "transpose_conv": SHEET_CASES[transpose_case]["transpose_conv"],
+        }
         built = build(params_from_data(raw), tmp_path / str(index))
         assert any(p.name == "solutions.pdf" for p in built.written)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from solver import pipeline
+from solver.core import pipeline
 from solver.grading.gradescope import results_json
 from solver.grading.runner import PartResult, StudentResult
 
@@ -78,7 +78,14 @@ def test_gradescope_results_shape(run_cli, alice, tmp_path):
     assert code == 0 and set(results) == {"score", "output", "stdout_visibility", "tests"}
     assert results["score"] == sum(t["score"] for t in results["tests"]) == 5
     test = next(t for t in results["tests"] if t["number"] == "1b")
-    assert test == {"name": "Part 1b", "number": "1b", "score": 1, "max_score": 1, "output": "correct", "status": "passed"}
+    assert test == {
+        "name": "Part 1b",
+        "number": "1b",
+        "score": 1,
+        "max_score": 1,
+        "output": "correct",
+        "status": "passed",
+    }
     for test in results["tests"]:
         assert set(test) >= {"name", "score", "max_score", "output"}
         assert isinstance(test["score"], (int, float)) and 0 <= test["score"] <= test["max_score"]
@@ -94,7 +101,14 @@ def test_gradescope_hides_reference_answers_of_ungraded_parts():
     )
     tests = results_json(result)["tests"]
     assert tests[0]["visibility"] == "hidden" and "status" not in tests[0]
-    assert tests[1] == {"name": "Part 6b", "number": "6b", "score": 0.5, "max_score": 1, "output": "incorrect: entry 2 is wrong", "status": "failed"}
+    assert tests[1] == {
+        "name": "Part 6b",
+        "number": "6b",
+        "score": 0.5,
+        "max_score": 1,
+        "output": "incorrect: entry 2 is wrong",
+        "status": "failed",
+    }
 
 
 def test_a_class_csv_with_list_cells(run_cli, tmp_path):
@@ -111,11 +125,16 @@ def test_a_class_csv_with_list_cells(run_cli, tmp_path):
     assert code == 0
     assert data["ann"]["1b"]["status"] == data["ann"]["1d.edges"]["status"] == "correct"
     assert data["ben"]["1b"]["feedback"].startswith("counts each path")
-    assert (data["ben"]["1d.edges"]["score"], data["ben"]["1d.edges"]["feedback"]) == (0.3333, "entries 2 and 3 are wrong")
+    assert (data["ben"]["1d.edges"]["score"], data["ben"]["1d.edges"]["feedback"]) == (
+        0.3333,
+        "entries 2 and 3 are wrong",
+    )
     assert data["cat"]["1b"]["status"] == data["cat"]["1d.edges"]["status"] == "invalid"
     code, out, _ = run_cli("check", csv_path)
     invalid = 3 * GRADED_PARTS - 4
-    assert out.rstrip().endswith(f"3 students; answers: 2 correct, 2 incorrect, {invalid} invalid, {3 * UNGRADED_PARTS} ungraded")
+    assert out.rstrip().endswith(
+        f"3 students; answers: 2 correct, 2 incorrect, {invalid} invalid, {3 * UNGRADED_PARTS} ungraded"
+    )
     assert "note: column '2x' is not a part of the answer key; ignored" in out
 
 
@@ -166,11 +185,13 @@ def test_bad_seed_options_exit_2(run_cli, alice, args):
 
 
 def test_check_refuses_a_key_whose_cross_check_fails(run_cli, alice, monkeypatch):
-    from solver.checks import Check
+    from solver.core.checks import Check
     from solver.problems import rnn_backprop
 
     problem = rnn_backprop.PROBLEM
-    failing = type(problem)(**{**problem.__dict__, "crosscheck": lambda s: [Check("1b", "numpy", "1", "2", False, 1.0)]})
+    failing = type(problem)(
+        **{**problem.__dict__, "crosscheck": lambda s: [Check("1b", "numpy", "1", "2", False, 1.0)]}
+    )
     monkeypatch.setattr(pipeline, "PROBLEMS", (failing,))
     code, _, err = run_cli("check", alice)
     assert code == 1 and "1b" in err

@@ -9,10 +9,10 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 
+from solver.core.pipeline import answer_key, params_from_data, solve_all
 from solver.grading.equivalence import compile_part
 from solver.grading.runner import compile_key, grade_answer
 from solver.grading.synthetic import equivalent_forms, wrong_forms
-from solver.pipeline import answer_key, params_from_data, solve_all
 
 from .grading_corpus import CORRECT, WRONG
 from .strategies import expressions
@@ -157,7 +157,12 @@ def test_vectors_are_exact_with_wrong_entries_named():
 
 
 def test_vector_key_written_as_a_word():
-    spec = {"kind": "vector", "value": "none", "accepted": ["no solution"], "mistakes": [{"value": [1, 2], "feedback": "no filter fits"}]}
+    spec = {
+        "kind": "vector",
+        "value": "none",
+        "accepted": ["no solution"],
+        "mistakes": [{"value": [1, 2], "feedback": "no filter fits"}],
+    }
     assert grade(spec, "None.").status == "correct"
     assert grade(spec, "No  solution").status == "correct"
     assert grade(spec, [1, 2]).feedback == "no filter fits"
@@ -189,7 +194,10 @@ SEQUENCES = {
     ],
     "mistakes": [
         {
-            "value": [{"sequence": ["neural", "neural", "neural"], "logprob": "-0.50"}, {"sequence": ["neural", "network", "network"], "logprob": "-0.87"}],
+            "value": [
+                {"sequence": ["neural", "neural", "neural"], "logprob": "-0.50"},
+                {"sequence": ["neural", "network", "network"], "logprob": "-0.87"},
+            ],
             "feedback": "ranked by the last step's probability, not the total",
         }
     ],
@@ -200,7 +208,10 @@ def test_sequences_ranked_with_lcs_credit():
     spec = SEQUENCES
     assert grade(spec, [["neural", "network", "network"], ["network", "neural", "neural"]]).status == "correct"
     assert grade(spec, "neural network network; network neural neural").status == "correct"
-    with_logprobs = [{"sequence": "neural network network", "logprob": -0.87}, {"sequence": ["network", "neural", "neural"], "logprob": "-1.2"}]
+    with_logprobs = [
+        {"sequence": "neural network network", "logprob": -0.87},
+        {"sequence": ["network", "neural", "neural"], "logprob": "-1.2"},
+    ]
     assert grade(spec, with_logprobs).status == "correct"
     swapped = grade(spec, [["network", "neural", "neural"], ["neural", "network", "network"]])
     assert swapped.credit == Fraction(1, 2) and "ranking differs" in swapped.feedback
@@ -209,12 +220,28 @@ def test_sequences_ranked_with_lcs_credit():
     mistake = grade(spec, [["neural", "neural", "neural"], ["neural", "network", "network"]])
     assert mistake.feedback.startswith("ranked by the last step's probability")
     assert grade(spec, [["neural", True]]).feedback.startswith("sequence 1: a token must be a word, got true/false")
-    assert grade({**spec, "ordered": False}, [["network", "neural", "neural"], ["neural", "network", "network"]]).status == "correct"
+    assert (
+        grade({**spec, "ordered": False}, [["network", "neural", "neural"], ["neural", "network", "network"]]).status
+        == "correct"
+    )
 
 
 def test_complexity_classes():
-    spec = {"kind": "complexity", "value": "T*k*M", "accepted": ["T*k**2"], "mistakes": [{"value": "O(M^T)", "feedback": "that is exhaustive search"}]}
-    for answer in ["O(kMT)", "O(T k M)", "O(TkM)", r"\mathcal{O}(T \cdot k \cdot M)", "O(tkm)", "3 T k M + T k", "O(T k^2)"]:
+    spec = {
+        "kind": "complexity",
+        "value": "T*k*M",
+        "accepted": ["T*k**2"],
+        "mistakes": [{"value": "O(M^T)", "feedback": "that is exhaustive search"}],
+    }
+    for answer in [
+        "O(kMT)",
+        "O(T k M)",
+        "O(TkM)",
+        r"\mathcal{O}(T \cdot k \cdot M)",
+        "O(tkm)",
+        "3 T k M + T k",
+        "O(T k^2)",
+    ]:
         assert grade(spec, answer).status == "correct", answer
     assert grade(spec, "O(M^T)").feedback == "that is exhaustive search"
     assert grade(spec, "O(T k log k)").feedback == "O(T k log(k)) is not the expected class"

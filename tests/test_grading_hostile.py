@@ -8,10 +8,10 @@ import os
 
 import pytest
 
+from solver.core.pipeline import answer_key, read_params, solve_all
 from solver.grading import equivalence
 from solver.grading.runner import compile_key, grade_answer, grade_submissions
 from solver.grading.submissions import Submission
-from solver.pipeline import answer_key, read_params, solve_all
 
 from .grading_corpus import CORRECT, hostile_answers
 
@@ -83,7 +83,7 @@ def test_a_class_with_hostile_students_grades_everyone_else(parts, graders, tmp_
             submissions.append(Submission(f"honest-{index}", dict(HONEST)))
     results = grade_submissions(parts, submissions, jobs=2, graders=graders)
     assert not canary.exists()
-    for submission, result in zip(submissions, results):
+    for submission, result in zip(submissions, results, strict=False):
         assert result.student == submission.student
         if submission.student.startswith("honest"):
             graded = {p: result.parts[p].status for p in HONEST}

@@ -13,15 +13,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from solver.cache import Cache, forget_memory
-from solver.errors import ParamsError
-from solver.names_data import NamesData, load_names, stratified_split
+from solver.core.errors import ParamsError
+from solver.core.params import from_mapping
+from solver.io.cache import Cache, forget_memory
 from solver.nn import SequenceClassifier, SoftmaxCrossEntropy
-from solver.params import from_mapping
 from solver.problems import BuildContext
 from solver.problems import names_classifier as p4
-from solver.surnames import oracle, training
-from solver.surnames.evaluation import Evaluation, probabilities
+from solver.problems.names_classifier import oracle, training
+from solver.problems.names_classifier.data import NamesData, load_names, stratified_split
+from solver.problems.names_classifier.evaluation import Evaluation, probabilities
 
 from .conftest import NAMES_DIR
 
@@ -58,8 +58,50 @@ def cold_memory():
 def tiny_folder(folder: Path, extra: bytes = b"") -> Path:
     """Two small languages with clearly different endings (and optional bad lines)."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "Russian.txt").write_text("\n".join(f"{stem}ov" for stem in ("Iva", "Petr", "Smirn", "Kuzn", "Pop", "Sokol", "Lebed", "Kozl", "Novik", "Morozo", "Volk", "Zaitse")) + "\n", encoding="utf-8")
-    (folder / "Japanese.txt").write_bytes(("\n".join(f"{stem}moto" for stem in ("Yama", "Saka", "Hashi", "Oka", "Mat", "Fuji", "Kishi", "Tsuka", "Mori", "Nishi", "Sugi", "Kawa")) + "\n").encode() + extra)
+    (folder / "Russian.txt").write_text(
+        "\n".join(
+            f"{stem}ov"
+            for stem in (
+                "Iva",
+                "Petr",
+                "Smirn",
+                "Kuzn",
+                "Pop",
+                "Sokol",
+                "Lebed",
+                "Kozl",
+                "Novik",
+                "Morozo",
+                "Volk",
+                "Zaitse",
+            )
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    (folder / "Japanese.txt").write_bytes(
+        (
+            "\n".join(
+                f"{stem}moto"
+                for stem in (
+                    "Yama",
+                    "Saka",
+                    "Hashi",
+                    "Oka",
+                    "Mat",
+                    "Fuji",
+                    "Kishi",
+                    "Tsuka",
+                    "Mori",
+                    "Nishi",
+                    "Sugi",
+                    "Kawa",
+                )
+            )
+            + "\n"
+        ).encode()
+        + extra
+    )
     return folder
 
 
@@ -70,11 +112,16 @@ def tiny_folder(folder: Path, extra: bytes = b"") -> Path:
 def test_a_small_network_learns_on_a_subset_of_the_real_data():
     data = load_names(NAMES_DIR)
     subset = data.subset(stratified_split(data.labels, (0.75, 0.0, 0.25), seed=3).test)  # a quarter, every language
-    config = from_mapping(training.TrainingConfig, {"hidden_size": 32, "embedding_size": 16, "epochs": 4, "learning_rate": "0.01"}, "t")
+    config = from_mapping(
+        training.TrainingConfig, {"hidden_size": 32, "embedding_size": 16, "epochs": 4, "learning_rate": "0.01"}, "t"
+    )
     trained = training.run_training(config, subset, Cache(None))
     split = training.split_of(config, subset)
     encoded = training.Encoded.of(subset)
-    test = Evaluation(subset.labels[split.test], probabilities(trained.model(), encoded.codes[split.test], encoded.lengths[split.test]))
+    test = Evaluation(
+        subset.labels[split.test],
+        probabilities(trained.model(), encoded.codes[split.test], encoded.lengths[split.test]),
+    )
     majority = np.max(np.bincount(test.labels)) / len(test.labels)
     assert test.accuracy > majority + 0.1, (test.accuracy, majority)
     curve = [epoch["validation_accuracy"] for epoch in trained.epochs]
@@ -168,7 +215,11 @@ def test_key_parts(solved):
 
 def test_assets_and_the_submission_log(solved, cold_memory):
     files = p4.assets(solved)
-    assert set(files) == {"figures/names_classifier/training.pdf", "figures/names_classifier/confusion.pdf", "submission_log.json"}
+    assert set(files) == {
+        "figures/names_classifier/training.pdf",
+        "figures/names_classifier/confusion.pdf",
+        "submission_log.json",
+    }
     assert all(files[name].startswith(b"%PDF") for name in files if name.endswith(".pdf"))
     forget_memory()
     assert p4.assets(solved) == files  # drawn and written again: the same bytes
@@ -178,7 +229,14 @@ def test_assets_and_the_submission_log(solved, cold_memory):
     assert record["data"]["names"] == 17994 and record["data"]["duplicates_removed"] == 2080
     assert sum(record["data"]["split"]["counts"].values()) == 17994
     assert [e["epoch"] for e in record["epochs"]] == [1, 2]
-    assert set(record["epochs"][0]) == {"epoch", "learning_rate", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy"}
+    assert set(record["epochs"][0]) == {
+        "epoch",
+        "learning_rate",
+        "train_loss",
+        "train_accuracy",
+        "validation_loss",
+        "validation_accuracy",
+    }
     assert record["final"]["test_accuracy"] == round(solved.trained.test.accuracy, 6)
     assert len(record["samples"]) == 5 + len(p4.DEFAULT_SAMPLES) and len(record["samples"][0]["top3"]) == 3
     assert "fields" in record and "seconds" not in files["submission_log.json"].decode()
@@ -198,7 +256,18 @@ def test_build_with_the_folder_writes_metrics_and_the_log(run_cli, tmp_path):
     params = tmp_path / "p.yaml"
     params.write_text(SMALL_YAML)
     out = tmp_path / "out"
-    code, stdout, err = run_cli("build", "--no-pdf", "--params", params, "--names-dir", NAMES_DIR, "--out", out, "--cache-dir", tmp_path / "cache")
+    code, stdout, err = run_cli(
+        "build",
+        "--no-pdf",
+        "--params",
+        params,
+        "--names-dir",
+        NAMES_DIR,
+        "--out",
+        out,
+        "--cache-dir",
+        tmp_path / "cache",
+    )
     assert code == 0, err
     solutions = (out / "solutions.tex").read_text()
     assert "Problem 4: " in solutions and "confusion.pdf" in solutions and "17994 names" in solutions
@@ -239,7 +308,9 @@ def test_second_solve_reads_the_cache(tmp_path, monkeypatch, cold_memory):
     assert second.trained.classifier.epochs == first.trained.classifier.epochs
     assert np.array_equal(second.trained.test.probabilities, first.trained.test.probabilities)
     assert p4.assets(second) == cold_files  # the log and figures do not depend on where the run came from
-    assert p4.solve(dataclasses.replace(params, samples=("Tanaka",)), context).trained.classifier.cached  # samples are not training
+    assert p4.solve(
+        dataclasses.replace(params, samples=("Tanaka",)), context
+    ).trained.classifier.cached  # samples are not training
     with pytest.raises(AssertionError, match="trained again"):
         p4.solve(small_params(epochs=4, batch_size=4), context)  # a new configuration is a new entry
     (context.names_dir / "Russian.txt").write_text("Ivanov\nPetrov\nSidorov\n")
@@ -272,7 +343,10 @@ def test_skipped_lines_are_one_counted_warning(run_cli, tmp_path):
     assert json.loads(out)["parts"]["4"]["value"]["test_names"] == 2  # one per language
 
 
-@pytest.mark.parametrize("setup, fragment", [("missing", "no such folder"), ("empty", "no <Language>.txt files"), ("huge", "larger than 5 MiB")])
+@pytest.mark.parametrize(
+    "setup, fragment",
+    [("missing", "no such folder"), ("empty", "no <Language>.txt files"), ("huge", "larger than 5 MiB")],
+)
 def test_a_bad_folder_is_an_input_error(run_cli, tmp_path, setup, fragment):
     folder = tmp_path / "names"
     if setup != "missing":
@@ -293,7 +367,10 @@ def test_a_bad_folder_is_an_input_error(run_cli, tmp_path, setup, fragment):
     [
         ({"training": {"cell": "gru"}}, "names_classifier.training.cell: expected one of rnn, lstm"),
         ({"training": {"learning_rate": 0}}, "names_classifier.training.learning_rate: expected a number above 0"),
-        ({"training": {"validation_fraction": "0.3", "test_fraction": "0.3"}}, "names_classifier.training.test_fraction"),
+        (
+            {"training": {"validation_fraction": "0.3", "test_fraction": "0.3"}},
+            "names_classifier.training.test_fraction",
+        ),
         ({"training": {"hidden_size": 0}}, "names_classifier.training.hidden_size"),
         ({"samples": ["Smith", "张"]}, "names_classifier.samples[1]: expected a name with 1 to 40 ASCII letters"),
         ({"samples": "Smith"}, "names_classifier.samples: expected a list"),
@@ -307,9 +384,11 @@ def test_bad_parameters_name_the_field(data, fragment):
 
 
 def test_parameters_round_trip():
-    from solver.params import to_jsonable
+    from solver.core.params import to_jsonable
 
-    params = from_mapping(p4.Params, {"training": {"learning_rate": "0.002", "cell": "rnn"}, "samples": ["Müller"]}, "names_classifier")
+    params = from_mapping(
+        p4.Params, {"training": {"learning_rate": "0.002", "cell": "rnn"}, "samples": ["Müller"]}, "names_classifier"
+    )
     assert from_mapping(p4.Params, to_jsonable(params), "names_classifier") == params
     assert to_jsonable(params)["training"]["learning_rate"] == "0.002"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solver.errors import InputFileError
-from solver.names_data import encode, load_names, stratified_split, to_ascii
+from solver.core.errors import InputFileError
+from solver.problems.names_classifier.data import encode, load_names, stratified_split, to_ascii
 
 from .conftest import NAMES_DIR
 
@@ -46,7 +46,10 @@ def test_malformed_files_are_counted_not_fatal(tmp_path):
     }
 
 
-@pytest.mark.parametrize("setup, message", [("missing", "no such folder"), ("empty", "no <Language>.txt files"), ("one", "at least two languages")])
+@pytest.mark.parametrize(
+    "setup, message",
+    [("missing", "no such folder"), ("empty", "no <Language>.txt files"), ("one", "at least two languages")],
+)
 def test_unusable_folders(tmp_path, setup, message):
     folder = tmp_path / "names"
     if setup != "missing":
@@ -65,7 +68,7 @@ def test_stratified_split_keeps_every_language_in_every_part():
     assert set(labels[split.test]) == {0, 1, 2, 3}
     assert abs(np.mean(labels[split.train] == 0) - 100 / 114) < 0.05
     again = stratified_split(labels, (0.8, 0.1, 0.1), seed=0)
-    assert all(np.array_equal(a, b) for a, b in zip(split.__dict__.values(), again.__dict__.values()))
+    assert all(np.array_equal(a, b) for a, b in zip(split.__dict__.values(), again.__dict__.values(), strict=False))
 
 
 def test_encode_pads_and_reports_lengths():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from solver.errors import Hw6Error, LayerInputError
+from solver.core.errors import Hw6Error, LayerInputError
 from solver.nn import (
     LSTM,
     RNN,
@@ -22,7 +22,7 @@ from solver.nn import (
     train,
 )
 from solver.nn.gradcheck import numerical_gradient
-from solver.recurrent import oracle
+from solver.problems.rnn_lstm.study import oracle
 
 from .strategies import cells, layer_counts, nonlinearities, recurrent_shapes, seeds, torch_rnn_nonlinearities
 
@@ -41,7 +41,12 @@ def autograd_rnn(torch, layer: RNN, x: np.ndarray, d_hs: np.ndarray):
     xt = torch.tensor(x, requires_grad=True)
     hs = oracle.unroll_rnn(p, xt, layer.nonlinearity)
     (torch.stack(hs, 1) * torch.tensor(d_hs)).sum().backward()
-    return torch.stack(hs, 1).detach().numpy(), np.stack([h.grad.numpy() for h in hs], 1), {n: v.grad.numpy() for n, v in p.items()}, xt.grad.numpy()
+    return (
+        torch.stack(hs, 1).detach().numpy(),
+        np.stack([h.grad.numpy() for h in hs], 1),
+        {n: v.grad.numpy() for n, v in p.items()},
+        xt.grad.numpy(),
+    )
 
 
 def autograd_lstm(torch, layer: LSTM, x: np.ndarray, d_hs: np.ndarray):
@@ -114,7 +119,7 @@ def test_stacks_match_torch_nn_modules(torch, shape, cell, layers, nonlinearity,
     (out * torch.tensor(d_hs)).sum().backward()
     assert_close(hs, out.detach().numpy(), what="outputs")
     assert_close(result.d_input, xt.grad.numpy(), what="dL/dx")
-    for k, layer in enumerate(stack.layers):
+    for k, _layer in enumerate(stack.layers):
         if cell == "lstm":
             mapped = {
                 "U": oracle.to_torch_gates(result.grads[f"{k}.U"]),
@@ -220,7 +225,11 @@ def test_sequence_classifier_matches_torch(torch, embedding_size):
     grads = model.backward(ctx, loss.backward(loss_ctx)).grads
 
     p = oracle.leaves(model.named_parameters())
-    x = p["embedding.weight"][torch.tensor(tokens)] if embedding_size else torch.nn.functional.one_hot(torch.tensor(tokens), 6).double()
+    x = (
+        p["embedding.weight"][torch.tensor(tokens)]
+        if embedding_size
+        else torch.nn.functional.one_hot(torch.tensor(tokens), 6).double()
+    )
     for k in range(2):
         hs = oracle.unroll_rnn({n: p[f"rnn.{k}.{n}"] for n in ("W_x", "W_h", "b")}, x, "tanh")
         x = torch.stack(hs, 1)
@@ -249,13 +258,13 @@ def test_adam_matches_torch(torch):
     t_params = [torch.tensor(params[n].copy(), requires_grad=True) for n in ("a", "b")]
     adam = Adam(params, lr=0.05)
     t_adam = torch.optim.Adam(t_params, lr=0.05)
-    for step in range(5):
+    for _step in range(5):
         grads = {"a": rng.standard_normal((3, 2)), "b": rng.standard_normal(4)}
         adam.step(grads)
-        for tensor, name in zip(t_params, ("a", "b")):
+        for tensor, name in zip(t_params, ("a", "b"), strict=False):
             tensor.grad = torch.tensor(grads[name])
         t_adam.step()
-    for tensor, name in zip(t_params, ("a", "b")):
+    for tensor, name in zip(t_params, ("a", "b"), strict=False):
         assert_close(params[name], tensor.detach().numpy(), rtol=1e-12)
 
 
@@ -292,8 +301,14 @@ def test_training_takes_batches_of_several_inputs_and_a_monitor():
             yield (tokens[start : start + 4], lengths[start : start + 4]), labels[start : start + 4]
 
     history = train(
-        model, SoftmaxCrossEntropy(), None, None, Adam(model.named_parameters(), lr=0.05), epochs=30,
-        batches=batches, monitor=lambda epoch: {"epoch": epoch},
+        model,
+        SoftmaxCrossEntropy(),
+        None,
+        None,
+        Adam(model.named_parameters(), lr=0.05),
+        epochs=30,
+        batches=batches,
+        monitor=lambda epoch: {"epoch": epoch},
     )
     assert history.losses[-1] < history.losses[0] / 2
     assert history.metrics == [{"epoch": e} for e in range(1, 31)]
@@ -312,15 +327,24 @@ def test_training_takes_batches_of_several_inputs_and_a_monitor():
         (lambda: RNN(2, 3).forward(np.zeros((2, 4, 2)), np.zeros((2, 4))), "h0 has shape (2, 4), expected (2, 3)"),
         (lambda: RNN(2, 3, "sigmoid"), "unknown nonlinearity 'sigmoid'; expected one of tanh, relu, identity"),
         (lambda: RNN(0, 3), "input_size must be an integer >= 1"),
-        (lambda: RNN.from_weights(np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(3)), "W_h has shape (2, 2), expected (3, 3)"),
+        (
+            lambda: RNN.from_weights(np.zeros((3, 2)), np.zeros((2, 2)), np.zeros(3)),
+            "W_h has shape (2, 2), expected (3, 3)",
+        ),
         (lambda: LSTM(2, 3).forward(np.zeros((1, 2, 3))), "LSTM.forward: x has shape (1, 2, 3), expected (B, T, 2)"),
-        (lambda: LSTM.from_weights(np.zeros((2, 8)), np.zeros((3, 12)), np.zeros(12)), "U has shape (2, 8), expected (D, 12)"),
+        (
+            lambda: LSTM.from_weights(np.zeros((2, 8)), np.zeros((3, 12)), np.zeros(12)),
+            "U has shape (2, 8), expected (D, 12)",
+        ),
         (lambda: Linear(3, 1).forward(np.zeros((2, 4))), "expected (..., 3)"),
         (lambda: Stacked([RNN(2, 3), RNN(4, 3)]), "input_size 4 does not match the hidden_size 3"),
         (lambda: MSELoss().forward(np.zeros((1, 2, 1)), np.zeros((1, 3, 1))), "must both be (B, T, O)"),
         (lambda: SoftmaxCrossEntropy().forward(np.zeros((2, 3)), np.array([0, 3])), "labels must be from 0 to 2"),
         (lambda: Embedding(4, 2).forward(np.array([[4]])), "tokens must be integers from 0 to 3"),
-        (lambda: LastStep().forward(np.zeros((2, 3, 1)), np.array([0, 3])), "lengths must be (2,) integers from 1 to 3"),
+        (
+            lambda: LastStep().forward(np.zeros((2, 3, 1)), np.array([0, 3])),
+            "lengths must be (2,) integers from 1 to 3",
+        ),
     ],
 )
 def test_bad_inputs_name_the_argument_and_shape(call, fragment):

@@ -11,10 +11,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.errors import InputFileError, ParamsError
-from solver.exact import exact_json, exact_text, to_rational
-from solver.files import dump_json, parse_structured
-from solver.pipeline import params_from_data, read_params
+from solver.core.errors import InputFileError, ParamsError
+from solver.core.exact import exact_json, exact_text, to_rational
+from solver.core.pipeline import params_from_data, read_params
+from solver.io.files import dump_json, parse_structured
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,9 @@ def test_numbers_are_read_exactly(raw, expected):
     assert to_rational(raw, "x") == expected
 
 
-@pytest.mark.parametrize("raw", [True, None, "abc", "1/0", float("nan"), float("inf"), "1e999999", [1], "2**3", "__import__('os')"])
+@pytest.mark.parametrize(
+    "raw", [True, None, "abc", "1/0", float("nan"), float("inf"), "1e999999", [1], "2**3", "__import__('os')"]
+)
 def test_bad_numbers_name_the_field(raw):
     with pytest.raises(ParamsError) as info:
         to_rational(raw, "conv.signal[2]")
@@ -44,7 +46,12 @@ def test_bad_numbers_name_the_field(raw):
 
 @pytest.mark.parametrize(
     "value, text, json_value",
-    [(sp.Rational(-9, 25), "-0.36", "-0.36"), (sp.Rational(1, 3), "1/3", "1/3"), (sp.Integer(-4), "-4", -4), (sp.Rational(1, 8), "0.125", "0.125")],
+    [
+        (sp.Rational(-9, 25), "-0.36", "-0.36"),
+        (sp.Rational(1, 3), "1/3", "1/3"),
+        (sp.Integer(-4), "-4", -4),
+        (sp.Rational(1, 8), "0.125", "0.125"),
+    ],
 )
 def test_exact_text_round_trips(value, text, json_value):
     assert exact_text(value) == text
@@ -67,7 +74,10 @@ def test_defaults_are_the_homework_values():
         ({"rnn_backprop": {"steps": "three"}}, "rnn_backprop.steps: expected an integer from 1 to 1000, got 'three'"),
         ({"rnn_backprop": {"steps": 0}}, "rnn_backprop.steps: expected an integer from 1 to 1000, got 0"),
         ({"rnn_backprop": {"steps": 1001}}, "rnn_backprop.steps: expected an integer from 1 to 1000, got 1001"),
-        ({"rnn_backprop": {"steps": Decimal("2.5")}}, "rnn_backprop.steps: expected an integer from 1 to 1000, got Decimal('2.5')"),
+        (
+            {"rnn_backprop": {"steps": Decimal("2.5")}},
+            "rnn_backprop.steps: expected an integer from 1 to 1000, got Decimal('2.5')",
+        ),
         ({"rnn_backprop": {"steps": True}}, "rnn_backprop.steps: expected an integer"),
         ({"rnn_backprop": {"steps": None}}, "rnn_backprop.steps: expected an integer"),
         ({"rnn_backprop": {"stepz": 3}}, "rnn_backprop.stepz: expected no such key; rnn_backprop takes steps"),

@@ -31,9 +31,7 @@ def test_homework_values():
 
 
 def test_part_ids_follow_the_node_names():
-    assert list(key(3)) == [
-        *(f"1a.{n}" for n in "pqrsty"), "1b", *(f"1c.{n}" for n in "pqrst"), "1d.edges", "1d.total"
-    ]
+    assert list(key(3)) == [*(f"1a.{n}" for n in "pqrsty"), "1b", *(f"1c.{n}" for n in "pqrst"), "1d.edges", "1d.total"]
     assert list(key(2))[:4] == ["1a.a1", "1a.h1", "1a.a2", "1a.y"]
 
 
@@ -79,8 +77,13 @@ def test_torch_autograd_agrees(torch, steps):
 def test_crosscheck_catches_a_wrong_answer():
     solution = rb.solve(rb.Params(3))
     broken = rb.Solution(
-        solution.params, solution.nodes, solution.values, solution.dydw + rb.LinearPoly.u(1),
-        solution.adjoints, solution.edges, solution.total,
+        solution.params,
+        solution.nodes,
+        solution.values,
+        solution.dydw + rb.LinearPoly.u(1),
+        solution.adjoints,
+        solution.edges,
+        solution.total,
     )
     failed = {c.part for c in rb.crosscheck(broken) if not c.agrees}
     assert failed == {"1b"}
@@ -97,14 +100,16 @@ def test_exact_values_at_rational_points(steps, w, data):
     u = data.draw(st.lists(st.fractions(-5, 5, max_denominator=9), min_size=steps, max_size=steps))
     solution = rb.solve(rb.Params(steps))
     point = {W: sp.Rational(w.numerator, w.denominator)}
-    point.update({s: sp.Rational(v.numerator, v.denominator) for s, v in zip(solution.u_symbols, u)})
+    point.update({s: sp.Rational(v.numerator, v.denominator) for s, v in zip(solution.u_symbols, u, strict=False)})
     h, values = Fraction(0), []
     for u_i in u:
         a = u_i + h
         h = w * a
         values += [a, h]
-    for node, expected in zip(solution.nodes, values):
-        assert solution.expr(solution.values[node.name]).xreplace(point) == sp.Rational(expected.numerator, expected.denominator)
+    for node, expected in zip(solution.nodes, values, strict=False):
+        assert solution.expr(solution.values[node.name]).xreplace(point) == sp.Rational(
+            expected.numerator, expected.denominator
+        )
     # dy/dw by the exact difference quotient of the linear-in-each-copy graph is awkward; use calculus instead.
     y = solution.expr(solution.values["y"])
     assert sp.diff(y, W).xreplace(point) == solution.expr(solution.dydw).xreplace(point)
@@ -120,7 +125,13 @@ def test_large_T_solves_and_checks():
 def test_fast_printing_matches_sympy(steps):
     """The key's text is printed from the compact form; it must be SymPy's str() and latex()."""
     solution = rb.solve(rb.Params(steps))
-    for poly in (*solution.values.values(), *solution.adjoints.values(), *solution.edges, solution.total, solution.dydw):
+    for poly in (
+        *solution.values.values(),
+        *solution.adjoints.values(),
+        *solution.edges,
+        solution.total,
+        solution.dydw,
+    ):
         expr = solution.expr(poly)
         assert poly.to_str() == str(expr)
         assert poly.to_latex() == sp.latex(expr)

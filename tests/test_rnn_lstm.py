@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from solver import figures
-from solver.cache import Cache, forget_memory
-from solver.errors import ParamsError
-from solver.params import from_mapping
+from solver.core.errors import ParamsError
+from solver.core.params import from_mapping
+from solver.io import figures
+from solver.io.cache import Cache, forget_memory
 from solver.problems import BuildContext
 from solver.problems import rnn_lstm as p3
-from solver.recurrent import derivations, gradients, testcases, training
+from solver.problems.rnn_lstm.study import derivations, gradients, testcases, training
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,11 @@ def test_key_parts_and_kinds(solved):
     parts = {part_id: part.to_json() for part_id, part in p3.parts(solved).items()}
     assert list(parts) == ["3a", "3b", "3c", "3d", "3e", "3f", "3g", "3h", "3i", "3j", "3k"]
     kinds = {part_id: part["kind"] for part_id, part in parts.items()}
-    assert kinds == {**dict.fromkeys(("3a", "3b", "3c", "3k"), "numbers"), "3d": "data",
-                     **dict.fromkeys(("3e", "3f", "3g", "3h", "3i", "3j"), "written")}
+    assert kinds == {
+        **dict.fromkeys(("3a", "3b", "3c", "3k"), "numbers"),
+        "3d": "data",
+        **dict.fromkeys(("3e", "3f", "3g", "3h", "3i", "3j"), "written"),
+    }
     assert parts["3k"]["below"] == [0.01, 0.001]
     case = solved.case.params
     assert len(parts["3a"]["value"]) == case.steps * case.hidden_size and len(parts["3b"]["value"]) == case.steps
@@ -172,10 +175,15 @@ def test_a_damaged_cache_entry_is_trained_again(tmp_path, cold_memory):
 
 def test_figures_are_deterministic_and_cached(solved, tmp_path, monkeypatch, cold_memory):
     cold = p3.assets(dataclasses.replace(solved, cache=Cache(tmp_path)))
-    assert set(cold) == {f"figures/rnn_lstm/{name}.pdf" for name in ("linear", "activations", "targets", "lstm", "training")}
+    assert set(cold) == {
+        f"figures/rnn_lstm/{name}.pdf" for name in ("linear", "activations", "targets", "lstm", "training")
+    }
     assert all(data.startswith(b"%PDF") for data in cold.values())
     forget_memory()  # draw them again from scratch
-    assert p3.assets(dataclasses.replace(solved, cache=Cache(None)))["figures/rnn_lstm/lstm.pdf"] == cold["figures/rnn_lstm/lstm.pdf"]
+    assert (
+        p3.assets(dataclasses.replace(solved, cache=Cache(None)))["figures/rnn_lstm/lstm.pdf"]
+        == cold["figures/rnn_lstm/lstm.pdf"]
+    )
     forget_memory()
     monkeypatch.setattr(figures, "render", lambda plot: pytest.fail("drew a cached figure"))
     assert p3.assets(dataclasses.replace(solved, cache=Cache(tmp_path))) == cold
@@ -194,7 +202,10 @@ def test_progress_goes_to_a_terminal_only(tmp_path, capsys):
     [
         ({"study": {"small_radius": "1.5"}}, "rnn_lstm.study.small_radius"),
         ({"study": {"large_radius": 1}}, "rnn_lstm.study.large_radius: expected a number strictly above 1"),
-        ({"test_case": {"nonlinearity": "sigmoid"}}, "rnn_lstm.test_case.nonlinearity: expected one of tanh, relu, identity"),
+        (
+            {"test_case": {"nonlinearity": "sigmoid"}},
+            "rnn_lstm.test_case.nonlinearity: expected one of tanh, relu, identity",
+        ),
         ({"test_case": {"steps": 0}}, "rnn_lstm.test_case.steps: expected an integer from 1 to 8"),
         ({"training": {"steps": 0}}, "rnn_lstm.training.steps"),
         ({"training": {"dtype": "float16"}}, "rnn_lstm.training.dtype"),
@@ -209,7 +220,7 @@ def test_bad_parameters_name_the_field(data, fragment):
 
 
 def test_parameters_round_trip():
-    from solver.params import to_jsonable
+    from solver.core.params import to_jsonable
 
     params = from_mapping(p3.Params, {"study": {"small_radius": "0.85"}, "training": {"epochs": 10}}, "rnn_lstm")
     assert from_mapping(p3.Params, to_jsonable(params), "rnn_lstm") == params

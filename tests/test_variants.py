@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from solver import variants
 from solver.problems import PROBLEMS
-from solver.variants import VariantError, draw, student_seed
+from solver.variants import draw as variants
+from solver.variants.draw import VariantError, draw, student_seed
 
 from .conftest import needs_latex
 
@@ -25,7 +25,7 @@ def pinned_draws(seeds) -> dict[str, dict[str, str]]:
     """Per seed and section, a hash of the drawn parameters' JSON."""
     import hashlib
 
-    from solver.params import to_jsonable
+    from solver.core.params import to_jsonable
 
     draws = {}
     for seed in seeds:
@@ -49,7 +49,9 @@ def test_seeds_draw_what_this_version_pinned():
         for section, digest in sections.items()
         if pins["seeds"].get(seed, {}).get(section) != digest
     }
-    assert not changed, f"seeds draw other parameters than version {__version__} did: bump the version, then re-pin ({sorted(changed)})"
+    assert not changed, (
+        f"seeds draw other parameters than version {__version__} did: bump the version, then re-pin ({sorted(changed)})"
+    )
 
 
 def test_same_seed_same_variant_and_different_seeds_differ():
@@ -102,7 +104,11 @@ def test_build_with_seed_is_reproducible_and_rebuilds_from_its_params(run_cli, t
     code, _, err = run_cli("build", "--params", tmp_path / "a" / "params.json", "--no-pdf", "--out", tmp_path / "c")
     assert code == 0, err
     for name in KEEP:
-        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+        assert (
+            (tmp_path / "a" / name).read_bytes()
+            == (tmp_path / "b" / name).read_bytes()
+            == (tmp_path / "c" / name).read_bytes()
+        )
     params = json.loads((tmp_path / "a" / "params.json").read_text())
     assert params["variant"] == {"seed": 42}
     key = json.loads((tmp_path / "a" / "answers.json").read_text())
@@ -234,7 +240,7 @@ def test_batch_with_pdfs_in_parallel(run_cli, tmp_path):
 
 
 def variant_parts(seed: int) -> dict:
-    from solver.pipeline import answer_key
+    from solver.core.pipeline import answer_key
 
     drawn = draw(seed)
     return answer_key(drawn.solved, drawn.variant)["parts"]
@@ -263,8 +269,13 @@ def test_a_class_csv_with_a_seed_column(run_cli, tmp_path):
     code, out, _ = run_cli("check", table, "--json")
     results = {r["student"]: r for r in json.loads(out)}
     assert code == 0
-    assert results["ann"]["parts"]["6b"]["status"] == "correct" and results["ann"]["notes"][0] == "graded against the variant with seed 11"
-    assert results["ben"]["parts"]["6b"]["status"] == "incorrect" and results["ben"]["parts"]["1b"]["status"] == "correct"
+    assert (
+        results["ann"]["parts"]["6b"]["status"] == "correct"
+        and results["ann"]["notes"][0] == "graded against the variant with seed 11"
+    )
+    assert (
+        results["ben"]["parts"]["6b"]["status"] == "incorrect" and results["ben"]["parts"]["1b"]["status"] == "correct"
+    )
     assert {p["status"] for p in results["cat"]["parts"].values() if p["max_score"]} == {"invalid"}
     assert "seed: expected an integer" in results["cat"]["notes"][0]
     assert results["dan"]["parts"]["6b"]["status"] == results["dan"]["parts"]["1b"]["status"] == "correct"
@@ -325,9 +336,11 @@ def test_options_change_what_is_drawn_and_are_recorded(run_cli, tmp_path, keep_o
 
 @pytest.mark.parametrize(
     "content, message",
-    [("rnn_backprop: {}\n", "rnn_backprop: expected a section with drawing options: beam_search"),
-     ("beam_search: {misses: false}\n", "beam_search.misses: expected no such key"),
-     ("beam_search: {misses_optimum: 3}\n", "beam_search.misses_optimum: expected true or false")],
+    [
+        ("rnn_backprop: {}\n", "rnn_backprop: expected a section with drawing options: beam_search"),
+        ("beam_search: {misses: false}\n", "beam_search.misses: expected no such key"),
+        ("beam_search: {misses_optimum: 3}\n", "beam_search.misses_optimum: expected true or false"),
+    ],
 )
 def test_bad_options_files(run_cli, tmp_path, content, message):
     options = tmp_path / "o.yaml"
@@ -339,9 +352,14 @@ def test_bad_options_files(run_cli, tmp_path, content, message):
 def test_a_batch_drawn_with_options_is_graded_with_them(run_cli, tmp_path, roster, keep_optimum):
     out = tmp_path / "out"
     assert run_cli("batch", "--roster", roster, "--out", out, "--no-pdf", "--variant-options", keep_optimum)[0] == 0
-    assert all(json.loads(row["variant_options"]) == {"beam_search": {"misses_optimum": False}} for row in manifest(out))
+    assert all(
+        json.loads(row["variant_options"]) == {"beam_search": {"misses_optimum": False}} for row in manifest(out)
+    )
     # Rerunning with other options redraws everyone; with the same options skips everyone.
-    assert "already done 3" in run_cli("batch", "--roster", roster, "--out", out, "--no-pdf", "--variant-options", keep_optimum)[1]
+    assert (
+        "already done 3"
+        in run_cli("batch", "--roster", roster, "--out", out, "--no-pdf", "--variant-options", keep_optimum)[1]
+    )
     answers = tmp_path / "a.yaml"
     answers.write_text("student: s1\n1b: w\n")
     code, _, err = run_cli("check", answers, "--manifest", out / "manifest.csv")

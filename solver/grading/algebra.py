@@ -61,7 +61,7 @@ class Space:
         self.symbols = tuple(symbols) + tuple(sorted(brought - set(symbols)))
         self.ring = PolyRing(self.symbols, QQ, lex)
         self.one, self.zero = self.ring.one, self.ring.zero
-        self.values: dict[str, Pair] = {s: (g, self.one) for s, g in zip(self.symbols, self.ring.gens)}
+        self.values: dict[str, Pair] = {s: (g, self.one) for s, g in zip(self.symbols, self.ring.gens, strict=False)}
         self.trees = trees
         for name, tree in trees.items():
             self.values[name] = self.exact(tree)
@@ -76,7 +76,7 @@ class Space:
 
     # ----------------------------------------------------------------- reading answers
 
-    def read(self, text: str, trusted: bool = False) -> "Value":
+    def read(self, text: str, trusted: bool = False) -> Value:
         """Parse, check the limits, then evaluate: :class:`Value`, or AnswerError."""
         grammar = Grammar(trusted=True) if trusted else self.grammar
         tree = parse(text, grammar)
@@ -175,7 +175,10 @@ class Space:
         if self._points is None:
             rng = random.Random(zlib.crc32(self.seed.encode()))
             self._points = [
-                {s: low + (high - low) * Fraction(rng.randrange(1, 10_000), 10_000) for s, (low, high) in self.domain.items()}
+                {
+                    s: low + (high - low) * Fraction(rng.randrange(1, 10_000), 10_000)
+                    for s, (low, high) in self.domain.items()
+                }
                 for _ in range(NUMERIC_POINTS)
             ]
         return self._points
@@ -260,17 +263,17 @@ class Value:
             self._numbers = values
         return self._numbers
 
-    def same(self, other: "Value") -> bool:
+    def same(self, other: Value) -> bool:
         """Equal as functions: exactly when both are rational, else at every random point."""
         if self.pair is not None and other.pair is not None:
             (n1, d1), (n2, d2) = self.pair, other.pair
             return n1 * d2 == n2 * d1
         return self.numerically_same(other)
 
-    def numerically_same(self, other: "Value") -> bool:
+    def numerically_same(self, other: Value) -> bool:
         compared = 0
         with mpmath.workdps(NUMERIC_DIGITS):
-            for a, b in zip(self.numbers(), other.numbers()):
+            for a, b in zip(self.numbers(), other.numbers(), strict=False):
                 if a is None or b is None:
                     continue
                 scale = max(mpmath.mpf(1), abs(a), abs(b))
@@ -279,7 +282,7 @@ class Value:
                 compared += 1
         return compared > 0
 
-    def confirmed(self, other: "Value") -> bool:
+    def confirmed(self, other: Value) -> bool:
         """Symbolic confirmation of a numeric match (cheap rewrites only)."""
         import sympy as sp
 
@@ -289,7 +292,7 @@ class Value:
                 return True
         return False
 
-    def ratio(self, other: "Value") -> Fraction | None:
+    def ratio(self, other: Value) -> Fraction | None:
         """c when self == c * other for a constant c != 1 (both exact), else None."""
         if self.pair is None or other.pair is None:
             return None
@@ -310,11 +313,17 @@ def size_of(pair: Pair, symbols: set[str]) -> Size:
         return max((sum(monomial) for monomial in poly.itermonoms()), default=0)
 
     def bits(poly: PolyElement) -> int:
-        return max((int(c.numerator).bit_length() + int(c.denominator).bit_length() for c in poly.itercoeffs()), default=1)
+        return max(
+            (int(c.numerator).bit_length() + int(c.denominator).bit_length() for c in poly.itercoeffs()), default=1
+        )
 
     return Size(
-        max(len(numerator), 1), degree(numerator), max(len(denominator), 1), degree(denominator),
-        max(bits(numerator), bits(denominator)), frozenset(symbols),
+        max(len(numerator), 1),
+        degree(numerator),
+        max(len(denominator), 1),
+        degree(denominator),
+        max(bits(numerator), bits(denominator)),
+        frozenset(symbols),
     )
 
 
@@ -324,7 +333,7 @@ def _fraction(ground: PolyElement) -> Fraction:
 
 
 def _domain(domain: Any, symbols: Sequence[str]) -> dict[str, tuple[Fraction, Fraction]]:
-    from ..exact import to_rational
+    from ..core.exact import to_rational
 
     def interval(value: Any, field: str) -> tuple[Fraction, Fraction]:
         low, high = (Fraction(str(to_rational(v, field))) for v in value)

@@ -117,4 +117,3 @@ def complexity_names(symbols: list[str]) -> tuple[tuple[str, ...], bool]:
     """The grammar's names and whether case can be ignored (T, k, M: yes; n and N: no)."""
     folded = {s.lower() for s in symbols}
     return tuple(symbols), len(folded) == len(symbols)
-

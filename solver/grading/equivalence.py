@@ -280,7 +280,7 @@ class ListGrader(Grader):
 
     def near_miss(self, student: list[Value]) -> str | None:
         """Decimals close to exact fractions: say that exact values are wanted."""
-        for value, target in zip(student, self.key):
+        for value, target in zip(student, self.key, strict=False):
             a, b = value.pair, target.pair
             if a and b and all(p.is_ground for p in (*a, *b)) and not value.same(target):
                 x, y = (self.space.ground(pair, 0) for pair in (a, b))
@@ -388,7 +388,9 @@ class SequencesGrader(Grader):
             tokens = []
             for token in raw:
                 if isinstance(token, bool) or not isinstance(token, (str, int, Decimal)):
-                    hint = " (YAML reads yes/no/on/off as true/false: quote the token)" if isinstance(token, bool) else ""
+                    hint = (
+                        " (YAML reads yes/no/on/off as true/false: quote the token)" if isinstance(token, bool) else ""
+                    )
                     raise AnswerError(f"a token must be a word, got {describe_type(token)}{hint}")
                 tokens.append(str(token).strip())
         else:
@@ -497,9 +499,15 @@ class NumbersGrader(Grader):
         self.ordered = bool(spec.get("ordered", True))
         self.key = [self.number(v) for v in ([spec["value"]] if self.scalar else spec["value"])]
         self.tolerance = _tolerance(spec, half=True)
-        self.key_tolerances = [self.tolerance(v, text) for v, text in zip(self.key, self._texts(spec["value"]))]
+        self.key_tolerances = [
+            self.tolerance(v, text) for v, text in zip(self.key, self._texts(spec["value"]), strict=False)
+        ]
         below = spec.get("below")
-        self.bounds = None if below is None else [self.number(b) for b in (below if isinstance(below, (list, tuple)) else [below])]
+        self.bounds = (
+            None
+            if below is None
+            else [self.number(b) for b in (below if isinstance(below, (list, tuple)) else [below])]
+        )
 
     @staticmethod
     def _texts(value: Any) -> list[str]:
@@ -510,7 +518,9 @@ class NumbersGrader(Grader):
         return exact_number(self.numbers, raw)
 
     def check(self, answer: Any) -> Verdict:
-        raw = [answer] if self.scalar and not isinstance(answer, (list, tuple)) else as_list(answer, "a list of numbers")
+        raw = (
+            [answer] if self.scalar and not isinstance(answer, (list, tuple)) else as_list(answer, "a list of numbers")
+        )
         student = []
         for index, entry in enumerate(raw):
             try:
@@ -521,10 +531,14 @@ class NumbersGrader(Grader):
             hits = 0
             wrong = list(range(len(student)))
         elif self.bounds is not None:
-            wrong = [i for i, (s, bound) in enumerate(zip(student, self.bounds)) if not 0 <= s < bound]
+            wrong = [i for i, (s, bound) in enumerate(zip(student, self.bounds, strict=False)) if not 0 <= s < bound]
             hits = len(student) - len(wrong)
         else:
-            wrong = [i for i, (s, k, tol) in enumerate(zip(student, self.key, self.key_tolerances)) if abs(s - k) > tol]
+            wrong = [
+                i
+                for i, (s, k, tol) in enumerate(zip(student, self.key, self.key_tolerances, strict=False))
+                if abs(s - k) > tol
+            ]
             hits = len(student) - len(wrong)
         if hits == len(self.key) and len(student) == len(self.key):
             return correct()
@@ -643,7 +657,7 @@ def confirm(student: Value, target: Value) -> bool:
 
 def _tolerance(spec: Mapping[str, Any], half: bool = False):
     """tolerance(expected, text) -> allowed |difference|: the key's, or from the digits it shows."""
-    from ..exact import to_rational
+    from ..core.exact import to_rational
 
     absolute = spec.get("tolerance")
     relative = spec.get("rtol")
@@ -686,4 +700,3 @@ def _compact(value: Any) -> str:
     import json
 
     return json.dumps(value, ensure_ascii=False, default=str)
-

@@ -135,9 +135,7 @@ class _Names:
         for name in grammar.functions:
             self.canonical[fold(name)] = ("func", name)
         # Names with characters other than letters and digits (dy/dq) are matched literally.
-        self.special = sorted(
-            ((fold(n), n) for n in grammar.names if not n.isalnum()), key=lambda item: -len(item[0])
-        )
+        self.special = sorted(((fold(n), n) for n in grammar.names if not n.isalnum()), key=lambda item: -len(item[0]))
         for folded, name in list(self.special):
             if folded.startswith("d") and "/d" in folded:  # dy/dq may be written ∂y/∂q
                 self.special.append((folded.replace("d", "\u2202", 1).replace("/d", "/\u2202", 1), name))
@@ -183,7 +181,7 @@ def tokenize(text: str, grammar: Grammar) -> list[Token]:
 
 
 @functools.lru_cache(maxsize=256)
-def _names(grammar: Grammar) -> "_Names":
+def _names(grammar: Grammar) -> _Names:
     return _Names(grammar)
 
 
@@ -627,8 +625,11 @@ class Measure:
         for divide, s in items:
             if divide and s.constant == 0:
                 raise AnswerError("division by zero", column)
-            top, bottom = ((s.den_terms, s.den_degree), (s.terms, s.degree)) if divide else (
-                (s.terms, s.degree), (s.den_terms, s.den_degree))
+            top, bottom = (
+                ((s.den_terms, s.den_degree), (s.terms, s.degree))
+                if divide
+                else ((s.terms, s.degree), (s.den_terms, s.den_degree))
+            )
             constant = None
             if size.constant is not None and s.constant is not None:
                 constant = size.constant / s.constant if divide else size.constant * s.constant
@@ -647,9 +648,7 @@ class Measure:
             raise AnswerError("an exponent must be a number", exponent_node[1])
         if abs(exponent) > MAX_EXPONENT or exponent.denominator > MAX_EXPONENT:
             shown = str(exponent) if _bits(exponent) < 64 else "a huge number"
-            raise AnswerError(
-                f"exponent {shown} is larger than {MAX_EXPONENT:,} in absolute value", exponent_node[1]
-            )
+            raise AnswerError(f"exponent {shown} is larger than {MAX_EXPONENT:,} in absolute value", exponent_node[1])
         if exponent < 0 and base.constant == 0:
             raise AnswerError("division by zero", column)
         whole = math.ceil(abs(exponent))
@@ -668,7 +667,9 @@ class Measure:
             den_terms=_power_count(base.den_terms, whole), den_degree=base.den_degree * whole, bits=bits,
         )  # fmt: skip
         if exponent < 0:
-            size = replace(size, terms=size.den_terms, degree=size.den_degree, den_terms=size.terms, den_degree=size.degree)
+            size = replace(
+                size, terms=size.den_terms, degree=size.den_degree, den_terms=size.terms, den_degree=size.degree
+            )
         return size
 
 

@@ -1,9 +1,9 @@
 """Points per answer-key part: 1 for every graded part unless the parameters file says otherwise.
 
-    grading:
-      points:
-        1b: 2        # one part
-        1c: 0.5      # every part 1c.<node>
+grading:
+  points:
+    1b: 2        # one part
+    1c: 0.5      # every part 1c.<node>
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from typing import Any
 
 import sympy as sp
 
-from ..errors import ParamsError
-from ..exact import exact_json, is_terminating, to_rational
-from ..params import ParamsBase, join, param
+from ..core.errors import ParamsError
+from ..core.exact import exact_json, is_terminating, to_rational
+from ..core.params import ParamsBase, join, param
 
 UNGRADED_KINDS = ("data", "written", "personal")  # read by a person: no automatic points
 DEFAULT_POINTS = 1

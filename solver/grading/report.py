@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..textutil import table
+from ..io.text import table
 from .equivalence import UNGRADED
 from .runner import PartResult, StudentResult, summary
 
@@ -36,7 +36,10 @@ def student_table(result: StudentResult) -> str:
         if len(feedback) > TABLE_FEEDBACK:
             feedback = feedback[: TABLE_FEEDBACK - 1] + "…"
         rows.append((part.part, part.status, score, feedback))
-    lines = [f"{result.student}: {result.score} / {result.max_score}", table(("part", "verdict", "score", "feedback"), rows)]
+    lines = [
+        f"{result.student}: {result.score} / {result.max_score}",
+        table(("part", "verdict", "score", "feedback"), rows),
+    ]
     lines += [f"note: {note}" for note in result.notes]
     return "\n".join(lines)
 

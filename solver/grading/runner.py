@@ -131,7 +131,7 @@ def grade_submissions(
             graders[part_id]  # compiled once here, so that forked workers share it
         verdicts = WorkerPool(graders, jobs, time_limit, grade).run(chunks)
     results = []
-    for submission, row in zip(submissions, layout):
+    for submission, row in zip(submissions, layout, strict=False):
         by_part = {}
         for part_id, slot in row:
             verdict = slot if isinstance(slot, Verdict) else verdicts[slot]
@@ -279,4 +279,3 @@ def summary(results: Sequence[StudentResult]) -> dict[str, int]:
         for part in result.parts.values():
             counts[part.status] = counts.get(part.status, 0) + 1
     return counts
-

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputFileError
-from ..files import parse_structured, read_structured, read_text
+from ..core.errors import InputFileError
+from ..io.files import parse_structured, read_structured, read_text
 
 MAX_FILE_BYTES = 4 * 2**20  # one student's file
 MAX_CSV_BYTES = 64 * 2**20  # a class
@@ -159,7 +159,7 @@ def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:
     for number, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
-        cells = dict(zip(header, row))
+        cells = dict(zip(header, row, strict=False))
         submission = Submission(student_name(cells.get("student", "")) or f"row {number}")
         parts = keys.assign(submission, cells.get("seed", "").strip() if seeded else None)
         if submission.error is not None:

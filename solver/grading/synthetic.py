@@ -41,7 +41,7 @@ def polynomial_terms(text: str, symbols: Sequence[str]) -> list[Term]:
     scale = Fraction(int(denominator.LC.numerator), int(denominator.LC.denominator))
     terms = []
     for monomial, coefficient in numerator.terms():
-        factors = tuple((s, e) for s, e in zip(space.symbols, monomial) if e)
+        factors = tuple((s, e) for s, e in zip(space.symbols, monomial, strict=False) if e)
         terms.append((Fraction(int(coefficient.numerator), int(coefficient.denominator)) / scale, factors))
     return terms
 

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import LayerInputError
+from ..core.errors import LayerInputError
 
 NONLINEARITIES = ("tanh", "relu", "identity")
 
@@ -50,11 +50,15 @@ class Module:
         """Copy ``values`` into the parameters of the same names and shapes."""
         params = self.named_parameters()
         if set(values) != set(params):
-            raise LayerInputError(f"{type(self).__name__}.load: expected parameters {sorted(params)}, got {sorted(values)}")
+            raise LayerInputError(
+                f"{type(self).__name__}.load: expected parameters {sorted(params)}, got {sorted(values)}"
+            )
         for name, value in values.items():
             value = np.asarray(value)
             if value.shape != params[name].shape:
-                raise LayerInputError(f"{type(self).__name__}.load: {name} has shape {value.shape}, expected {params[name].shape}")
+                raise LayerInputError(
+                    f"{type(self).__name__}.load: {name} has shape {value.shape}, expected {params[name].shape}"
+                )
             params[name][...] = value
 
 
@@ -87,7 +91,8 @@ def check_array(where: str, name: str, value: np.ndarray, expected: tuple, *, dt
     array = np.asarray(value, dtype=dtype)
     wanted = "(" + ", ".join(str(e) for e in expected) + ")"
     if array.ndim != len(expected) or any(
-        (isinstance(e, int) and size != e) or (not isinstance(e, int) and size < 1) for size, e in zip(array.shape, expected)
+        (isinstance(e, int) and size != e) or (not isinstance(e, int) and size < 1)
+        for size, e in zip(array.shape, expected, strict=False)
     ):
         raise LayerInputError(f"{where}: {name} has shape {shape_text(array.shape)}, expected {wanted}")
     if array.dtype.kind == "f" and not np.isfinite(array).all():

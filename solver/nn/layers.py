@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import LayerInputError
+from ..core.errors import LayerInputError
 from .core import (
     Backward,
     Module,
@@ -62,7 +62,7 @@ class Linear(Module):
         }
 
     @classmethod
-    def from_weights(cls, weight: np.ndarray, bias: np.ndarray, *, dtype=np.float64) -> "Linear":
+    def from_weights(cls, weight: np.ndarray, bias: np.ndarray, *, dtype=np.float64) -> Linear:
         weight = check_array("Linear.from_weights", "weight", weight, ("out", "in"), dtype=dtype)
         bias = check_array("Linear.from_weights", "bias", bias, (weight.shape[0],), dtype=dtype)
         layer = cls.__new__(cls)
@@ -148,7 +148,7 @@ class RNN(Module):
         }
 
     @classmethod
-    def from_weights(cls, W_x, W_h, b, nonlinearity: str = "tanh", *, dtype=np.float64) -> "RNN":
+    def from_weights(cls, W_x, W_h, b, nonlinearity: str = "tanh", *, dtype=np.float64) -> RNN:
         where = "RNN.from_weights"
         W_x = check_array(where, "W_x", W_x, ("H", "D"), dtype=dtype)
         hidden = W_x.shape[0]
@@ -175,7 +175,11 @@ class RNN(Module):
         x = check_sequence(where, x, self.input_size, W_x.dtype)
         batch, steps, _ = x.shape
         hidden = self.hidden_size
-        h = np.zeros((batch, hidden), W_x.dtype) if h0 is None else check_array(where, "h0", h0, (batch, hidden), dtype=W_x.dtype)
+        h = (
+            np.zeros((batch, hidden), W_x.dtype)
+            if h0 is None
+            else check_array(where, "h0", h0, (batch, hidden), dtype=W_x.dtype)
+        )
         h0 = h
         pre_input = x @ W_x.T + b  # (B, T, H): the input part of every step at once
         hs = np.empty((batch, steps, hidden), W_x.dtype)
@@ -235,7 +239,7 @@ class LSTM(Module):
         }
 
     @classmethod
-    def from_weights(cls, U, W, b, *, dtype=np.float64) -> "LSTM":
+    def from_weights(cls, U, W, b, *, dtype=np.float64) -> LSTM:
         """From fused U (D, 4H), W (H, 4H), b (4H,) with gate blocks f, i, o, g."""
         where = "LSTM.from_weights"
         W = check_array(where, "W", W, ("H", "4H"), dtype=dtype)
@@ -342,7 +346,7 @@ class Stacked(Module):
     def __init__(self, layers: Sequence[RNN | LSTM]):
         if not layers:
             raise LayerInputError("Stacked: needs at least one layer")
-        for below, above in zip(layers, layers[1:]):
+        for below, above in zip(layers, layers[1:], strict=False):
             if above.input_size != below.hidden_size:
                 raise LayerInputError(
                     f"Stacked: layer input_size {above.input_size} does not match the hidden_size {below.hidden_size} below it"
@@ -360,7 +364,7 @@ class Stacked(Module):
         *,
         rng=None,
         dtype=np.float64,
-    ) -> "Stacked":
+    ) -> Stacked:
         """``num_layers`` RNN (``cell="rnn"``) or LSTM layers of width ``hidden_size``."""
         num_layers = _size("Stacked.build", "num_layers", num_layers)
         if cell not in ("rnn", "lstm"):
@@ -421,7 +425,12 @@ class LastStep(Module):
             index = np.full(batch, steps - 1)
         else:
             lengths = np.asarray(lengths)
-            if lengths.shape != (batch,) or lengths.dtype.kind not in "iu" or lengths.min() < 1 or lengths.max() > steps:
+            if (
+                lengths.shape != (batch,)
+                or lengths.dtype.kind not in "iu"
+                or lengths.min() < 1
+                or lengths.max() > steps
+            ):
                 raise LayerInputError(f"LastStep.forward: lengths must be ({batch},) integers from 1 to {steps}")
             index = lengths - 1
         return hs[np.arange(batch), index], (hs.shape, index)

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import LayerInputError
+from ..core.errors import LayerInputError
 
 
 class MSELoss:
@@ -53,7 +53,9 @@ class SoftmaxCrossEntropy:
         logits = np.asarray(logits)
         labels = np.asarray(labels)
         if logits.ndim != 2 or labels.shape != logits.shape[:1] or labels.dtype.kind not in "iu":
-            raise LayerInputError(f"SoftmaxCrossEntropy.forward: logits {logits.shape} must be (B, C), labels {labels.shape} (B,) integers")
+            raise LayerInputError(
+                f"SoftmaxCrossEntropy.forward: logits {logits.shape} must be (B, C), labels {labels.shape} (B,) integers"
+            )
         if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[1]):
             raise LayerInputError(f"SoftmaxCrossEntropy.forward: labels must be from 0 to {logits.shape[1] - 1}")
         shifted = logits - logits.max(axis=1, keepdims=True)  # (B, C): no overflow in exp

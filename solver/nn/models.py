@@ -33,7 +33,7 @@ class SequenceRegressor(Module):
         *,
         rng=None,
         dtype=np.float64,
-    ) -> "SequenceRegressor":
+    ) -> SequenceRegressor:
         rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
         rnn = Stacked.build(input_size, hidden_size, num_layers, cell, nonlinearity, rng=rng, dtype=dtype)
         return cls(rnn, Linear(hidden_size, output_size, rng=rng, dtype=dtype))
@@ -79,7 +79,7 @@ class SequenceClassifier(Module):
         *,
         rng=None,
         dtype=np.float64,
-    ) -> "SequenceClassifier":
+    ) -> SequenceClassifier:
         rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
         embedding = None if embedding_size is None else Embedding(vocab_size, embedding_size, rng=rng, dtype=dtype)
         width = vocab_size if embedding is None else embedding_size
@@ -88,7 +88,11 @@ class SequenceClassifier(Module):
 
     def named_parameters(self) -> dict[str, np.ndarray]:
         named = prefixed("embedding", self.embedding.named_parameters()) if self.embedding else {}
-        return {**named, **prefixed("rnn", self.rnn.named_parameters()), **prefixed("head", self.head.named_parameters())}
+        return {
+            **named,
+            **prefixed("rnn", self.rnn.named_parameters()),
+            **prefixed("head", self.head.named_parameters()),
+        }
 
     def forward(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
         dtype = self.head.params["weight"].dtype

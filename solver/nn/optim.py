@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..errors import LayerInputError
+from ..core.errors import LayerInputError
 
 
 class Adam:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..progress import Progress
+from ..io.progress import Progress
 from .optim import Adam
 
 #: One minibatch: the model's inputs (passed as ``model.forward(*inputs)``) and the targets.
@@ -102,7 +102,9 @@ def train(
     return history
 
 
-def _shuffled_batches(inputs: np.ndarray, targets: np.ndarray, batch_size: int | None) -> Callable[[np.random.Generator], Iterable[Batch]]:
+def _shuffled_batches(
+    inputs: np.ndarray, targets: np.ndarray, batch_size: int | None
+) -> Callable[[np.random.Generator], Iterable[Batch]]:
     """Minibatches of ``batch_size`` rows in a new random order each epoch (``None``: the full batch)."""
     count = len(inputs)
     size = batch_size or count

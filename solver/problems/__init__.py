@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from . import beam_search, blog, conv_filter, names_classifier, rnn_backprop, rnn_lstm, study_record, transpose_conv
-from .base import BuildContext, Part, Problem
+from ..core.problem import BuildContext, Part, Problem
+from . import beam_search, blog, names_classifier, rnn_backprop, rnn_lstm, study_record
+from .conv import filter as conv_filter
+from .conv import transpose as transpose_conv
 
 PROBLEMS: tuple[Problem, ...] = (
     rnn_backprop.PROBLEM,

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..checks import Check
-from ..params import ParamsBase
-from .base import BuildContext, Part, Problem
+from ..core.checks import Check
+from ..core.params import ParamsBase
+from ..core.problem import BuildContext, Part, Problem
 
 SOURCE = "https://myrtle.ai/learn/how-to-train-your-resnet/"
 
@@ -94,16 +94,26 @@ def solve(params: Params, context: BuildContext | None = None) -> Solution:
 
 def crosscheck(solution: Solution) -> list[Check]:
     times = [solution.baseline_single_gpu_s] + [m.seconds for m in solution.milestones]
-    decreasing = all(a > b for a, b in zip(times, times[1:]))
+    decreasing = all(a > b for a, b in zip(times, times[1:], strict=False))
     stated = f"{float(solution.speedup):.0f}"
     return [
-        Check("5a", "consistency: each post faster", " > ".join(map(str, times)), "strictly decreasing" if decreasing else "not decreasing", decreasing),
+        Check(
+            "5a",
+            "consistency: each post faster",
+            " > ".join(map(str, times)),
+            "strictly decreasing" if decreasing else "not decreasing",
+            decreasing,
+        ),
         Check("5a", "consistency: stated speed-up", "about 13 times", f"{stated} times", stated == "13"),
     ]
 
 
 def parts(solution: Solution) -> dict[str, Part]:
-    data = {"baseline_s": solution.baseline_single_gpu_s, "final_s": solution.final_s, "accuracy": float(solution.accuracy)}
+    data = {
+        "baseline_s": solution.baseline_single_gpu_s,
+        "final_s": solution.final_s,
+        "accuracy": float(solution.accuracy),
+    }
     return {
         "5a": Part("written", ANSWER_5A, extra={"data": data, "source": SOURCE}),
         "5b": Part("written", ANSWER_5B, extra={"example": True}),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..checks import Check
-from ..params import ParamsBase
-from .base import BuildContext, Part, Problem
+from ..core.checks import Check
+from ..core.params import ParamsBase
+from ..core.problem import BuildContext, Part, Problem
 
 QUESTIONS = {
     "7a": "Which sources, if any, did you use while working on this homework?",

@@ -9,7 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..errors import LatexError
+from ..core.errors import LatexError
 
 TEX_LIVE_HINT = (
     "install TeX Live: apt-get install -y --no-install-recommends latexmk texlive-latex-extra "

@@ -1,0 +1,299 @@
+"""Parameters -> exact solutions -> cross-checks -> answer key and sheets.
+
+This is the only place that strings the problems together; it iterates over
+:data:`solver.problems.PROBLEMS` and never looks inside one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..grading.points import GradingParams, points_for
+from ..io.files import StagedOutput, dump_json, read_structured
+from ..problems import PROBLEMS, BuildContext, Problem, by_section
+from ..render import latex as latex_runner
+from ..render.env import render
+from .checks import Check
+from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
+from .exact import to_integer
+from .params import from_mapping, to_jsonable
+
+GENERATOR = {"name": "hw6", "version": __version__}
+MAX_SEED = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Solved:
+    problem: Problem
+    params: Any
+    solution: Any
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Identifies a sheet: the homework's own values (seed None) or a seeded variant."""
+
+    seed: int | None = None
+    student: str | None = None  # printed on the sheets of a roster batch
+    options: Mapping[str, Any] | None = None  # non-default drawing options, as JSON data
+
+    @property
+    def id(self) -> str:
+        if self.seed is None:
+            return f"hw6 {__version__}, homework values"
+        marker = f", options {options_digest(self.options)}" if self.options else ""
+        return f"hw6 {__version__}, seed {self.seed}{marker}"
+
+    def to_json(self) -> dict[str, Any] | None:
+        if self.seed is None:
+            return None
+        return {"seed": self.seed, **({"options": dict(self.options)} if self.options else {})}
+
+
+def options_digest(options: Mapping[str, Any] | None) -> str:
+    """A short, stable name for a set of drawing options."""
+    text = json.dumps(options or {}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+def options_from_data(raw: Any, source: str = "variant options") -> dict[str, Any]:
+    """Drawing options per problem (those with ``sample_options``); missing ones take defaults."""
+    takes = {p.section: p.sample_options for p in PROBLEMS if p.sample_options is not None}
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(takes) + ")", raw, has_got=True)
+    for key in raw:
+        if key not in takes:
+            raise ParamsError(str(key), "a section with drawing options: " + (", ".join(takes) or "none"))
+    return {section: from_mapping(options_type, raw.get(section), section) for section, options_type in takes.items()}
+
+
+def options_json(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The options that differ from their defaults, as JSON data (None when all are defaults)."""
+    data = {
+        section: to_jsonable(value)
+        for section, value in (options or {}).items()
+        if to_jsonable(value) != to_jsonable(type(value)())
+    }
+    return data or None
+
+
+@dataclass(frozen=True)
+class Sheets:
+    """Everything one build writes, held in memory until it is staged."""
+
+    files: dict[str, str | bytes]  # relative path -> content, in writing order
+    documents: tuple[str, ...]  # the .tex files to compile
+    checks: list[Check] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Built:
+    written: list[Path]
+    checks: list[Check] = field(default_factory=list)
+
+
+#: Sections of a parameters file that belong to no problem, read like a problem's parameters.
+OTHER_SECTIONS: dict[str, type] = {"grading": GradingParams}
+#: The section a seeded build records in its params.json (see :func:`variant_from_data`).
+VARIANT_SECTION = "variant"
+
+
+def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
+    """Every problem's parameters from a parsed file, plus the ``grading`` section;
+    missing sections take defaults."""
+    if raw is None:
+        raw = {}
+    sections = by_section()
+    known = [*sections, *OTHER_SECTIONS, VARIANT_SECTION]
+    if not isinstance(raw, Mapping):
+        raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(known) + ")", raw, has_got=True)
+    for key in raw:
+        if key not in known:
+            raise ParamsError(str(key), "a known section: " + ", ".join(known))
+    params = {name: from_mapping(problem.params_type, raw.get(name), name) for name, problem in sections.items()}
+    for name, params_type in OTHER_SECTIONS.items():
+        params[name] = from_mapping(params_type, raw.get(name), name)
+    return params
+
+
+def variant_from_data(raw: Any) -> Variant:
+    """The ``variant`` section a seeded build records in its params.json."""
+    section = raw.get(VARIANT_SECTION) if isinstance(raw, Mapping) else None
+    if section is None:
+        return Variant()
+    if not isinstance(section, Mapping) or "seed" not in section or not set(section) <= {"seed", "options"}:
+        raise ParamsError("variant", "a mapping with the keys seed and, optionally, options", section, has_got=True)
+    options = options_json(options_from_data(section.get("options"), "variant.options"))
+    return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED), options=options)
+
+
+def read_params(path: str | Path | None) -> dict[str, Any]:
+    """Parameters from a YAML/JSON file, or the homework's own values without one."""
+    return read_params_and_variant(path)[0]
+
+
+def read_params_and_variant(path: str | Path | None) -> tuple[dict[str, Any], Variant]:
+    if path is None:
+        return params_from_data({}), Variant()
+    raw = read_structured(path)
+    return params_from_data(raw, str(path)), variant_from_data(raw)
+
+
+def params_json(params: Mapping[str, Any], variant: Variant | None = None) -> dict[str, Any]:
+    """Parameters as data that reads back to the same; default non-problem sections are left out."""
+    data = {
+        section: to_jsonable(value)
+        for section, value in params.items()
+        if not (section in OTHER_SECTIONS and value.is_default)
+    }
+    if variant is not None and variant.to_json() is not None:
+        data[VARIANT_SECTION] = variant.to_json()
+    return data
+
+
+def solve_all(params: Mapping[str, Any], context: BuildContext | None = None) -> list[Solved]:
+    """Solve every problem; a section missing from ``params`` takes the homework's values."""
+    context = context or BuildContext()
+    solved = []
+    for problem in PROBLEMS:
+        section = params.get(problem.section) or problem.params_type()
+        solved.append(Solved(problem, section, problem.solve(section, context)))
+    return solved
+
+
+def run_checks(solved: list[Solved], *, oracle: bool = False) -> tuple[list[Check], list[str]]:
+    """NumPy checks of every problem, plus torch's when ``oracle``; returns checks and notes."""
+    checks: list[Check] = []
+    notes: list[str] = []
+    for item in solved:
+        checks += item.problem.crosscheck(item.solution)
+    if oracle:
+        for item in solved:
+            if item.problem.oracle_check is None:
+                continue
+            try:
+                checks += item.problem.oracle_check(item.solution)
+            except OracleUnavailable as exc:
+                notes.append(str(exc))
+                break
+    return checks, notes
+
+
+def answer_key(
+    solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None
+) -> dict[str, Any]:
+    """The key: generator, parameters and every part, each with its ``points``."""
+    key: dict[str, Any] = {"generator": dict(GENERATOR)}
+    if variant is not None and variant.to_json() is not None:
+        key["variant"] = variant.to_json()
+    key["params"] = {item.problem.section: to_jsonable(item.params) for item in solved}
+    parts: dict[str, Any] = {}
+    for item in solved:
+        for part_id, part in item.problem.parts(item.solution).items():
+            parts[part_id] = part.to_json()
+    for part_id, points in points_for(parts, grading).items():
+        parts[part_id]["points"] = points
+    key["parts"] = parts
+    return key
+
+
+def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
+    sections = []
+    for item in solved:
+        view = item.problem.view(item.solution) if item.problem.view else {}
+        sections.append(
+            {
+                "problem": item.problem,
+                "params": item.params,
+                "solution": item.solution,
+                "view": view,
+                "starts_number": not sections or sections[-1]["problem"].number != item.problem.number,
+            }
+        )
+    return sections
+
+
+def render_sheet(
+    kind: str, solved: list[Solved], variant: Variant, sections: list[dict[str, Any]] | None = None
+) -> str:
+    """``kind`` is "solutions" or "problems"; ``sections`` lets both sheets share one set of views."""
+    sections = _sections(solved) if sections is None else sections
+    return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
+
+
+def prepare(solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None) -> Sheets:
+    """Check every answer, then render both sheets, the key and the parameters in memory.
+
+    Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
+    """
+    variant = variant or Variant()
+    checks, _ = run_checks(solved)
+    failures = [c for c in checks if not c.agrees]
+    if failures:
+        raise CrossCheckFailed(failures)
+    files: dict[str, str | bytes] = {}
+    for item in solved:
+        if item.problem.assets:
+            files.update(item.problem.assets(item.solution))
+    documents = ("problems", "solutions")
+    sections = _sections(solved)
+    for kind in documents:
+        files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
+    files["answers.json"] = dump_json(answer_key(solved, variant, grading))
+    recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
+    if grading is not None:
+        recorded["grading"] = grading
+    files["params.json"] = dump_json(params_json(recorded, variant))
+    return Sheets(files, documents, checks)
+
+
+def stage(sheets: Sheets, out_dir: str | Path) -> StagedOutput:
+    """Write ``sheets`` into a staging folder inside ``out_dir`` (nothing visible yet)."""
+    staged = StagedOutput(out_dir)
+    try:
+        for name, content in sheets.files.items():
+            if isinstance(content, bytes):
+                staged.write_bytes(name, content)
+            else:
+                staged.write_text(name, content)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def compile_staged(staged: StagedOutput, sheets: Sheets) -> None:
+    """Make the PDFs inside the staging folder and register them for the commit."""
+    for kind in sheets.documents:
+        latex_runner.compile_pdf(staged.staging / f"{kind}.tex")
+        staged.path(f"{kind}.pdf")
+
+
+def write(sheets: Sheets, out_dir: str | Path, *, pdf: bool = True) -> Built:
+    """Stage, compile and move into place: all files or none."""
+    with stage(sheets, out_dir) as staged:
+        if pdf:
+            compile_staged(staged, sheets)
+        written = staged.commit()
+    return Built(written, sheets.checks)
+
+
+def build(
+    params: Mapping[str, Any],
+    out_dir: str | Path,
+    *,
+    pdf: bool = True,
+    context: BuildContext | None = None,
+    variant: Variant | None = None,
+) -> Built:
+    """Solve, check and write the sheets and key into ``out_dir``, all or nothing."""
+    grading = params.get("grading")
+    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf)

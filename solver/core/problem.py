@@ -1,0 +1,114 @@
+"""The shape every problem module has, and what the pipeline passes between them.
+
+A problem module defines a frozen ``Params`` dataclass (defaults = the
+homework's values), ``solve(params, context)`` returning its exact answers,
+``crosscheck(solution)`` (NumPy, run on every build), optionally
+``oracle_check(solution)`` (torch), ``parts(solution)`` for the answer key,
+and two template partials: ``problems/<section>.solution.tex.j2`` and
+``problems/<section>.statement.tex.j2``. It exposes all of this as one
+:class:`Problem` named ``PROBLEM``; the CLI and renderer only ever iterate
+over :data:`solver.problems.PROBLEMS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checks import Check
+
+#: Answer kinds a part may have; grading dispatches on these.
+PART_KINDS = (
+    "expr",  # one expression; value is SymPy str() text
+    "expr_list",  # ordered list of expressions
+    "vector",  # list of exact numbers
+    "matrix",  # list of lists of exact numbers
+    "sequences",  # ranked list of {"sequence": [...], "logprob": "..."}
+    "complexity",  # big-O class, value like "T*k*M"
+    "numbers",  # measured numbers (rounded), graded with a tolerance
+    "data",  # structured facts, not graded
+    "written",  # reference text, ungraded
+    "personal",  # the student's own record, ungraded
+)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One answer-key entry: ``{"kind", "value", "latex"?, ...extra}``.
+
+    Common extras (all optional): ``symbols`` (the variables an expression part
+    may use), ``accepted`` (other values that earn full credit), ``ordered``
+    (whether a list's order matters), ``reference`` (text shown to graders of
+    written parts) and ``mistakes``: a list of ``{"value": <same shape as
+    value>, "feedback": "what this wrong answer shows"}`` modelling likely
+    errors, so that a grader can name the mistake a wrong answer makes.
+
+    Read by ``hw6 check`` (solver/grading) as well: ``substitutions`` (names an
+    expression may use besides its symbols, ``{"p": "u1", "dy/dq": "w**2"}``),
+    ``domain`` (``[low, high]`` or ``{symbol: [low, high]}`` for numeric checks
+    of non-rational answers; default [1/2, 3/2]), and for ``numbers``/``sequences``
+    ``tolerance`` (absolute) or ``rtol``. Expression texts (values, accepted,
+    mistakes, substitutions) are SymPy ``str()`` text of numbers, symbols,
+    + - * / ** and parentheses. The pipeline adds ``points``.
+    """
+
+    kind: str
+    value: Any
+    latex: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in PART_KINDS:
+            raise ValueError(f"unknown part kind {self.kind!r}")
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "value": self.value}
+        if self.latex is not None:
+            data["latex"] = self.latex
+        data.update(self.extra)
+        return data
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a solve may need besides its parameters."""
+
+    cache_dir: Path | None = None  # where expensive results (trained models) are kept
+    names_dir: Path | None = None  # the surnames data set for Problem 4
+    progress: bool = False  # draw progress bars on a terminal
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A homework problem as the pipeline sees it."""
+
+    section: str  # key in the parameters file
+    number: int  # the homework's section number
+    title: str
+    params_type: type
+    solve: Callable[[Any, BuildContext], Any]
+    crosscheck: Callable[[Any], list[Check]]
+    parts: Callable[[Any], dict[str, Part]]
+    oracle_check: Callable[[Any], list[Check]] | None = None
+    assets: Callable[[Any], dict[str, bytes]] | None = None  # files the sheet includes
+    view: Callable[[Any], Mapping[str, Any]] | None = None  # extra template variables
+    # Variants: draw parameters from a seeded generator, and list the guarantees a drawn
+    # variant breaks (empty when it is fit to hand out; otherwise it is redrawn).
+    sample: Callable[..., Any] | None = None  # (numpy.random.Generator[, options]) -> Params
+    guarantees: Callable[..., list[str]] | None = None  # (params, solution[, options]) -> broken ones
+    # A parameters-style dataclass of options for drawing (``--variant-options``); when set,
+    # sample() and guarantees() receive an instance as their last argument.
+    sample_options: type | None = None
+    # A few facts about a solution (small ints, bools or short text) whose distribution over
+    # many variants tells staff whether variants are fair: `hw6 stress` histograms them.
+    features: Callable[[Any], Mapping[str, Any]] | None = None
+
+    @property
+    def solution_template(self) -> str:
+        return f"problems/{self.section}.solution.tex.j2"
+
+    @property
+    def statement_template(self) -> str:
+        return f"problems/{self.section}.statement.tex.j2"

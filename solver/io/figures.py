@@ -1,0 +1,151 @@
+"""The sheets' plots as PDF bytes: deterministic, cached by what they show.
+
+Plots are drawn on matplotlib ``Figure`` objects (no pyplot state, Agg-based
+PDF backend) with the creation date and producer left out of the PDF, so the
+same data give the same bytes. Each figure is cached under a hash of its data,
+its layout version and matplotlib's version: a warm build imports no matplotlib.
+
+Line plots (:class:`Plot` of :class:`Panel`s) are drawn here; a problem with
+another kind of figure draws it itself with :func:`style` and :func:`pdf_bytes`
+and caches it with :func:`cached_pdf`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+
+from .cache import Cache, cache_key
+
+FORMAT = 2  # bump when the drawing code changes
+COLORS = ("#1f4e79", "#b03a2e", "#2e7d32", "#7b1fa2", "#ef6c00")
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    y: Sequence[float]
+    dashed: bool = False
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    xlabel: str
+    ylabel: str
+    series: tuple[Series, ...]
+    hlines: tuple[tuple[float, str], ...] = ()  # (value, label): thresholds
+    log: bool = True  # logarithmic y axis
+
+    def data(self) -> dict:
+        data = {
+            "title": self.title,
+            "x": self.xlabel,
+            "y": self.ylabel,
+            "series": [[s.label, [float(v) for v in s.y], s.dashed] for s in self.series],
+            "hlines": [list(h) for h in self.hlines],
+        }
+        if not self.log:  # only when set, so that the keys of log-scale plots stay as they were
+            data["log"] = False
+        return data
+
+
+@dataclass(frozen=True)
+class Plot:
+    name: str  # file name without suffix
+    panels: tuple[Panel, ...]
+
+    def data(self) -> dict:
+        return {"name": self.name, "panels": [p.data() for p in self.panels]}
+
+
+@contextlib.contextmanager
+def style() -> Iterator[Any]:
+    """matplotlib with the sheets' fonts and deterministic output; yields the ``Figure`` class."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    settings = {
+        "font.size": 8,
+        "axes.titlesize": 8.5,
+        "legend.fontsize": 7,
+        "pdf.compression": 6,
+        "svg.hashsalt": "hw6",
+        "path.simplify": False,
+    }
+    with matplotlib.rc_context(settings):
+        yield Figure
+
+
+def pdf_bytes(figure: Any, *, tight: bool = False) -> bytes:
+    """The figure as PDF bytes without dates or producer (same drawing, same bytes).
+
+    ``tight`` crops the page to what is drawn (long tick labels that ``tight_layout`` misjudges).
+    """
+    buffer = io.BytesIO()
+    extra = {"bbox_inches": "tight", "pad_inches": 0.03} if tight else {}
+    figure.savefig(
+        buffer,
+        format="pdf",
+        metadata={"CreationDate": None, "ModDate": None, "Producer": None, "Creator": None},
+        **extra,
+    )
+    return buffer.getvalue()
+
+
+def render(plot: Plot) -> bytes:
+    """Draw ``plot`` and return the PDF's bytes (same data, same bytes)."""
+    with style() as Figure:
+        figure = Figure(figsize=(3.15 * len(plot.panels) + (0.45 if len(plot.panels) == 1 else 0.0), 2.35))
+        axes = figure.subplots(1, len(plot.panels), squeeze=False)[0]
+        for ax, panel in zip(axes, plot.panels, strict=False):
+            for k, series in enumerate(panel.series):
+                y = np.asarray(series.y, dtype=np.float64)
+                x = np.arange(1, len(y) + 1)
+                ax.plot(
+                    x,
+                    y,
+                    color=COLORS[k % len(COLORS)],
+                    linewidth=1.3,
+                    linestyle="--" if series.dashed else "-",
+                    label=series.label,
+                )
+            for value, label in panel.hlines:
+                ax.axhline(value, color="0.45", linewidth=0.8, linestyle=":", label=label)
+            if panel.log:
+                ax.set_yscale("log")
+            ax.set_title(panel.title)
+            ax.set_xlabel(panel.xlabel)
+            ax.set_ylabel(panel.ylabel)
+            ax.grid(True, which="major", linewidth=0.3, color="0.85")
+            ax.legend(frameon=False, loc="best")
+        figure.tight_layout(pad=0.4, w_pad=1.2)
+        return pdf_bytes(figure)
+
+
+@functools.cache
+def _matplotlib_version() -> str:
+    """Read once: importlib.metadata parses the package's METADATA file on every call."""
+    return metadata.version("matplotlib")  # the version without importing matplotlib
+
+
+def cached_pdf(cache: Cache, kind: str, config: Any, draw: Callable[[], bytes]) -> bytes:
+    """The PDF ``draw()`` makes, read from ``cache`` when an entry for ``config`` (JSON data) exists."""
+    key = cache_key(kind, {"format": FORMAT, "matplotlib": _matplotlib_version(), **config})
+    pdf = cache.read_bytes(kind, key, "pdf")
+    if pdf is None or not pdf.startswith(b"%PDF"):
+        pdf = draw()
+        cache.write_bytes(kind, key, "pdf", pdf)
+    return pdf
+
+
+def render_cached(plots: Sequence[Plot], cache: Cache, kind: str) -> dict[str, bytes]:
+    """``{name: PDF bytes}`` of line plots, drawing only the ones the cache does not hold."""
+    return {plot.name: cached_pdf(cache, kind, {"plot": plot.data()}, lambda plot=plot: render(plot)) for plot in plots}

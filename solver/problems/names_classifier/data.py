@@ -1,0 +1,165 @@
+"""The surnames data set of Problem 4: reading, normalising, splitting.
+
+The folder holds one ``<Language>.txt`` file per language, one surname per
+line (the PyTorch char-RNN tutorial's ``data/names``). Names are normalised
+the way that tutorial does: Unicode decomposed, accents dropped, only ASCII
+letters and `` .,;'`` kept. Problems in the files (lines that are not UTF-8,
+control characters, names that normalise to nothing) are counted and
+skipped, never fatal; a missing or empty folder is an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import string
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ...core.errors import InputFileError
+
+ALPHABET = string.ascii_letters + " .,;'"
+MAX_NAME_LENGTH = 40
+MAX_FILE_BYTES = 5 * 1024 * 1024
+DATA_SOURCE = "https://download.pytorch.org/tutorial/data.zip (data/names/*.txt)"
+
+
+def to_ascii(name: str) -> str:
+    """Accents dropped and characters outside :data:`ALPHABET` removed, as in the tutorial."""
+    return "".join(c for c in unicodedata.normalize("NFD", name) if unicodedata.category(c) != "Mn" and c in ALPHABET)
+
+
+@dataclass(frozen=True)
+class NamesData:
+    names: tuple[str, ...]
+    labels: np.ndarray  # (N,) int64 index into languages
+    languages: tuple[str, ...]
+    skipped: Counter = field(default_factory=Counter)  # reason -> count
+    duplicates: int = 0  # (name, language) pairs seen more than once, kept once
+
+    def counts(self) -> dict[str, int]:
+        tally = np.bincount(self.labels, minlength=len(self.languages))
+        return {language: int(n) for language, n in zip(self.languages, tally, strict=False)}
+
+    def fingerprint(self) -> str:
+        """A hash of the normalised names, their labels and the languages: what training sees."""
+        content = {"languages": list(self.languages), "names": list(self.names), "labels": self.labels.tolist()}
+        text = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
+        return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+    def subset(self, indices: np.ndarray) -> NamesData:
+        """The names at ``indices`` (in that order), with every language kept."""
+        indices = np.asarray(indices, dtype=np.int64)
+        return NamesData(tuple(self.names[i] for i in indices), self.labels[indices], self.languages)
+
+    @property
+    def skipped_lines(self) -> int:
+        """Lines skipped (files without a usable name are counted in ``skipped`` too, but are not lines)."""
+        return sum(count for reason, count in self.skipped.items() if not reason.startswith("file "))
+
+    def skipped_text(self) -> str:
+        """The skipped lines as one phrase, e.g. "3 lines skipped (not UTF-8: 2, control characters: 1)"."""
+        total = self.skipped_lines
+        files = [reason for reason in self.skipped if reason.startswith("file ")]
+        pieces = []
+        if total:
+            reasons = ", ".join(
+                f"{reason}: {count}" for reason, count in self.skipped.items() if not reason.startswith("file ")
+            )
+            pieces.append(f"{total} line{'s' if total != 1 else ''} skipped ({reasons})")
+        pieces += [f"{reason} skipped" for reason in files]
+        return "; ".join(pieces)
+
+
+def load_names(folder: str | Path) -> NamesData:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputFileError(
+            f"{folder}: no such folder; expected the surnames folder (one <Language>.txt per language)"
+        )
+    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+    if not files:
+        raise InputFileError(f"{folder}: no <Language>.txt files in it")
+    names: list[str] = []
+    labels: list[int] = []
+    languages: list[str] = []
+    skipped: Counter = Counter()
+    seen: set[tuple[str, int]] = set()
+    duplicates = 0
+    for path in files:
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise InputFileError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB; not a surnames file")
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
+        label = len(languages)
+        kept_before = len(names)
+        for line in raw.splitlines():
+            try:
+                text = line.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                skipped["not UTF-8"] += 1
+                continue
+            if not text:
+                continue
+            if any(unicodedata.category(c) == "Cc" for c in text):
+                skipped["control characters"] += 1
+                continue
+            name = to_ascii(text)
+            if not name.strip():
+                skipped["no letters after normalising"] += 1
+                continue
+            if len(name) > MAX_NAME_LENGTH:
+                skipped[f"longer than {MAX_NAME_LENGTH} characters"] += 1
+                continue
+            if (name, label) in seen:
+                duplicates += 1
+                continue
+            seen.add((name, label))
+            names.append(name)
+            labels.append(label)
+        if len(names) > kept_before:
+            languages.append(path.stem)
+        else:
+            skipped[f"file with no usable names ({path.name})"] += 1
+    if len(languages) < 2:
+        raise InputFileError(f"{folder}: needs names of at least two languages, found {len(languages)}")
+    return NamesData(tuple(names), np.asarray(labels, dtype=np.int64), tuple(languages), skipped, duplicates)
+
+
+@dataclass(frozen=True)
+class Split:
+    train: np.ndarray  # indices into NamesData.names
+    validation: np.ndarray
+    test: np.ndarray
+
+
+def stratified_split(labels: np.ndarray, fractions: tuple[float, float, float], seed: int) -> Split:
+    """Each language split in the same proportions (at least one test name per language)."""
+    rng = np.random.default_rng(seed)
+    parts: tuple[list, list, list] = ([], [], [])
+    for label in np.unique(labels):
+        members = rng.permutation(np.flatnonzero(labels == label))
+        n_test = max(1, round(fractions[2] * len(members)))
+        n_validation = max(1, round(fractions[1] * len(members))) if len(members) > 2 else 0
+        parts[2].append(members[:n_test])
+        parts[1].append(members[n_test : n_test + n_validation])
+        parts[0].append(members[n_test + n_validation :])
+    train, validation, test = (np.sort(np.concatenate(p)) for p in parts)
+    return Split(train, validation, test)
+
+
+def encode(names: list[str] | tuple[str, ...], max_length: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Character indices padded to the longest name: (B, T) int64 and lengths (B,)."""
+    lengths = np.array([len(n) for n in names], dtype=np.int64)  # (B,)
+    width = int(max_length or lengths.max())
+    index = {c: i for i, c in enumerate(ALPHABET)}
+    codes = np.zeros((len(names), width), dtype=np.int64)  # (B, T)
+    for row, name in enumerate(names):
+        codes[row, : len(name)] = [index[c] for c in name[:width]]
+    return codes, np.minimum(lengths, width)

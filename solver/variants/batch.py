@@ -1,0 +1,158 @@
+"""One variant per student of a roster: sheets, key and parameters in a folder each.
+
+The Python work (drawing, solving, checking, rendering) runs in this thread;
+only LaTeX runs in ``jobs`` parallel workers. A student's folder is complete
+when its ``.hw6-done`` marker records the seed and version that made it; a
+rerun skips those and redoes every other student, so an interrupted batch
+resumes where it stopped. The manifest is rewritten atomically at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core.errors import Hw6Error
+from ..core.pipeline import Sheets, compile_staged, options_json, prepare, stage
+from ..io.files import ensure_writable_dir, write_text_atomic
+from ..io.progress import Progress
+from ..problems import BuildContext
+from .draw import draw, student_seed
+from .roster import Student, read_roster, spreadsheet_safe
+
+DONE_MARKER = ".hw6-done"
+MANIFEST_COLUMNS = ("student_id", "name", "folder", "seed", "version", "variant_options", "params_sha256")
+
+
+@dataclass
+class BatchResult:
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    manifest: Path | None = None
+
+
+def params_hash(sheets: Sheets) -> str:
+    return hashlib.sha256(sheets.files["params.json"].encode("utf-8")).hexdigest()[:16]
+
+
+def _marker(seed: int, options: str, digest: str) -> str:
+    record = {"seed": seed, "version": __version__, "options": options, "params_sha256": digest}
+    return json.dumps(record, sort_keys=True) + "\n"
+
+
+def _finished(folder: Path, seed: int, options: str) -> dict | None:
+    """The student's marker when it records this seed, version and drawing options."""
+    try:
+        marker = json.loads((folder / DONE_MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (marker.get("seed"), marker.get("version"), marker.get("options", "")) == (seed, __version__, options):
+        return marker
+    return None
+
+
+def run_batch(
+    roster: str | Path,
+    out_dir: str | Path,
+    *,
+    jobs: int = 1,
+    salt: str = "",
+    pdf: bool = True,
+    context: BuildContext | None = None,
+    progress: bool | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> BatchResult:
+    students = read_roster(roster)  # everything is validated before anything is written
+    recorded_options = options_json(options)
+    options_text = json.dumps(recorded_options, sort_keys=True) if recorded_options else ""
+    out = ensure_writable_dir(out_dir)
+    result = BatchResult()
+    rows: dict[str, dict] = {}
+    pending: list[tuple[Student, int, Sheets, object, Future]] = []
+
+    def finish(entry) -> None:
+        student, seed, sheets, staged, future = entry
+        folder = out / student.folder
+        try:
+            future.result()
+            staged.commit()
+            digest = params_hash(sheets)
+            (folder / DONE_MARKER).write_text(_marker(seed, options_text, digest), encoding="utf-8")
+            rows[student.id] = _row(student, seed, options_text, digest)
+            result.built.append(student.id)
+        except Hw6Error as exc:
+            staged.discard()
+            result.failed[student.id] = str(exc)
+        bar.advance(student.id)
+
+    with (
+        Progress(len(students), "batch", enabled=progress) as bar,
+        ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
+    ):
+        for student in students:
+            seed = student_seed(salt, student.id)
+            folder = out / student.folder
+            marker = _finished(folder, seed, options_text)
+            if marker is not None:
+                rows[student.id] = _row(student, seed, options_text, marker.get("params_sha256", ""))
+                result.skipped.append(student.id)
+                bar.advance(student.id)
+                continue
+            for leftover in folder.glob(".hw6-staging-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            (folder / DONE_MARKER).unlink(missing_ok=True)
+            try:
+                drawn = draw(seed, context, student=student.name or student.id, options=options)
+                sheets = prepare(drawn.solved, drawn.variant)
+                staged = stage(sheets, folder)
+            except Hw6Error as exc:
+                result.failed[student.id] = str(exc)
+                bar.advance(student.id)
+                continue
+            future = pool.submit(compile_staged, staged, sheets) if pdf else _done_future()
+            pending.append((student, seed, sheets, staged, future))
+            while len(pending) > 2 * max(1, jobs):  # keep LaTeX busy without staging the whole class
+                finish(pending.pop(0))
+        while pending:
+            finish(pending.pop(0))
+
+    result.manifest = out / "manifest.csv"
+    write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows]))
+    return result
+
+
+def _row(student: Student, seed: int, options: str, digest: str) -> dict:
+    return {
+        "student_id": student.id,
+        "name": student.name,
+        "folder": student.folder,
+        "seed": seed,
+        "version": __version__,
+        "variant_options": options,
+        "params_sha256": digest,
+    }
+
+
+def _manifest_text(rows: list[dict]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(MANIFEST_COLUMNS)
+    for row in rows:
+        writer.writerow([spreadsheet_safe(row[c]) for c in MANIFEST_COLUMNS])
+    return buffer.getvalue()
+
+
+def _done_future() -> Future:
+    future: Future = Future()
+    future.set_result(None)
+    return future

@@ -1,0 +1,150 @@
+"""Seeded variants: parameters drawn per problem, redrawn until they keep their guarantees.
+
+A variant is fixed by (seed, generator version). Each problem draws from its
+own stream, ``default_rng([seed, crc32(section), attempt])``, so adding a
+problem or changing one problem's sampler leaves the others' draws alone; a
+draw that breaks one of the problem's guarantees is redrawn with the next
+attempt number, so the same seed always lands on the same final variant.
+A change that alters what a seed produces must bump ``solver.__version__``
+(``tests/test_variants.py`` pins the draws of a few seeds).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import Hw6Error, InputFileError, ParamsError
+from ..core.exact import to_integer
+from ..core.pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json
+from ..io.files import read_structured, read_text
+from ..problems import PROBLEMS, BuildContext
+from .roster import unguard_spreadsheet
+
+MAX_ATTEMPTS = 200
+
+
+class VariantError(Hw6Error):
+    """No draw of a problem kept its guarantees within the allowed attempts."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A drawn variant: its seed, every problem solved, and how many draws each took."""
+
+    variant: Variant
+    solved: list[Solved]
+    attempts: dict[str, int]
+
+    @property
+    def params(self) -> dict:
+        return {item.problem.section: item.params for item in self.solved}
+
+
+def parse_seed(value: object, field: str = "--seed") -> int:
+    """A seed from the command line or a file: an integer from 0 to 2**63 - 1."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text.isdigit() or len(text) > 19:
+            raise ParamsError(field, f"an integer from 0 to {MAX_SEED}", value)
+        value = int(text)
+    return to_integer(value, field, minimum=0, maximum=MAX_SEED)
+
+
+def problem_rng(seed: int, section: str, attempt: int) -> np.random.Generator:
+    return np.random.default_rng([seed, zlib.crc32(section.encode("utf-8")), attempt])
+
+
+def draw(
+    seed: int,
+    context: BuildContext | None = None,
+    *,
+    student: str | None = None,
+    options: Mapping[str, Any] | None = None,
+) -> Drawn:
+    """Draw and solve every problem of variant ``seed``; ``options`` (from
+    :func:`solver.pipeline.options_from_data`) tune how problems that take them draw."""
+    seed = parse_seed(seed)
+    context = context or BuildContext()
+    options = dict(options or {})
+    solved, attempts = [], {}
+    for problem in PROBLEMS:
+        if problem.sample is None:
+            params = problem.params_type()
+            solved.append(Solved(problem, params, problem.solve(params, context)))
+            attempts[problem.section] = 0
+            continue
+        extra = ()
+        if problem.sample_options is not None:
+            extra = (options.get(problem.section) or problem.sample_options(),)
+        broken: list[str] = []
+        for attempt in range(MAX_ATTEMPTS):
+            params = problem.sample(problem_rng(seed, problem.section, attempt), *extra)
+            solution = problem.solve(params, context)
+            broken = problem.guarantees(params, solution, *extra) if problem.guarantees else []
+            if not broken:
+                break
+        else:
+            raise VariantError(
+                f"seed {seed}: no draw of {problem.section} kept its guarantees in {MAX_ATTEMPTS} attempts "
+                f"(last: {'; '.join(broken)})"
+            )
+        solved.append(Solved(problem, params, solution))
+        attempts[problem.section] = attempt + 1
+    return Drawn(Variant(seed=seed, student=student, options=options_json(options)), solved, attempts)
+
+
+def read_variant_options(path: str | Path | None) -> dict[str, Any]:
+    """Drawing options from a YAML/JSON file (``--variant-options``), or the defaults."""
+    if path is None:
+        return options_from_data({})
+    return options_from_data(read_structured(path), str(path))
+
+
+def student_seed(salt: str, student_id: str) -> int:
+    """A student's seed, derived from (salt, id): stable, and unguessable without the salt."""
+    digest = hashlib.sha256(f"hw6-variant\0{salt}\0{student_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") & MAX_SEED
+
+
+def read_manifest_seeds(path: str | Path, options: Mapping[str, Any] | None = None) -> dict[str, int]:
+    """student id -> seed from a batch's ``manifest.csv``, whose variants must have been drawn
+    with ``options`` (the same ``--variant-options``), or the students' keys would differ."""
+    path = Path(path)
+    text = read_text(path, 64 * 2**20, "a manifest CSV")
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputFileError(f"{path}: not a valid CSV file ({exc})") from None
+    if not rows or not {"student_id", "seed"} <= set(rows[0]):
+        raise InputFileError(f"{path}: expected a manifest with the columns student_id and seed (hw6 batch writes one)")
+    expected = options_json(options)
+    seeds = {}
+    for line, row in enumerate(rows, start=2):
+        recorded = unguard_spreadsheet(row.get("variant_options") or "")
+        try:
+            drawn_with = json.loads(recorded) if recorded.strip() else None
+        except ValueError:
+            raise InputFileError(f"{path} line {line}: variant_options is not JSON") from None
+        if drawn_with != expected:
+            raise InputFileError(
+                f"{path} line {line}: the batch drew its variants with other options ({recorded or 'the defaults'}); "
+                "pass the same --variant-options"
+            )
+        student = unguard_spreadsheet(row["student_id"])
+        try:
+            seeds[student] = parse_seed(row["seed"], f"{path} line {line}: seed")
+        except ParamsError as exc:
+            raise InputFileError(str(exc)) from None
+    return seeds

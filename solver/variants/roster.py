@@ -1,0 +1,92 @@
+"""Class rosters: reading them strictly, and the files derived from them.
+
+A roster is a UTF-8 CSV with a header. The student id column is named ``id``
+(or ``student_id``, ``student``, ``sid``); a ``name`` column is optional.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.errors import InputFileError
+from ..io.files import read_text
+
+ID_COLUMNS = ("id", "student_id", "student", "sid")
+NAME_COLUMNS = ("name", "student_name", "full_name")
+MAX_ID_LENGTH = 200
+MAX_ROSTER_BYTES = 10 * 1024 * 1024
+_SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Student:
+    id: str
+    name: str
+    line: int  # in the roster file, for messages
+
+    @property
+    def folder(self) -> str:
+        return student_folder(self.id)
+
+
+def read_roster(path: str | Path) -> list[Student]:
+    """Every student of the roster, or InputFileError naming the file, line and problem."""
+    path = Path(path)
+    text = read_text(path, MAX_ROSTER_BYTES, "a CSV file")
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputFileError(f"{path}: not a valid CSV file ({exc})") from None
+    if not rows:
+        raise InputFileError(f"{path}: empty; expected a header with an id column ({', '.join(ID_COLUMNS)})")
+    header = [cell.strip().lower() for cell in rows[0]]
+    id_column = next((header.index(c) for c in ID_COLUMNS if c in header), None)
+    if id_column is None:
+        raise InputFileError(f"{path}: the header needs a student id column named one of {', '.join(ID_COLUMNS)}")
+    name_column = next((header.index(c) for c in NAME_COLUMNS if c in header), None)
+    students: list[Student] = []
+    seen: dict[str, int] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue  # blank lines are not students
+        student_id = row[id_column].strip() if id_column < len(row) else ""
+        if not student_id:
+            raise InputFileError(f"{path}: line {line}: empty student id")
+        if len(student_id) > MAX_ID_LENGTH or any(ord(c) < 32 for c in student_id):
+            raise InputFileError(
+                f"{path}: line {line}: student id must be at most {MAX_ID_LENGTH} printable characters"
+            )
+        if student_id in seen:
+            raise InputFileError(f"{path}: lines {seen[student_id]} and {line}: duplicate student id {student_id!r}")
+        seen[student_id] = line
+        name = row[name_column].strip() if name_column is not None and name_column < len(row) else ""
+        students.append(Student(student_id, name, line))
+    if not students:
+        raise InputFileError(f"{path}: no students listed")
+    return students
+
+
+def student_folder(student_id: str) -> str:
+    """A folder name for a student: the id when it is a safe name, else a cleaned id plus a hash."""
+    if _SAFE_FOLDER.fullmatch(student_id):
+        return student_id
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._-")[:40] or "student"
+    digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:10]
+    return f"{cleaned}-{digest}"
+
+
+def spreadsheet_safe(cell: object) -> str:
+    """Text a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    text = str(cell)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def unguard_spreadsheet(text: str) -> str:
+    """The text :func:`spreadsheet_safe` was given (reading a manifest back)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
