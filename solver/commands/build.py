@@ -1,0 +1,29 @@
+"""``hw6 build``: solve, check and write one set of sheets and its key."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.pipeline import prepare, write
+from . import options
+
+NAME = "build"
+HELP = "write solutions.tex/pdf, problems.tex/pdf, answers.json, params.json"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    options.params_option(parser)
+    parser.add_argument("--seed", metavar="N", help="draw the variant with this seed instead of reading --params")
+    options.variant_options(parser)
+    parser.add_argument("--out", metavar="DIR", default=options.DEFAULT_OUT, help="output folder (default: output/)")
+    parser.add_argument("--no-pdf", action="store_true", help="write the .tex files and key only")
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..variants.draw import read_variant_options
+
+    solved, variant, grading = options.solved(args, options.context(args), read_variant_options(args.variant_options))
+    built = write(prepare(solved, variant, grading), args.out, pdf=not args.no_pdf)
+    for path in built.written:
+        print(path)
+    return 0

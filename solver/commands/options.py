@@ -1,0 +1,59 @@
+"""Options several commands share, and the build context and variant selection they imply."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..core.pipeline import Variant, read_params_and_variant, solve_all
+from ..core.problem import BuildContext
+
+DEFAULT_OUT = Path("output")
+
+
+def context_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
+    parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+
+
+def params_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--params", metavar="FILE", help="YAML or JSON parameters (default: the homework's values)")
+    context_options(parser)
+
+
+def variant_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--variant-options",
+        metavar="FILE",
+        help="YAML/JSON drawing options per problem (e.g. beam_search: {misses_optimum: false})",
+    )
+
+
+def jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"expected a number of worker processes from 1 to 64, got {text!r}")
+    return value
+
+
+def context(args: argparse.Namespace) -> BuildContext:
+    cache = getattr(args, "cache_dir", None) or DEFAULT_OUT / ".cache"
+    names = getattr(args, "names_dir", None)
+    return BuildContext(cache_dir=Path(cache), names_dir=Path(names) if names else None, progress=sys.stderr.isatty())
+
+
+def solved(args: argparse.Namespace, build_context: BuildContext, options: dict) -> tuple[list, Variant, Any]:
+    """What ``--seed N`` draws, or what ``--params FILE`` (default: the homework) says:
+    the solved problems, the variant they are, and the grading section (None for a seed)."""
+    from ..variants.draw import draw, parse_seed
+
+    if args.seed is not None:
+        drawn = draw(parse_seed(args.seed), build_context, options=options)
+        return drawn.solved, drawn.variant, None
+    params, variant = read_params_and_variant(args.params)
+    return solve_all(params, build_context), variant, params.get("grading")

@@ -1,0 +1,28 @@
+"""``hw6 stress``: draw, solve, check and render many variants; report failures, timing and spread."""
+
+from __future__ import annotations
+
+import argparse
+
+from . import options
+
+NAME = "stress"
+HELP = "draw and check many variants; report failures, timing, spread"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--count", type=int, default=100, metavar="N", help="how many variants (default 100)")
+    parser.add_argument("--start", type=int, default=0, metavar="SEED", help="first seed (default 0)")
+    options.variant_options(parser)
+    options.context_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..variants.draw import read_variant_options
+    from ..variants.stress import run_stress
+
+    report = run_stress(
+        args.count, start=args.start, context=options.context(args), options=read_variant_options(args.variant_options)
+    )
+    print(report.text())
+    return 1 if report.failures else 0

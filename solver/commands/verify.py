@@ -1,0 +1,39 @@
+"""``hw6 verify``: run every cross-check and print a table."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.pipeline import read_params, run_checks, solve_all
+from ..io.text import table
+from . import options
+
+NAME = "verify"
+HELP = "run every cross-check and print a table"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    options.params_option(parser)
+    parser.add_argument("--no-torch", action="store_true", help="skip the torch oracle even when installed")
+
+
+def run(args: argparse.Namespace) -> int:
+    solved = solve_all(read_params(args.params), options.context(args))
+    checks, notes = run_checks(solved, oracle=not args.no_torch)
+    rows = [
+        (
+            c.part,
+            c.backend,
+            c.exact,
+            c.numeric,
+            "" if c.error is None else f"{c.error:.1e}",
+            "yes" if c.agrees else "NO",
+        )
+        for c in checks
+    ]
+    print(table(("part", "backend", "exact", "numeric", "rel. error", "agrees"), rows))
+    for note in notes:
+        print(f"note: {note}")
+    failed = sum(not c.agrees for c in checks)
+    print(f"{len(checks) - failed} of {len(checks)} checks agree")
+    return 1 if failed else 0
