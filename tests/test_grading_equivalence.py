@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 
 from solver.core.pipeline import answer_key, params_from_data, solve_all
-from solver.grading.equivalence import compile_part
+from solver.grading.kinds import compile_part
 from solver.grading.runner import compile_key, grade_answer
 from solver.grading.synthetic import equivalent_forms, wrong_forms
 

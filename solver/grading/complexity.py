@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .parser import AnswerError, Measure, names_in
+from .budget import Measure
+from .limits import AnswerError
+from .syntax import Call, Name, Neg, Node, Num, Pow, Prod, Sum, names_in
 
 Monomial = tuple[tuple[str, Fraction], ...]  # sorted (atom, exponent), no zero exponents
 BigO = frozenset  # of Monomial
@@ -19,60 +21,60 @@ MAX_MONOMIALS = 1_000
 CONSTANT: Monomial = ()
 
 
-def big_o(node: tuple) -> BigO:
+def big_o(node: Node) -> BigO:
     """The big-O class of a parsed answer (functions ``O`` and ``log`` allowed)."""
-    kind = node[0]
-    if kind == "num":
-        return frozenset({CONSTANT})
-    if kind == "name":
-        return frozenset({((node[2], Fraction(1)),)})
-    if kind == "neg":
-        return big_o(node[2])
-    if kind == "sum":
-        return _dominant(set().union(*(big_o(child) for _, child in node[2])))
-    if kind == "prod":
-        result = frozenset({CONSTANT})
-        for divide, child in node[2]:
-            factor = big_o(child)
-            if divide:
-                if len(factor) != 1:
-                    raise AnswerError("cannot compare a big-O class divided by a sum", child[1])
-                (monomial,) = factor
-                factor = frozenset({_scale(monomial, Fraction(-1))})
-            result = _product(result, factor, node[1])
-        return result
-    if kind == "pow":
-        return _power(node)
-    if kind == "call":
-        argument = big_o(node[3])
-        if node[2] == "O":
-            return argument
-        atoms = sorted({atom for monomial in argument for atom, exponent in monomial if exponent > 0})
-        if not atoms:
+    match node:
+        case Num():
             return frozenset({CONSTANT})
-        return _dominant({((f"log({atom})", Fraction(1)),) for atom in atoms})
-    raise AssertionError(kind)
+        case Name(name=name):
+            return frozenset({((name, Fraction(1)),)})
+        case Neg(operand=operand):
+            return big_o(operand)
+        case Sum(terms=terms):
+            return _dominant(set().union(*(big_o(child) for _, child in terms)))
+        case Prod(column=column, factors=factors):
+            result: BigO = frozenset({CONSTANT})
+            for divide, child in factors:
+                factor = big_o(child)
+                if divide:
+                    if len(factor) != 1:
+                        raise AnswerError("cannot compare a big-O class divided by a sum", child.column)
+                    (monomial,) = factor
+                    factor = frozenset({_scale(monomial, Fraction(-1))})
+                result = _product(result, factor, column)
+            return result
+        case Pow():
+            return _power(node)
+        case Call(function=function, argument=argument):
+            inner = big_o(argument)
+            if function == "O":
+                return inner
+            atoms = sorted({atom for monomial in inner for atom, exponent in monomial if exponent > 0})
+            if not atoms:
+                return frozenset({CONSTANT})
+            return _dominant({((f"log({atom})", Fraction(1)),) for atom in atoms})
+    raise AssertionError(node)
 
 
-def _power(node: tuple) -> BigO:
-    base, exponent_node = big_o(node[2]), node[3]
+def _power(node: Pow) -> BigO:
+    base, exponent_node = big_o(node.base), node.exponent
     if names_in(exponent_node):
         # M^T: an exponential in a symbol is an atom of its own.
         atom = f"({describe(base)})^({describe(big_o(exponent_node))})"
         return frozenset({((atom, Fraction(1)),)})
     exponent = Measure({})(exponent_node).constant  # checks the exponent's limits first
     if exponent is None:
-        raise AnswerError("an exponent must be a number", exponent_node[1])
+        raise AnswerError("an exponent must be a number", exponent_node.column)
     if exponent == 0:
         return frozenset({CONSTANT})
     if len(base) == 1:
         (monomial,) = base
         return frozenset({_scale(monomial, exponent)})
     if exponent.denominator != 1 or exponent < 0:
-        raise AnswerError("cannot compare a fractional or negative power of a sum", node[1])
-    result = frozenset({CONSTANT})
+        raise AnswerError("cannot compare a fractional or negative power of a sum", node.column)
+    result: BigO = frozenset({CONSTANT})
     for _ in range(int(exponent)):
-        result = _product(result, base, node[1])
+        result = _product(result, base, node.column)
     return result
 
 

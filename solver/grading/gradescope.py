@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 from .. import __version__
-from .equivalence import CORRECT, UNGRADED
 from .runner import StudentResult, summary
+from .verdicts import CORRECT, UNGRADED
 
 
 def results_json(result: StudentResult) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..io.text import table
-from .equivalence import UNGRADED
 from .runner import PartResult, StudentResult, summary
+from .verdicts import UNGRADED
 
 TABLE_FEEDBACK = 100  # characters of feedback in a table row; JSON has all of it
 

@@ -23,13 +23,25 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .equivalence import GRADERS, UNGRADED, Grader, Verdict, compile_part, invalid
 from .feedback import NO_ANSWER
-from .submissions import Submission
+from .graders import Grader
+from .kinds import compile_part, is_graded
+from .verdicts import UNGRADED, Verdict, invalid
 
 TIME_LIMIT = 2.0  # seconds per answer
 
 Task = tuple[int, str, Any]  # (task id, part id, answer)
+
+
+@dataclass
+class Submission:
+    """One student's answers as read from their file or CSV row (see :mod:`.submissions`)."""
+
+    student: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None  # the whole submission is unreadable: every part is invalid with this
+    seed: int | None = None  # graded against this variant's key; None: the default key
 
 
 @dataclass(frozen=True)
@@ -115,7 +127,7 @@ def grade_submissions(
         for part_id, spec in parts.items():
             if submission.error is not None:
                 row.append((part_id, invalid("the answer file cannot be read (see the note)")))
-            elif spec.get("kind") not in GRADERS:
+            elif not is_graded(spec.get("kind")):
                 row.append((part_id, graders[part_id].grade(None)))  # ungraded: the reference
             elif submission.answers.get(part_id) is None:
                 row.append((part_id, invalid(NO_ANSWER)))

@@ -17,31 +17,22 @@ import csv
 import io
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputFileError
 from ..io.files import parse_structured, read_structured, read_text
+from .kinds import LIST_KINDS
+from .runner import Submission
 
 MAX_FILE_BYTES = 4 * 2**20  # one student's file
 MAX_CSV_BYTES = 64 * 2**20  # a class
 MAX_CELL_YAML = 100_000  # characters of a CSV cell read as YAML
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
-LIST_KINDS = ("expr_list", "vector", "matrix", "sequences", "numbers")
 
 
 Parts = Mapping[str, Mapping[str, Any]]
 KeyForSeed = Callable[[int], Parts]  # the answer key's parts of a seeded variant
-
-
-@dataclass
-class Submission:
-    student: str
-    answers: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    error: str | None = None  # the whole submission is unreadable: every part is invalid with this
-    seed: int | None = None  # graded against this variant's key; None: the default key
 
 
 def read_submissions(
