@@ -28,10 +28,13 @@ from .limits import AnswerError
 from .syntax import Name, Neg, Node, Num, Pow, Prod, Sum, names_in, parse
 from .tokens import Grammar
 
-NUMERIC_POINTS = 5
+NUMERIC_POINTS = 6
 NUMERIC_DIGITS = 50
 NUMERIC_TOLERANCE = mpmath.mpf(10) ** -30
-DEFAULT_DOMAIN = (Fraction(1, 2), Fraction(3, 2))  # positive, away from 0: real roots, few poles
+# Symbols are real and may be negative: (w^6)^(1/2) is |w|^3, not w^3. Away from 0: few poles.
+POSITIVE = (Fraction(1, 2), Fraction(3, 2))
+DEFAULT_DOMAIN = (POSITIVE, (Fraction(-3, 2), Fraction(-1, 2)))
+Intervals = tuple[tuple[Fraction, Fraction], ...]
 
 Pair = tuple[PolyElement, PolyElement]  # numerator, denominator
 
@@ -74,7 +77,7 @@ class Space:
         self.measure = Measure(sizes)
         # A symbol a substitution brings in (p is u1) may also be written directly.
         self.grammar = Grammar(names=self.symbols + tuple(substitutions))
-        self.domain = _domain(domain, self.symbols)
+        self.domain: dict[str, Intervals] = _domain(domain, self.symbols)
         self.seed = seed
         self._points: list[dict[str, Fraction]] | None = None
 
@@ -173,15 +176,18 @@ class Space:
 
     @property
     def points(self) -> list[dict[str, Fraction]]:
-        """Random points of the domain, the same for every answer to this part."""
+        """Random points of the domain, the same for every answer to this part: the first with
+        every symbol in its first interval (positive by default), the second in its last, then mixed."""
         if self._points is None:
             rng = random.Random(zlib.crc32(self.seed.encode()))
+
+            def pick(intervals: Intervals, index: int) -> Fraction:
+                choice = 0 if index == 0 else len(intervals) - 1 if index == 1 else rng.randrange(len(intervals))
+                low, high = intervals[choice]
+                return low + (high - low) * Fraction(rng.randrange(1, 10_000), 10_000)
+
             self._points = [
-                {
-                    s: low + (high - low) * Fraction(rng.randrange(1, 10_000), 10_000)
-                    for s, (low, high) in self.domain.items()
-                }
-                for _ in range(NUMERIC_POINTS)
+                {s: pick(intervals, index) for s, intervals in self.domain.items()} for index in range(NUMERIC_POINTS)
             ]
         return self._points
 
@@ -205,7 +211,7 @@ class Space:
                     total = total / value if divide else total * value
                 return total
             case Pow(base=base, exponent=exponent):
-                return self.numeric(base, point) ** self.numeric(exponent, point)
+                return _real_power(self.numeric(base, point), self.ground(self.exact(exponent), exponent.column))
         raise AnswerError("functions are not allowed here", node.column)
 
     # ----------------------------------------------------------------- SymPy expressions
@@ -330,12 +336,26 @@ def _fraction(ground: PolyElement) -> Fraction:
     return Fraction(int(coefficient.numerator), int(coefficient.denominator))
 
 
-def _domain(domain: Any, symbols: Sequence[str]) -> dict[str, tuple[Fraction, Fraction]]:
-    def interval(value: Any, field: str) -> tuple[Fraction, Fraction]:
+def _real_power(base: Any, exponent: Fraction) -> Any:
+    """base ** exponent over the reals; ValueError where it is not real (an even root of a negative)."""
+    if base == 0 and exponent < 0:
+        raise ZeroDivisionError
+    if exponent.denominator == 1:
+        return base ** int(exponent)
+    if base < 0:
+        if exponent.denominator % 2 == 0:
+            raise ValueError("not real")
+        magnitude = (-base) ** (mpmath.mpf(exponent.numerator) / exponent.denominator)
+        return -magnitude if exponent.numerator % 2 else magnitude
+    return base ** (mpmath.mpf(exponent.numerator) / exponent.denominator)
+
+
+def _domain(domain: Any, symbols: Sequence[str]) -> dict[str, Intervals]:
+    def interval(value: Any, field: str) -> Intervals:
         low, high = (key_fraction(v, field) for v in value)
         if not low < high:
             raise ValueError(f"{field}: empty interval")
-        return low, high
+        return ((low, high),)
 
     if domain is None:
         return {s: DEFAULT_DOMAIN for s in symbols}

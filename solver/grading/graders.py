@@ -25,7 +25,7 @@ from .feedback import NO_ANSWER, NOT_EQUAL, compile_mistakes, factor_text, find_
 from .limits import AnswerError
 from .syntax import names_in, parse
 from .tokens import Grammar
-from .verdicts import UNGRADED, Verdict, correct, incorrect, invalid
+from .verdicts import EXACT, SAMPLED, UNGRADED, Verdict, correct, incorrect, invalid
 
 CONFIRM_SECONDS = 0.5  # symbolic confirmation of a numeric match; past that the numeric verdict stands
 
@@ -93,12 +93,13 @@ class ExpressionGrader(Grader):
                 if student.exact and target.exact:
                     return correct()
                 how = "" if confirm(student, target) else "equal at random points; not confirmed symbolically"
-                return correct(how)
+                return correct(how, SAMPLED)
+        method = EXACT if student.exact and self.key.exact else SAMPLED
         mistake = find_mistake(self.mistakes, student.same)
         if mistake:
-            return incorrect(mistake)
+            return incorrect(mistake, method=method)
         factor = student.ratio(self.key)
-        return incorrect(factor_text(factor) if factor is not None else NOT_EQUAL)
+        return incorrect(factor_text(factor) if factor is not None else NOT_EQUAL, method=method)
 
 
 class ComplexityGrader(Grader):
@@ -108,7 +109,7 @@ class ComplexityGrader(Grader):
         super().__init__(part_id, spec)
         symbols = list(spec.get("symbols") or sorted(names_in(parse(str(spec["value"]), Grammar(trusted=True)))))
         names, fold = complexity_names(symbols)
-        self.grammar = Grammar(names=names, functions=("O", "log"), fold_case=fold)
+        self.grammar = Grammar(names=names, functions=("O", "Theta", "Omega", "log", "lg", "ln"), fold_case=fold)
         self.key = self.read(spec["value"])
         self.accepted = [self.read(v) for v in spec.get("accepted") or ()]
         self.mistakes = compile_mistakes(spec, self.read)

@@ -13,7 +13,11 @@ TABLE_FEEDBACK = 100  # characters of feedback in a table row; JSON has all of i
 
 
 def part_json(part: PartResult) -> dict[str, Any]:
-    return {"status": part.status, "score": part.score, "max_score": part.max_score, "feedback": part.feedback}
+    data: dict[str, Any] = {"status": part.status, "score": part.score, "max_score": part.max_score}
+    data["feedback"] = part.feedback
+    if part.method:
+        data["method"] = part.method
+    return data
 
 
 def student_json(result: StudentResult) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class PartResult:
     score: float
     max_score: float
     feedback: str = ""
+    method: str = ""  # how the verdict was reached (see verdicts.py)
 
 
 @dataclass
@@ -157,7 +158,8 @@ def _result(part_id: str, verdict: Verdict, spec: Mapping[str, Any]) -> PartResu
     if verdict.status == UNGRADED:
         return PartResult(part_id, UNGRADED, 0, 0, verdict.feedback)
     points = spec.get("points", 1)
-    return PartResult(part_id, verdict.status, _round(Fraction(str(points)) * verdict.credit), points, verdict.feedback)
+    score = _round(Fraction(str(points)) * verdict.credit)
+    return PartResult(part_id, verdict.status, score, points, verdict.feedback, verdict.method)
 
 
 def _round(value: Any) -> float | int:

@@ -60,6 +60,7 @@ _SUPERSCRIPT = {
 }  # fmt: skip
 _SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉"
 _SUBSCRIPT_DIGITS = str.maketrans(_SUBSCRIPTS, "0123456789")
+_GROWTH = {"\u0398", "\u03a9", "\u2126"}  # Θ Ω Ω (ohm sign)
 _LATEX_TIMES = {"cdot", "times", "ast"}
 _LATEX_SPACE = {",", ";", ":", "!", " ", "quad", "qquad"}
 _LATEX_IGNORED = {"left", "right", "bigl", "bigr", "Bigl", "Bigr", "big", "Big", "displaystyle"}
@@ -168,6 +169,9 @@ class _Tokenizer:
                 self.i += length
             elif _is_letter(ch):
                 self.identifier()
+            elif ch in _GROWTH and self.grammar.functions:
+                self.push("func", ch, "O")  # Θ(TkM), Ω(TkM)
+                self.i += 1
             elif ch in _SUPERSCRIPT:
                 self.superscript()
             elif ch == "\\":
@@ -255,6 +259,19 @@ class _Tokenizer:
             self.tokens.append(token)
         self.i = j
 
+    def log_base(self, j: int) -> int:
+        """Skip the base of a logarithm (\\log_2 k, \\log_{10} k): it is a constant factor."""
+        text = self.text
+        if j < len(text) and text[j] == "_":
+            if text.startswith("{", j + 1):
+                end = self.digits(j + 2)
+                if end > j + 2 and text.startswith("}", end):
+                    return end + 1
+            elif (end := self.digits(j + 1)) > j + 1:
+                return end
+            raise AnswerError("the base of a logarithm must be digits, like \\log_2", j + 1)
+        return j
+
     def superscript(self) -> None:
         text, i = self.text, self.i
         j = i
@@ -292,7 +309,8 @@ class _Tokenizer:
                 self.push("frac", text[i:j])
         elif functions and command in ("log", "ln", "lg"):
             self.push("func", text[i:j], "log")
-        elif functions and command == "Theta":
+            j = self.log_base(j)
+        elif functions and command in ("Theta", "Omega"):
             self.push("func", text[i:j], "O")
         elif functions and command in ("mathcal", "operatorname", "mathrm"):
             # \mathcal{O}, \mathcal O: the O of big-O notation

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 CORRECT, INCORRECT, INVALID, UNGRADED = "correct", "incorrect", "invalid", "ungraded"
+# How a verdict was reached: exact comparison (rational functions, exact numbers, tokens),
+# within a stated tolerance (measured numbers, scores), or at random points of the domain.
+EXACT, TOLERANCE, SAMPLED = "exact", "numeric-tolerance", "sampled"
 
 
 @dataclass(frozen=True)
@@ -13,14 +16,15 @@ class Verdict:
     status: str
     credit: Fraction = Fraction(0)  # share of the part's points, 0 to 1
     feedback: str = ""
+    method: str = ""  # EXACT, TOLERANCE or SAMPLED; empty when nothing was compared
 
 
-def correct(feedback: str = "") -> Verdict:
-    return Verdict(CORRECT, Fraction(1), feedback)
+def correct(feedback: str = "", method: str = EXACT) -> Verdict:
+    return Verdict(CORRECT, Fraction(1), feedback, method)
 
 
-def incorrect(feedback: str, credit: Fraction = Fraction(0)) -> Verdict:
-    return Verdict(INCORRECT, credit, feedback)
+def incorrect(feedback: str, credit: Fraction = Fraction(0), method: str = EXACT) -> Verdict:
+    return Verdict(INCORRECT, credit, feedback, method)
 
 
 def invalid(message: str) -> Verdict:
