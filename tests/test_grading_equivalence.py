@@ -254,7 +254,9 @@ def test_measured_numbers_within_tolerance():
     spec = {"kind": "numbers", "value": [93, 26], "tolerance": 1}
     assert grade(spec, [94, 25]).status == "correct"
     partial = grade(spec, [94, 20])
-    assert partial.credit == Fraction(1, 2) and partial.feedback == "entry 2 is wrong; values are compared within 1 each"
+    assert (
+        partial.credit == Fraction(1, 2) and partial.feedback == "entry 2 is wrong; values are compared within 1 each"
+    )
     assert grade({"kind": "numbers", "value": 10, "rtol": "0.1"}, "10.9").status == "correct"
 
 

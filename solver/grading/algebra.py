@@ -28,7 +28,7 @@ from .limits import AnswerError
 from .syntax import Name, Neg, Node, Num, Pow, Prod, Sum, names_in, parse
 from .tokens import Grammar
 
-NUMERIC_POINTS = 6
+NUMERIC_POINTS = 12
 NUMERIC_DIGITS = 50
 NUMERIC_TOLERANCE = mpmath.mpf(10) ** -30
 # Symbols are real and may be negative: (w^6)^(1/2) is |w|^3, not w^3. Away from 0: few poles.

@@ -55,11 +55,11 @@ def check_budget(node: Node) -> tuple[int, int]:
             sizes = [check_budget(child) for _, child in terms]
             return _bounded(sum(t for t, _ in sizes), max(d for _, d in sizes), node)
         case Prod(factors=factors):
-            terms, degree = 1, 0
+            count, degree = 1, 0
             for _, child in factors:
                 t, d = check_budget(child)
-                terms, degree = _bounded(terms * t, degree + d, node)
-            return terms, degree
+                count, degree = _bounded(count * t, degree + d, node)
+            return count, degree
         case Pow(base=base, exponent=exponent):
             t, d = check_budget(base)
             if names_in(exponent):
