@@ -126,3 +126,39 @@ def test_a_class_survives_huge_integers_deep_nesting_and_oversized_cells(run_cli
 
 def parts_value(keys) -> str:
     return json.dumps(keys["homework"]["1b"]["value"])
+
+
+def test_a_family_key_is_graded_by_membership_and_solution_sets():
+    import sympy as sp
+
+    from solver.grading.kinds import compile_part
+
+    matrix, rhs = [[1, 2, 1], [2, 1, 2], [1, 2, 1]], [4, 5, 4]
+    spec = {
+        "kind": "vector",
+        "value": {"family": "[2 - t1, 1, t1]", "free": ["t1"]},
+        "system": {"matrix": matrix, "rhs": rhs},
+    }
+    grader = compile_part("6b", spec)
+    t = sp.Symbol("t")
+    A, b = sp.Matrix(matrix), sp.Matrix(rhs)
+    free = A.cols - A.rank()
+    answers = {
+        "[2, 1, 0]": sp.Matrix([2, 1, 0]),
+        "[0, 1, 2]": sp.Matrix([0, 1, 2]),
+        "[1/2, 1, 3/2]": sp.Matrix([sp.Rational(1, 2), 1, sp.Rational(3, 2)]),
+        "[1, 1, 1]": sp.Matrix([1, 1, 1]),
+        "[2, 1, 1]": sp.Matrix([2, 1, 1]),
+        "[2 - t, 1, t]": sp.Matrix([2 - t, 1, t]),
+        "[t, 1, 2 - t]": sp.Matrix([t, 1, 2 - t]),
+        "[2 - t, 1 + t, t]": sp.Matrix([2 - t, 1 + t, t]),
+        "[4 - 2 t, 1, 2 t - 2]": sp.Matrix([4 - 2 * t, 1, 2 * t - 2]),
+        "[2, 1 + t, 0]": sp.Matrix([2, 1 + t, 0]),
+    }
+    for text, vector in answers.items():
+        residual = sp.simplify(A * vector - b)
+        members_solve = residual == sp.zeros(3, 1)
+        directions = vector.jacobian([t]) if vector.free_symbols else sp.zeros(3, 0)
+        spans = directions.shape[1] == 0 or directions.rank() == free
+        expected = "correct" if members_solve and spans else "incorrect"
+        assert grader.grade(text).status == expected, text

@@ -8,7 +8,7 @@ from here; the points and the class CSV reader read ``graded`` and ``list_shaped
     kind         answer                           equivalence, partial credit
     expr         text                             exact rational functions (numeric if not rational)
     expr_list    list of texts                    per entry; in order unless ordered: false
-    vector       list of exact numbers            per entry, wrong entries named
+    vector       list of exact numbers            per entry, wrong entries named; a family: membership
     matrix       list of lists                    per entry, wrong entries named
     sequences    ranked list of token sequences   longest common subsequence
     complexity   big-O text                       the same class; accepted alternatives
@@ -18,10 +18,11 @@ from here; the points and the class CSV reader read ``graded`` and ``list_shaped
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .family import vector_grader
 from .graders import ComplexityGrader, ExpressionGrader, Grader, UngradedGrader
 from .limits import AnswerError
 from .lists import ListGrader, MatrixGrader
@@ -33,7 +34,7 @@ from .sequences import SequencesGrader
 class Kind:
     name: str
     description: str
-    grader: type[Grader] | None  # None: read by a person, no automatic points
+    grader: Callable[[str, Mapping[str, Any]], Grader] | None  # None: read by a person, no automatic points
     list_shaped: bool = False
 
     @property
@@ -46,7 +47,7 @@ KINDS: dict[str, Kind] = {
     for kind in (
         Kind("expr", "one expression; value is SymPy str() text", ExpressionGrader),
         Kind("expr_list", "ordered list of expressions", ListGrader, list_shaped=True),
-        Kind("vector", "list of exact numbers", ListGrader, list_shaped=True),
+        Kind("vector", "list of exact numbers (or a family of solutions)", vector_grader, list_shaped=True),
         Kind("matrix", "list of lists of exact numbers", MatrixGrader, list_shaped=True),
         Kind("sequences", 'ranked list of {"sequence": [...], "logprob": "..."}', SequencesGrader, list_shaped=True),
         Kind("complexity", 'big-O class, value like "T*k*M"', ComplexityGrader),
