@@ -25,6 +25,7 @@ def test_ids_are_nfc_normalised():
     assert (
         canonical_id(" Zoe\u0301 ") == "Zoé" and canonical_id("Иван") == "Иван" and canonical_id("s123-ab") == "s123-ab"
     )
+    assert canonical_id("山田はなこ") == "山田はなこ"
 
 
 def write(folder, name, data):

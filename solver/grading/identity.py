@@ -37,6 +37,10 @@ def canonical_id(raw: str) -> str:
     return text
 
 
+_EAST_ASIAN = {"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "IDEOGRAPHIC"}  # written together in one name
+
+
 def _script(ch: str) -> str:
     name = unicodedata.name(ch, "")
-    return name.split(" ")[0] if name else "UNKNOWN"
+    script = name.split(" ")[0] if name else "UNKNOWN"
+    return "EAST ASIAN" if script in _EAST_ASIAN else script

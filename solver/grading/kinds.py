@@ -77,7 +77,7 @@ def compile_part(part_id: str, spec: Mapping[str, Any]) -> Grader:
         return UngradedGrader(part_id, spec, "" if known is not None else f"no grader for kind {kind!r}")
     try:
         grader = known.grader(part_id, spec)
-    except (AnswerError, ValueError, KeyError, TypeError) as error:
+    except (AnswerError, ValueError, KeyError, TypeError, IndexError, ZeroDivisionError) as error:
         return UngradedGrader(part_id, spec, f"the key cannot be read: {error}")
     grader.kind = known.name
     return grader
