@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import LayerInputError
+from ..core.errors import LayerUsageError
 from .core import (
     Backward,
     Module,
@@ -34,7 +34,7 @@ LSTM_GATES = ("f", "i", "o", "g")
 
 def _size(where: str, name: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise LayerInputError(f"{where}: {name} must be an integer >= 1, got {value!r}")
+        raise LayerUsageError(f"{where}: {name} must be an integer >= 1, got {value!r}")
     return int(value)
 
 
@@ -81,7 +81,7 @@ class Linear(Module):
         weight = self.params["weight"]
         x = np.asarray(x, dtype=weight.dtype)
         if x.ndim < 1 or x.shape[-1] != self.in_features:
-            raise LayerInputError(f"Linear.forward: x has shape {x.shape}, expected (..., {self.in_features})")
+            raise LayerUsageError(f"Linear.forward: x has shape {x.shape}, expected (..., {self.in_features})")
         return x @ weight.T + self.params["bias"], x
 
     def backward(self, ctx: Any, d_y: np.ndarray) -> Backward:
@@ -107,7 +107,7 @@ class Embedding(Module):
         tokens = np.asarray(tokens)
         vocab = self.params["weight"].shape[0]
         if tokens.dtype.kind not in "iu" or (tokens.size and (tokens.min() < 0 or tokens.max() >= vocab)):
-            raise LayerInputError(f"Embedding.forward: tokens must be integers from 0 to {vocab - 1}")
+            raise LayerUsageError(f"Embedding.forward: tokens must be integers from 0 to {vocab - 1}")
         return self.params["weight"][tokens], tokens  # (B, T, E)
 
     def backward(self, ctx: Any, d_out: np.ndarray) -> Backward:
@@ -115,14 +115,14 @@ class Embedding(Module):
         weight = self.params["weight"]
         d_weight = np.zeros_like(weight)  # (V, E)
         np.add.at(d_weight, tokens.ravel(), d_out.reshape(-1, weight.shape[1]))  # repeated tokens add up
-        return Backward(None, {"weight": d_weight})
+        return Backward(np.zeros((*tokens.shape, 0), weight.dtype), {"weight": d_weight})  # tokens: no gradient
 
 
 def one_hot(tokens: np.ndarray, size: int, dtype=np.float64) -> np.ndarray:
     """Integer tokens (...) -> one-hot vectors (..., size)."""
     tokens = np.asarray(tokens)
     if tokens.dtype.kind not in "iu" or (tokens.size and (tokens.min() < 0 or tokens.max() >= size)):
-        raise LayerInputError(f"one_hot: tokens must be integers from 0 to {size - 1}")
+        raise LayerUsageError(f"one_hot: tokens must be integers from 0 to {size - 1}")
     return np.eye(size, dtype=dtype)[tokens]
 
 
@@ -245,7 +245,7 @@ class LSTM(Module):
         W = check_array(where, "W", W, ("H", "4H"), dtype=dtype)
         hidden = W.shape[0]
         if W.shape[1] != 4 * hidden:
-            raise LayerInputError(f"{where}: W has shape {W.shape}, expected (H, 4H) = ({hidden}, {4 * hidden})")
+            raise LayerUsageError(f"{where}: W has shape {W.shape}, expected (H, 4H) = ({hidden}, {4 * hidden})")
         layer = cls.__new__(cls)
         layer.params = {
             "U": check_array(where, "U", U, ("D", 4 * hidden), dtype=dtype).copy(),
@@ -345,10 +345,10 @@ class Stacked(Module):
 
     def __init__(self, layers: Sequence[RNN | LSTM]):
         if not layers:
-            raise LayerInputError("Stacked: needs at least one layer")
+            raise LayerUsageError("Stacked: needs at least one layer")
         for below, above in zip(layers, layers[1:], strict=False):
             if above.input_size != below.hidden_size:
-                raise LayerInputError(
+                raise LayerUsageError(
                     f"Stacked: layer input_size {above.input_size} does not match the hidden_size {below.hidden_size} below it"
                 )
         self.layers = list(layers)
@@ -368,7 +368,7 @@ class Stacked(Module):
         """``num_layers`` RNN (``cell="rnn"``) or LSTM layers of width ``hidden_size``."""
         num_layers = _size("Stacked.build", "num_layers", num_layers)
         if cell not in ("rnn", "lstm"):
-            raise LayerInputError(f"Stacked.build: unknown cell {cell!r}; expected rnn or lstm")
+            raise LayerUsageError(f"Stacked.build: unknown cell {cell!r}; expected rnn or lstm")
         rng = _rng(rng)
         sizes = [input_size] + [hidden_size] * (num_layers - 1)
         if cell == "rnn":
@@ -397,12 +397,12 @@ class Stacked(Module):
         return x, contexts
 
     def backward(self, ctx: Any, d_hs: np.ndarray) -> Backward:
-        grads: dict[str, np.ndarray] = {}
-        top = None
-        for k in range(len(self.layers) - 1, -1, -1):
+        last = len(self.layers) - 1
+        top = self.layers[last].backward(ctx[last], d_hs)
+        grads = prefixed(str(last), top.grads)
+        d_hs = top.d_input
+        for k in range(last - 1, -1, -1):
             result = self.layers[k].backward(ctx[k], d_hs)
-            if top is None:
-                top = result
             grads.update(prefixed(str(k), result.grads))
             d_hs = result.d_input
         grads = {name: grads[name] for name in self.named_parameters()}
@@ -431,7 +431,7 @@ class LastStep(Module):
                 or lengths.min() < 1
                 or lengths.max() > steps
             ):
-                raise LayerInputError(f"LastStep.forward: lengths must be ({batch},) integers from 1 to {steps}")
+                raise LayerUsageError(f"LastStep.forward: lengths must be ({batch},) integers from 1 to {steps}")
             index = lengths - 1
         return hs[np.arange(batch), index], (hs.shape, index)
 
