@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from solver.core.errors import Hw6Error, LayerUsageError, TrainingDiverged
+from solver.core.errors import Hw6Error, LayerUsageError, NonFiniteValues, TrainingDiverged
 from solver.nn import (
     LSTM,
     RNN,
@@ -375,6 +375,14 @@ def test_weights_that_diverge_are_the_users_learning_rate():
 def test_a_shape_bug_while_training_stays_a_bug():
     with pytest.raises(LayerUsageError, match="must both be"):
         diverging_run(1e-3, targets=np.zeros((16, 9, 1)))
+
+
+def test_non_finite_data_before_any_step_stays_a_bug():
+    with pytest.raises(NonFiniteValues, match="x has non-finite values") as info:
+        model = SequenceRegressor.build(1, 2, 1, rng=0)
+        x = np.full((2, 3, 1), np.nan)
+        train(model, MSELoss(), x, np.zeros((2, 3, 1)), Adam(model.named_parameters()), epochs=1)
+    assert not isinstance(info.value, Hw6Error)
 
 
 def test_backward_checks_the_gradient_shape():

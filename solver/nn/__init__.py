@@ -23,10 +23,11 @@ layer, weights that diverge during training, becomes
 """
 
 from .core import NONLINEARITIES, Backward, Module
-from .layers import LSTM, LSTM_GATES, RNN, Embedding, LastStep, Linear, Stacked, one_hot, sub_parameters
+from .layers import Embedding, LastStep, Linear, one_hot, sub_parameters
 from .losses import MSELoss, SoftmaxCrossEntropy
 from .models import SequenceClassifier, SequenceRegressor
 from .optim import Adam
+from .recurrent import LSTM, LSTM_GATES, RNN, Stacked
 from .train import Fitted, History, Schedule, cached_fit, cosine_schedule, fit, float64_weights, train
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""What every layer shares: parameters, the backward result, input checks, nonlinearities.
+"""What every layer shares: parameters, the backward result, input checks, initialisation, nonlinearities.
 
 A layer holds its parameters in ``layer.params`` (name -> array, updated in
 place by the optimizer). ``forward(...)`` returns ``(output, ctx)`` where
@@ -9,7 +9,7 @@ place by the optimizer). ``forward(...)`` returns ``(output, ctx)`` where
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -107,6 +107,23 @@ def check_sequence(where: str, x: np.ndarray, features: int, dtype) -> np.ndarra
     if array.ndim == 3 and array.shape[1] == 0:
         raise LayerUsageError(f"{where}: x has T = 0 time steps; expected (B, T, {features}) with T >= 1")
     return check_array(where, "x", array, ("B", "T", features))
+
+
+def check_size(where: str, name: str, value: Any) -> int:
+    """A layer's size argument: an integer of at least 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise LayerUsageError(f"{where}: {name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def uniform(rng: np.random.Generator, bound: float, shape: tuple, dtype) -> np.ndarray:
+    """Initial weights drawn from U(-bound, bound), as torch initialises its layers."""
+    return rng.uniform(-bound, bound, size=shape).astype(dtype)
+
+
+def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+    """A generator as given, or one seeded with ``rng``."""
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 # --------------------------------------------------------------------------- nonlinearities

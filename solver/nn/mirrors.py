@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from ..core.checks import import_torch
-from .layers import LSTM, RNN, Stacked
 from .models import SequenceClassifier
+from .recurrent import LSTM, RNN, Stacked
 
 #: Our gate blocks f, i, o, g sit at these positions of torch's i, f, g, o.
 TORCH_GATE_ORDER = (1, 0, 3, 2)  # torch block k holds our block TORCH_GATE_ORDER[k]

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from .core import Backward, Module, prefixed
-from .layers import Embedding, LastStep, Linear, Stacked, one_hot
+from .layers import Embedding, LastStep, Linear, one_hot
+from .recurrent import Stacked
 
 
 class SequenceRegressor(Module):

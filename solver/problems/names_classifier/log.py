@@ -6,7 +6,8 @@ the run (the configuration and seeds, the data's source, fingerprint and
 counts, every epoch's metrics, the final metrics and sample predictions) and
 nothing that changes from one run to the next on the same machine (no dates,
 no timings), so it is byte-identical given the same data, configuration and
-hw6 version.
+hw6 version. :func:`run_log` fills it from a solved run; :func:`metrics` are
+the final numbers the answer key reports as well.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def submission_log(
 
 
 def run_log(trained: Trained, params: Params) -> dict[str, Any]:
+    """The log of one solved run."""
     data, split, test, languages = trained.data, trained.split, trained.test, trained.languages
     counts = {
         language: {
@@ -125,6 +127,7 @@ def run_log(trained: Trained, params: Params) -> dict[str, Any]:
 
 
 def metrics(trained: Trained) -> dict[str, Any]:
+    """The test names' scores, rounded (the key's part 4 and the log's ``final``)."""
     test = trained.test
     return {
         "test_accuracy": rounded(test.accuracy),
@@ -140,6 +143,7 @@ def metrics(trained: Trained) -> dict[str, Any]:
 
 
 def architecture(config: TrainingConfig) -> str:
+    """The network in one line, for the log."""
     inputs = f"embedding ({config.embedding_size})" if config.embedding_size else "one-hot characters"
     stack = f"{config.layers}-layer " if config.layers > 1 else ""
     return f"{inputs} -> {stack}{config.cell.upper()} ({config.hidden_size}) -> last state of each name -> linear -> softmax"
