@@ -95,8 +95,8 @@ def train(
     ``History.metrics``.
 
     When a layer meets NaN or infinite values after the optimizer's first
-    step, the weights (or their gradients) have diverged: :class:`TrainingDiverged`
-    names ``label`` and the epoch.
+    step, or an epoch's loss is not finite, the weights (or their gradients)
+    have diverged: :class:`TrainingDiverged` names ``label`` and the epoch.
     """
     rng = rng or np.random.default_rng(0)
     if batches is None:
@@ -110,24 +110,25 @@ def train(
                 optimizer.lr = lr_schedule(epoch)
             history.learning_rates.append(optimizer.lr)
             try:
-                total, count = 0.0, 0
-                for batch_inputs, batch_targets in batches(rng):
-                    predictions, ctx = model.forward(*batch_inputs)
-                    value, loss_ctx = loss.forward(predictions, batch_targets)
-                    grads = model.backward(ctx, loss.backward(loss_ctx)).grads
-                    optimizer.step(grads)
-                    total += value * len(batch_targets)
-                    count += len(batch_targets)
-                epoch_loss = evaluate() if evaluate is not None else total / count
-                if monitor is not None:
-                    history.metrics.append(dict(monitor(epoch)))
+                # NaN and infinity are caught below, so NumPy's overflow warnings would only precede that error.
+                with np.errstate(over="ignore", invalid="ignore"):
+                    total, count = 0.0, 0
+                    for batch_inputs, batch_targets in batches(rng):
+                        predictions, ctx = model.forward(*batch_inputs)
+                        value, loss_ctx = loss.forward(predictions, batch_targets)
+                        grads = model.backward(ctx, loss.backward(loss_ctx)).grads
+                        optimizer.step(grads)
+                        total += value * len(batch_targets)
+                        count += len(batch_targets)
+                    epoch_loss = evaluate() if evaluate is not None else total / count
+                    if monitor is not None:
+                        history.metrics.append(dict(monitor(epoch)))
             except NonFiniteValues as error:
                 if optimizer.steps == 0:
                     raise  # the data itself, not the training
-                raise TrainingDiverged(
-                    f"{label}: diverged in epoch {epoch}, the weights or their gradients became NaN or infinite; "
-                    "a smaller learning_rate may help"
-                ) from error
+                raise _diverged(label, epoch) from error
+            if not np.isfinite(epoch_loss):
+                raise _diverged(label, epoch)
             history.losses.append(epoch_loss)
             if target is not None and history.reached_at is None and epoch_loss < target:
                 history.reached_at = epoch
@@ -135,6 +136,13 @@ def train(
                     break
             bar.advance(f"loss {epoch_loss:.2e}")
     return history
+
+
+def _diverged(label: str, epoch: int) -> TrainingDiverged:
+    return TrainingDiverged(
+        f"{label}: diverged in epoch {epoch}, the weights or their gradients became NaN or infinite; "
+        "a smaller learning_rate may help"
+    )
 
 
 def _shuffled_batches(
