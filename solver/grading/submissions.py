@@ -126,6 +126,11 @@ def read_file(path: Path, keys: _SeededKeys, *, strict: bool) -> Submission:
     return submission
 
 
+def flatten_answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The answers to known parts (nested mappings joined with dots) and notes on the other keys."""
+    return _answers(data, parts)
+
+
 def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     answers: dict[str, Any] = {}
     notes: list[str] = []
