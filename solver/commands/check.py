@@ -90,4 +90,3 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(report.class_tables(results) if is_class else report.student_table(results[0]))
     return 0
-

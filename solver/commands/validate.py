@@ -23,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.params_option(parser)
     parser.add_argument("--seed", metavar="N", help="check against the variant with this seed instead of --params")
     parser.add_argument(
-        "--manifest", metavar="CSV", help="a batch's manifest.csv: the student's variant (by the file's student: entry or name)"
+        "--manifest",
+        metavar="CSV",
+        help="a batch's manifest.csv: the student's variant (by the file's student: entry or name)",
     )
     options.variant_options(parser)
 

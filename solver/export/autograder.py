@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import json
 import sys
@@ -148,13 +147,17 @@ def answers_file(submission: Path) -> Path:
     files = sorted(
         p
         for p in submission.rglob("*")
-        if p.is_file() and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(submission).parts)
+        if p.is_file()
+        and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(submission).parts)
     )
     answers = [p for p in files if p.suffix.lower() in ANSWER_SUFFIXES]
     kinds = ", ".join(ANSWER_SUFFIXES)
     if not answers:
         got = f" (got {', '.join(p.name for p in files[:5])})" if files else ""
-        raise Refused("Answers file", f"No answers file was submitted{got}: upload one {kinds} file, your filled answers template.")
+        raise Refused(
+            "Answers file",
+            f"No answers file was submitted{got}: upload one {kinds} file, your filled answers template.",
+        )
     if len(answers) > 1:
         names = ", ".join(p.relative_to(submission).as_posix() for p in answers[:10])
         raise Refused("Answers file", f"More than one answers file was submitted ({names}); upload exactly one.")
@@ -193,7 +196,7 @@ def grade(setup: Setup) -> dict[str, Any]:
         file = answers_file(setup.root / "submission")
         data = read_answers(file)
     except Refused as refused:
-        return refused_results(setup, refused, extra)
+        return refused_results(setup, refused, extra, points=result_points(variant.parts))
     data = {k: v for k, v in data.items() if k not in ("student", "seed") or k in variant.parts}
     report = check_format(data, variant.parts)
     output = list(setup.notes)
@@ -215,19 +218,34 @@ def grade(setup: Setup) -> dict[str, Any]:
     )
 
 
-def refused_results(setup: Setup, refused: Refused, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    return notice_results(setup.config, refused.title, refused.message, "\n".join([*setup.notes, refused.message]), extra)
+def result_points(parts: dict[str, Any]) -> float:
+    from ..grading.answer_format import gradable
+
+    total = round(sum(float(spec.get("points", 1)) for spec in gradable(parts).values()), 4)
+    return int(total) if total == int(total) else total
+
+
+def refused_results(
+    setup: Setup, refused: Refused, extra: dict[str, Any] | None = None, points: float | None = None
+) -> dict[str, Any]:
+    output = "\n".join([*setup.notes, refused.message])
+    return notice_results(setup.config, refused.title, refused.message, output, extra, points)
 
 
 def notice_results(
-    config: dict[str, Any], title: str, message: str, output: str, extra: dict[str, Any] | None = None
+    config: dict[str, Any],
+    title: str,
+    message: str,
+    output: str,
+    extra: dict[str, Any] | None = None,
+    points: float | None = None,
 ) -> dict[str, Any]:
-    """Score 0 with one visible failed test saying why (worth all the points, so the total shows)."""
+    """Score 0 with one visible failed test saying why, worth the variant's points (or the most any gives)."""
     test = {
         "name": title,
         "number": "0.1",
         "score": 0,
-        "max_score": config.get("points", 0),
+        "max_score": points if points is not None else config.get("points", 0),
         "status": "failed",
         "output": message,
         "visibility": "visible",
@@ -274,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.warm:
             return warm(setup)
         data = grade(setup)
+    except Refused as refused:  # raised before a variant was found: not on the roster
+        data = refused_results(setup, refused)
     except Exception:  # whatever happens, the student gets a results file and staff the traceback
         if args.warm:
             raise

@@ -27,7 +27,7 @@ from . import wheel
 
 NAME = "gradescope"
 HELP = "a Gradescope autograder zip (setup.sh, run_autograder, hw6 wheel, each variant's parameters)"
-MANIFEST_FIELDS = ("student_id", "email", "sid", "params", "params_sha256", "key_sha256")
+MANIFEST_FIELDS = ("student_id", "email", "sid", "params", "params_sha256", "key_sha256", "points")
 FORMAT = 1  # of config.json and the variants manifest, read by solver.export.autograder
 
 
@@ -68,9 +68,10 @@ def run(args: argparse.Namespace) -> int:
     variants = _manifest_variants(Path(args.manifest)) if args.manifest else [_single_variant(args, context)]
     digests, points = _verified_keys(variants, context)
     files = autograder_files(variants, digests, points, args.visibility)
+    spread = f"{min(points):g}" if min(points) == max(points) else f"{min(points):g} to {max(points):g}"
     write_bytes_atomic(args.out, wheel.deterministic_zip(files, executables=("setup.sh", "run_autograder")))
     size = sum(len(content) for _, content in files)
-    print(f"hw6: wrote {args.out}: {len(variants)} variant(s), {points:g} points graded automatically, {size:,} bytes")
+    print(f"hw6: wrote {args.out}: {len(variants)} variant(s), {spread} points graded automatically, {size:,} bytes")
     return 0
 
 
@@ -124,32 +125,32 @@ def _manifest_variants(manifest: Path) -> list[VariantFile]:
             raise InputFileError(f"{manifest} line {line}: folder {folder!r} is not the folder of {student!r}")
         params_text = read_text(manifest.parent / folder / "params.json", 4 * 2**20, "a params.json")
         if params_sha256(params_text) != cell["params_sha256"]:
-            raise InputFileError(f"{manifest.parent / folder / 'params.json'}: changed since the batch (digest differs)")
+            raise InputFileError(
+                f"{manifest.parent / folder / 'params.json'}: changed since the batch (digest differs)"
+            )
         variants.append(
             VariantFile(f"{folder}/params.json", params_text, student, cell.get("email", ""), cell.get("sid", ""))
         )
     return variants
 
 
-def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], float]:
-    """Each variant's key digest (its cross-checks must agree), and the points graded automatically."""
+def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], list[float]]:
+    """Each variant's key digest (its cross-checks must agree) and its points graded automatically."""
     from ..core.problem import BuildContext
     from ..grading.answer_format import gradable
     from .autograder import rebuild
 
     context = BuildContext(cache_dir=context.cache_dir)  # the autograder has no data sets: Problem 4 is not solved
-    digests, points = [], set()
+    digests, points = [], []
     for variant in variants:
         parts, _ = rebuild(variant.params_text, variant.path, context)
         digests.append(key_sha256(parts))
-        points.add(sum(float(spec.get("points", 1)) for spec in gradable(parts).values()))
-    if len(points) > 1:
-        raise InputFileError("the variants carry different total points; give every variant the same grading section")
-    return digests, points.pop()
+        points.append(round(sum(float(spec.get("points", 1)) for spec in gradable(parts).values()), 4))
+    return digests, points
 
 
 def autograder_files(
-    variants: list[VariantFile], digests: list[str], points: float, visibility: str
+    variants: list[VariantFile], digests: list[str], points: list[float], visibility: str
 ) -> list[tuple[str, bytes]]:
     """(name, content) of every file of the zip, in a fixed order."""
     from ..grading.runner import TIME_LIMIT
@@ -163,7 +164,7 @@ def autograder_files(
         "requirements": wheel.pinned_dependencies(),
         "visibility": visibility,
         "time_limit": TIME_LIMIT,
-        "points": points,
+        "points": max(points),  # the most any variant gives; each variant's own is in its digests
         "variants": "manifest.csv" if roster else "params.json",
     }
     files: list[tuple[str, bytes]] = [
@@ -176,12 +177,16 @@ def autograder_files(
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(MANIFEST_FIELDS)
-        for variant, digest in zip(variants, digests, strict=True):
+        for variant, digest, total in zip(variants, digests, points, strict=True):
             sha = params_sha256(variant.params_text)
-            writer.writerow([variant.student_id, variant.email, variant.sid, variant.path, sha, digest])
+            writer.writerow([variant.student_id, variant.email, variant.sid, variant.path, sha, digest, f"{total:g}"])
         files.append(("variants/manifest.csv", buffer.getvalue().encode()))
     else:
-        config_digest = {"params_sha256": params_sha256(variants[0].params_text), "key_sha256": digests[0]}
+        config_digest = {
+            "params_sha256": params_sha256(variants[0].params_text),
+            "key_sha256": digests[0],
+            "points": points[0],
+        }
         files.append(("variants/digests.json", json.dumps(config_digest, sort_keys=True).encode() + b"\n"))
     files += [(f"variants/{v.path}", v.params_text.encode()) for v in sorted(variants, key=lambda v: v.path)]
     return files
