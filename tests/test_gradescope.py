@@ -277,3 +277,21 @@ def test_the_zip_is_deterministic_and_holds_no_answers(graders, batch, tmp_path)
         manifest = archive.read("variants/manifest.csv").decode()
     assert manifest.splitlines()[0] == "student_id,email,sid,params,params_sha256,key_sha256,points"
     assert "ann,ann@uni.edu,1001,ann/params.json," in manifest
+
+
+def test_validate_checks_format_without_revealing_answers(run_cli, tmp_path):
+    assert run_cli("build", "--no-pdf", "--out", tmp_path / "b")[0] == 0
+    parts = json.loads((tmp_path / "b" / "answers.json").read_text())["parts"]
+    template = (tmp_path / "b" / "answers-template.yaml").read_text()
+    empty, filled, bad = tmp_path / "empty.yaml", tmp_path / "filled.yaml", tmp_path / "bad.yaml"
+    empty.write_text(template)
+    filled.write_text(fill(template, parts))
+    wrong_but_well_formed = fill(template, parts).replace(f"1b: {json.dumps(parts['1b']['value'])}", "1b: w + 1")
+    bad.write_text(wrong_but_well_formed.replace("6b: [", "6b: [7, ") + "1q: w\n")
+    code, out, _ = run_cli("validate", empty)
+    assert code == 0 and "valid (0 of" in out
+    code, out, _ = run_cli("validate", filled)
+    assert code == 0 and "valid" in out and "not valid" not in out
+    code, out, _ = run_cli("validate", bad)
+    assert code == 1 and "6b: expected 3 entries, got 4" in out and "'1q'" in out and "1b" not in out
+    assert json.dumps(parts["6b"]["value"])[1:-1] not in out

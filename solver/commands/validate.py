@@ -49,7 +49,8 @@ def run(args: argparse.Namespace) -> int:
     seed = None
     if args.seed is None and args.params is None and isinstance(data, dict):
         if args.manifest:
-            student = data.get("student") if isinstance(data.get("student"), str) else path.stem
+            named = data.get("student")
+            student = named if isinstance(named, str) else path.stem
             seed = read_manifest_seeds(args.manifest, drawing).get(student_name(student))
             if seed is None:
                 raise InputFileError(f"{args.manifest}: no student {student_name(student)!r} (from {path})")

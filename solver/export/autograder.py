@@ -120,7 +120,8 @@ def variant_for(setup: Setup, metadata: dict[str, Any]) -> tuple[str, str, str]:
     if setup.config["variants"] == "params.json":
         digests = json.loads((setup.variants / "digests.json").read_text(encoding="utf-8"))
         return "params.json", digests["params_sha256"], digests["key_sha256"]
-    users = metadata.get("users") if isinstance(metadata.get("users"), list) else []
+    listed = metadata.get("users")
+    users: list[Any] = listed if isinstance(listed, list) else []
     row = find_student([u for u in users if isinstance(u, dict)], read_manifest(setup), setup.notes)
     return row["params"], row["params_sha256"], row["key_sha256"]
 

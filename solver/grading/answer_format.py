@@ -79,9 +79,9 @@ def describe(part_id: str, spec: Mapping[str, Any]) -> str:
         return f"a list of {rows} rows, each a list of {columns} exact numbers (integers or fractions such as -1/2)"
     if isinstance(grader, SequencesGrader):
         count = len(grader.key)
-        order = "in any order" if not grader.ordered else "best first"
+        ranking = "in any order" if not grader.ordered else "best first"
         noun = "hypothesis" if count == 1 else "hypotheses"
-        return f"a list of {count} {noun}, {order}, each its tokens separated by spaces"
+        return f"a list of {count} {noun}, {ranking}, each its tokens separated by spaces"
     if isinstance(grader, ComplexityGrader):
         names = sorted(grader.grammar.names, key=str.lower)
         return f"a big-O class in {_names(names)}, such as O(...)"
@@ -90,7 +90,7 @@ def describe(part_id: str, spec: Mapping[str, Any]) -> str:
             text = "a number"
         else:
             text = _plural(len(grader.key), "number", "numbers")
-        order = spec.get("order") or spec.get("labels")
+        order: Any = spec.get("order") or spec.get("labels")
         if isinstance(order, list):
             text += ": " + ", ".join(str(o) for o in order)
         elif isinstance(order, str):
