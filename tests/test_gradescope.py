@@ -295,3 +295,16 @@ def test_validate_checks_format_without_revealing_answers(run_cli, tmp_path):
     code, out, _ = run_cli("validate", bad)
     assert code == 1 and "6b: expected 3 entries, got 4" in out and "'1q'" in out and "1b" not in out
     assert json.dumps(parts["6b"]["value"])[1:-1] not in out
+
+
+def test_run_autograder_without_its_venv_still_writes_results(tmp_path):
+    script = ROOT / "solver" / "export" / "scripts" / "run_autograder"
+    done = subprocess.run(["bash", str(script)], env={"AUTOGRADER_ROOT": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert done.returncode == 0 and schema_errors(results, SCHEMA) == []
+    assert results["tests"][0]["name"] == "autograder error" and results["score"] == 0
+
+
+def test_the_batch_manifest_carries_email_and_sid(batch):
+    header, first = (batch / "manifest.csv").read_text().splitlines()[:2]
+    assert header.endswith(",email,sid") and first.endswith(",ann@uni.edu,1001")
