@@ -308,3 +308,20 @@ def test_run_autograder_without_its_venv_still_writes_results(tmp_path):
 def test_the_batch_manifest_carries_email_and_sid(batch):
     header, first = (batch / "manifest.csv").read_text().splitlines()[:2]
     assert header.endswith(",email,sid") and first.endswith(",ann@uni.edu,1001")
+
+
+def test_validate_finds_a_students_variant_in_the_manifest(run_cli, batch, tmp_path):
+    template, parts = student(batch, "bob")
+    answers = tmp_path / "bob.yaml"
+    answers.write_text(fill(template, parts))
+    code, out, _ = run_cli(
+        "validate", answers, "--manifest", batch / "manifest.csv", "--cache-dir", batch.parent / "cache"
+    )
+    assert code == 0 and "valid" in out
+    wrong_variant = tmp_path / "cat.yaml"
+    wrong_variant.write_text(fill(template, parts))  # bob's answers against cat's variant
+    by_manifest = run_cli("validate", wrong_variant, "--manifest", batch / "manifest.csv")
+    cat_seed = next(r.split(",")[3] for r in (batch / "manifest.csv").read_text().splitlines() if r.startswith("cat,"))
+    by_seed = run_cli("validate", wrong_variant, "--seed", cat_seed)
+    bob_seed = next(r.split(",")[3] for r in (batch / "manifest.csv").read_text().splitlines() if r.startswith("bob,"))
+    assert by_manifest == by_seed != run_cli("validate", wrong_variant, "--seed", bob_seed)
