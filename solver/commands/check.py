@@ -6,8 +6,7 @@ import argparse
 import os
 import sys
 
-from ..core.errors import CrossCheckFailed
-from ..core.pipeline import answer_key, run_checks
+from ..export.keys import checked_key, part_titles
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from . import options
 
@@ -28,6 +27,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--gradescope", metavar="FILE", help="write Gradescope's results.json (a folder of them for a class)"
     )
     parser.add_argument(
+        "--visibility",
+        choices=("visible", "after_published"),
+        default="visible",
+        help="when students see the Gradescope tests (default: visible; after_published holds them back)",
+    )
+    parser.add_argument(
         "--jobs", metavar="N", type=options.jobs, help="worker processes (default: 1, or 2 for a class)"
     )
 
@@ -41,12 +46,14 @@ def run(args: argparse.Namespace) -> int:
     context = options.context(args)
     drawing = read_variant_options(args.variant_options)
     solved, variant, grading = options.solved(args, context, drawing)
-    keys: dict[int | None, dict] = {None: _checked_key(solved, variant, grading)}
+    keys: dict[int | None, dict] = {None: checked_key(solved, variant, grading)}
+    titles = part_titles(solved)
 
     def key_for_seed(seed: int) -> dict:
         if seed not in keys:  # each student's own variant, drawn and checked once
             drawn = draw(seed, context, options=drawing)
-            keys[seed] = _checked_key(drawn.solved, drawn.variant, grading)
+            keys[seed] = checked_key(drawn.solved, drawn.variant, grading)
+            titles.update(part_titles(drawn.solved))
         return keys[seed]
 
     seeds = read_manifest_seeds(args.manifest, drawing) if args.manifest else None
@@ -68,29 +75,21 @@ def run(args: argparse.Namespace) -> int:
             if reason := getattr(grader, "reason", ""):
                 print(f"hw6: note: part {part_id} is not graded automatically: {reason}", file=sys.stderr)
 
+    def gradescope_text(result) -> str:
+        return dump_json(gradescope.results_json(result, visibility=args.visibility, titles=titles))
+
     if args.gradescope:
         if is_class:  # one results.json per student, in a folder
             taken: set[str] = set()
             with StagedOutput(args.gradescope) as staged:
                 for result in results:
-                    staged.write_text(
-                        gradescope.file_name(result.student, taken), dump_json(gradescope.results_json(result))
-                    )
+                    staged.write_text(gradescope.file_name(result.student, taken), gradescope_text(result))
                 staged.commit()
         else:
-            write_text_atomic(args.gradescope, dump_json(gradescope.results_json(results[0])))
+            write_text_atomic(args.gradescope, gradescope_text(results[0]))
     if args.json:
         data = [report.student_json(r) for r in results]
         sys.stdout.write(dump_json(data if is_class else data[0]))
     else:
         print(report.class_tables(results) if is_class else report.student_table(results[0]))
     return 0
-
-
-def _checked_key(solved, variant, grading) -> dict:
-    """The key's parts, only once every cross-check of the answers they come from agrees."""
-    checks, _ = run_checks(solved)
-    failures = [c for c in checks if not c.agrees]
-    if failures:
-        raise CrossCheckFailed(failures)
-    return answer_key(solved, variant, grading)["parts"]

@@ -14,17 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..grading.answer_format import template_text
 from ..grading.points import GradingParams, points_for
 from ..io.files import StagedOutput, dump_json, read_structured
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
-from ..render.env import render
 from .checks import Check
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .exact import to_integer
 from .params import from_mapping, to_jsonable
 
 GENERATOR = {"name": "hw6", "version": __version__}
+TEMPLATE_FILE = "answers-template.yaml"  # what students fill in and submit
 MAX_SEED = 2**63 - 1
 
 
@@ -54,6 +55,11 @@ class Variant:
         if self.seed is None:
             return None
         return {"seed": self.seed, **({"options": dict(self.options)} if self.options else {})}
+
+
+def variant_label(variant: Variant) -> str:
+    """How a sheet's variant is named to students: its seed, or the homework's own values."""
+    return "the homework's own values" if variant.seed is None else f"variant {variant.seed}"
 
 
 def options_digest(options: Mapping[str, Any] | None) -> str:
@@ -225,6 +231,8 @@ def render_sheet(
     kind: str, solved: list[Solved], variant: Variant, sections: list[dict[str, Any]] | None = None
 ) -> str:
     """``kind`` is "solutions" or "problems"; ``sections`` lets both sheets share one set of views."""
+    from ..render.env import render  # Jinja2 only where sheets are rendered: grading never needs it
+
     sections = _sections(solved) if sections is None else sections
     return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
 
@@ -247,7 +255,9 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     sections = _sections(solved)
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
-    files["answers.json"] = dump_json(answer_key(solved, variant, grading))
+    key = answer_key(solved, variant, grading)
+    files["answers.json"] = dump_json(key)
+    files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant))
     recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
     if grading is not None:
         recorded["grading"] = grading
