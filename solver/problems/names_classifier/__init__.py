@@ -27,7 +27,7 @@ import numpy as np
 from ...core.checks import Check, compare_arrays, compare_equal
 from ...core.errors import InputWarning, ParamsError
 from ...core.params import ParamsBase, join, param, to_jsonable
-from ...core.problem import BuildContext, Part, Problem
+from ...core.problem import BuildContext, DataFolder, Part, Problem
 from ...io.cache import Cache, cache_key, memoized
 from ...io.files import dump_json
 from ...nn import SoftmaxCrossEntropy
@@ -138,11 +138,11 @@ class Solution:
 def solve(params: Params, context: BuildContext | None = None) -> Solution:
     context = context or BuildContext()
     cache = Cache(context.cache_dir)
-    if context.names_dir is None:
+    if (names_dir := context.data_folder("names")) is None:
         return Solution(params, None, cache)
-    data = load_names(context.names_dir)
+    data = load_names(names_dir)
     if data.skipped:
-        warnings.warn(f"{context.names_dir}: {data.skipped_text()}", InputWarning, stacklevel=2)
+        warnings.warn(f"{names_dir}: {data.skipped_text()}", InputWarning, stacklevel=2)
     # Variants share the training configuration, so a batch or stress run evaluates it once.
     key = cache_key(SOLUTION_KIND, {"params": to_jsonable(params), "data": data.fingerprint()})
     trained = memoized(SOLUTION_KIND, key, lambda: _trained(params, data, cache, context.progress))
@@ -588,4 +588,5 @@ PROBLEM = Problem(
     parts=parts,
     assets=assets,
     view=view,
+    data_folders=(DataFolder(option="names-dir", key="names", help="folder of surname files for Problem 4"),),
 )
