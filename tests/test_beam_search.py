@@ -292,7 +292,9 @@ def test_parameters_round_trip():
     rows = to_jsonable(p)["tree"]
     # Exact decimal text, not fractions or floats: what a person would type, and what reads back exactly.
     assert all(isinstance(text, int) or "/" not in text for row in rows.values() for text in row.values())
-    assert all(sp.Rational(rows[prefix][word]) == value for prefix, row in p.tree.items() for word, value in row.items())
+    assert all(
+        sp.Rational(rows[prefix][word]) == value for prefix, row in p.tree.items() for word, value in row.items()
+    )
 
 
 # --------------------------------------------------------------------------- variants

@@ -112,6 +112,7 @@ def test_missing_params_file(run_cli, tmp_path):
     assert code == 2 and "nope.yaml: no such file" in err
 
 
+@pytest.mark.slow
 def test_rebuilds_are_byte_identical(tmp_path):
     """Two fresh interpreters with different hash seeds write the same bytes."""
     outputs = []

@@ -259,6 +259,7 @@ def test_top_three_are_the_most_probable(solved):
     assert origins[:5] == ["test"] * 5 and origins[5:] == ["new", "data", "new", "data", "new", "new"]
 
 
+@pytest.mark.slow
 @needs_names
 def test_build_with_the_folder_writes_metrics_and_the_log(run_cli, tmp_path):
     params = tmp_path / "p.yaml"
@@ -340,6 +341,7 @@ def test_a_damaged_cache_entry_is_trained_again(tmp_path, cold_memory):
 # --------------------------------------------------------------------------- input
 
 
+@pytest.mark.slow
 def test_skipped_lines_are_one_counted_warning(run_cli, tmp_path):
     folder = tiny_folder(tmp_path / "names", extra=b"Bad\xffname\nTab\x01moto\n")
     params = tmp_path / "p.yaml"

@@ -173,6 +173,7 @@ def test_a_damaged_cache_entry_is_trained_again(tmp_path, cold_memory):
     assert not again[1].cached and again[1].losses == first[1].losses
 
 
+@pytest.mark.slow
 def test_figures_are_deterministic_and_cached(solved, tmp_path, monkeypatch, cold_memory):
     cold = p3.assets(dataclasses.replace(solved, cache=Cache(tmp_path)))
     assert set(cold) == {

@@ -31,17 +31,22 @@ def pinned_draws(seeds: Iterable[int] = PINNED_SEEDS) -> dict[str, dict[str, str
     }
 
 
-def pins_text(seeds: Iterable[int] = PINNED_SEEDS) -> str:
-    """The pins file for this version."""
-    return json.dumps({"version": __version__, "seeds": pinned_draws(seeds)}, indent=2, sort_keys=True) + "\n"
+def pins_text(draws: Mapping[str, Mapping[str, str]] | None = None) -> str:
+    """The pins file for this version (of ``draws``, default: what the pinned seeds draw now)."""
+    draws = pinned_draws() if draws is None else draws
+    return json.dumps({"version": __version__, "seeds": draws}, indent=2, sort_keys=True) + "\n"
 
 
-def changed_pins(pins: Mapping[str, Any], seeds: Iterable[int] = PINNED_SEEDS) -> list[tuple[str, str]]:
-    """The (seed, section) pairs whose draw differs from ``pins`` (a parsed pins file), sorted."""
+def changed_pins(
+    pins: Mapping[str, Any], draws: Mapping[str, Mapping[str, str]] | None = None
+) -> list[tuple[str, str]]:
+    """The (seed, section) pairs whose draw (``draws``, default: the pinned seeds' now) differs from
+    ``pins`` (a parsed pins file), sorted."""
+    draws = pinned_draws() if draws is None else draws
     recorded = pins.get("seeds", {})
     return sorted(
         (seed, section)
-        for seed, sections in pinned_draws(seeds).items()
+        for seed, sections in draws.items()
         for section, digest in sections.items()
         if recorded.get(seed, {}).get(section) != digest
     )
