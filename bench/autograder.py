@@ -38,9 +38,9 @@ def main() -> None:
     args = parser.parse_args()
     from solver.cli import main as hw6
     from solver.core.problem import BuildContext
-    from solver.export.keys import checked_key
     from solver.grading.answer_format import template_text
     from solver.variants.draw import draw
+    from solver.variants.grading import checked_parts
 
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
@@ -51,7 +51,7 @@ def main() -> None:
         env = {**os.environ, "AUTOGRADER_ROOT": str(base), "PYTHON": sys.executable}
         print(f"setup.sh: {timed(['bash', str(base / 'source' / 'setup.sh')], env):.1f} s")
         drawn = draw(args.seed, BuildContext())
-        parts = checked_key(drawn.solved, drawn.variant)
+        parts = checked_parts(drawn.solved, drawn.variant)
         lines = []
         for line in template_text(parts, "").splitlines():
             if line and not line.startswith("#"):

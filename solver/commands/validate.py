@@ -31,10 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..export.keys import checked_key
     from ..grading.answer_format import check_format
     from ..grading.submissions import student_name
     from ..variants.draw import draw, parse_seed, read_manifest_seeds, read_variant_options
+    from ..variants.grading import checked_parts
 
     path = Path(args.answers)
     if not path.is_file():
@@ -58,10 +58,10 @@ def run(args: argparse.Namespace) -> int:
             seed = parse_seed(data["seed"], f"{path}: seed")
     if seed is not None:
         drawn = draw(seed, context, options=drawing)
-        parts = checked_key(drawn.solved, drawn.variant)
+        parts = checked_parts(drawn.solved, drawn.variant)
     else:
         solved, variant, grading = options.solved(args, context, drawing)
-        parts = checked_key(solved, variant, grading)
+        parts = checked_parts(solved, variant, grading)
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k not in ("student", "seed") or k in parts}
     report = check_format(data, parts)

@@ -23,6 +23,7 @@ from .checks import Check
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .exact import to_integer
 from .params import from_mapping, to_jsonable
+from .reference import Section, reference_yaml
 
 GENERATOR = {"name": "hw6", "version": __version__}
 TEMPLATE_FILE = "answers-template.yaml"  # what students fill in and submit
@@ -108,6 +109,7 @@ class Built:
 
 #: Sections of a parameters file that belong to no problem, read like a problem's parameters.
 OTHER_SECTIONS: dict[str, type] = {"grading": GradingParams}
+SECTION_COMMENTS = {"grading": "how hw6 check scores each part"}
 #: The section a seeded build records in its params.json (see :func:`variant_from_data`).
 VARIANT_SECTION = "variant"
 
@@ -139,6 +141,15 @@ def variant_from_data(raw: Any) -> Variant:
         raise ParamsError("variant", "a mapping with the keys seed and, optionally, options", section, has_got=True)
     options = options_json(options_from_data(section.get("options"), "variant.options"))
     return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED), options=options)
+
+
+def parameter_reference() -> str:
+    """Every section of a parameters file with its defaults, as commented YAML (the README's reference)."""
+    sections = [Section(p.section, p.params_type, f"Problem {p.number}: {p.title}") for p in PROBLEMS]
+    sections += [
+        Section(name, params_type, SECTION_COMMENTS.get(name, "")) for name, params_type in OTHER_SECTIONS.items()
+    ]
+    return reference_yaml(sections)
 
 
 def read_params(path: str | Path | None) -> dict[str, Any]:
@@ -193,6 +204,16 @@ def run_checks(solved: list[Solved], *, oracle: bool = False) -> tuple[list[Chec
     return checks, notes
 
 
+def checked(solved: list[Solved]) -> list[Check]:
+    """Every NumPy cross-check of ``solved``; raises :class:`CrossCheckFailed` when any disagrees,
+    so nothing built from a disagreeing answer (a sheet, a key to grade against) is ever used."""
+    checks, _ = run_checks(solved)
+    failures = [c for c in checks if not c.agrees]
+    if failures:
+        raise CrossCheckFailed(failures)
+    return checks
+
+
 def answer_key(
     solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None
 ) -> dict[str, Any]:
@@ -212,7 +233,7 @@ def answer_key(
 
 
 def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
-    sections = []
+    sections: list[dict[str, Any]] = []
     for item in solved:
         view = item.problem.view(item.solution) if item.problem.view else {}
         sections.append(
@@ -243,10 +264,7 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
     """
     variant = variant or Variant()
-    checks, _ = run_checks(solved)
-    failures = [c for c in checks if not c.agrees]
-    if failures:
-        raise CrossCheckFailed(failures)
+    checks = checked(solved)
     files: dict[str, str | bytes] = {}
     for item in solved:
         if item.problem.assets:

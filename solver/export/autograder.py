@@ -74,14 +74,14 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
     of one that was checked)."""
     from ..core.pipeline import answer_key, params_from_data, params_json, solve_all, variant_from_data
     from ..io.files import dump_json, parse_structured
+    from ..variants.grading import checked_parts, part_titles
     from .gradescope import params_sha256
-    from .keys import checked_key, part_titles
 
     raw = parse_structured(params_text, label, json_only=True)
     params, variant = params_from_data(raw, label), variant_from_data(raw)
     solved = solve_all(params, context)
     if checks:
-        parts = checked_key(solved, variant, params["grading"])
+        parts = checked_parts(solved, variant, params["grading"])
     else:
         parts = answer_key(solved, variant, params["grading"])["parts"]
     recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}

@@ -43,7 +43,9 @@ class BatchResult:
 
 
 def params_hash(sheets: Sheets) -> str:
-    return hashlib.sha256(sheets.files["params.json"].encode("utf-8")).hexdigest()[:16]
+    recorded = sheets.files["params.json"]
+    assert isinstance(recorded, str)  # the pipeline writes params.json as text
+    return hashlib.sha256(recorded.encode("utf-8")).hexdigest()[:16]
 
 
 def _marker(seed: int, options: str, digest: str) -> str:
