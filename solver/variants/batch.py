@@ -119,7 +119,7 @@ def run_batch(
                 result.failed[student.id] = str(exc)
                 bar.advance(student.id)
                 continue
-            future = pool.submit(compile_staged, staged, sheets) if pdf else _done_future()
+            future = pool.submit(compile_staged, staged, sheets, context and context.cache_dir) if pdf else _done_future()
             pending.append((student, seed, sheets, staged, future))
             while len(pending) > 2 * max(1, jobs):  # keep LaTeX busy without staging the whole class
                 finish(pending.pop(0))
