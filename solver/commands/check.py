@@ -30,18 +30,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", metavar="N", type=options.jobs, help="worker processes (default: 1, or 2 for a class)"
     )
+    options.scheduler_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..grading import gradescope, report
     from ..grading.runner import compile_key, grade_submissions
     from ..grading.submissions import read_submissions
+    from ..variants.cluster import cluster_compiled_parts, grade_on_cluster
     from ..variants.draw import draw, read_manifest_seeds, read_variant_options
 
     context = options.context(args)
+    scheduler = options.scheduler(args)
     drawing = read_variant_options(args.variant_options)
     solved, variant, grading = options.solved(args, context, drawing)
-    keys = {None: _checked_key(solved, variant, grading)}
+    keys: dict[int | None, dict] = {None: _checked_key(solved, variant, grading)}
 
     def key_for_seed(seed: int) -> dict:
         if seed not in keys:  # each student's own variant, drawn and checked once
@@ -53,10 +56,16 @@ def run(args: argparse.Namespace) -> int:
     submissions, is_class = read_submissions(args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds)
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results: list = [None] * len(submissions)
+    remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions]) if scheduler else None
     for seed in dict.fromkeys(s.seed for s in submissions):
         group = [i for i, s in enumerate(submissions) if s.seed == seed]
         graders = compile_key(keys[seed])
-        graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
+        if remote is None:
+            graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
+        else:  # graded on the cluster; compile the answered parts here too, for the notes below
+            graded = [remote[i] for i in group]
+            for part_id in cluster_compiled_parts(keys[seed], [submissions[i] for i in group]):
+                graders[part_id]
         for index, result in zip(group, graded, strict=False):
             if seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")

@@ -8,6 +8,7 @@ message and exits with its ``exit_code``. Anything else escaping is a bug.
     ├── InputFileError         a file cannot be read or parsed
     ├── OutputError            an output folder or file cannot be written
     ├── LatexError             TeX Live is missing or latexmk failed
+    ├── SchedulerError         --scheduler is malformed, unreachable or dask is not installed
     ├── LayerInputError        a neural-network layer got an array of the wrong shape, an unknown
     │                          nonlinearity, no time steps or non-finite values (solver.nn)
     ├── CrossCheckFailed       an exact answer disagrees with its numeric check (exit 1)
@@ -26,6 +27,10 @@ class Hw6Error(Exception):
     """Base class of all errors hw6 reports to a user."""
 
     exit_code = 2
+
+
+class SchedulerError(Hw6Error):
+    """``--scheduler`` names no usable Dask scheduler, or dask.distributed is not installed."""
 
 
 class ParamsError(Hw6Error, ValueError):

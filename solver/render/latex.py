@@ -36,9 +36,7 @@ def latexmk_available() -> bool:
     return shutil.which("latexmk") is not None and shutil.which("pdflatex") is not None
 
 
-def compile_pdf(
-    tex_path: Path, *, keep_log_on_error: bool = True, cache_dir: str | os.PathLike | None = None
-) -> Path:
+def compile_pdf(tex_path: Path, *, keep_log_on_error: bool = True, cache_dir: str | os.PathLike | None = None) -> Path:
     """Compile ``tex_path`` in its own folder; returns the PDF's path.
 
     Files the document includes (figures) must sit beside it. ``cache_dir``
