@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,10 +21,10 @@ import pytest
 from solver.variants.batch import run_batch
 from solver.variants.stress import run_stress
 
-from .conftest import ROOT
+from .conftest import ROOT, needs_latex
 
 distributed = pytest.importorskip("distributed") if os.environ.get("CI") != "true" else __import__("distributed")
-needs_latex = pytest.mark.skipif(shutil.which("latexmk") is None and os.environ.get("CI") != "true", reason="no TeX")
+pytestmark = pytest.mark.cluster
 
 
 class Cluster:
@@ -100,6 +99,16 @@ def cluster(tmp_path_factory):
         running.stop()
 
 
+@pytest.fixture(scope="module")
+def local_batch(tmp_path_factory):
+    """A roster of 20 students and their batch built here, without PDFs."""
+    folder = tmp_path_factory.mktemp("local")
+    students = roster(folder / "roster.csv", 20)
+    result = run_batch(students, folder / "batch", pdf=False, progress=False)
+    assert len(result.built) == 20
+    return students, folder / "batch"
+
+
 def roster(path: Path, count: int) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -119,12 +128,11 @@ def assert_same_files(local: Path, remote: Path) -> None:
     assert not differ, f"files that differ between the local and the cluster batch: {differ[:10]}"
 
 
-def test_a_batch_on_the_cluster_writes_what_a_local_batch_writes(cluster, tmp_path):
-    students = roster(tmp_path / "roster.csv", 20)
-    local = run_batch(students, tmp_path / "local", pdf=False, progress=False)
+def test_a_batch_on_the_cluster_writes_what_a_local_batch_writes(cluster, local_batch, tmp_path):
+    students, local = local_batch
     remote = run_batch(students, tmp_path / "remote", pdf=False, progress=False, scheduler=cluster.address)
-    assert sorted(remote.built) == sorted(local.built) and len(remote.built) == 20 and not remote.failed
-    assert_same_files(tmp_path / "local", tmp_path / "remote")
+    assert len(remote.built) == 20 and not remote.failed
+    assert_same_files(local, tmp_path / "remote")
     again = run_batch(students, tmp_path / "remote", pdf=False, progress=False, scheduler=cluster.address)
     assert (len(again.built), len(again.skipped)) == (0, 20)  # a rerun resumes: nothing left to do
 
@@ -138,9 +146,8 @@ def test_pdfs_from_the_cluster_are_the_local_pdfs(cluster, tmp_path):
     assert (tmp_path / "remote" / "s001" / "solutions.pdf").read_bytes().startswith(b"%PDF")
 
 
-def test_a_worker_killed_half_way_costs_only_a_retry(cluster, tmp_path):
-    students = roster(tmp_path / "roster.csv", 20)
-    run_batch(students, tmp_path / "local", pdf=False, progress=False)
+def test_a_worker_killed_half_way_costs_only_a_retry(cluster, local_batch, tmp_path):
+    students, local = local_batch
     doomed = cluster.add_worker()
     outcome: dict = {}
     thread = threading.Thread(
@@ -156,7 +163,7 @@ def test_a_worker_killed_half_way_costs_only_a_retry(cluster, tmp_path):
     doomed.kill()
     thread.join()
     assert len(outcome["result"].built) == 20 and not outcome["result"].failed
-    assert_same_files(tmp_path / "local", tmp_path / "remote")
+    assert_same_files(local, tmp_path / "remote")
 
 
 def test_stress_on_the_cluster_reports_what_a_local_run_reports(cluster):
