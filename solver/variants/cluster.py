@@ -100,7 +100,11 @@ def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) ->
         }
         for future in as_completed(futures):
             index = futures.pop(future)
-            value = future.result()
+            try:
+                value = future.result()
+            except Exception as exc:  # a bug, or a task whose workers kept dying: finished students stay
+                message = str(exc).splitlines()[0] if str(exc) else ""
+                raise SchedulerError(f"a task failed on the cluster ({type(exc).__name__}: {message})") from None
             future.release()
             yield index, value
 
@@ -146,7 +150,9 @@ def grade_chunk(parts: Mapping[str, Any], submissions: Sequence[Any]) -> Any:
     from ..grading.runner import grade_submissions
 
     if multiprocessing.current_process().daemon:
-        return Failed("a daemonic Dask worker cannot time-limit answers: start it with DASK_DISTRIBUTED__WORKER__DAEMON=False")
+        return Failed(
+            "a daemonic Dask worker cannot time-limit answers: start it with DASK_DISTRIBUTED__WORKER__DAEMON=False"
+        )
     return grade_submissions(parts, list(submissions), jobs=1)
 
 
