@@ -199,3 +199,11 @@ def test_without_dask_the_scheduler_option_says_how_to_install_it(run_cli, monke
     monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now raises ImportError
     code, _, err = run_cli("stress", "--count", "1", "--scheduler", "local:1")
     assert code == 2 and err.count("\n") == 1 and "pip install 'hw6[dask]'" in err
+
+
+def test_a_worker_with_another_hw6_version_refuses_the_task():
+    from solver.variants import cluster
+
+    with pytest.raises(RuntimeError, match="this worker runs hw6 .*, the client hw6 0.0.0-other"):
+        cluster._on_worker("0.0.0-other", cluster._nothing, 1)
+    assert cluster._on_worker(cluster.__version__, cluster._nothing, 7) == 7

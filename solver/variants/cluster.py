@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
 from ..core.errors import Hw6Error, SchedulerError
 from ..core.pipeline import compile_staged, prepare, stage
 from ..core.problem import BuildContext
@@ -94,7 +95,13 @@ def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) ->
     with connect(scheduler) as client:
         futures = {
             client.submit(
-                function, *args, key=f"hw6-{function.__name__}-{batch}-{index}", retries=RETRIES, pure=False
+                _on_worker,
+                __version__,
+                function,
+                *args,
+                key=f"hw6-{function.__name__}-{batch}-{index}",
+                retries=RETRIES,
+                pure=False,
             ): index
             for index, args in enumerate(arguments)
         }
@@ -107,6 +114,13 @@ def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) ->
                 raise SchedulerError(f"a task failed on the cluster ({type(exc).__name__}: {message})") from None
             future.release()
             yield index, value
+
+
+def _on_worker(version: str, function: Callable, *args: Any) -> Any:
+    """``function(*args)`` on a worker that runs the client's hw6 (another would write other bytes)."""
+    if version != __version__:
+        raise RuntimeError(f"this worker runs hw6 {__version__}, the client hw6 {version}")
+    return function(*args)
 
 
 def worker_context(names_dir: str | None) -> BuildContext:
