@@ -56,6 +56,13 @@ def test_a_sheet_that_needs_a_second_pass_goes_to_latexmk(tmp_path):
     assert not latex._needs_rerun(tex.with_suffix(".log"))  # settled: the reference is resolved
 
 
+def test_a_relative_cache_folder_works_from_the_sheet_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pdf = latex.compile_pdf(document(tmp_path / "a", "Relative."), cache_dir=Path("rel") / "cache")
+    assert pdf.exists() and list((tmp_path / "rel" / "cache" / texformat.KIND).glob("*.fmt"))
+    assert "mylatexformat" in (tmp_path / "a" / "sheet.log").read_text(errors="replace")
+
+
 def test_a_changed_preamble_gets_its_own_format(tmp_path):
     other = PREAMBLE.replace("amsmath", "amssymb")
     assert texformat.format_key(PREAMBLE) != texformat.format_key(other)

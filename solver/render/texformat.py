@@ -71,7 +71,8 @@ def format_for(preamble: str, cache_dir: str | os.PathLike | None = None) -> Pat
     with _LOCK:  # one build per format, even with several LaTeX threads
         if entry in _KNOWN:
             return _KNOWN[entry]
-        folder = Path(cache_dir) / KIND if cache_dir is not None else _scratch()
+        # Absolute: pdflatex runs in the sheet's folder, and a relative -fmt= would send it to mktexfmt.
+        folder = (Path(cache_dir) / KIND).absolute() if cache_dir is not None else _scratch()
         target = folder / f"{key}.fmt"
         if not target.is_file():
             data = build_format(preamble)
