@@ -195,10 +195,10 @@ def grade_on_cluster(scheduler: str, work: Sequence[tuple[Mapping[str, Any], Any
 
 def cluster_compiled_parts(parts: Mapping[str, Mapping[str, Any]], submissions: Sequence[Any]) -> list[str]:
     """The parts a local grading run compiles for these submissions (ungraded ones, and those answered)."""
-    from ..grading.equivalence import GRADERS
+    from ..grading.kinds import is_graded
 
     answered = {p for s in submissions if s.error is None for p, a in s.answers.items() if a is not None}
-    return [p for p, spec in parts.items() if spec.get("kind") not in GRADERS or p in answered]
+    return [p for p, spec in parts.items() if not is_graded(spec.get("kind")) or p in answered]
 
 
 def seconds_per_task(scheduler: str, count: int = 200) -> float:
