@@ -20,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--salt", default="", metavar="TEXT", help="mixed into every student's seed")
     options.variant_options(parser)
     parser.add_argument("--no-pdf", action="store_true", help="write the .tex files and keys only")
+    options.scheduler_option(parser)
     options.context_options(parser)
 
 
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         pdf=not args.no_pdf,
         context=options.context(args),
         options=read_variant_options(args.variant_options),
+        scheduler=options.scheduler(args),
     )
     print(
         f"built {len(result.built)}, already done {len(result.skipped)}, failed {len(result.failed)}; "

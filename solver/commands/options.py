@@ -38,6 +38,22 @@ def variant_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def scheduler_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run one task per student on a Dask cluster: tcp://HOST:PORT, or local:N for N local workers (needs hw6[dask])",
+    )
+
+
+def scheduler(args: argparse.Namespace) -> str | None:
+    """The checked ``--scheduler`` (None: run here)."""
+    from ..variants.cluster import check_scheduler
+
+    text = getattr(args, "scheduler", None)
+    return None if text is None else check_scheduler(text)
+
+
 def jobs(text: str) -> int:
     try:
         value = int(text)

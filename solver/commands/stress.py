@@ -14,6 +14,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--count", type=int, default=100, metavar="N", help="how many variants (default 100)")
     parser.add_argument("--start", type=int, default=0, metavar="SEED", help="first seed (default 0)")
     options.variant_options(parser)
+    options.scheduler_option(parser)
     options.context_options(parser)
 
 
@@ -22,7 +23,11 @@ def run(args: argparse.Namespace) -> int:
     from ..variants.stress import run_stress
 
     report = run_stress(
-        args.count, start=args.start, context=options.context(args), options=read_variant_options(args.variant_options)
+        args.count,
+        start=args.start,
+        context=options.context(args),
+        options=read_variant_options(args.variant_options),
+        scheduler=options.scheduler(args),
     )
     print(report.text())
     return 1 if report.failures else 0

@@ -298,18 +298,18 @@ def stage(sheets: Sheets, out_dir: str | Path) -> StagedOutput:
     return staged
 
 
-def compile_staged(staged: StagedOutput, sheets: Sheets) -> None:
-    """Make the PDFs inside the staging folder and register them for the commit."""
+def compile_staged(staged: StagedOutput, sheets: Sheets, cache_dir: str | Path | None = None) -> None:
+    """Make the PDFs inside the staging folder and register them for the commit (``cache_dir``: the TeX format's)."""
     for kind in sheets.documents:
-        latex_runner.compile_pdf(staged.staging / f"{kind}.tex")
+        latex_runner.compile_pdf(staged.staging / f"{kind}.tex", cache_dir=cache_dir)
         staged.path(f"{kind}.pdf")
 
 
-def write(sheets: Sheets, out_dir: str | Path, *, pdf: bool = True) -> Built:
+def write(sheets: Sheets, out_dir: str | Path, *, pdf: bool = True, cache_dir: str | Path | None = None) -> Built:
     """Stage, compile and move into place: all files or none."""
     with stage(sheets, out_dir) as staged:
         if pdf:
-            compile_staged(staged, sheets)
+            compile_staged(staged, sheets, cache_dir)
         written = staged.commit()
     return Built(written, sheets.checks)
 
@@ -324,4 +324,5 @@ def build(
 ) -> Built:
     """Solve, check and write the sheets and key into ``out_dir``, all or nothing."""
     grading = params.get("grading")
-    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf)
+    cache_dir = context.cache_dir if context else None
+    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf, cache_dir=cache_dir)

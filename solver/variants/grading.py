@@ -87,6 +87,7 @@ def grade_answers(
     drawing: Mapping[str, Any] | None = None,
     jobs: int | None = None,
     fixed_variant: bool = False,
+    scheduler: Any = None,
 ) -> Graded:
     """Grade the answers in ``answers`` (a file, a folder of them or a class CSV), each student
     against their variant's key: a seed of their own, their seed in a batch's ``manifest``
@@ -99,10 +100,20 @@ def grade_answers(
     jobs = jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results: list[StudentResult | None] = [None] * len(submissions)
     notes: list[str] = []
+    remote = None
+    if scheduler is not None:  # a Dask cluster (--scheduler) grades them all; see solver.variants.cluster
+        from .cluster import cluster_compiled_parts, grade_on_cluster
+
+        remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions])
     for seed in dict.fromkeys(s.seed for s in submissions):
         group = [i for i, s in enumerate(submissions) if s.seed == seed]
         graders = compile_key(keys[seed])
-        graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
+        if remote is None:
+            graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
+        else:  # graded on the cluster; compile the answered parts here too, for the notes below
+            graded = [remote[i] for i in group]
+            for part_id in cluster_compiled_parts(keys[seed], [submissions[i] for i in group]):
+                graders[part_id]
         for index, result in zip(group, graded, strict=True):
             if seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
