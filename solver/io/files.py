@@ -17,12 +17,15 @@ from typing import Any
 import yaml
 
 from ..core.errors import InputFileError, OutputError
+from ..grading import inputs
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+MAX_NUMBER_CHARACTERS = 1000  # an integer or decimal written with more is refused before int()/Decimal()
 
 
 class _ExactLoader(yaml.SafeLoader):
-    """SafeLoader that reads floats as Decimal, rejects aliases and duplicate keys."""
+    """SafeLoader that reads floats as Decimal, rejects aliases and duplicate keys, and checks
+    every scalar (digit counts, explicit tags such as ``!!int abc``) before constructing anything."""
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         if self.check_event(yaml.AliasEvent):
@@ -31,6 +34,10 @@ class _ExactLoader(yaml.SafeLoader):
                 None, None, "aliases (*name) are not allowed in hw6 input", event.start_mark
             )
         return super().compose_node(parent, index)
+
+    def construct_document(self, node):
+        _check_nodes(self, node)
+        return super().construct_document(node)
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -49,6 +56,49 @@ class _ExactLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp", "binary")}
+
+
+class _BadScalar(yaml.constructor.ConstructorError):
+    """A scalar that cannot be read, with the dotted key path it sits at."""
+
+
+def _check_nodes(loader: yaml.SafeLoader, root: yaml.Node) -> None:
+    """Refuse, with the key path and line, scalars whose construction would fail or blow up:
+    numbers with more than MAX_NUMBER_CHARACTERS characters (Python's int() refuses 4,300 digits,
+    and slowly), tagged values that do not parse (``!!float x``) and unknown tags."""
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                stack.append((key_node, path))
+                stack.append((value_node, f"{path}.{key}" if path else str(key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(node.value))
+        elif isinstance(node, yaml.ScalarNode):
+            _check_scalar(loader, node, path)
+
+
+def _check_scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode, path: str) -> None:
+    where = f"{path}: " if path else ""
+    if node.tag in (_INT_TAG, _FLOAT_TAG) and len(node.value) > MAX_NUMBER_CHARACTERS:
+        problem = f"{where}a number written with {len(node.value):,} characters; at most {MAX_NUMBER_CHARACTERS:,}"
+        raise _BadScalar(None, None, problem, node.start_mark)
+    if node.tag in _SCALAR_TAGS:
+        try:
+            loader.yaml_constructors[node.tag](loader, node)
+        except Exception:  # noqa: BLE001 - whatever PyYAML raises for this text, it is bad input
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            problem = f"{where}{node.value[:40]!r} is not a valid {tag} value"
+            raise _BadScalar(None, None, problem, node.start_mark) from None
+    elif node.tag not in loader.yaml_constructors and node.tag.startswith(("!", "tag:")):
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")[:60]
+        raise _BadScalar(None, None, f"{where}the tag {tag} is not allowed", node.start_mark)
+
+
 def _construct_exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     text = loader.construct_scalar(node).replace("_", "").lower()
     if text.lstrip("+-") in (".inf", ".nan"):
@@ -56,20 +106,65 @@ def _construct_exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> An
     return Decimal(text)
 
 
-_ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_exact_float)
+_ExactLoader.add_constructor(_FLOAT_TAG, _construct_exact_float)
+
+
+class _TooLong:
+    """A JSON number with too many characters, kept as a marker so the message can name its key."""
+
+    def __init__(self, length: int):
+        self.length = length
+
+
+def _json_number(parse: Any) -> Any:
+    def read(text: str) -> Any:
+        return _TooLong(len(text)) if len(text) > MAX_NUMBER_CHARACTERS else parse(text)
+
+    return read
+
+
+def _find_too_long(data: Any, source: str) -> None:
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _TooLong):
+            where = f"{path}: " if path else ""
+            raise InputFileError(
+                f"{source}: {where}a number written with {value.length:,} characters; at most {MAX_NUMBER_CHARACTERS:,}"
+            )
+        if isinstance(value, dict):
+            stack.extend((item, f"{path}.{key}" if path else str(key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
 
 
 def parse_structured(text: str, source: str, *, json_only: bool = False) -> Any:
     """Parse YAML (a superset of JSON) or, with ``json_only``, strict JSON."""
     if json_only:
         try:
-            return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-        except (json.JSONDecodeError, ValueError) as exc:
+            data = json.loads(
+                text,
+                parse_float=_json_number(Decimal),
+                parse_int=_json_number(int),
+                parse_constant=_reject_constant,
+            )
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{source}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        except ValueError as exc:
             raise InputFileError(f"{source}: not valid JSON: {exc}") from None
         except RecursionError:
             raise InputFileError(f"{source}: nested too deeply") from None
+        _find_too_long(data, source)
+        return data
     try:
         return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - SafeLoader subclass
+    except _BadScalar as exc:
+        raise InputFileError(f"{source}: line {exc.problem_mark.line + 1}: {exc.problem}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        detail = " ".join(f"{exc.context or ''} {exc.problem or ''}".split())
+        raise InputFileError(f"{source}: {where}not valid YAML: {detail}") from None
     except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())
         raise InputFileError(f"{source}: not valid YAML: {detail}") from None
@@ -82,25 +177,13 @@ def _reject_constant(name: str) -> Any:
 
 
 def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES, what: str = "a YAML or JSON file") -> str:
-    """A UTF-8 text file of at most ``max_bytes``, or InputFileError naming the file."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            limit = f"{max_bytes // 2**20} MiB" if max_bytes >= 2**20 else f"{max_bytes:,} bytes"
-            raise InputFileError(f"{path}: larger than {limit}")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a folder, expected {what}") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFileError(f"{path}: line {line} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    """A UTF-8 regular file of at most ``max_bytes``, or InputFileError naming the file."""
+    return inputs.read_text(path, max_bytes, what, InputFileError)
+
+
+def read_csv_rows(path: str | os.PathLike, max_bytes: int, what: str = "a CSV file") -> list[list[str]]:
+    """Every row of a UTF-8 CSV file, or InputFileError naming the file and line."""
+    return inputs.read_csv_rows(path, max_bytes, what, error=InputFileError)
 
 
 def read_structured(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Any:

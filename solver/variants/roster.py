@@ -6,15 +6,13 @@ A roster is a UTF-8 CSV with a header. The student id column is named ``id``
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import InputFileError
-from ..io.files import read_text
+from ..io.files import read_csv_rows
 
 ID_COLUMNS = ("id", "student_id", "student", "sid")
 NAME_COLUMNS = ("name", "student_name", "full_name")
@@ -38,11 +36,7 @@ class Student:
 def read_roster(path: str | Path) -> list[Student]:
     """Every student of the roster, or InputFileError naming the file, line and problem."""
     path = Path(path)
-    text = read_text(path, MAX_ROSTER_BYTES, "a CSV file")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InputFileError(f"{path}: not a valid CSV file ({exc})") from None
+    rows = read_csv_rows(path, MAX_ROSTER_BYTES)
     if not rows:
         raise InputFileError(f"{path}: empty; expected a header with an id column ({', '.join(ID_COLUMNS)})")
     header = [cell.strip().lower() for cell in rows[0]]
