@@ -18,6 +18,7 @@ import yaml
 
 from ..core.errors import InputFileError, OutputError
 from ..grading import inputs
+from .staging import StagedOutput  # noqa: F401 - re-exported: the writers live together
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 MAX_NUMBER_CHARACTERS = 1000  # an integer or decimal written with more is refused before int()/Decimal()
@@ -233,59 +234,6 @@ def ensure_writable_dir(path: str | os.PathLike) -> Path:
         reason = exc.strerror or str(exc)
         raise OutputError(f"{path}: cannot write output there ({reason})") from None
     return path
-
-
-class StagedOutput:
-    """Collect files in a hidden staging folder, then move them into place together.
-
-    Nothing appears in the destination until :meth:`commit`; on any error the
-    staging folder is removed, so a failed build leaves no partial files.
-    """
-
-    def __init__(self, destination: str | os.PathLike):
-        self.destination = ensure_writable_dir(destination)
-        self.staging = Path(tempfile.mkdtemp(dir=self.destination, prefix=".hw6-staging-"))
-        self._files: list[str] = []
-
-    def path(self, name: str) -> Path:
-        """Where to stage ``name`` (relative to the destination)."""
-        target = self.staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if name not in self._files:
-            self._files.append(name)
-        return target
-
-    def write_text(self, name: str, text: str) -> None:
-        self.path(name).write_text(text, encoding="utf-8", newline="\n")
-
-    def write_bytes(self, name: str, data: bytes) -> None:
-        self.path(name).write_bytes(data)
-
-    def commit(self) -> list[Path]:
-        written = []
-        try:
-            for name in self._files:
-                target = self.destination / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.staging / name, target)
-                written.append(target)
-        except OSError as exc:
-            raise OutputError(f"{self.destination}: cannot write output there ({exc.strerror})") from None
-        finally:
-            self.discard()
-        return written
-
-    def discard(self) -> None:
-        import shutil
-
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-    def __enter__(self) -> StagedOutput:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            self.discard()
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:

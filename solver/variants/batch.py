@@ -13,7 +13,6 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from ..io.files import ensure_writable_dir, write_text_atomic
 from ..io.progress import Progress
 from ..problems import BuildContext
 from .draw import draw, student_seed
+from .lock import folder_lock
 from .roster import Student, read_roster, spreadsheet_safe
 
 DONE_MARKER = ".hw6-done"
@@ -85,9 +85,9 @@ def run_batch(
         folder = out / student.folder
         try:
             future.result()
-            staged.commit()
             digest = params_hash(sheets)
-            (folder / DONE_MARKER).write_text(_marker(seed, options_text, digest), encoding="utf-8")
+            staged.write_text(DONE_MARKER, _marker(seed, options_text, digest))  # swapped in with the files
+            staged.commit()
             rows[student.id] = _row(student, seed, options_text, digest)
             result.built.append(student.id)
         except Hw6Error as exc:
@@ -96,6 +96,7 @@ def run_batch(
         bar.advance(student.id)
 
     with (
+        folder_lock(out),
         Progress(len(students), "batch", enabled=progress) as bar,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
@@ -108,9 +109,6 @@ def run_batch(
                 result.skipped.append(student.id)
                 bar.advance(student.id)
                 continue
-            for leftover in folder.glob(".hw6-staging-*"):
-                shutil.rmtree(leftover, ignore_errors=True)
-            (folder / DONE_MARKER).unlink(missing_ok=True)
             try:
                 drawn = draw(seed, context, student=student.name or student.id, options=options)
                 sheets = prepare(drawn.solved, drawn.variant)
@@ -126,8 +124,8 @@ def run_batch(
         while pending:
             finish(pending.pop(0))
 
-    result.manifest = out / "manifest.csv"
-    write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows]))
+        result.manifest = out / "manifest.csv"
+        write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows]))
     return result
 
 

@@ -19,6 +19,7 @@ NAME_COLUMNS = ("name", "student_name", "full_name")
 MAX_ID_LENGTH = 200
 MAX_ROSTER_BYTES = 10 * 1024 * 1024
 _SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
+RESERVED_FOLDERS = ("manifest.csv",)  # beside the students' folders in a batch's output
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -63,12 +64,25 @@ def read_roster(path: str | Path) -> list[Student]:
         students.append(Student(student_id, name, line))
     if not students:
         raise InputFileError(f"{path}: no students listed")
+    _check_folders(path, students)
     return students
+
+
+def _check_folders(path: Path, students: list[Student]) -> None:
+    """Two ids must not share a folder; names are compared ignoring case, as some disks do."""
+    owners: dict[str, Student] = {}
+    for student in students:
+        other = owners.setdefault(student.folder.casefold(), student)
+        if other is not student:
+            raise InputFileError(
+                f"{path}: lines {other.line} and {student.line}: the ids {other.id!r} and {student.id!r} "
+                f"would share the folder {student.folder!r}; make one of them differ by more than case"
+            )
 
 
 def student_folder(student_id: str) -> str:
     """A folder name for a student: the id when it is a safe name, else a cleaned id plus a hash."""
-    if _SAFE_FOLDER.fullmatch(student_id):
+    if _SAFE_FOLDER.fullmatch(student_id) and student_id.casefold() not in RESERVED_FOLDERS:
         return student_id
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._-")[:40] or "student"
     digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:10]
