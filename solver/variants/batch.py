@@ -82,7 +82,6 @@ def run_batch(
 
     def finish(entry) -> None:
         student, seed, sheets, staged, future = entry
-        folder = out / student.folder
         try:
             future.result()
             digest = params_hash(sheets)
