@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..core.errors import CrossCheckFailed
-from ..core.pipeline import answer_key, run_checks
+from ..core.pipeline import answer_key, read_params_and_variant, run_checks, solve_all
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from . import options
 
@@ -36,21 +36,36 @@ def run(args: argparse.Namespace) -> int:
     from ..grading import gradescope, report
     from ..grading.runner import compile_key, grade_submissions
     from ..grading.submissions import read_submissions
-    from ..variants.draw import draw, read_manifest_seeds, read_variant_options
+    from ..variants.draw import draw, read_variant_options
+    from ..variants.manifest import params_digest, verify_manifest
 
     context = options.context(args)
     drawing = read_variant_options(args.variant_options)
     solved, variant, grading = options.solved(args, context, drawing)
     keys = {None: _checked_key(solved, variant, grading)}
+    drawn_variants: dict = {}
+
+    def drawn(seed: int):
+        if seed not in drawn_variants:
+            drawn_variants[seed] = draw(seed, context, options=drawing)
+        return drawn_variants[seed]
 
     def key_for_seed(seed: int) -> dict:
         if seed not in keys:  # each student's own variant, drawn and checked once
-            drawn = draw(seed, context, options=drawing)
-            keys[seed] = _checked_key(drawn.solved, drawn.variant, grading)
+            keys[seed] = _checked_key(drawn(seed).solved, drawn(seed).variant, grading)
         return keys[seed]
 
-    seeds = read_manifest_seeds(args.manifest, drawing) if args.manifest else None
+    manifest = None
+    if args.manifest:
+        manifest = verify_manifest(
+            args.manifest, drawing, lambda seed: params_digest(drawn(seed).params, drawn(seed).variant)
+        )
+        for seed, params_file in manifest.params_files.items():  # rows of another version: their own params.json
+            params, recorded_variant = read_params_and_variant(params_file)
+            keys[seed] = _checked_key(solve_all(params, context), recorded_variant, grading)
+    seeds = manifest.seeds if manifest else None
     submissions, is_class = read_submissions(args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds)
+    unmatched = _unmatched(manifest, submissions) if manifest else []
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results: list = [None] * len(submissions)
     for seed in dict.fromkeys(s.seed for s in submissions):
@@ -81,7 +96,27 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(dump_json(data if is_class else data[0]))
     else:
         print(report.class_tables(results) if is_class else report.student_table(results[0]))
+    if manifest is not None and (manifest.problems or unmatched):
+        sys.stdout.flush()
+        for line in manifest.problem_lines() + unmatched:
+            print(f"hw6: error: {line}", file=sys.stderr)
+        return 2
     return 0
+
+
+def _unmatched(manifest, submissions) -> list[str]:
+    """Students the manifest cannot vouch for are not graded: every part becomes invalid with why."""
+    lines = []
+    for submission in submissions:
+        if submission.seed is not None or submission.error is not None:
+            continue
+        problem = manifest.problems.get(submission.student)
+        if problem is None:
+            problem = f"{submission.student}: has no row in {manifest.path}; not graded (add the row, or pass --seed)"
+            lines.append(problem)
+        submission.error = f"not graded: the manifest's {problem}"
+        submission.answers = {}
+    return lines
 
 
 def _checked_key(solved, variant, grading) -> dict:
