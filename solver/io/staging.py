@@ -9,9 +9,10 @@ new one does not write (the PDFs before a ``--no-pdf`` build) go with the old fo
 entries that are not hw6's own (the default ``.cache``) are carried over into the new folder.
 The next run removes what a killed run left, checking that the pid in its name has ended.
 
-The environment variable ``HW6_TEST_PAUSE_IN_SWAP`` (seconds) makes :meth:`StagedOutput.commit`
-print ``hw6-test: swap <step>`` on stderr and sleep at each step of the swap; it exists only for
-the kill test (``tests/test_reliability_output.py``) and is read nowhere else.
+The environment variable ``HW6_TEST_PAUSE_IN_SWAP=<step>`` (``start``, ``aside``, ``swapped`` or
+``carried``) makes :meth:`StagedOutput.commit` print ``hw6-test: swap <step>`` on stderr and sleep
+60 s at that step of the swap, so that a test can kill it there; it exists only for the kill test
+(``tests/test_reliability_output.py``) and is read nowhere else.
 """
 
 from __future__ import annotations
@@ -103,10 +104,9 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _pause(step: str) -> None:
-    seconds = os.environ.get(_PAUSE_VARIABLE)
-    if seconds:
+    if os.environ.get(_PAUSE_VARIABLE) == step:
         print(f"hw6-test: swap {step}", file=sys.stderr, flush=True)
-        time.sleep(float(seconds))
+        time.sleep(60)
 
 
 class StagedOutput:
