@@ -90,7 +90,15 @@ def empty_seed(table):
 
 @pytest.mark.parametrize(
     "tamper",
-    [swap_seeds, change_seed, change_hash, remove_student, duplicate_student, change_version_without_params, empty_seed],
+    [
+        swap_seeds,
+        change_seed,
+        change_hash,
+        remove_student,
+        duplicate_student,
+        change_version_without_params,
+        empty_seed,
+    ],
 )
 def test_a_tampered_row_is_reported_and_its_student_is_not_graded(run_cli, batch, tmp_path, tamper):
     table = rows(batch)

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     context = options.context(args)
     drawing = read_variant_options(args.variant_options)
     solved, variant, grading = options.solved(args, context, drawing)
-    keys = {None: _checked_key(solved, variant, grading)}
+    keys: dict[int | None, dict] = {None: _checked_key(solved, variant, grading)}
     drawn_variants: dict = {}
 
     def drawn(seed: int):
@@ -60,9 +60,9 @@ def run(args: argparse.Namespace) -> int:
         manifest = verify_manifest(
             args.manifest, drawing, lambda seed: params_digest(drawn(seed).params, drawn(seed).variant)
         )
-        for seed, params_file in manifest.params_files.items():  # rows of another version: their own params.json
+        for other_seed, params_file in manifest.params_files.items():  # another version's rows: own params.json
             params, recorded_variant = read_params_and_variant(params_file)
-            keys[seed] = _checked_key(solve_all(params, context), recorded_variant, grading)
+            keys[other_seed] = _checked_key(solve_all(params, context), recorded_variant, grading)
     seeds = manifest.seeds if manifest else None
     submissions, is_class = read_submissions(args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds)
     unmatched = _unmatched(manifest, submissions) if manifest else []
