@@ -64,7 +64,10 @@ def run(args: argparse.Namespace) -> int:
             params, recorded_variant = read_params_and_variant(params_file)
             keys[other_seed] = _checked_key(solve_all(params, context), recorded_variant, grading)
     seeds = manifest.seeds if manifest else None
-    submissions, is_class = read_submissions(args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds)
+    staff_key = getattr(args, "seed", None) is not None or getattr(args, "params", None) is not None
+    submissions, is_class = read_submissions(
+        args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds, fixed_variant=staff_key
+    )
     unmatched = _unmatched(manifest, submissions) if manifest else []
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results: list = [None] * len(submissions)
@@ -77,8 +80,8 @@ def run(args: argparse.Namespace) -> int:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
             results[index] = result
         for part_id, grader in graders.compiled().items():
-            if getattr(grader, "reason", ""):
-                print(f"hw6: note: part {part_id} is not graded automatically: {grader.reason}", file=sys.stderr)
+            if reason := getattr(grader, "reason", ""):
+                print(f"hw6: note: part {part_id} is not graded automatically: {reason}", file=sys.stderr)
 
     if args.gradescope:
         if is_class:  # one results.json per student, in a folder
@@ -108,10 +111,12 @@ def _unmatched(manifest, submissions) -> list[str]:
     """Students the manifest cannot vouch for are not graded: every part becomes invalid with why."""
     lines = []
     for submission in submissions:
-        if submission.seed is not None or submission.error is not None:
+        if submission.seed is not None:
             continue
         problem = manifest.problems.get(submission.student)
         if problem is None:
+            if submission.error is None or "not in the manifest" not in submission.error:
+                continue  # unreadable for its own reasons
             problem = f"{submission.student}: has no row in {manifest.path}; not graded (add the row, or pass --seed)"
             lines.append(problem)
         submission.error = f"not graded: the manifest's {problem}"
