@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from solver import __version__
 from solver.problems import PROBLEMS
 from solver.variants import draw as variants
 from solver.variants.draw import VariantError, draw, student_seed
@@ -338,9 +339,12 @@ def test_a_bad_manifest_is_a_clear_error(run_cli, tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text("1b: w\n")
     bad = tmp_path / "manifest.csv"
-    bad.write_text("student_id,seed\ns1,minus one\n")
+    bad.write_text("student_id,seed\ns1,1\n")
     code, _, err = run_cli("check", answers, "--manifest", bad)
-    assert code == 2 and "line 2: seed: expected an integer" in err
+    assert code == 2 and "expected a manifest with the columns student_id, seed, version, params_sha256" in err
+    bad.write_text(f"student_id,seed,version,params_sha256\na,minus one,{__version__},0\n")
+    code, _, err = run_cli("check", answers, "--manifest", bad)
+    assert code == 2 and "line 2: a: seed: expected an integer" in err
 
 
 # --------------------------------------------------------------------------- drawing options

@@ -16,7 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--roster", metavar="CSV", required=True, help="UTF-8 CSV with an id column and optionally name"
     )
     parser.add_argument("--out", metavar="DIR", required=True, help="one folder per student goes here")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="LaTeX runs in parallel (default 1)")
+    parser.add_argument("--jobs", type=options.jobs, default=1, metavar="N", help="LaTeX runs in parallel (default 1)")
     parser.add_argument("--salt", default="", metavar="TEXT", help="mixed into every student's seed")
     options.variant_options(parser)
     parser.add_argument("--no-pdf", action="store_true", help="write the .tex files and keys only")

@@ -66,4 +66,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(dump_json(data if graded.is_class else data[0]))
     else:
         print(report.class_tables(results) if graded.is_class else report.student_table(results[0]))
+    if graded.refused:  # a manifest row or student that could not be vouched for: said after the grades
+        sys.stdout.flush()
+        for line in graded.refused:
+            print(f"hw6: error: {line}", file=sys.stderr)
+        return 2
     return 0

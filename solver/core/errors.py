@@ -29,6 +29,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..grading.inputs import InputRejected
+
 
 class Hw6Error(Exception):
     """Base class of all errors hw6 reports to a user."""
@@ -66,8 +68,9 @@ class ParamsError(Hw6Error, ValueError):
         return ParamsError(field, self.expected, self.got, has_got=self.has_got)
 
 
-class InputFileError(Hw6Error):
-    """An input file is missing, unreadable or malformed."""
+class InputFileError(Hw6Error, InputRejected):
+    """An input file is missing, unreadable or malformed (the grading package's
+    stdlib-only readers raise its base, :class:`InputRejected`)."""
 
 
 class OutputError(Hw6Error):

@@ -139,7 +139,10 @@ def variant_from_data(raw: Any) -> Variant:
         return Variant()
     if not isinstance(section, Mapping) or "seed" not in section or not set(section) <= {"seed", "options"}:
         raise ParamsError("variant", "a mapping with the keys seed and, optionally, options", section, has_got=True)
-    options = options_json(options_from_data(section.get("options"), "variant.options"))
+    try:
+        options = options_json(options_from_data(section.get("options"), "variant.options"))
+    except ParamsError as exc:
+        raise exc if exc.field.startswith("variant.") else exc.within("variant.options") from None
     return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED), options=options)
 
 

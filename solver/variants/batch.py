@@ -15,7 +15,6 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from ..io.progress import Progress
 from ..problems import BuildContext
 from .cluster import Failed, run_tasks, student_files, worker_folders
 from .draw import draw, student_seed
+from .lock import folder_lock
 from .roster import Student, read_roster, spreadsheet_safe
 
 DONE_MARKER = ".hw6-done"
@@ -100,9 +100,9 @@ def run_batch(
     remote: list[tuple[Student, int]] = []  # students left for the cluster
 
     def done(student: Student, seed: int, staged: StagedOutput, params_text: str | bytes) -> None:
-        staged.commit()
         digest = _digest(params_text)
-        (out / student.folder / DONE_MARKER).write_text(_marker(seed, options_text, digest), encoding="utf-8")
+        staged.write_text(DONE_MARKER, _marker(seed, options_text, digest))  # swapped in with the files
+        staged.commit()
         rows[student.id] = _row(student, seed, options_text, digest)
         result.built.append(student.id)
 
@@ -117,6 +117,7 @@ def run_batch(
         bar.advance(student.id)
 
     with (
+        folder_lock(out),
         Progress(len(students), "batch", enabled=progress) as bar,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
@@ -129,9 +130,6 @@ def run_batch(
                 result.skipped.append(student.id)
                 bar.advance(student.id)
                 continue
-            for leftover in folder.glob(".hw6-staging-*"):
-                shutil.rmtree(leftover, ignore_errors=True)
-            (folder / DONE_MARKER).unlink(missing_ok=True)
             if scheduler is not None:
                 remote.append((student, seed))
                 continue
@@ -166,9 +164,9 @@ def run_batch(
                     result.failed[student.id] = str(exc)
                 bar.advance(student.id)
 
-    result.manifest = out / "manifest.csv"
-    contact = tuple(c for c in CONTACT_COLUMNS if any(getattr(s, c) for s in students))
-    write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows], contact))
+        result.manifest = out / "manifest.csv"
+        contact = tuple(c for c in CONTACT_COLUMNS if any(getattr(s, c) for s in students))
+        write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows], contact))
     return result
 
 

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.pipeline import Solved, Variant, answer_key, checked
+from ..core.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
 from ..grading import gradescope
 from ..grading.points import GradingParams
 from ..grading.runner import StudentResult, compile_key, grade_submissions
 from ..grading.submissions import read_submissions
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..problems import BuildContext
-from .draw import draw, read_manifest_seeds
+from .draw import Drawn, draw
+from .manifest import VerifiedManifest, params_digest, verify_manifest
 
 Parts = dict[str, Any]  # the "parts" of an answer key
 
@@ -49,6 +50,7 @@ class VariantKeys:
         titles: Mapping[str, str] | None = None,
     ):
         self._keys: dict[int | None, Parts] = {None: default}
+        self._drawn: dict[int, Drawn] = {}
         self.titles: dict[str, str] = dict(titles or {})  # part id -> its problem's title, for Gradescope
         self._context = context
         self._drawing = drawing
@@ -58,13 +60,31 @@ class VariantKeys:
     def default(self) -> Parts:
         return self._keys[None]
 
+    def drawn(self, seed: int) -> Drawn:
+        """The variant ``seed`` draws, drawn once."""
+        if seed not in self._drawn:
+            self._drawn[seed] = draw(seed, self._context, options=self._drawing)
+        return self._drawn[seed]
+
+    def digest(self, seed: int) -> str:
+        """The params hash a manifest row of this version must carry for ``seed``."""
+        drawn = self.drawn(seed)
+        return params_digest(drawn.params, drawn.variant)
+
     def __getitem__(self, seed: int | None) -> Parts:
         if seed not in self._keys:
             assert seed is not None  # the default key is there from the start
-            drawn = draw(seed, self._context, options=self._drawing)
+            drawn = self.drawn(seed)
             self._keys[seed] = checked_parts(drawn.solved, drawn.variant, self._grading)
             self.titles.update(part_titles(drawn.solved))
         return self._keys[seed]
+
+    def recorded(self, seed: int, params_file: Path) -> None:
+        """The key of a manifest row another hw6 version wrote: rebuilt from the student's params.json."""
+        params, variant = read_params_and_variant(params_file)
+        solved = solve_all(params, self._context)
+        self._keys[seed] = checked_parts(solved, variant, self._grading)
+        self.titles.update(part_titles(solved))
 
     def for_seed(self, seed: int) -> Parts:
         return self[seed]
@@ -77,6 +97,7 @@ class Graded:
     results: list[StudentResult]
     is_class: bool  # a folder or CSV (a list of results) rather than one student's file
     notes: list[str]  # one line per part that could not be graded automatically
+    refused: list[str] = field(default_factory=list)  # manifest rows and students not graded, one line each
 
 
 def grade_answers(
@@ -93,10 +114,18 @@ def grade_answers(
     against their variant's key: a seed of their own, their seed in a batch's ``manifest``
     (drawn with ``drawing``, the same options as the batch), or the default key. With
     ``fixed_variant`` (staff chose ``--seed`` or ``--params``) a seed inside a file is ignored."""
-    seeds = read_manifest_seeds(manifest, drawing) if manifest else None
+    verified = None
+    if manifest:
+        verified = verify_manifest(manifest, drawing, keys.digest)
+        for other_seed, params_file in verified.params_files.items():
+            keys.recorded(other_seed, params_file)
+    seeds = verified.seeds if verified else None
     submissions, is_class = read_submissions(
         answers, keys.default, key_for_seed=keys.for_seed, seeds=seeds, fixed_variant=fixed_variant
     )
+    refused = _unmatched(verified, submissions) if verified else []
+    if verified:
+        refused = verified.problem_lines() + refused
     jobs = jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results: list[StudentResult | None] = [None] * len(submissions)
     notes: list[str] = []
@@ -123,7 +152,24 @@ def grade_answers(
                 notes.append(f"part {part_id} is not graded automatically: {reason}")
     done = [r for r in results if r is not None]
     assert len(done) == len(results), "every submission is in the group of its seed"
-    return Graded(done, is_class, notes)
+    return Graded(done, is_class, notes, refused)
+
+
+def _unmatched(manifest: VerifiedManifest, submissions: list) -> list[str]:
+    """Students the manifest cannot vouch for are not graded: every part becomes invalid with why."""
+    lines = []
+    for submission in submissions:
+        if submission.seed is not None:
+            continue
+        problem = manifest.problems.get(submission.student)
+        if problem is None:
+            if submission.error is None or "not in the manifest" not in submission.error:
+                continue  # unreadable for its own reasons
+            problem = f"{submission.student}: has no row in {manifest.path}; not graded (add the row, or pass --seed)"
+            lines.append(problem)
+        submission.error = f"not graded: the manifest's {problem}"
+        submission.answers = {}
+    return lines
 
 
 def write_gradescope(
