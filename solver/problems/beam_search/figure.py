@@ -18,12 +18,8 @@ FULL_TREE_LEAVES = 16  # a solution draws the whole tree up to this many leaves 
 EXPLORED_TREE_NODES = 80  # beyond this only the kept hypotheses and the optimum's path are drawn,
 KEPT_TREE_NODES = 150  # and beyond this only the paths of the best final hypotheses and of the optimum
 FINAL_PATHS = 10
-
-
 STATEMENT_ROWS = 120  # rows of log-probabilities printed in a statement whose tree is too big to draw
 GRID_TOKENS = 8  # up to this many tokens those rows are a grid with a column per token
-
-
 COLUMN_WIDTH = 3.3  # cm between tree levels
 ROW_HEIGHT = {True: 1.0, False: 0.85}  # cm between leaves, with and without totals in the nodes
 

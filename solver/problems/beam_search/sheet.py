@@ -15,8 +15,6 @@ from .solve import Solution, path_terms
 TABLE_ROWS = 24  # candidates listed per step before the table is shortened
 LISTED_HYPOTHESES = 12  # kept hypotheses named in a sentence before it is shortened
 RANKING_ROWS = 16  # sequences of the exhaustive ranking listed in full; longer rankings show the top 10
-
-
 MAX_PLACES = 6  # decimals shown when every log-probability is a short decimal; otherwise exact fractions
 
 
