@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         graders = compile_key(keys[seed])
         graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
         for index, result in zip(group, graded, strict=False):
+            result.seed = seed
             if seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
             results[index] = result

@@ -13,12 +13,16 @@ TABLE_FEEDBACK = 100  # characters of feedback in a table row; JSON has all of i
 
 
 def part_json(part: PartResult) -> dict[str, Any]:
-    return {"status": part.status, "score": part.score, "max_score": part.max_score, "feedback": part.feedback}
+    data = {"status": part.status, "score": part.score, "max_score": part.max_score, "feedback": part.feedback}
+    if part.mistake is not None:
+        data["mistake"] = part.mistake  # index into the key's mistakes, for hw6 report
+    return data
 
 
 def student_json(result: StudentResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "student": result.student,
+        "seed": result.seed,
         "parts": {part_id: part_json(part) for part_id, part in result.parts.items()},
         "score": result.score,
         "max_score": result.max_score,

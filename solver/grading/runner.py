@@ -39,6 +39,7 @@ class PartResult:
     score: float
     max_score: float
     feedback: str = ""
+    mistake: int | None = None  # index of the key's modelled mistake the answer matched
 
 
 @dataclass
@@ -46,6 +47,7 @@ class StudentResult:
     student: str
     parts: dict[str, PartResult]
     notes: list[str] = field(default_factory=list)
+    seed: int | None = None  # the variant graded against; None: the default key
 
     @property
     def score(self) -> float:
@@ -145,7 +147,17 @@ def _result(part_id: str, verdict: Verdict, spec: Mapping[str, Any]) -> PartResu
     if verdict.status == UNGRADED:
         return PartResult(part_id, UNGRADED, 0, 0, verdict.feedback)
     points = spec.get("points", 1)
-    return PartResult(part_id, verdict.status, _round(Fraction(str(points)) * verdict.credit), points, verdict.feedback)
+    score = _round(Fraction(str(points)) * verdict.credit)
+    return PartResult(part_id, verdict.status, score, points, verdict.feedback, _mistake_index(verdict, spec))
+
+
+def _mistake_index(verdict: Verdict, spec: Mapping[str, Any]) -> int | None:
+    """Which modelled mistake the feedback names: graders lead with its text (then '; ' details)."""
+    if verdict.status != "incorrect":
+        return None
+    texts = [m.get("feedback", "") for m in spec.get("mistakes") or () if isinstance(m, Mapping)]
+    matches = [i for i, t in enumerate(texts) if t and (verdict.feedback == t or verdict.feedback.startswith(t + "; "))]
+    return max(matches, key=lambda i: len(texts[i])) if matches else None
 
 
 def _round(value: Any) -> float | int:
