@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import Check
+from .difficulty import Difficulty
 
 #: Answer kinds a part may have; grading dispatches on these.
 PART_KINDS = (
@@ -104,6 +105,9 @@ class Problem:
     # A few facts about a solution (small ints, bools or short text) whose distribution over
     # many variants tells staff whether variants are fair: `hw6 stress` histograms them.
     features: Callable[[Any], Mapping[str, Any]] | None = None
+    # The features that make a variant harder, with the band each must fall in relative to the
+    # homework's values: a draw outside is redrawn (unless drawn with structure: varied).
+    difficulty: Difficulty | None = None
 
     @property
     def solution_template(self) -> str:

@@ -18,8 +18,9 @@ from typing import Any
 from ..core.errors import Hw6Error
 from ..core.pipeline import prepare
 from ..io.progress import Progress
-from ..problems import BuildContext
+from ..problems import PROBLEMS, BuildContext
 from .draw import draw
+from .fairness import Band, Fairness
 
 
 @dataclass
@@ -29,6 +30,20 @@ class StressReport:
     seconds: list[float] = field(default_factory=list)
     features: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     attempts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    fairness: Fairness | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Any variant failed, or one of them has a difficulty feature outside its band."""
+        return bool(self.failures) or bool(self.fairness and self.fairness.fails)
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "variants": self.count,
+            "failures": {str(seed): message for seed, message in self.failures.items()},
+            "fairness": self.fairness.json() if self.fairness else [],
+            "seconds_per_variant": statistics.fmean(self.seconds) if self.seconds else None,
+        }
 
     def text(self) -> str:
         lines = [f"variants: {self.count}   failures: {len(self.failures)}"]
@@ -40,6 +55,10 @@ class StressReport:
             lines.append(
                 f"time per variant: mean {1000 * statistics.fmean(ordered):.1f} ms, median {1000 * statistics.median(ordered):.1f} ms, p95 {1000 * p95:.1f} ms, max {1000 * ordered[-1]:.1f} ms"
             )
+        if self.fairness and self.fairness.spreads:
+            outside = sum(len(s.outside) for s in self.fairness.spreads.values() if s.enforced)
+            lines.append(f"fairness (difficulty features against the homework's; {outside} outside their bands):")
+            lines += ["  " + line for line in self.fairness.table().splitlines()]
         for title, table in (("draws needed to meet the guarantees", self.attempts), ("answers", self.features)):
             if table:
                 lines.append(f"{title}:")
@@ -68,8 +87,11 @@ def run_stress(
     context: BuildContext | None = None,
     progress: bool | None = None,
     options: Mapping[str, Any] | None = None,
+    bands: Mapping[str, Band] | None = None,
 ) -> StressReport:
-    report = StressReport(count)
+    """``bands`` ("section.feature" -> band) replaces declared bands in the fairness check (not in drawing)."""
+    fairness = Fairness(PROBLEMS, options or {}, bands)
+    report = StressReport(count, fairness=fairness)
     with Progress(count, "stress", enabled=progress) as bar:
         for seed in range(start, start + count):
             began = time.perf_counter()
@@ -84,6 +106,7 @@ def run_stress(
             for section, attempts in drawn.attempts.items():
                 report.attempts[section][attempts] += 1
             for item in drawn.solved:
+                fairness.add(seed, item.problem, item.solution)
                 if item.problem.features:
                     for key, value in item.problem.features(item.solution).items():
                         report.features[f"{item.problem.section}.{key}"][value] += 1
