@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True)
@@ -39,3 +39,8 @@ class Difficulty:
 
 def number_text(value: float) -> str:
     return str(int(value)) if value == int(value) else f"{value:.4g}"
+
+
+#: A problem's drawing option ``structure``: ``same`` keeps the homework's shape and enforces the
+#: bands; ``varied`` draws the wider shapes of hw6 0.1.0 (bands are then only reported).
+Structure = Literal["same", "varied"]

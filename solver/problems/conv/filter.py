@@ -31,6 +31,7 @@ from ...core.problem import BuildContext, Part, Problem
 from . import exact as conv
 from . import linsolve
 from . import numeric as conv_numpy
+from .filter_difficulty import DIFFICULTY, SAME_SHAPE, SampleOptions, structure_breaks
 
 if TYPE_CHECKING:
     from ...render.tex import Tex
@@ -492,13 +493,19 @@ def view(solution: Solution) -> dict:
 # --------------------------------------------------------------------------- variants
 
 
-def sample(rng: np.random.Generator) -> Params:
-    """A small system with one integer filter: 5 to 7 signal entries, a filter of 2 or 3."""
+def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Params:
+    """A system with one integer filter: the homework's length-5 signal and length-3 filter, stride 1,
+    no padding, numbers in the homework's ranges; ``structure: varied``: 5 to 7 signal entries,
+    a filter of 2 or 3, stride 1 or 2, padding 0 or 1."""
+    same = (options or SampleOptions()).structure == "same"
     for _ in range(200):
-        n = int(rng.integers(5, 8))
-        k = int(rng.integers(2, 4))
-        stride = int(rng.choice([1, 1, 2]))
-        padding = int(rng.choice([0, 0, 1]))
+        if same:
+            n, k, stride, padding = (SAME_SHAPE[key] for key in ("signal", "filter", "stride", "padding"))
+        else:
+            n = int(rng.integers(5, 8))
+            k = int(rng.integers(2, 4))
+            stride = int(rng.choice([1, 1, 2]))
+            padding = int(rng.choice([0, 0, 1]))
         if conv.output_length(n, k, stride, padding) < k:
             continue
         signal = _ints(*rng.integers(-4, 5, size=n))
@@ -512,11 +519,12 @@ def sample(rng: np.random.Generator) -> Params:
     raise RuntimeError("no full-rank system drawn in 200 tries")  # pragma: no cover - astronomically unlikely
 
 
-def guarantees(params: Params, solution: Solution) -> list[str]:
-    broken = []
+def guarantees(params: Params, solution: Solution, options: SampleOptions | None = None) -> list[str]:
+    same = (options or SampleOptions()).structure == "same"
+    shape = structure_breaks(params, solution) if same else []
     if solution.case != "unique":
-        broken.append(f"the system has {'no' if solution.case == 'none' else 'infinitely many'} solutions, not one")
-        return broken
+        return [f"the system has {'no' if solution.case == 'none' else 'infinitely many'} solutions, not one", *shape]
+    broken = list(shape)
     if any(v.q != 1 for v in solution.filter):
         broken.append("the filter has non-integer entries")
     if conv.correlate1d(params.signal, solution.filter, params.stride, params.padding) != list(params.output):
@@ -556,6 +564,8 @@ PROBLEM = Problem(
     parts=parts,
     view=view,
     sample=sample,
+    sample_options=SampleOptions,
     guarantees=guarantees,
     features=features,
+    difficulty=DIFFICULTY,
 )

@@ -23,6 +23,7 @@ from ...core.params import ParamsBase, number_list_or_grid, param
 from ...core.problem import BuildContext, Part, Problem
 from . import exact as conv
 from . import numeric as conv_numpy
+from .transpose_difficulty import DIFFICULTY, SampleOptions, structure_breaks
 
 RTOL = 1e-9
 SHOWN_COPIES = 16  # more input entries than this: the sheet gives the entry formula instead of every copy
@@ -337,8 +338,15 @@ def view(solution: Solution) -> dict:
 # --------------------------------------------------------------------------- variants
 
 
-def sample(rng: np.random.Generator) -> Params:
-    """A small 2-D case like the homework's: input up to 3×3, a 2×2 or 3×3 filter whose copies overlap."""
+def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Params:
+    """The homework's 2-D case with other numbers: a 2×2 input, a 2×2 filter, stride 1, no padding;
+    ``structure: varied``: input up to 3×3, a 2×2 or 3×3 filter whose copies overlap, padding 0 or 1."""
+    if (options or SampleOptions()).structure == "same":
+        while True:
+            x = rng.choice([v for v in range(-3, 4) if v], size=(2, 2))
+            w = rng.integers(-2, 3, size=(2, 2))
+            if np.count_nonzero(w) >= 2:
+                return Params(_grid(*x.tolist()), _grid(*w.tolist()), 1, 0)
     rows, cols = (int(v) for v in rng.integers(2, 4, size=2))
     k = int(rng.integers(2, 4))
     stride = int(rng.integers(1, k))
@@ -353,8 +361,8 @@ def sample(rng: np.random.Generator) -> Params:
     return Params(_grid(*x.tolist()), _grid(*w.tolist()), stride, padding)
 
 
-def guarantees(params: Params, solution: Solution) -> list[str]:
-    broken = []
+def guarantees(params: Params, solution: Solution, options: SampleOptions | None = None) -> list[str]:
+    broken = structure_breaks(params) if (options or SampleOptions()).structure == "same" else []
     values = [v for row in (*params.input_grid, *params.filter_grid) for v in row]
     if any(v.q != 1 for v in values):
         broken.append("the input and filter should be integers")
@@ -394,6 +402,8 @@ PROBLEM = Problem(
     parts=parts,
     view=view,
     sample=sample,
+    sample_options=SampleOptions,
     guarantees=guarantees,
     features=features,
+    difficulty=DIFFICULTY,
 )

@@ -28,6 +28,7 @@ import sympy as sp
 from ...core.checks import Check, compare_arrays, import_torch
 from ...core.params import ParamsBase, param
 from ...core.problem import BuildContext, Part, Problem
+from .difficulty import DIFFICULTY, SAME_STEPS, VARIED_STEPS, SampleOptions
 
 HOMEWORK_NAMES = ("p", "q", "r", "s", "t", "y")
 DETAIL_LIMIT = 6  # largest T whose every node and term is written out on the sheet
@@ -770,12 +771,15 @@ def graph_layout(solution: Solution) -> dict:
     return {"boxes": boxes, "arrows": arrows, "w_x": width / 2, "w_y": 2.2}
 
 
-def sample(rng: np.random.Generator) -> Params:
-    """A variant: 3 to 5 steps, so the graph stays readable."""
-    return Params(steps=int(rng.integers(3, 6)))
+def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Params:
+    """A variant: the homework's 3 steps (Problem 1 has no numbers to vary), or with
+    ``structure: varied`` 3 to 5 steps, so the graph stays readable."""
+    if (options or SampleOptions()).structure == "same":
+        return Params(steps=SAME_STEPS)
+    return Params(steps=int(rng.integers(VARIED_STEPS[0], VARIED_STEPS[1] + 1)))
 
 
-def guarantees(params: Params, solution: Solution) -> list[str]:
+def guarantees(params: Params, solution: Solution, options: SampleOptions | None = None) -> list[str]:
     broken = []
     if not 3 <= params.steps <= DETAIL_LIMIT:
         broken.append(f"steps {params.steps} outside 3..{DETAIL_LIMIT}: the graph would not be written out")
@@ -797,6 +801,8 @@ PROBLEM = Problem(
     parts=parts,
     view=view,
     sample=sample,
+    sample_options=SampleOptions,
     guarantees=guarantees,
     features=features,
+    difficulty=DIFFICULTY,
 )
