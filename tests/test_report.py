@@ -159,3 +159,14 @@ def test_variant_test_needs_two_tested_variants():
     assert variant_test([1.0, 2.0, 3.0, 4.0], ["a", "a", "a", "b"]) is None
     result = variant_test([1.0, 2.0, 3.0, 9.0, 9.0, 9.5], ["a", "a", "a", "b", "b", "b"], shuffles=200)
     assert result is not None and result.tested_students == 6 and 0 < result.p_value <= 1
+
+
+def test_one_students_object_is_read_as_a_class_of_one(run_cli, tmp_path):
+    results = tmp_path / "one.json"
+    part = {"status": "incorrect", "score": 0, "max_score": 2, "feedback": "has the wrong sign", "mistake": 0}
+    results.write_text(json.dumps({"student": "a", "seed": None, "parts": {"1b": part}, "score": 0, "max_score": 2}))
+    _, numbers = report(run_cli, results, tmp_path, "one")
+    assert numbers["variants"] == {"default key": 1} and numbers["test"] is None
+    assert numbers["parts"][0]["mistakes"] == [
+        {"index": 0, "count": 1, "share": 1.0, "feedback": "has the wrong sign", "wordings": 1}
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from .analysis import Analysis, PartAnalysis
+from .permutation import VariantTest
 from .svg import bar_chart
 
 STYLE = """
@@ -70,7 +71,7 @@ def _variants(analysis: Analysis) -> str:
     flagged = [v for v in test.variants if v.flagged]
     verdict = (
         f"{len(flagged)} variant{'s' if len(flagged) != 1 else ''} significantly off: "
-        + ", ".join(f"{escape(v.label)} ({'harder' if v.mean < v.reference else 'easier'})" for v in flagged)
+        + ", ".join(f"{escape(v.label)} ({_direction(v)})" for v in flagged)
         if flagged
         else "no variant is significantly off"
     )
@@ -93,7 +94,7 @@ def _variants(analysis: Analysis) -> str:
     rows = "".join(
         f"<tr{' class=flagged' if v.flagged else ''}><td>{escape(v.label)}</td><td class=n>{v.students}</td>"
         f"<td class=n>{v.mean:.2f}</td><td class=n>{v.mean - v.reference:+.2f}</td><td class=n>{v.p_value:.4f}</td>"
-        f"<td class=n>{v.adjusted_p:.4f}</td><td>{'off' if v.flagged else ''}</td></tr>"
+        f"<td class=n>{v.adjusted_p:.4f}</td><td>{_direction(v) if v.flagged else ''}</td></tr>"
         for v in test.variants
     )
     table = (
@@ -103,6 +104,10 @@ def _variants(analysis: Analysis) -> str:
     untested = [label for label in analysis.variants if label not in {v.label for v in test.variants}]
     note = f"<p class=note>Not tested (fewer than 3 students each): {len(untested)} variant(s).</p>" if untested else ""
     return head + text + chart + table + note
+
+
+def _direction(variant: VariantTest) -> str:
+    return "harder" if variant.mean < variant.reference else "easier"
 
 
 def _variant_rows(analysis: Analysis) -> str:
