@@ -868,9 +868,6 @@ def view(solution: Solution) -> dict:
 
 # --------------------------------------------------------------------------- variants
 
-#: Variants show beam search missing the optimum unless a caller asks otherwise.
-
-
 SAMPLE_WORDS = ("neural", "network", "deep", "learning", "model", "vector")  # none a word of the text
 SAMPLE_SHAPES = ((2, 3), (2, 3), (2, 4), (3, 3))  # (M, T) with structure: varied, all drawn whole; k = 2
 SAME_SHAPES = ((2, 3),)  # the homework's

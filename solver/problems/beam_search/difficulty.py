@@ -24,7 +24,8 @@ PROSE_TEMPLATES = ("beam_search.statement.tex.j2", "beam_search.solution.tex.j2"
 
 @dataclass(frozen=True)
 class SampleOptions(ParamsBase):
-    """How variants are drawn (``--variant-options``), not what a variant is."""
+    """How variants are drawn (``--variant-options``), not what a variant is: beam search misses the
+    optimum unless a caller asks otherwise."""
 
     misses_optimum: bool = param(True, "draw trees on which beam search misses the most likely sequence")
     structure: Structure = param("same", "same: M = 2, T = 3, k = 2 as in the homework; varied: also 3 x 3, 2 x 4")
