@@ -339,13 +339,14 @@ def view(solution: Solution) -> dict:
 
 
 def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Params:
-    """The homework's 2-D case with other numbers: a 2×2 input, a 2×2 filter, stride 1, no padding;
+    """The homework's 2-D case with other numbers: a 2×2 input (non-zero, −3 to 3), a 2×2 filter (−1 to 1,
+    at most one zero), stride 1, no padding;
     ``structure: varied``: input up to 3×3, a 2×2 or 3×3 filter whose copies overlap, padding 0 or 1."""
     if (options or SampleOptions()).structure == "same":
         while True:
-            x = rng.choice([v for v in range(-3, 4) if v], size=(2, 2))
-            w = rng.integers(-2, 3, size=(2, 2))
-            if np.count_nonzero(w) >= 2:
+            x = rng.choice([v for v in range(-3, 4) if v], size=(2, 2))  # within ±3, as the homework's -1 to 3
+            w = rng.integers(-1, 2, size=(2, 2))  # the homework's: -1, 0 and 1
+            if np.count_nonzero(w) >= 3:  # as the homework's: copies overlap in 3 entries or more
                 return Params(_grid(*x.tolist()), _grid(*w.tolist()), 1, 0)
     rows, cols = (int(v) for v in rng.integers(2, 4, size=2))
     k = int(rng.integers(2, 4))

@@ -60,6 +60,6 @@ DIFFICULTY = Difficulty(
     {  # the homework: 12 products, 4 entries where copies add up, the largest entry 3
         "non-zero products": Band(1, 4 / 3),
         "entries summed from 2+ products": Band(2 / 3, 5 / 3),
-        "largest |entry|": Band(2 / 3, 2),
+        "largest |entry|": Band(2 / 3, 5 / 3),
     },
 )
