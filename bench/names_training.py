@@ -20,18 +20,17 @@ import argparse
 import time
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from solver.nn import Adam, SoftmaxCrossEntropy, cosine_schedule, train
+from solver.nn import SoftmaxCrossEntropy, cosine_schedule, fit
 from solver.problems.names_classifier import training
 from solver.problems.names_classifier.data import load_names
 from solver.problems.names_classifier.evaluation import Evaluation, probabilities
+from solver.problems.names_classifier.params import TrainingConfig
 
 
 def numpy_run(config, data, split, grouped: bool) -> tuple[float, float]:
     encoded = training.Encoded.of(data)
     model = training.new_model(config, len(data.languages), np.float32)
-    optimizer = Adam(model.named_parameters(), lr=float(config.learning_rate))
 
     def batches(rng):
         if grouped:
@@ -45,30 +44,24 @@ def numpy_run(config, data, split, grouped: bool) -> tuple[float, float]:
                 data.labels[index],
             )
 
-    start = time.perf_counter()
-    with threadpool_limits(limits=1, user_api="blas"):
-        train(
-            model,
-            SoftmaxCrossEntropy(),
-            None,
-            None,
-            optimizer,
-            epochs=config.epochs,
-            rng=np.random.default_rng([config.seed, 42]),
-            lr_schedule=cosine_schedule(float(config.learning_rate), config.epochs, float(config.final_lr_ratio)),
-            batches=batches,
-        )
-    seconds = time.perf_counter() - start
+    fitted = fit(
+        model,
+        SoftmaxCrossEntropy(),
+        config,
+        rng=np.random.default_rng([config.seed, 42]),
+        label="numpy",
+        batches=batches,
+    )
     test = Evaluation(
         data.labels[split.test], probabilities(model, encoded.codes[split.test], encoded.lengths[split.test])
     )
-    return seconds, test.accuracy
+    return fitted.seconds, test.accuracy
 
 
 def torch_run(config, data, split) -> tuple[float, float]:
     import torch
 
-    from solver.problems.names_classifier.oracle import TorchClassifier
+    from solver.nn.mirrors import TorchClassifier
 
     torch.set_num_threads(1)
     encoded = training.Encoded.of(data)
@@ -111,9 +104,9 @@ def torch_run(config, data, split) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--names-dir", required=True, help="the surnames folder (one <Language>.txt per language)")
-    parser.add_argument("--epochs", type=int, default=training.TrainingConfig().epochs)
+    parser.add_argument("--epochs", type=int, default=TrainingConfig().epochs)
     args = parser.parse_args()
-    config = training.TrainingConfig(epochs=args.epochs)
+    config = TrainingConfig(epochs=args.epochs)
     data = load_names(args.names_dir)
     split = training.split_of(config, data)
     runs = {"grouped": numpy_run(config, data, split, True), "padded": numpy_run(config, data, split, False)}

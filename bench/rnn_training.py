@@ -16,37 +16,33 @@ import argparse
 import time
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from solver.nn import Adam, MSELoss, cosine_schedule, train
+from solver.nn import MSELoss, cosine_schedule, fit
+from solver.problems.rnn_lstm.params import TrainingParams
 from solver.problems.rnn_lstm.study import training
 
 
-def numpy_run(params: training.TrainingParams, layers: int, target: float) -> tuple[float, int]:
+def numpy_run(params: TrainingParams, layers: int, target: float) -> tuple[float, int]:
     x, y = training.training_data(params, np.float32)
     model = training.new_model(params, layers, np.float32)
-    optimizer = Adam(model.named_parameters(), lr=float(params.learning_rate))
     loss = MSELoss()
-    start = time.perf_counter()
-    with threadpool_limits(limits=1, user_api="blas"):
-        history = train(
-            model,
-            loss,
-            x,
-            y,
-            optimizer,
-            epochs=params.epochs,
-            batch_size=params.batch_size,
-            rng=np.random.default_rng([params.seed, 13, layers]),
-            target=target,
-            stop_at_target=True,
-            evaluate=lambda: loss.forward(model.forward(x)[0], y)[0],
-            lr_schedule=cosine_schedule(float(params.learning_rate), params.epochs, float(params.final_lr_ratio)),
-        )
-    return time.perf_counter() - start, len(history.losses)
+    fitted = fit(
+        model,
+        loss,
+        params,
+        inputs=x,
+        targets=y,
+        batch_size=params.batch_size,
+        rng=np.random.default_rng([params.seed, 13, layers]),
+        target=target,
+        stop_at_target=True,
+        label="numpy",
+        evaluate=lambda: loss.forward(model.forward(x)[0], y)[0],
+    )
+    return fitted.seconds, len(fitted.history.losses)
 
 
-def torch_run(params: training.TrainingParams, layers: int, target: float) -> tuple[float, int]:
+def torch_run(params: TrainingParams, layers: int, target: float) -> tuple[float, int]:
     import torch
 
     torch.set_num_threads(1)
@@ -103,7 +99,7 @@ def main() -> None:
     totals = np.zeros(2)
     per_epoch = []
     for seed in args.seeds:
-        params = training.TrainingParams(seed=seed)
+        params = TrainingParams(seed=seed)
         numpy_seconds, numpy_epochs = numpy_run(params, args.layers, args.target)
         torch_seconds, torch_epochs = torch_run(params, args.layers, args.target)
         totals += (numpy_seconds, torch_seconds)

@@ -16,12 +16,13 @@ import pytest
 from solver.core.errors import ParamsError
 from solver.core.params import from_mapping
 from solver.io.cache import Cache, forget_memory
-from solver.nn import SequenceClassifier, SoftmaxCrossEntropy
+from solver.nn import SequenceClassifier, SoftmaxCrossEntropy, mirrors
 from solver.problems import BuildContext
 from solver.problems import names_classifier as p4
-from solver.problems.names_classifier import oracle, training
+from solver.problems.names_classifier import training
 from solver.problems.names_classifier.data import NamesData, load_names, stratified_split
 from solver.problems.names_classifier.evaluation import Evaluation, probabilities
+from solver.problems.names_classifier.params import TrainingConfig
 
 from .conftest import NAMES_DIR
 
@@ -32,7 +33,7 @@ SMALL_YAML = "names_classifier:\n  training: {hidden_size: 16, embedding_size: 8
 
 
 def small_params(**training_changes) -> p4.Params:
-    return p4.Params(training=from_mapping(training.TrainingConfig, {**SMALL, **training_changes}, "training"))
+    return p4.Params(training=from_mapping(TrainingConfig, {**SMALL, **training_changes}, "training"))
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +114,7 @@ def test_a_small_network_learns_on_a_subset_of_the_real_data():
     data = load_names(NAMES_DIR)
     subset = data.subset(stratified_split(data.labels, (0.75, 0.0, 0.25), seed=3).test)  # a quarter, every language
     config = from_mapping(
-        training.TrainingConfig, {"hidden_size": 32, "embedding_size": 16, "epochs": 4, "learning_rate": "0.01"}, "t"
+        TrainingConfig, {"hidden_size": 32, "embedding_size": 16, "epochs": 4, "learning_rate": "0.01"}, "t"
     )
     trained = training.run_training(config, subset, Cache(None))
     split = training.split_of(config, subset)
@@ -178,7 +179,7 @@ def test_every_gradient_matches_torch_autograd(torch, cell, embedding, layers, w
     logits, ctx = model.forward(tokens, lengths)
     value, loss_ctx = loss.forward(logits, labels)
     grads = model.backward(ctx, loss.backward(loss_ctx)).grads
-    expected = oracle.classifier(model, tokens, lengths, labels, weights)
+    expected = mirrors.classifier(model, tokens, lengths, labels, weights)
     np.testing.assert_allclose(logits, expected.logits, rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(value, expected.loss, rtol=1e-10)
     assert set(grads) == set(expected.grads)

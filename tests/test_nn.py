@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from solver.core.errors import Hw6Error, LayerInputError
+from solver.core.errors import Hw6Error, LayerUsageError, NonFiniteValues, TrainingDiverged
 from solver.nn import (
     LSTM,
     RNN,
@@ -19,10 +19,10 @@ from solver.nn import (
     SequenceRegressor,
     SoftmaxCrossEntropy,
     Stacked,
+    mirrors,
     train,
 )
 from solver.nn.gradcheck import numerical_gradient
-from solver.problems.rnn_lstm.study import oracle
 
 from .strategies import cells, layer_counts, nonlinearities, recurrent_shapes, seeds, torch_rnn_nonlinearities
 
@@ -37,9 +37,9 @@ def assert_close(got, expected, rtol=RTOL, atol=1e-13, what=""):
 
 def autograd_rnn(torch, layer: RNN, x: np.ndarray, d_hs: np.ndarray):
     """The homework's equations in torch: hidden states, dL/dh_t for every t, parameter and input grads."""
-    p = oracle.leaves(layer.params)
+    p = mirrors.leaves(layer.params)
     xt = torch.tensor(x, requires_grad=True)
-    hs = oracle.unroll_rnn(p, xt, layer.nonlinearity)
+    hs = mirrors.unroll_rnn(p, xt, layer.nonlinearity)
     (torch.stack(hs, 1) * torch.tensor(d_hs)).sum().backward()
     return (
         torch.stack(hs, 1).detach().numpy(),
@@ -50,9 +50,9 @@ def autograd_rnn(torch, layer: RNN, x: np.ndarray, d_hs: np.ndarray):
 
 
 def autograd_lstm(torch, layer: LSTM, x: np.ndarray, d_hs: np.ndarray):
-    p = oracle.leaves(layer.params)
+    p = mirrors.leaves(layer.params)
     xt = torch.tensor(x, requires_grad=True)
-    hs, cs, _ = oracle.unroll_lstm(p, xt)
+    hs, cs, _ = mirrors.unroll_lstm(p, xt)
     (torch.stack(hs, 1) * torch.tensor(d_hs)).sum().backward()
     grads = {n: v.grad.numpy() for n, v in p.items()}
     return (
@@ -113,7 +113,7 @@ def test_stacks_match_torch_nn_modules(torch, shape, cell, layers, nonlinearity,
     stack = Stacked.build(shape["inputs"], shape["hidden"], layers, cell, nonlinearity, rng=rng)
     hs, ctx = stack.forward(x)
     result = stack.backward(ctx, d_hs)
-    module = oracle.torch_lstm(stack.layers) if cell == "lstm" else oracle.torch_rnn(stack.layers)
+    module = mirrors.torch_lstm(stack.layers) if cell == "lstm" else mirrors.torch_rnn(stack.layers)
     xt = torch.tensor(x, requires_grad=True)
     out, _ = module(xt)
     (out * torch.tensor(d_hs)).sum().backward()
@@ -122,9 +122,9 @@ def test_stacks_match_torch_nn_modules(torch, shape, cell, layers, nonlinearity,
     for k, _layer in enumerate(stack.layers):
         if cell == "lstm":
             mapped = {
-                "U": oracle.to_torch_gates(result.grads[f"{k}.U"]),
-                "W": oracle.to_torch_gates(result.grads[f"{k}.W"]),
-                "b": oracle.to_torch_gates(result.grads[f"{k}.b"][None])[:, 0],
+                "U": mirrors.to_torch_gates(result.grads[f"{k}.U"]),
+                "W": mirrors.to_torch_gates(result.grads[f"{k}.W"]),
+                "b": mirrors.to_torch_gates(result.grads[f"{k}.b"][None])[:, 0],
             }
             names = {"U": "weight_ih", "W": "weight_hh", "b": "bias_ih"}
         else:
@@ -224,14 +224,14 @@ def test_sequence_classifier_matches_torch(torch, embedding_size):
     value, loss_ctx = loss.forward(logits, labels)
     grads = model.backward(ctx, loss.backward(loss_ctx)).grads
 
-    p = oracle.leaves(model.named_parameters())
+    p = mirrors.leaves(model.named_parameters())
     x = (
         p["embedding.weight"][torch.tensor(tokens)]
         if embedding_size
         else torch.nn.functional.one_hot(torch.tensor(tokens), 6).double()
     )
     for k in range(2):
-        hs = oracle.unroll_rnn({n: p[f"rnn.{k}.{n}"] for n in ("W_x", "W_h", "b")}, x, "tanh")
+        hs = mirrors.unroll_rnn({n: p[f"rnn.{k}.{n}"] for n in ("W_x", "W_h", "b")}, x, "tanh")
         x = torch.stack(hs, 1)
     last = x[torch.arange(5), torch.tensor(lengths - 1)]
     t_logits = last @ p["head.weight"].T + p["head.bias"]
@@ -348,14 +348,45 @@ def test_training_takes_batches_of_several_inputs_and_a_monitor():
     ],
 )
 def test_bad_inputs_name_the_argument_and_shape(call, fragment):
-    with pytest.raises(LayerInputError) as info:
+    with pytest.raises(LayerUsageError) as info:
         call()
     assert fragment in str(info.value)
-    assert isinstance(info.value, Hw6Error) and isinstance(info.value, ValueError)
+    # A bug in hw6's own code, not bad input: the CLI must not turn it into "hw6: error:", exit 2.
+    assert not isinstance(info.value, Hw6Error) and isinstance(info.value, ValueError)
+
+
+def diverging_run(lr: float, targets: np.ndarray | None = None):
+    rng = np.random.default_rng(3)
+    model = SequenceRegressor.build(1, 8, 1, num_layers=2, nonlinearity="identity", rng=rng)
+    x = rng.standard_normal((16, 10, 1))
+    y = rng.standard_normal((16, 10, 1)) if targets is None else targets
+    with np.errstate(over="ignore", invalid="ignore"):
+        return train(model, MSELoss(), x, y, Adam(model.named_parameters(), lr=lr), epochs=20, label="the test run")
+
+
+def test_weights_that_diverge_are_the_users_learning_rate():
+    with pytest.raises(
+        TrainingDiverged, match=r"^the test run: diverged in epoch \d+, the weights or their gradients became NaN"
+    ) as info:
+        diverging_run(1e30)
+    assert isinstance(info.value, Hw6Error)
+
+
+def test_a_shape_bug_while_training_stays_a_bug():
+    with pytest.raises(LayerUsageError, match="must both be"):
+        diverging_run(1e-3, targets=np.zeros((16, 9, 1)))
+
+
+def test_non_finite_data_before_any_step_stays_a_bug():
+    with pytest.raises(NonFiniteValues, match="x has non-finite values") as info:
+        model = SequenceRegressor.build(1, 2, 1, rng=0)
+        x = np.full((2, 3, 1), np.nan)
+        train(model, MSELoss(), x, np.zeros((2, 3, 1)), Adam(model.named_parameters()), epochs=1)
+    assert not isinstance(info.value, Hw6Error)
 
 
 def test_backward_checks_the_gradient_shape():
     layer = RNN(1, 2)
     _, ctx = layer.forward(np.zeros((1, 3, 1)))
-    with pytest.raises(LayerInputError, match=r"d_hs has shape \(1, 3, 3\), expected \(1, 3, 2\)"):
+    with pytest.raises(LayerUsageError, match=r"d_hs has shape \(1, 3, 3\), expected \(1, 3, 2\)"):
         layer.backward(ctx, np.zeros((1, 3, 3)))

@@ -16,6 +16,7 @@ from solver.io import figures
 from solver.io.cache import Cache, forget_memory
 from solver.problems import BuildContext
 from solver.problems import rnn_lstm as p3
+from solver.problems.rnn_lstm import params as p3_params
 from solver.problems.rnn_lstm.study import derivations, gradients, testcases, training
 
 
@@ -70,7 +71,7 @@ def test_test_case_values_follow_the_definitions(solved):
 
 
 def test_every_test_case_input_is_a_multiple_of_a_tenth():
-    case = testcases.solve(testcases.TestCaseParams(seed=11, hidden_size=4, steps=6, nonlinearity="relu"))
+    case = testcases.solve(p3_params.TestCaseParams(seed=11, hidden_size=4, steps=6, nonlinearity="relu"))
     for matrix in (case.W_x, case.W_h, case.b, case.W_f):
         assert all((10 * v).is_integer for v in matrix)
     assert min(min(row) for row in case.hidden) >= 0  # ReLU
@@ -129,13 +130,13 @@ def test_symbolic_derivations():
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_training_reaches_the_homework_thresholds(seed):
-    runs = training.run_training(training.TrainingParams(seed=seed), Cache(None))
+    runs = training.run_training(p3_params.TrainingParams(seed=seed), Cache(None))
     assert runs[1].final_loss < 0.01 and runs[1].reached_at is not None
     assert runs[2].final_loss < 0.001 and runs[2].reached_at is not None
 
 
-def small_training(**changes) -> training.TrainingParams:
-    return training.TrainingParams(**{"train_size": 16, "epochs": 3, "hidden_size": 4, "batch_size": 8, **changes})
+def small_training(**changes) -> p3_params.TrainingParams:
+    return p3_params.TrainingParams(**{"train_size": 16, "epochs": 3, "hidden_size": 4, "batch_size": 8, **changes})
 
 
 @pytest.fixture
@@ -171,6 +172,18 @@ def test_a_damaged_cache_entry_is_trained_again(tmp_path, cold_memory):
     forget_memory()
     again = training.run_training(params, Cache(tmp_path))
     assert not again[1].cached and again[1].losses == first[1].losses
+
+
+def test_a_cache_entry_for_other_shapes_is_trained_again(tmp_path, cold_memory):
+    params = small_training()
+    first = training.run_training(params, Cache(tmp_path))
+    for entry in (tmp_path / training.CACHE_KIND).iterdir():
+        stored = json.loads(entry.read_text())
+        stored["weights"] = {name: [[0.5]] for name in stored["weights"]}
+        entry.write_text(json.dumps(stored))
+    forget_memory()
+    again = training.run_training(params, Cache(tmp_path))
+    assert not again[2].cached and again[2].final_loss == first[2].final_loss
 
 
 def test_figures_are_deterministic_and_cached(solved, tmp_path, monkeypatch, cold_memory):
@@ -210,6 +223,7 @@ def test_progress_goes_to_a_terminal_only(tmp_path, capsys):
         ({"training": {"steps": 0}}, "rnn_lstm.training.steps"),
         ({"training": {"dtype": "float16"}}, "rnn_lstm.training.dtype"),
         ({"training": {"learning_rate": "nan"}}, "rnn_lstm.training.learning_rate"),
+        ({"training": {"learning_rate": 0}}, "rnn_lstm.training.learning_rate: expected a number above 0"),
         ({"study": {"hidden": 3}}, "rnn_lstm.study.hidden: expected no such key"),
     ],
 )

@@ -8,10 +8,17 @@ message and exits with its ``exit_code``. Anything else escaping is a bug.
     ├── InputFileError         a file cannot be read or parsed
     ├── OutputError            an output folder or file cannot be written
     ├── LatexError             TeX Live is missing or latexmk failed
-    ├── LayerInputError        a neural-network layer got an array of the wrong shape, an unknown
-    │                          nonlinearity, no time steps or non-finite values (solver.nn)
+    ├── TrainingDiverged       a training run's weights or gradients became NaN or infinite (the
+    │                          configured learning rate is too high for it)
     ├── CrossCheckFailed       an exact answer disagrees with its numeric check (exit 1)
     └── OracleUnavailable      the torch oracle was asked for but is not installed
+
+    ValueError                 not an Hw6Error: hw6's own code called something wrongly
+    └── LayerUsageError        a solver.nn layer got an array of the wrong shape, an unknown
+        │                      nonlinearity or no time steps; parameters are validated before
+        │                      they reach a layer, so this is a bug
+        └── NonFiniteValues    ... or NaN or infinite values; during training, after a step,
+                               solver.nn.train reports it as TrainingDiverged instead
 
     InputWarning (a UserWarning)   input that is accepted but looks wrong; the CLI prints
                                    it as one ``hw6: warning: ...`` line on stderr
@@ -66,12 +73,22 @@ class LatexError(Hw6Error):
     """LaTeX could not make a PDF; the message names the first error and the log."""
 
 
-class LayerInputError(Hw6Error, ValueError):
-    """A layer of :mod:`solver.nn` was called with inputs it cannot take.
+class TrainingDiverged(Hw6Error):
+    """A training run's weights or gradients stopped being finite numbers; the message names the run and epoch."""
 
+
+class LayerUsageError(ValueError):
+    """A layer of :mod:`solver.nn` was called with inputs it cannot take: a programming error.
+
+    Deliberately not an :class:`Hw6Error`: every user-given value is validated
+    before it reaches a layer, so the CLI must not present this as bad input.
     The message names the argument and the shape (or values) it expects, e.g.
     ``RNN.forward: x has shape (4, 5, 3), expected (B, T, 2) with T >= 1``.
     """
+
+
+class NonFiniteValues(LayerUsageError):
+    """A layer of :mod:`solver.nn` got NaN or infinite values (from diverging weights, when training)."""
 
 
 class CrossCheckFailed(Hw6Error):

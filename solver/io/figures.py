@@ -31,7 +31,7 @@ COLORS = ("#1f4e79", "#b03a2e", "#2e7d32", "#7b1fa2", "#ef6c00")
 @dataclass(frozen=True)
 class Series:
     label: str
-    y: Sequence[float]
+    y: Sequence[float] | np.ndarray
     dashed: bool = False
 
 

@@ -10,27 +10,36 @@ Batches are rows: sequences are (B, T, D), hidden states (B, H).
     RNN, LSTM, Stacked, LastStep           recurrent layers, stacks, last state of padded sequences
     SequenceRegressor, SequenceClassifier  assembled models (Problems 3 and 4)
     MSELoss, SoftmaxCrossEntropy           losses with backward
-    Adam, train, cosine_schedule, History      optimisation (progress: solver.progress)
+    Adam, train, cosine_schedule, History  optimisation (progress: solver.io.progress)
+    fit, cached_fit, Schedule, Fitted      the training recipe Problems 3 and 4 share
+    mirrors                                the same layers and models in torch, for the oracle checks
 
 Bad inputs (shapes, unknown nonlinearities, T < 1, NaN) raise
-:class:`solver.errors.LayerInputError` naming the argument and the shape expected.
+:class:`solver.core.errors.LayerUsageError` naming the argument and the shape
+expected. It is a programming error, not an ``Hw6Error``: parameters are
+validated before they reach a layer. The one user-caused failure inside a
+layer, weights that diverge during training, becomes
+:class:`solver.core.errors.TrainingDiverged` (see :func:`train`).
 """
 
 from .core import NONLINEARITIES, Backward, Module
-from .layers import LSTM, LSTM_GATES, RNN, Embedding, LastStep, Linear, Stacked, one_hot, sub_parameters
+from .layers import Embedding, LastStep, Linear, one_hot, sub_parameters
 from .losses import MSELoss, SoftmaxCrossEntropy
 from .models import SequenceClassifier, SequenceRegressor
 from .optim import Adam
-from .train import History, cosine_schedule, train
+from .recurrent import LSTM, LSTM_GATES, RNN, Stacked
+from .train import Fitted, History, Schedule, cached_fit, cosine_schedule, fit, float64_weights, train
 
 __all__ = [
     "LSTM",
     "LSTM_GATES",
     "NONLINEARITIES",
     "RNN",
+    "Schedule",
     "Adam",
     "Backward",
     "Embedding",
+    "Fitted",
     "History",
     "LastStep",
     "Linear",
@@ -40,6 +49,9 @@ __all__ = [
     "SequenceRegressor",
     "SoftmaxCrossEntropy",
     "Stacked",
+    "cached_fit",
+    "fit",
+    "float64_weights",
     "one_hot",
     "cosine_schedule",
     "sub_parameters",

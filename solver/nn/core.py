@@ -1,4 +1,4 @@
-"""What every layer shares: parameters, the backward result, input checks, nonlinearities.
+"""What every layer shares: parameters, the backward result, input checks, initialisation, nonlinearities.
 
 A layer holds its parameters in ``layer.params`` (name -> array, updated in
 place by the optimizer). ``forward(...)`` returns ``(output, ctx)`` where
@@ -9,11 +9,11 @@ place by the optimizer). ``forward(...)`` returns ``(output, ctx)`` where
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..core.errors import LayerInputError
+from ..core.errors import LayerUsageError, NonFiniteValues
 
 NONLINEARITIES = ("tanh", "relu", "identity")
 
@@ -21,7 +21,8 @@ NONLINEARITIES = ("tanh", "relu", "identity")
 class Backward(NamedTuple):
     """The gradients a backward pass returns.
 
-    ``d_input`` is dL/d(input); ``grads`` maps every parameter name to dL/dparam.
+    ``d_input`` is dL/d(input) (for integer token inputs, which have no gradient,
+    an empty array of shape (B, T, 0)); ``grads`` maps every parameter name to dL/dparam.
     Recurrent layers also give ``d_hidden`` (B, T, H): the total dL/dh_t at
     every step (through the outputs and through later steps), ``d_cell`` (LSTM
     only, dL/dC_t) and ``d_initial``: the gradients of the initial states.
@@ -50,13 +51,13 @@ class Module:
         """Copy ``values`` into the parameters of the same names and shapes."""
         params = self.named_parameters()
         if set(values) != set(params):
-            raise LayerInputError(
+            raise LayerUsageError(
                 f"{type(self).__name__}.load: expected parameters {sorted(params)}, got {sorted(values)}"
             )
         for name, value in values.items():
             value = np.asarray(value)
             if value.shape != params[name].shape:
-                raise LayerInputError(
+                raise LayerUsageError(
                     f"{type(self).__name__}.load: {name} has shape {value.shape}, expected {params[name].shape}"
                 )
             params[name][...] = value
@@ -85,7 +86,7 @@ def check_array(where: str, name: str, value: np.ndarray, expected: tuple, *, dt
     """``value`` as an array of shape ``expected`` (ints fixed, strings free), finite.
 
     ``expected`` mixes sizes and letters, e.g. ``("B", "T", 3)``; a letter
-    matches any size of at least 1. Raises :class:`LayerInputError` naming
+    matches any size of at least 1. Raises :class:`LayerUsageError` naming
     ``where`` and ``name`` otherwise.
     """
     array = np.asarray(value, dtype=dtype)
@@ -94,9 +95,9 @@ def check_array(where: str, name: str, value: np.ndarray, expected: tuple, *, dt
         (isinstance(e, int) and size != e) or (not isinstance(e, int) and size < 1)
         for size, e in zip(array.shape, expected, strict=False)
     ):
-        raise LayerInputError(f"{where}: {name} has shape {shape_text(array.shape)}, expected {wanted}")
+        raise LayerUsageError(f"{where}: {name} has shape {shape_text(array.shape)}, expected {wanted}")
     if array.dtype.kind == "f" and not np.isfinite(array).all():
-        raise LayerInputError(f"{where}: {name} has non-finite values (NaN or infinity); expected finite numbers")
+        raise NonFiniteValues(f"{where}: {name} has non-finite values (NaN or infinity); expected finite numbers")
     return array
 
 
@@ -104,8 +105,25 @@ def check_sequence(where: str, x: np.ndarray, features: int, dtype) -> np.ndarra
     """A batch of sequences (B, T, features) with T >= 1."""
     array = np.asarray(x, dtype=dtype)
     if array.ndim == 3 and array.shape[1] == 0:
-        raise LayerInputError(f"{where}: x has T = 0 time steps; expected (B, T, {features}) with T >= 1")
+        raise LayerUsageError(f"{where}: x has T = 0 time steps; expected (B, T, {features}) with T >= 1")
     return check_array(where, "x", array, ("B", "T", features))
+
+
+def check_size(where: str, name: str, value: Any) -> int:
+    """A layer's size argument: an integer of at least 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise LayerUsageError(f"{where}: {name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def uniform(rng: np.random.Generator, bound: float, shape: tuple, dtype) -> np.ndarray:
+    """Initial weights drawn from U(-bound, bound), as torch initialises its layers."""
+    return rng.uniform(-bound, bound, size=shape).astype(dtype)
+
+
+def as_rng(rng: np.random.Generator | int | None) -> np.random.Generator:
+    """A generator as given, or one seeded with ``rng``."""
+    return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
 # --------------------------------------------------------------------------- nonlinearities
@@ -113,7 +131,7 @@ def check_sequence(where: str, x: np.ndarray, features: int, dtype) -> np.ndarra
 
 def check_nonlinearity(name: str, where: str = "nonlinearity") -> str:
     if name not in NONLINEARITIES:
-        raise LayerInputError(f"{where}: unknown nonlinearity {name!r}; expected one of {', '.join(NONLINEARITIES)}")
+        raise LayerUsageError(f"{where}: unknown nonlinearity {name!r}; expected one of {', '.join(NONLINEARITIES)}")
     return name
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import LayerInputError
+from ..core.errors import LayerUsageError
 
 
 class MSELoss:
@@ -23,7 +23,7 @@ class MSELoss:
         predictions = np.asarray(predictions)
         targets = np.asarray(targets, dtype=predictions.dtype)
         if predictions.ndim != 3 or targets.shape != predictions.shape:
-            raise LayerInputError(
+            raise LayerUsageError(
                 f"MSELoss.forward: predictions {predictions.shape} and targets {targets.shape} must both be (B, T, O)"
             )
         error = predictions - targets  # (B, T, O)
@@ -53,11 +53,11 @@ class SoftmaxCrossEntropy:
         logits = np.asarray(logits)
         labels = np.asarray(labels)
         if logits.ndim != 2 or labels.shape != logits.shape[:1] or labels.dtype.kind not in "iu":
-            raise LayerInputError(
+            raise LayerUsageError(
                 f"SoftmaxCrossEntropy.forward: logits {logits.shape} must be (B, C), labels {labels.shape} (B,) integers"
             )
         if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[1]):
-            raise LayerInputError(f"SoftmaxCrossEntropy.forward: labels must be from 0 to {logits.shape[1] - 1}")
+            raise LayerUsageError(f"SoftmaxCrossEntropy.forward: labels must be from 0 to {logits.shape[1] - 1}")
         shifted = logits - logits.max(axis=1, keepdims=True)  # (B, C): no overflow in exp
         log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (B, C)
         picked = log_probs[np.arange(len(labels)), labels]  # (B,)

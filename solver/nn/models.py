@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 
 from .core import Backward, Module, prefixed
-from .layers import Embedding, LastStep, Linear, Stacked, one_hot
+from .layers import Embedding, LastStep, Linear, one_hot
+from .recurrent import Stacked
 
 
 class SequenceRegressor(Module):
@@ -82,7 +83,7 @@ class SequenceClassifier(Module):
     ) -> SequenceClassifier:
         rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
         embedding = None if embedding_size is None else Embedding(vocab_size, embedding_size, rng=rng, dtype=dtype)
-        width = vocab_size if embedding is None else embedding_size
+        width = vocab_size if embedding_size is None else embedding_size
         rnn = Stacked.build(width, hidden_size, num_layers, cell, nonlinearity, rng=rng, dtype=dtype)
         return cls(vocab_size, rnn, Linear(hidden_size, num_classes, rng=rng, dtype=dtype), embedding)
 
@@ -113,4 +114,5 @@ class SequenceClassifier(Module):
         grads = {**prefixed("rnn", rnn.grads), **prefixed("head", head.grads)}
         if self.embedding is not None:
             grads = {**prefixed("embedding", self.embedding.backward(embedding_ctx, rnn.d_input).grads), **grads}
-        return Backward(None, grads, rnn.d_hidden, rnn.d_cell)
+        no_gradient = np.zeros((*rnn.d_input.shape[:2], 0), rnn.d_input.dtype)  # tokens have none
+        return Backward(no_gradient, grads, rnn.d_hidden, rnn.d_cell)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..core.errors import LayerInputError
+from ..core.errors import LayerUsageError
 
 
 class Adam:
@@ -24,7 +24,7 @@ class Adam:
         eps: float = 1e-8,
     ):
         if not lr > 0:
-            raise LayerInputError(f"Adam: lr must be positive, got {lr!r}")
+            raise LayerUsageError(f"Adam: lr must be positive, got {lr!r}")
         self.params = dict(params)
         self.lr, (self.beta1, self.beta2), self.eps = float(lr), betas, float(eps)
         self.first = {name: np.zeros_like(p) for name, p in self.params.items()}
@@ -33,7 +33,7 @@ class Adam:
 
     def step(self, grads: Mapping[str, np.ndarray]) -> None:
         if set(grads) != set(self.params):
-            raise LayerInputError(f"Adam.step: gradients for {sorted(grads)}, expected {sorted(self.params)}")
+            raise LayerUsageError(f"Adam.step: gradients for {sorted(grads)}, expected {sorted(self.params)}")
         self.steps += 1
         correction1 = 1.0 - self.beta1**self.steps
         correction2 = 1.0 - self.beta2**self.steps

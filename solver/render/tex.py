@@ -12,8 +12,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
-from numbers import Real
-from typing import Any
+from typing import Any, SupportsFloat
 
 import sympy as sp
 
@@ -92,7 +91,7 @@ def latex(value: Any) -> Tex:
     return Tex(sp.latex(value))
 
 
-def number(value: Real, digits: int = 6) -> Tex:
+def number(value: SupportsFloat, digits: int = 6) -> Tex:
     """A float with ``digits`` significant digits, in math-safe form."""
     value = float(value)
     if not math.isfinite(value):

@@ -6,15 +6,21 @@ the run (the configuration and seeds, the data's source, fingerprint and
 counts, every epoch's metrics, the final metrics and sample predictions) and
 nothing that changes from one run to the next on the same machine (no dates,
 no timings), so it is byte-identical given the same data, configuration and
-hw6 version.
+hw6 version. :func:`run_log` fills it from a solved run; :func:`metrics` are
+the final numbers the answer key reports as well.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from ... import __version__
+from ...core.params import to_jsonable
 from .data import DATA_SOURCE
+from .params import Params, TrainingConfig
+from .solve import Trained
 
 LOG_FORMAT = 1  # bump when a field changes meaning
 SIGNIFICANT = 6
@@ -58,3 +64,86 @@ def submission_log(
         "final": final,
         "samples": samples,
     }
+
+
+def run_log(trained: Trained, params: Params) -> dict[str, Any]:
+    """The log of one solved run."""
+    data, split, test, languages = trained.data, trained.split, trained.test, trained.languages
+    counts = {
+        language: {
+            part: int(np.sum(data.labels[getattr(split, part)] == c)) for part in ("train", "validation", "test")
+        }
+        for c, language in enumerate(languages)
+    }
+    model = trained.model
+    return submission_log(
+        data={
+            "fingerprint": data.fingerprint(),
+            "normalisation": "Unicode NFD, accents dropped, only ASCII letters and the characters .,;' and space kept; "
+            "each (name, language) pair kept once",
+            "languages": list(languages),
+            "names": len(data.names),
+            "duplicates_removed": data.duplicates,
+            "skipped_lines": dict(sorted(data.skipped.items())),
+            "split": {
+                "seed": params.training.split_seed,
+                "stratified": True,
+                "counts": {part: int(len(getattr(split, part))) for part in ("train", "validation", "test")},
+                "per_language": counts,
+            },
+        },
+        config=to_jsonable(params.training),
+        model={
+            "architecture": architecture(params.training),
+            "parameters": model.parameter_count(),
+            "shapes": {name: list(value.shape) for name, value in model.named_parameters().items()},
+        },
+        epochs=list(trained.classifier.epochs),
+        final={
+            **metrics(trained),
+            "validation_accuracy": rounded(trained.validation.accuracy),
+            "per_language_counts": {
+                language: {"test_names": int(test.confusion[c].sum()), "correct": int(test.confusion[c, c])}
+                for c, language in enumerate(languages)
+            },
+            "confusion": {
+                "order": list(languages),
+                "rows": "true language",
+                "columns": "predicted language",
+                "counts": test.confusion.tolist(),
+            },
+        },
+        samples=[
+            {
+                "name": s.name,
+                "normalised": s.normalised,
+                "origin": s.origin,
+                "listed_as": list(s.listed_as),
+                "top3": [{"language": language, "probability": rounded(p)} for language, p in s.top(languages)],
+            }
+            for s in trained.samples
+        ],
+    )
+
+
+def metrics(trained: Trained) -> dict[str, Any]:
+    """The test names' scores, rounded (the key's part 4 and the log's ``final``)."""
+    test = trained.test
+    return {
+        "test_accuracy": rounded(test.accuracy),
+        "balanced_accuracy": rounded(test.balanced_accuracy),
+        "per_language": {
+            language: rounded(test.per_class[c])
+            for c, language in enumerate(trained.languages)
+            if not np.isnan(test.per_class[c])
+        },
+        "test_names": int(len(test.labels)),
+        "majority_baseline": rounded(trained.majority[1]),
+    }
+
+
+def architecture(config: TrainingConfig) -> str:
+    """The network in one line, for the log."""
+    inputs = f"embedding ({config.embedding_size})" if config.embedding_size else "one-hot characters"
+    stack = f"{config.layers}-layer " if config.layers > 1 else ""
+    return f"{inputs} -> {stack}{config.cell.upper()} ({config.hidden_size}) -> last state of each name -> linear -> softmax"

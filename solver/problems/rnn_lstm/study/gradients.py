@@ -14,39 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
-import sympy as sp
 
-from ....core.errors import ParamsError
-from ....core.params import Number, ParamsBase, param
 from ....nn import LSTM, RNN, Linear, MSELoss
+from ..params import StudyParams
 from .data import running_average_data
-
-
-@dataclass(frozen=True)
-class StudyParams(ParamsBase):
-    seed: int = param(0, "seed of the study's weights and data", minimum=0, maximum=2**31 - 1)
-    hidden_size: int = param(16, "H of every network in the study", minimum=2, maximum=64)
-    steps: int = param(60, "sequence length T of the study", minimum=5, maximum=200)
-    batch: int = param(16, "sequences in the study's batch", minimum=1, maximum=256)
-    input_scale: Number = param(sp.Rational("1"), "standard deviation of the input weights W_x", minimum=0, maximum=10)
-    small_radius: Number = param(
-        sp.Rational("0.9"), "spectral radius of W_h for the vanishing linear RNN (below 1)", minimum=0, maximum=1
-    )
-    large_radius: Number = param(
-        sp.Rational("1.1"), "spectral radius of W_h for the exploding linear RNN (above 1)", minimum=1, maximum=3
-    )
-    nonlinear_radius: Number = param(
-        sp.Rational("3"), "spectral radius of W_h for tanh against ReLU", minimum=0, maximum=4
-    )
-    forget_bias: Number = param(sp.Rational("1"), "forget-gate bias of the second LSTM", minimum=-5, maximum=5)
-
-    def validate(self) -> None:
-        if not 0 < self.small_radius < 1:
-            raise ParamsError("small_radius", "a number strictly between 0 and 1", str(self.small_radius))
-        if not self.large_radius > 1:
-            raise ParamsError("large_radius", "a number strictly above 1", str(self.large_radius))
-        if not self.nonlinear_radius > 0:
-            raise ParamsError("nonlinear_radius", "a positive number", str(self.nonlinear_radius))
 
 
 @dataclass(frozen=True)
@@ -78,6 +49,13 @@ class Magnitudes:
     loss: float
 
     @property
+    def cell(self) -> np.ndarray:
+        """``cell_grad`` of an LSTM run (an RNN has no cell state)."""
+        if self.cell_grad is None:
+            raise ValueError(f"a {self.config.cell} run has no cell-state gradient")
+        return self.cell_grad
+
+    @property
     def ratio(self) -> float:
         """||dL/dh_1|| / ||dL/dh_T||: below 1 the gradient shrinks going back in time."""
         return float(self.grad[0] / self.grad[-1])
@@ -104,6 +82,7 @@ def build_network(config: GradientConfig) -> Network:
     rng = np.random.default_rng([config.seed, 4])
     x, y = running_average_data(config.batch, config.steps, rng)
     hidden = config.hidden_size
+    layer: RNN | LSTM
     if config.cell == "lstm":
         layer = LSTM(1, hidden, rng=rng)
         layer.params["b"][:hidden] += config.forget_bias  # the f block comes first
@@ -125,6 +104,7 @@ def gradient_magnitudes(config: GradientConfig) -> Magnitudes:
     loss, loss_ctx = net.loss.forward(predictions, net.y)
     d_hs = net.head.backward(head_ctx, net.loss.backward(loss_ctx)).d_input  # (B, T, H)
     result = net.layer.backward(layer_ctx, d_hs)
+    assert result.d_hidden is not None  # a recurrent layer's backward always gives it
     cell = None if result.d_cell is None else np.linalg.norm(result.d_cell, axis=(0, 2))
     return Magnitudes(config, np.linalg.norm(result.d_hidden, axis=(0, 2)), np.linalg.norm(hs, axis=(0, 2)), cell, loss)
 
@@ -204,6 +184,7 @@ def cell_paths(config: GradientConfig) -> CellPaths:
     predictions, head_ctx = net.head.forward(hs)
     _, loss_ctx = net.loss.forward(predictions, net.y)
     result = layer.backward(ctx, net.head.backward(head_ctx, net.loss.backward(loss_ctx)).d_input)
+    assert result.d_hidden is not None and result.d_cell is not None  # an LSTM's backward gives both
     _, _, _, gates, _, tanh_cs, _ = ctx
     hidden = layer.hidden_size
     forget = gates[..., :hidden]  # (B, T, H)

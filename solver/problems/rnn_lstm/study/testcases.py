@@ -9,24 +9,15 @@ checked against them (and torch against both in the tests).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import mpmath
 import numpy as np
 import sympy as sp
 
-from ....core.params import ParamsBase, param
 from ....nn import RNN, Linear, MSELoss
+from ..params import TestCaseParams
 
 DIGITS = 40
-
-
-@dataclass(frozen=True)
-class TestCaseParams(ParamsBase):
-    seed: int = param(6, "seed of the test weights and inputs (multiples of 0.1)", minimum=0, maximum=2**31 - 1)
-    hidden_size: int = param(3, "H of the test RNN", minimum=1, maximum=6)
-    steps: int = param(4, "T of the test sequence", minimum=1, maximum=8)
-    nonlinearity: Literal["tanh", "relu", "identity"] = param("tanh", "sigma of the test RNN")
 
 
 @dataclass(frozen=True)
@@ -64,6 +55,11 @@ class TestCase:
     @property
     def hidden_floats(self) -> np.ndarray:
         return np.array([[float(v) for v in row] for row in self.hidden])  # (T, H)
+
+
+def mp_floats(values) -> np.ndarray:
+    """40-digit numbers as float64."""
+    return np.array([float(v) for v in values], dtype=np.float64)
 
 
 def _tenths(rng: np.random.Generator, low: int, high: int, shape: tuple[int, int]) -> sp.Matrix:

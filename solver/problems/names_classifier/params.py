@@ -1,0 +1,89 @@
+"""Problem 4's parameters: the network, its training and the data split, and the names shown with predictions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import sympy as sp
+
+from ...core.errors import ParamsError
+from ...core.params import Number, ParamsBase, join, param
+from .data import MAX_NAME_LENGTH, to_ascii
+
+MAX_SAMPLES = 12
+DEFAULT_SAMPLES = ("Dovesky", "Jackson", "Satoshi", "Hinton", "Schmidhuber", "Fitzgerald-Ortiz")
+
+
+@dataclass(frozen=True)
+class TrainingConfig(ParamsBase):
+    cell: Literal["rnn", "lstm"] = param("lstm", "recurrent layer (the RNN uses tanh)")
+    hidden_size: int = param(128, "width H of the recurrent layers", minimum=1, maximum=512)
+    embedding_size: int = param(
+        32, "width of the learned character vectors; 0 feeds one-hot vectors", minimum=0, maximum=256
+    )
+    layers: int = param(1, "stacked recurrent layers", minimum=1, maximum=3)
+    epochs: int = param(6, "passes over the training names", minimum=1, maximum=100)
+    batch_size: int = param(32, "names per Adam step", minimum=1, maximum=4096)
+    learning_rate: Number = param(sp.Rational("0.003"), "Adam's initial learning rate", minimum=0, maximum=1)
+    final_lr_ratio: Number = param(
+        sp.Rational("0.02"), "cosine decay: the last epoch's rate over the first", minimum=0, maximum=1
+    )
+    class_weights: Literal["none", "balanced", "sqrt"] = param(
+        "none", "loss weight of each language: none, balanced (inverse frequency) or its square root"
+    )
+    seed: int = param(0, "seed of the initial weights and the batch order", minimum=0, maximum=2**31 - 1)
+    split_seed: int = param(0, "seed of the stratified train/validation/test split", minimum=0, maximum=2**31 - 1)
+    validation_fraction: Number = param(
+        sp.Rational("0.1"),
+        "share of each language held out for validation",
+        minimum=sp.Rational("0.01"),
+        maximum=sp.Rational("0.4"),
+    )
+    test_fraction: Number = param(
+        sp.Rational("0.1"),
+        "share of each language held out for the test",
+        minimum=sp.Rational("0.01"),
+        maximum=sp.Rational("0.4"),
+    )
+    dtype: Literal["float32", "float64"] = param("float32", "arithmetic while training")
+
+    def validate(self) -> None:
+        if not self.learning_rate > 0:
+            raise ParamsError("learning_rate", "a number above 0", str(self.learning_rate))
+        if self.validation_fraction + self.test_fraction > sp.Rational(1, 2):
+            raise ParamsError(
+                "test_fraction",
+                "at most 1/2 together with validation_fraction, so that half the names train",
+                str(self.test_fraction),
+            )
+
+    @property
+    def fractions(self) -> tuple[float, float, float]:
+        validation, test = float(self.validation_fraction), float(self.test_fraction)
+        return (1.0 - validation - test, validation, test)
+
+
+def _sample_names(value: Any, path: str) -> tuple[str, ...]:
+    if not isinstance(value, (list, tuple)) or len(value) > MAX_SAMPLES:
+        raise ParamsError(path, f"a list of at most {MAX_SAMPLES} names", value, has_got=True)
+    names = []
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not to_ascii(name).strip() or len(to_ascii(name)) > MAX_NAME_LENGTH:
+            raise ParamsError(
+                join(path, i),
+                f"a name with 1 to {MAX_NAME_LENGTH} ASCII letters once accents are dropped",
+                name,
+                has_got=True,
+            )
+        names.append(name)
+    return tuple(names)
+
+
+@dataclass(frozen=True)
+class Params(ParamsBase):
+    training: TrainingConfig = param(doc="the network, its training and the data split", default_factory=TrainingConfig)
+    samples: tuple[str, ...] = param(DEFAULT_SAMPLES, "names shown with their top-3 predictions", convert=_sample_names)
+    test_examples: int = param(
+        5, "test names (of different languages) shown with their top-3 predictions", minimum=0, maximum=MAX_SAMPLES
+    )

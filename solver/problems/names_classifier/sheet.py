@@ -1,0 +1,129 @@
+"""How Problem 4's sheet shows its results: the figures, the submission log file and the template variables."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...io.files import dump_json
+from . import figures
+from .data import DATA_SOURCE
+from .key import DATA_ARCHIVE, TARGET_ACCURACY, misuse_answer
+from .log import run_log
+from .params import TrainingConfig
+from .solve import Solution
+
+FIGURE_DIR = "figures/names_classifier"
+LOG_FILE = "submission_log.json"
+
+
+def _description(config: TrainingConfig, classes: int) -> str:
+    """The network in a sentence, for the sheet."""
+    if config.embedding_size:
+        inputs = f"Each character is turned into a learned vector of {config.embedding_size} numbers"
+    else:
+        inputs = "Each character enters as a one-hot vector"
+    cell = "an LSTM" if config.cell == "lstm" else "a tanh RNN"
+    stack = f"{config.layers} stacked layers of {cell}" if config.layers > 1 else cell
+    return (
+        f"{inputs}, {stack} with {config.hidden_size} hidden units reads the name letter by letter, and the hidden "
+        f"state after its last letter goes through a linear layer and a softmax over the {classes} languages"
+    )
+
+
+def assets(solution: Solution) -> dict[str, bytes]:
+    trained = solution.trained
+    if trained is None:
+        return {}
+    rendered = figures.render_cached(
+        trained.classifier.epochs, trained.test.confusion, trained.languages, solution.cache
+    )
+    files = {f"{FIGURE_DIR}/{name}.pdf": data for name, data in rendered.items()}
+    files[LOG_FILE] = dump_json(run_log(trained, solution.params)).encode("utf-8")
+    return files
+
+
+def view(solution: Solution) -> dict:
+    from ...render.tex import Tex, number
+
+    params = solution.params
+    config = params.training
+    common = {
+        "archive": DATA_ARCHIVE,
+        "source": DATA_SOURCE,
+        "config": config,
+        "answer_a": misuse_answer(solution.trained),
+        "log_file": LOG_FILE,
+        "target": f"{100 * TARGET_ACCURACY:.0f}",
+    }
+    trained = solution.trained
+    if trained is None:
+        return {"available": False, **common}
+
+    def percent(value: float, digits: int = 1) -> Tex:
+        return Tex(f"{100 * value:.{digits}f}\\%")
+
+    data, split, test, languages = trained.data, trained.split, trained.test, trained.languages
+    sizes = data.counts()
+    rows = []
+    for c, language in enumerate(languages):
+        row = test.confusion[c]
+        wrong = [(int(row[k]), languages[k]) for k in range(len(languages)) if k != c and row[k]]
+        wrong.sort(key=lambda item: (-item[0], item[1]))
+        rows.append(
+            {
+                "language": language,
+                "names": sizes[language],
+                "test": int(row.sum()),
+                "correct": int(row[c]),
+                "accuracy": percent(test.per_class[c], 0) if row.sum() else Tex("--"),
+                "confused": ", ".join(f"{name} ({count})" for count, name in wrong[:2]),
+            }
+        )
+    samples = [
+        {
+            "name": s.name,
+            "normalised": s.normalised if s.normalised != s.name else "",
+            "origin": {"test": "test", "data": "data", "new": "new"}[s.origin],
+            "listed_as": ", ".join(s.listed_as),
+            "top": [{"language": language, "p": Tex(f"{p:.2f}")} for language, p in s.top(languages)],
+        }
+        for s in trained.samples
+    ]
+    epochs = trained.classifier.epochs
+    largest = max(sizes, key=lambda language: sizes[language])
+    return {
+        "available": True,
+        **common,
+        "lines": len(data.names) + data.duplicates + data.skipped_lines,
+        "names": len(data.names),
+        "duplicates": data.duplicates,
+        "skipped": data.skipped_text(),
+        "languages": len(languages),
+        "largest": {"language": largest, "share": percent(sizes[largest] / len(data.names)), "count": sizes[largest]},
+        "smallest": min(sizes, key=lambda language: sizes[language]),
+        "smallest_count": min(sizes.values()),
+        "ambiguous": trained.ambiguous,
+        "split": {part: len(getattr(split, part)) for part in ("train", "validation", "test")},
+        "fractions": {
+            "validation": percent(float(config.validation_fraction), 0),
+            "test": percent(float(config.test_fraction), 0),
+        },
+        "architecture": _description(config, len(languages)),
+        "parameter_count": f"{trained.model.parameter_count():,}",
+        "renamed": [s for s in samples if s["normalised"]],
+        "learning_rate": number(float(config.learning_rate), 3),
+        "final_lr": number(float(config.learning_rate * config.final_lr_ratio), 3),
+        "accuracy": percent(test.accuracy),
+        "balanced": percent(test.balanced_accuracy),
+        "validation_accuracy": percent(trained.validation.accuracy),
+        "reached": test.accuracy >= TARGET_ACCURACY,
+        "majority": {"language": trained.majority[0], "share": percent(trained.majority[1])},
+        "best_validation": {
+            "epoch": 1 + int(np.argmax([e["validation_accuracy"] for e in epochs])),
+            "loss_epoch": 1 + int(np.argmin([e["validation_loss"] for e in epochs])),
+        },
+        "final_train_accuracy": percent(epochs[-1]["train_accuracy"]),
+        "rows": rows,
+        "samples": samples,
+        "figure": {"training": f"{FIGURE_DIR}/training.pdf", "confusion": f"{FIGURE_DIR}/confusion.pdf"},
+    }

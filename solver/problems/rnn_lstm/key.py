@@ -1,0 +1,133 @@
+"""What Problem 3's answer key holds: the test input's numbers, the study's measurements, the written answers."""
+
+from __future__ import annotations
+
+from ...core.problem import Part
+from .solve import Solution
+from .study import derivations, training
+from .study.testcases import mp_floats
+
+SIGNIFICANT = 6  # digits of the numbers in the key
+
+
+def rounded(values) -> list[float]:
+    return [float(f"{float(v):.{SIGNIFICANT}g}") for v in values]
+
+
+def short(value: float, digits: int = 3) -> str:
+    return f"{value:.{digits}g}"
+
+
+def references(solution: Solution) -> dict[str, str]:
+    """Reference answers for the written parts, citing this run's numbers (plain text)."""
+    n = solution.numbers
+    steps = solution.params.study.steps
+    stronger = "ReLU" if n["relu_ratio"] > n["tanh_ratio"] else "tanh"
+    return {
+        "3f": (
+            f"ReLU is the one that explodes: at the same spectral radius its ||dL/dh_1||/||dL/dh_T|| was "
+            f"{short(n['relu_ratio'])} against {short(n['tanh_ratio'])} for tanh ({stronger} grew more), and its ||h_T|| reached "
+            f"{short(n['relu_hidden'])} while tanh's stayed at {short(n['tanh_hidden'])}. ReLU is unbounded and passes gradients with "
+            f"slope 1, so a gain above 1 compounds in both passes. tanh keeps |h| < 1 and multiplies each backward step by "
+            f"1 - h^2 <= 1; {short(100 * n['tanh_saturated'], 2)}% of its units were saturated (|h| > 0.99), where that factor is "
+            f"almost 0, which is why tanh networks are the ones prone to vanishing gradients."
+        ),
+        "3g": (
+            f"With every step scored, each h_t receives a gradient from its own target, so ||dL/dh_t|| no longer decays: "
+            f"||dL/dh_1||/||dL/dh_T|| went from {short(n['last_ratio'])} (last target only) to {short(n['all_ratio'])}. "
+            f"The vanishing is hidden, not cured: the part of dL/dh_1 that comes from the last target is only "
+            f"{short(n['last_share'])} of it. Learning a dependency across {steps} steps still relies on that vanishing term, "
+            f"so it does not help with long-range dependencies; it helps only the short-range ones."
+        ),
+        "3h": (
+            f"At default initialisation both vanish over {steps} steps, the LSTM less quickly: ||dL/dh_1||/||dL/dh_T|| was "
+            f"{short(n['lstm_ratio'])} for the LSTM against {short(n['rnn_ratio'])} for the tanh RNN, and {short(n['forget_ratio'])} "
+            f"for an LSTM whose forget-gate bias starts at {solution.params.study.forget_bias}."
+        ),
+        "3i": (
+            "dL/dC_{T-1} = dL/dC_T * f_T + dL/dh_{T-1} * o_{T-1} * (1 - tanh^2(C_{T-1})), where "
+            "dL/dC_T = dL/dh_T * o_T * (1 - tanh^2(C_T)) and dL/dh_{T-1} collects the paths through the gates of step T. "
+            "The first term passes the gradient back through an elementwise product with the forget gate only: no weight "
+            "matrix and no squashing derivative, so with f near 1 it survives many steps. "
+            f"Measured on the LSTM: ||direct path|| = {short(n['direct_norm'])}, ||path through h_(T-1)|| = "
+            f"{short(n['through_norm'])}, ||total|| = {short(n['total_norm'])}."
+        ),
+        "3j": (
+            "A residual block h_(t+1) = sigma(W_t h_t + b_t) + h_t has dh_(t+1)/dh_t = I + (its branch's Jacobian), so the "
+            "gradient always has an identity path around the block. The LSTM's cell state plays the same role: "
+            "C_t = f_t * C_(t-1) + i_t * C~_t gives dC_t/dC_(t-1) = diag(f_t) along the direct path, an identity scaled by a "
+            f"learned gate (mean f = {short(n['mean_forget'])} here), so the gradient is carried additively past the nonlinear "
+            "branch instead of through repeated weight matrices. With f = 1 it would be exactly the skip connection."
+        ),
+    }
+
+
+def parts(solution: Solution) -> dict[str, Part]:
+    """Problem 3's key; each part and the solution fields it reads:
+
+    3a     numbers  case.hidden_floats: h_1..h_T of the test input (40-digit values, rounded)
+    3b     numbers  case.predictions
+    3c     numbers  case.losses (every step, last step), case.labels
+    3d     data     study.runs: each run's ratio ||dL/dh_1||/||dL/dh_T|| and its last ||h_t||
+    3e     written  the formula of study/derivations; numbers["small_slope", "large_slope",
+                    "small_log_radius", "large_log_radius"] (from study.rates)
+    3f-3j  written  references(): numbers (study.runs, study.rates, study.paths), params.study
+    3k     numbers  trained[1], trained[2]: final_loss and target
+    """
+    case, n = solution.case, solution.numbers
+    steps, hidden = case.params.steps, case.params.hidden_size
+    refs = references(solution)
+    out: dict[str, Part] = {
+        "3a": Part(
+            "numbers",
+            rounded(case.hidden_floats.ravel()),
+            extra={"shape": [steps, hidden], "order": "h_1 first, then h_2, ..."},
+        ),
+        "3b": Part("numbers", rounded(mp_floats(case.predictions)), extra={"shape": [steps]}),
+        "3c": Part(
+            "numbers",
+            rounded(mp_floats(case.losses)),
+            extra={
+                "order": ["task 1: MSE over every step", "task 2: MSE at the last step"],
+                "labels": [str(v) for v in case.labels],
+            },
+        ),
+        "3d": Part(
+            "data",
+            {
+                name: {"grad_ratio": rounded([run.ratio])[0], "hidden_last": rounded([run.hidden[-1]])[0]}
+                for name, run in solution.study.runs.items()
+            },
+        ),
+        # A matrix expression (transposes and powers of W_h do not commute), so it is shown to
+        # graders with its reading rather than compared by the scalar expression grader.
+        "3e": Part(
+            "written",
+            derivations.LINEAR_GRADIENT_TEXT,
+            derivations.LINEAR_GRADIENT_LATEX,
+            {
+                "reference": f"dL/dh_t = {derivations.LINEAR_GRADIENT_TEXT}, with g_T = dL/dh_T",
+                "symbols": ["W_h", "g_T", "T", "t"],
+                "form": "W_h is the recurrent matrix (H x H), g_T = dL/dh_T (a column), T the last step; "
+                "W_h.T**(T - t) is the (T - t)-th power of its transpose",
+                "condition": "vanishing when the spectral radius of W_h is below 1 (sure when its largest singular value is), "
+                "exploding when it is above 1 (sure when its smallest singular value is)",
+                "measured_slope": rounded([n["small_slope"], n["large_slope"]]),
+                "log_spectral_radius": rounded([n["small_log_radius"], n["large_log_radius"]]),
+            },
+        ),
+    }
+    for part_id in ("3f", "3g", "3h", "3i", "3j"):
+        # The text is the value (as for every written part) and the documented ``reference`` extra.
+        out[part_id] = Part("written", refs[part_id], extra={"reference": refs[part_id]})
+    out["3k"] = Part(
+        "numbers",
+        rounded([solution.trained[layers].final_loss for layers in training.LAYERS]),
+        extra={
+            "order": ["1-layer training loss", "2-layer training loss"],
+            "targets": [solution.trained[layers].target for layers in training.LAYERS],
+            "below": [solution.trained[layers].target for layers in training.LAYERS],
+            "graded_as": "below the target; the values themselves depend on the run",
+        },
+    )
+    return out
