@@ -12,7 +12,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from ..grading.equivalence import GRADERS
+from ..grading.kinds import GRADED_KINDS
 from ..grading.synthetic import equivalent_forms, wrong_forms
 
 Parts = Mapping[str, Mapping[str, Any]]
@@ -22,7 +22,7 @@ def answer_file(parts: Parts, skill: float, rng: random.Random) -> dict[str, Any
     """One student's answers to every automatically graded part, each right with probability ``skill``."""
     answers: dict[str, Any] = {}
     for part_id, spec in parts.items():
-        if spec["kind"] not in GRADERS:
+        if spec["kind"] not in GRADED_KINDS:
             continue
         answer = _right(spec, rng) if rng.random() < skill else _wrong(spec, rng)
         if answer is not None:
