@@ -16,6 +16,7 @@ from typing import Any
 from .. import __version__
 from ..grading.points import GradingParams, points_for
 from ..io.files import StagedOutput, dump_json, read_structured
+from ..notebooks import build as notebooks
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
 from ..render.env import render
@@ -243,6 +244,7 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     for item in solved:
         if item.problem.assets:
             files.update(item.problem.assets(item.solution))
+    files.update(notebooks.files(item.problem.notebook(item.solution) for item in solved if item.problem.notebook))
     documents = ("problems", "solutions")
     sections = _sections(solved)
     for kind in documents:

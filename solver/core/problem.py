@@ -12,7 +12,7 @@ over :data:`solver.problems.PROBLEMS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,8 @@ class Problem:
     # A few facts about a solution (small ints, bools or short text) whose distribution over
     # many variants tells staff whether variants are fair: `hw6 stress` histograms them.
     features: Callable[[Any], Mapping[str, Any]] | None = None
+    # Cells of the homework's notebooks (solver.notebooks.cells.Cell), in notebook order.
+    notebook: Callable[[Any], Sequence[Any]] | None = None
 
     @property
     def solution_template(self) -> str:
