@@ -7,7 +7,7 @@ configuration of part (k) and reports its thresholds.
 
 from __future__ import annotations
 
-import sympy as sp
+from typing import Any
 
 from ...notebooks import provided, reference
 from ...notebooks.cells import Cell, code, given, text, todo
@@ -17,7 +17,7 @@ from .solve import Solution
 TEST_CELLS = {"3a": "test-1a", "3b": "test-1b", "3c": "test-1c"}
 
 
-def _literal(matrix: sp.Matrix) -> str:
+def _literal(matrix: Any) -> str:  # a SymPy matrix of exact tenths
     rows = ", ".join("[" + ", ".join(str(float(v)) for v in matrix.row(i)) + "]" for i in range(matrix.rows))
     return f"np.array([{rows}])"
 
