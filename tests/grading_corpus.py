@@ -427,3 +427,38 @@ WRONG = {
         ("u3 + w u2 + w^2 u1", "counts each path"),
     ],
 }
+
+
+# --------------------------------------------------------------------------- printed numbers (issue 12)
+
+
+def printed_hostile() -> list[tuple[str, object]]:
+    """Printed-number answers that must be invalid quickly, never a traceback."""
+    many = "[" + " ".join(f"{0.1 * i:.8f}" for i in range(10_000)) + "]"
+    nested: object = [0.1]
+    for _ in range(500):
+        nested = [nested]
+    return [
+        ("3a", many),
+        ("3b", "0.1 " * 250_000),  # a 1 MB line
+        ("3b", "1e999999"),
+        ("3b", "[1e999999, 0.1, 0.2, 0.3]"),
+        ("3b", "7" * 5_000),
+        ("3b", 7 * 10**4999),
+        ("3b", nested),
+        ("3b", "nan"),
+        ("3b", "[nan nan nan nan]"),
+        ("3b", [float("inf")] * 4),
+        ("3b", "[[[0.1]]]"),
+        ("3b", "array([0.1, 0.2"),
+        ("3b", "[0.1 0.2] ]"),
+        ("3b", "0x1p-3"),
+        ("3b", "1_000"),
+        ("3b", "__import__('os')"),
+        ("2a", "neural\n" * 200_000),
+        ("2a", [[["neural"]]]),
+        ("2e", "O((T+k+M)^1000)"),
+        ("2e", "O(" + "(T+k+M)" * 40 + ")"),
+        ("2e", "O(TkM - TkM)"),
+        ("1b", 10**5000),
+    ]

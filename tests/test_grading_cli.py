@@ -53,7 +53,7 @@ def test_json_for_one_student(run_cli, alice):
     data = json.loads(out)
     assert code == 0 and set(data) == {"student", "parts", "score", "max_score"}
     assert (data["score"], data["max_score"]) == (5, GRADED)
-    assert data["parts"]["1b"] == {"status": "correct", "score": 1, "max_score": 1, "feedback": ""}
+    assert data["parts"]["1b"] == {"status": "correct", "score": 1, "max_score": 1, "feedback": "", "method": "exact"}
     assert data["parts"]["1d.total"]["status"] == "incorrect"
     assert {p["status"] for p in data["parts"].values()} == {"correct", "incorrect", "invalid", "ungraded"}
 

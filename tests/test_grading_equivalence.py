@@ -10,7 +10,7 @@ import sympy as sp
 from hypothesis import given, settings
 
 from solver.core.pipeline import answer_key, params_from_data, solve_all
-from solver.grading.equivalence import compile_part
+from solver.grading.kinds import compile_part
 from solver.grading.runner import compile_key, grade_answer
 from solver.grading.synthetic import equivalent_forms, wrong_forms
 
@@ -254,7 +254,9 @@ def test_measured_numbers_within_tolerance():
     spec = {"kind": "numbers", "value": [93, 26], "tolerance": 1}
     assert grade(spec, [94, 25]).status == "correct"
     partial = grade(spec, [94, 20])
-    assert partial.credit == Fraction(1, 2) and partial.feedback == "entry 2 is wrong"
+    assert (
+        partial.credit == Fraction(1, 2) and partial.feedback == "entry 2 is wrong; values are compared within 1 each"
+    )
     assert grade({"kind": "numbers", "value": 10, "rtol": "0.1"}, "10.9").status == "correct"
 
 

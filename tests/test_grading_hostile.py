@@ -9,7 +9,7 @@ import os
 import pytest
 
 from solver.core.pipeline import answer_key, read_params, solve_all
-from solver.grading import equivalence
+from solver.grading import graders as grader_module
 from solver.grading.runner import compile_key, grade_answer, grade_submissions
 from solver.grading.submissions import Submission
 
@@ -124,7 +124,7 @@ def test_a_grader_bug_is_invalid_not_a_crash(parts, graders, monkeypatch):
     def broken(self, answer):
         raise ZeroDivisionError
 
-    monkeypatch.setattr(equivalence.ExpressionGrader, "check", broken)
+    monkeypatch.setattr(grader_module.ExpressionGrader, "check", broken)
     verdict = grade_answer(graders, "1b", "w")
     assert verdict.status == "invalid" and "ZeroDivisionError" in verdict.feedback
 

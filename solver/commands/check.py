@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     context = options.context(args)
     drawing = read_variant_options(args.variant_options)
     solved, variant, grading = options.solved(args, context, drawing)
-    keys = {None: _checked_key(solved, variant, grading)}
+    keys: dict[int | None, dict] = {None: _checked_key(solved, variant, grading)}
 
     def key_for_seed(seed: int) -> dict:
         if seed not in keys:  # each student's own variant, drawn and checked once
@@ -50,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
         return keys[seed]
 
     seeds = read_manifest_seeds(args.manifest, drawing) if args.manifest else None
-    submissions, is_class = read_submissions(args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds)
+    staff_key = getattr(args, "seed", None) is not None or getattr(args, "params", None) is not None
+    submissions, is_class = read_submissions(
+        args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds, fixed_variant=staff_key
+    )
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results: list = [None] * len(submissions)
     for seed in dict.fromkeys(s.seed for s in submissions):
@@ -62,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
             results[index] = result
         for part_id, grader in graders.compiled().items():
-            if getattr(grader, "reason", ""):
-                print(f"hw6: note: part {part_id} is not graded automatically: {grader.reason}", file=sys.stderr)
+            if reason := getattr(grader, "reason", ""):
+                print(f"hw6: note: part {part_id} is not graded automatically: {reason}", file=sys.stderr)
 
     if args.gradescope:
         if is_class:  # one results.json per student, in a folder

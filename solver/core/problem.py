@@ -17,21 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..grading.kinds import PART_KINDS
 from .checks import Check
-
-#: Answer kinds a part may have; grading dispatches on these.
-PART_KINDS = (
-    "expr",  # one expression; value is SymPy str() text
-    "expr_list",  # ordered list of expressions
-    "vector",  # list of exact numbers
-    "matrix",  # list of lists of exact numbers
-    "sequences",  # ranked list of {"sequence": [...], "logprob": "..."}
-    "complexity",  # big-O class, value like "T*k*M"
-    "numbers",  # measured numbers (rounded), graded with a tolerance
-    "data",  # structured facts, not graded
-    "written",  # reference text, ungraded
-    "personal",  # the student's own record, ungraded
-)
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,24 @@
 """Grading students' answers against the answer key (``hw6 check``).
 
-parser.py       untrusted text -> syntax tree; every limit checked before any algebra
+The core grades one answer given the key's JSON and imports only the standard
+library, numpy and sympy (so it can be shipped alone to a grading platform):
+
+limits.py       what an answer may cost, and AnswerError
+tokens.py       untrusted text -> tokens (hand-written, no eval)
+syntax.py       tokens -> frozen dataclass nodes (Num, Name, Neg, Sum, Prod, Pow, Call)
+budget.py       the cost of a tree, bounded before any algebra
 algebra.py      syntax tree -> exact rational function (or values at random points)
 complexity.py   big-O classes
-equivalence.py  one grader per part kind: verdict, partial credit, feedback
+answers.py      a student's value (text, YAML lists) read into the shape a kind expects
+verdicts.py     Verdict: status, credit, feedback
 feedback.py     modelled mistakes and the wording of verdicts
-submissions.py  answer files, folders and class CSVs
+graders.py      grader base, expr and complexity;  lists.py  expr_list, vector, matrix
+sequences.py    beam hypotheses;  numbers.py  measured numbers
+kinds.py        the one table of answer kinds (graded, list-shaped, grader)
 runner.py       worker processes with a per-answer time limit
-report.py       tables and JSON;  gradescope.py  Gradescope's results.json
-points.py       points per part from the parameters file
-synthetic.py    answers in many forms, for tests and benchmarks
+
+Around it, for the CLI: submissions.py (answer files, folders and class CSVs),
+report.py (tables and JSON), gradescope.py (Gradescope's results.json),
+points.py (points per part from the parameters file), synthetic.py (answers
+in many forms, for tests and benchmarks).
 """

@@ -1,6 +1,6 @@
 """Values of parsed answers: exact rational functions, or numbers at random points.
 
-An answer tree (see :mod:`.parser`) becomes a pair ``(numerator, denominator)``
+An answer tree (see :mod:`.syntax`) becomes a pair ``(numerator, denominator)``
 of sparse polynomials over QQ (``sympy.polys.rings``). Two answers are equal
 exactly when ``n1 * d2 == n2 * d1``: a canonical comparison of coefficient
 dictionaries, with no ``simplify`` and no ``.equals``. Only a fractional power
@@ -22,12 +22,19 @@ from sympy.polys.domains import QQ
 from sympy.polys.orderings import lex
 from sympy.polys.rings import PolyElement, PolyRing
 
-from .parser import AnswerError, Grammar, Measure, Size, names_in, parse
+from .answers import key_fraction
+from .budget import Measure, Size, exact_power
+from .limits import AnswerError
+from .syntax import Name, Neg, Node, Num, Pow, Prod, Sum, names_in, parse
+from .tokens import Grammar
 
-NUMERIC_POINTS = 5
+NUMERIC_POINTS = 12
 NUMERIC_DIGITS = 50
 NUMERIC_TOLERANCE = mpmath.mpf(10) ** -30
-DEFAULT_DOMAIN = (Fraction(1, 2), Fraction(3, 2))  # positive, away from 0: real roots, few poles
+# Symbols are real and may be negative: (w^6)^(1/2) is |w|^3, not w^3. Away from 0: few poles.
+POSITIVE = (Fraction(1, 2), Fraction(3, 2))
+DEFAULT_DOMAIN = (POSITIVE, (Fraction(-3, 2), Fraction(-1, 2)))
+Intervals = tuple[tuple[Fraction, Fraction], ...]
 
 Pair = tuple[PolyElement, PolyElement]  # numerator, denominator
 
@@ -70,7 +77,7 @@ class Space:
         self.measure = Measure(sizes)
         # A symbol a substitution brings in (p is u1) may also be written directly.
         self.grammar = Grammar(names=self.symbols + tuple(substitutions))
-        self.domain = _domain(domain, self.symbols)
+        self.domain: dict[str, Intervals] = _domain(domain, self.symbols)
         self.seed = seed
         self._points: list[dict[str, Fraction]] | None = None
 
@@ -93,24 +100,24 @@ class Space:
 
     # ----------------------------------------------------------------- exact values
 
-    def exact(self, node: tuple) -> Pair:
-        kind = node[0]
-        if kind == "num":
-            return self.constant(node[2])
-        if kind == "name":
-            return self.values[node[2]]
-        if kind == "neg":
-            numerator, denominator = self.exact(node[2])
-            return -numerator, denominator
-        if kind == "sum":
-            return self._sum(node[2])
-        if kind == "prod":
-            return self._product(node[2])
-        if kind == "pow":
-            return self._power(node)
-        raise AnswerError("functions are not allowed here", node[1])
+    def exact(self, node: Node) -> Pair:
+        match node:
+            case Num(value=value):
+                return self.constant(value)
+            case Name(name=name):
+                return self.values[name]
+            case Neg(operand=operand):
+                numerator, denominator = self.exact(operand)
+                return -numerator, denominator
+            case Sum(terms=terms):
+                return self._sum(terms)
+            case Prod(factors=factors):
+                return self._product(factors)
+            case Pow():
+                return self._power(node)
+        raise AnswerError("functions are not allowed here", node.column)
 
-    def _sum(self, items: list) -> Pair:
+    def _sum(self, items: tuple[tuple[int, Node], ...]) -> Pair:
         # Terms over the running denominator are added into one coefficient dictionary
         # (PolyElement is a dict): linear in the number of terms, where p = p + q is quadratic.
         zero = self.ring.domain.zero
@@ -126,29 +133,27 @@ class Space:
                 total[monomial] = total.get(monomial, zero) + (coefficient if sign > 0 else -coefficient)
         return self.ring.from_dict({m: c for m, c in total.items() if c}), denominator
 
-    def _product(self, items: list) -> Pair:
+    def _product(self, items: tuple[tuple[bool, Node], ...]) -> Pair:
         one = self.one
         numerator, denominator = one, one
         for divide, child in items:
             n, d = self.exact(child)
             if divide:
                 if not n:
-                    raise AnswerError("division by zero", child[1])
+                    raise AnswerError("division by zero", child.column)
                 n, d = d, n
             numerator = numerator * n
             if d != one:
                 denominator = denominator * d
         return numerator, denominator
 
-    def _power(self, node: tuple) -> Pair:
-        exponent = self.ground(self.exact(node[3]), node[3][1])
-        numerator, denominator = self.exact(node[2])
+    def _power(self, node: Pow) -> Pair:
+        exponent = self.ground(self.exact(node.exponent), node.exponent.column)
+        numerator, denominator = self.exact(node.base)
         if exponent.denominator != 1:
             if not (numerator.is_ground and denominator.is_ground):
                 raise NotRational
-            from .parser import exact_power
-
-            value = exact_power(self.ground((numerator, denominator), node[1]), exponent)
+            value = exact_power(self.ground((numerator, denominator), node.column), exponent)
             if value is None:
                 raise NotRational
             return self.constant(value)
@@ -157,7 +162,7 @@ class Space:
             return self.one, self.one  # 0^0 = 1, as in SymPy
         if power < 0:
             if not numerator:
-                raise AnswerError("division by zero", node[1])
+                raise AnswerError("division by zero", node.column)
             numerator, denominator, power = denominator, numerator, -power
         return numerator**power, denominator**power
 
@@ -171,65 +176,64 @@ class Space:
 
     @property
     def points(self) -> list[dict[str, Fraction]]:
-        """Random points of the domain, the same for every answer to this part."""
+        """Random points of the domain, the same for every answer to this part: the first with
+        every symbol in its first interval (positive by default), the second in its last, then mixed."""
         if self._points is None:
             rng = random.Random(zlib.crc32(self.seed.encode()))
+
+            def pick(intervals: Intervals, index: int) -> Fraction:
+                choice = 0 if index == 0 else len(intervals) - 1 if index == 1 else rng.randrange(len(intervals))
+                low, high = intervals[choice]
+                return low + (high - low) * Fraction(rng.randrange(1, 10_000), 10_000)
+
             self._points = [
-                {
-                    s: low + (high - low) * Fraction(rng.randrange(1, 10_000), 10_000)
-                    for s, (low, high) in self.domain.items()
-                }
-                for _ in range(NUMERIC_POINTS)
+                {s: pick(intervals, index) for s, intervals in self.domain.items()} for index in range(NUMERIC_POINTS)
             ]
         return self._points
 
-    def numeric(self, node: tuple, point: Mapping[str, Any]) -> Any:
-        kind = node[0]
-        if kind == "num":
-            return mpmath.mpf(node[2].numerator) / node[2].denominator
-        if kind == "name":
-            name = node[2]
-            if name in self.trees:
-                return self.numeric(self.trees[name], point)
-            return point[name]
-        if kind == "neg":
-            return -self.numeric(node[2], point)
-        if kind == "sum":
-            total = mpmath.mpf(0)
-            for sign, child in node[2]:
-                total += sign * self.numeric(child, point)
-            return total
-        if kind == "prod":
-            total = mpmath.mpf(1)
-            for divide, child in node[2]:
-                value = self.numeric(child, point)
-                total = total / value if divide else total * value
-            return total
-        if kind == "pow":
-            return self.numeric(node[2], point) ** self.numeric(node[3], point)
-        raise AnswerError("functions are not allowed here", node[1])
+    def numeric(self, node: Node, point: Mapping[str, Any]) -> Any:
+        match node:
+            case Num(value=value):
+                return mpmath.mpf(value.numerator) / value.denominator
+            case Name(name=name):
+                return self.numeric(self.trees[name], point) if name in self.trees else point[name]
+            case Neg(operand=operand):
+                return -self.numeric(operand, point)
+            case Sum(terms=terms):
+                total = mpmath.mpf(0)
+                for sign, child in terms:
+                    total += sign * self.numeric(child, point)
+                return total
+            case Prod(factors=factors):
+                total = mpmath.mpf(1)
+                for divide, child in factors:
+                    value = self.numeric(child, point)
+                    total = total / value if divide else total * value
+                return total
+            case Pow(base=base, exponent=exponent):
+                return _real_power(self.numeric(base, point), self.ground(self.exact(exponent), exponent.column))
+        raise AnswerError("functions are not allowed here", node.column)
 
     # ----------------------------------------------------------------- SymPy expressions
 
-    def sympy(self, node: tuple):
+    def sympy(self, node: Node) -> Any:
         """The tree as a SymPy expression in positive symbols (built, never parsed)."""
         import sympy as sp
 
-        kind = node[0]
-        if kind == "num":
-            return sp.Rational(node[2].numerator, node[2].denominator)
-        if kind == "name":
-            name = node[2]
-            return self.sympy(self.trees[name]) if name in self.trees else sp.Symbol(name, positive=True)
-        if kind == "neg":
-            return -self.sympy(node[2])
-        if kind == "sum":
-            return sp.Add(*(sign * self.sympy(child) for sign, child in node[2]))
-        if kind == "prod":
-            return sp.Mul(*(sp.Pow(self.sympy(c), -1) if divide else self.sympy(c) for divide, c in node[2]))
-        if kind == "pow":
-            return sp.Pow(self.sympy(node[2]), self.sympy(node[3]))
-        raise AnswerError("functions are not allowed here", node[1])
+        match node:
+            case Num(value=value):
+                return sp.Rational(value.numerator, value.denominator)
+            case Name(name=name):
+                return self.sympy(self.trees[name]) if name in self.trees else sp.Symbol(name, positive=True)
+            case Neg(operand=operand):
+                return -self.sympy(operand)
+            case Sum(terms=terms):
+                return sp.Add(*(sign * self.sympy(child) for sign, child in terms))
+            case Prod(factors=factors):
+                return sp.Mul(*(sp.Pow(self.sympy(c), -1) if divide else self.sympy(c) for divide, c in factors))
+            case Pow(base=base, exponent=exponent):
+                return sp.Pow(self.sympy(base), self.sympy(exponent))
+        raise AnswerError("functions are not allowed here", node.column)
 
 
 class Value:
@@ -237,7 +241,7 @@ class Value:
 
     __slots__ = ("space", "tree", "pair", "_numbers")
 
-    def __init__(self, space: Space, tree: tuple):
+    def __init__(self, space: Space, tree: Node):
         self.space, self.tree = space, tree
         try:
             self.pair: Pair | None = space.exact(tree)
@@ -332,14 +336,26 @@ def _fraction(ground: PolyElement) -> Fraction:
     return Fraction(int(coefficient.numerator), int(coefficient.denominator))
 
 
-def _domain(domain: Any, symbols: Sequence[str]) -> dict[str, tuple[Fraction, Fraction]]:
-    from ..core.exact import to_rational
+def _real_power(base: Any, exponent: Fraction) -> Any:
+    """base ** exponent over the reals; ValueError where it is not real (an even root of a negative)."""
+    if base == 0 and exponent < 0:
+        raise ZeroDivisionError
+    if exponent.denominator == 1:
+        return base ** int(exponent)
+    if base < 0:
+        if exponent.denominator % 2 == 0:
+            raise ValueError("not real")
+        magnitude = (-base) ** (mpmath.mpf(exponent.numerator) / exponent.denominator)
+        return -magnitude if exponent.numerator % 2 else magnitude
+    return base ** (mpmath.mpf(exponent.numerator) / exponent.denominator)
 
-    def interval(value: Any, field: str) -> tuple[Fraction, Fraction]:
-        low, high = (Fraction(str(to_rational(v, field))) for v in value)
+
+def _domain(domain: Any, symbols: Sequence[str]) -> dict[str, Intervals]:
+    def interval(value: Any, field: str) -> Intervals:
+        low, high = (key_fraction(v, field) for v in value)
         if not low < high:
             raise ValueError(f"{field}: empty interval")
-        return low, high
+        return ((low, high),)
 
     if domain is None:
         return {s: DEFAULT_DOMAIN for s in symbols}

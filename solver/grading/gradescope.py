@@ -5,17 +5,19 @@ The shape follows Gradescope's autograder specification: a top-level
 ``score``, ``max_score``, ``status`` (passed/failed) and ``output``.
 Parts graded by a person (written, personal, data) become hidden tests worth
 nothing: their output is the reference answer, for staff only. Expected answers
-of graded parts never appear in any output.
+of graded parts never appear in any output. Gradescope renders ``output`` as
+HTML, and feedback may quote a student's text: every output is HTML-escaped.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
 from .. import __version__
-from .equivalence import CORRECT, UNGRADED
 from .runner import StudentResult, summary
+from .verdicts import CORRECT, UNGRADED
 
 
 def results_json(result: StudentResult) -> dict[str, Any]:
@@ -26,7 +28,7 @@ def results_json(result: StudentResult) -> dict[str, Any]:
             "number": part.part,
             "score": part.score,
             "max_score": part.max_score,
-            "output": part.status + (f": {part.feedback}" if part.feedback else ""),
+            "output": html.escape(part.status + (f": {part.feedback}" if part.feedback else ""), quote=False),
         }
         if part.status == UNGRADED:
             test["visibility"] = "hidden"
@@ -38,7 +40,13 @@ def results_json(result: StudentResult) -> dict[str, Any]:
     output = f"Checked by hw6 {__version__}: {totals or 'nothing to grade'}."
     if result.notes:
         output += "\n" + "\n".join(f"Note: {note}" for note in result.notes)
-    return {"score": result.score, "output": output, "stdout_visibility": "hidden", "tests": tests}
+    output = f"Student: {result.student}\n{output}"
+    return {
+        "score": result.score,
+        "output": html.escape(output, quote=False),
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
 
 
 def file_name(student: str, taken: set[str]) -> str:

@@ -17,8 +17,8 @@ import sympy as sp
 from ..core.errors import ParamsError
 from ..core.exact import exact_json, is_terminating, to_rational
 from ..core.params import ParamsBase, join, param
+from .kinds import UNGRADED_KINDS
 
-UNGRADED_KINDS = ("data", "written", "personal")  # read by a person: no automatic points
 DEFAULT_POINTS = 1
 MAX_POINTS = 1000
 POINTS_TEXT = f"points from 0 to {MAX_POINTS} with at most 3 decimals"

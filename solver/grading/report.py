@@ -6,14 +6,18 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..io.text import table
-from .equivalence import UNGRADED
 from .runner import PartResult, StudentResult, summary
+from .verdicts import UNGRADED
 
 TABLE_FEEDBACK = 100  # characters of feedback in a table row; JSON has all of it
 
 
 def part_json(part: PartResult) -> dict[str, Any]:
-    return {"status": part.status, "score": part.score, "max_score": part.max_score, "feedback": part.feedback}
+    data: dict[str, Any] = {"status": part.status, "score": part.score, "max_score": part.max_score}
+    data["feedback"] = part.feedback
+    if part.method:
+        data["method"] = part.method
+    return data
 
 
 def student_json(result: StudentResult) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
+import pickle
 import signal
 import time
 from collections import deque
@@ -23,13 +24,61 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .equivalence import GRADERS, UNGRADED, Grader, Verdict, compile_part, invalid
 from .feedback import NO_ANSWER
-from .submissions import Submission
+from .graders import Grader
+from .kinds import compile_part, is_graded
+from .verdicts import UNGRADED, Verdict, invalid
 
 TIME_LIMIT = 2.0  # seconds per answer
+# What one answer value may be before it is sent to a worker (pickling a deeper value fails,
+# and str() of an integer over 4,300 digits raises): past these it is invalid without grading.
+MAX_ANSWER_DEPTH = 50
+MAX_ANSWER_ITEMS = 100_000
+MAX_ANSWER_CHARACTERS = 4 * 2**20
+MAX_INTEGER_BITS = 14_000  # about 4,200 decimal digits
 
 Task = tuple[int, str, Any]  # (task id, part id, answer)
+
+
+@dataclass(frozen=True)
+class Oversized:
+    """An answer too large to keep (a CSV cell over the limit): only its size is kept."""
+
+    characters: int
+
+
+def answer_problem(value: Any) -> str | None:
+    """Why an answer value cannot be graded at all, or None; never recurses, never raises."""
+    stack, items = [(value, 0)], 0
+    while stack:
+        item, depth = stack.pop()
+        items += 1
+        if depth > MAX_ANSWER_DEPTH:
+            return f"the answer is nested deeper than {MAX_ANSWER_DEPTH} levels"
+        if items > MAX_ANSWER_ITEMS:
+            return f"the answer has more than {MAX_ANSWER_ITEMS:,} entries"
+        if isinstance(item, Oversized):
+            return f"the answer is {item.characters:,} characters long; the limit is {MAX_ANSWER_CHARACTERS:,}"
+        if isinstance(item, str) and len(item) > MAX_ANSWER_CHARACTERS:
+            return f"the answer is {len(item):,} characters long; the limit is {MAX_ANSWER_CHARACTERS:,}"
+        if isinstance(item, int) and not isinstance(item, bool) and item.bit_length() > MAX_INTEGER_BITS:
+            return "the answer holds an integer of more than 4,000 digits"
+        if isinstance(item, Mapping):
+            stack.extend((child, depth + 1) for pair in item.items() for child in pair)
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend((child, depth + 1) for child in item)
+    return None
+
+
+@dataclass
+class Submission:
+    """One student's answers as read from their file or CSV row (see :mod:`.submissions`)."""
+
+    student: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None  # the whole submission is unreadable: every part is invalid with this
+    seed: int | None = None  # graded against this variant's key; None: the default key
 
 
 @dataclass(frozen=True)
@@ -39,6 +88,7 @@ class PartResult:
     score: float
     max_score: float
     feedback: str = ""
+    method: str = ""  # how the verdict was reached (see verdicts.py)
 
 
 @dataclass
@@ -89,7 +139,8 @@ def compile_key(parts: Mapping[str, Mapping[str, Any]]) -> Graders:
 def grade_answer(graders: Mapping[str, Grader], part_id: str, answer: Any) -> Verdict:
     """One answer, in this process and without a time limit; never raises."""
     try:
-        return graders[part_id].grade(answer)
+        problem = answer_problem(answer)
+        return invalid(problem) if problem is not None else graders[part_id].grade(answer)
     except Exception as error:  # a grader bug must not sink the batch  # noqa: BLE001
         return invalid(f"could not be graded ({type(error).__name__}); please report this answer")
 
@@ -115,10 +166,12 @@ def grade_submissions(
         for part_id, spec in parts.items():
             if submission.error is not None:
                 row.append((part_id, invalid("the answer file cannot be read (see the note)")))
-            elif spec.get("kind") not in GRADERS:
+            elif not is_graded(spec.get("kind")):
                 row.append((part_id, graders[part_id].grade(None)))  # ungraded: the reference
             elif submission.answers.get(part_id) is None:
                 row.append((part_id, invalid(NO_ANSWER)))
+            elif (problem := answer_problem(submission.answers[part_id])) is not None:
+                row.append((part_id, invalid(problem)))
             else:
                 chunk.append((task_count, part_id, submission.answers[part_id]))
                 row.append((part_id, task_count))
@@ -145,7 +198,8 @@ def _result(part_id: str, verdict: Verdict, spec: Mapping[str, Any]) -> PartResu
     if verdict.status == UNGRADED:
         return PartResult(part_id, UNGRADED, 0, 0, verdict.feedback)
     points = spec.get("points", 1)
-    return PartResult(part_id, verdict.status, _round(Fraction(str(points)) * verdict.credit), points, verdict.feedback)
+    score = _round(Fraction(str(points)) * verdict.credit)
+    return PartResult(part_id, verdict.status, score, points, verdict.feedback, verdict.method)
 
 
 def _round(value: Any) -> float | int:
@@ -227,8 +281,16 @@ class WorkerPool:
         try:
             while queue or any(w.pending for w in workers):
                 for worker in workers:
-                    if not worker.pending and queue:
-                        worker.send(queue.popleft(), self.time_limit)
+                    while not worker.pending and queue:
+                        chunk = queue.popleft()
+                        try:
+                            worker.send(chunk, self.time_limit)
+                        except (pickle.PicklingError, RecursionError, TypeError, ValueError, OverflowError):
+                            worker.pending.clear()
+                            for task_id, _, _ in chunk:
+                                results[task_id] = invalid("the answer could not be sent to a grader")
+                if not any(w.pending for w in workers):
+                    break
                 busy = [w for w in workers if w.pending]
                 wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
                 ready = multiprocessing.connection.wait([w.connection for w in busy], timeout=wait)

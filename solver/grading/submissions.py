@@ -16,32 +16,25 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputFileError
 from ..io.files import parse_structured, read_structured, read_text
+from .identity import IdentityError, canonical_id
+from .kinds import LIST_KINDS
+from .runner import Oversized, Submission
 
 MAX_FILE_BYTES = 4 * 2**20  # one student's file
 MAX_CSV_BYTES = 64 * 2**20  # a class
 MAX_CELL_YAML = 100_000  # characters of a CSV cell read as YAML
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
-LIST_KINDS = ("expr_list", "vector", "matrix", "sequences", "numbers")
 
 
 Parts = Mapping[str, Mapping[str, Any]]
 KeyForSeed = Callable[[int], Parts]  # the answer key's parts of a seeded variant
-
-
-@dataclass
-class Submission:
-    student: str
-    answers: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    error: str | None = None  # the whole submission is unreadable: every part is invalid with this
-    seed: int | None = None  # graded against this variant's key; None: the default key
 
 
 def read_submissions(
@@ -50,24 +43,28 @@ def read_submissions(
     *,
     key_for_seed: KeyForSeed | None = None,
     seeds: Mapping[str, int] | None = None,
+    fixed_variant: bool = False,
 ) -> tuple[list[Submission], bool]:
     """The submissions in ``path`` and whether it is a class (folder or CSV) or one student.
 
-    A student's variant comes from a ``seed`` column (CSV), a ``seed:`` entry (file) or
-    ``seeds`` (student -> seed, e.g. from a batch's manifest); their answers are then read
-    against ``key_for_seed(seed)``, since variants may have other part ids.
+    Whose key: ``seeds`` (student -> seed, from a batch's manifest) alone decides a listed
+    student's variant, and a student it does not list is not graded; with ``fixed_variant``
+    (staff gave --seed or --params) every student gets ``parts``. Only when neither exists
+    does a ``seed`` column (CSV) or ``seed:`` entry (file) choose the variant; otherwise it is
+    ignored with a note. Answers are read against ``key_for_seed(seed)`` (variants may have
+    other part ids). Every id is canonical (see :mod:`.identity`) and used by one student only.
     """
     path = Path(path)
-    reader = _SeededKeys(parts, key_for_seed, seeds or {})
+    reader = _SeededKeys(parts, key_for_seed, seeds, fixed_variant)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
         if not files:
             raise InputFileError(f"{path}: no answer files ({', '.join(ANSWER_SUFFIXES)}) in this folder")
-        return [read_file(p, reader, strict=False) for p in files], True
+        return _unique([read_file(p, reader, strict=False) for p in files]), True
     if not path.exists():
         raise InputFileError(f"{path}: no such file or folder")
     if path.suffix.lower() == ".csv":
-        return read_csv(path, reader), True
+        return _unique(read_csv(path, reader)), True
     if path.suffix.lower() not in ANSWER_SUFFIXES:
         raise InputFileError(f"{path}: expected a .yaml, .yml, .json or .csv file, or a folder of answer files")
     return [read_file(path, reader, strict=True)], False
@@ -76,21 +73,47 @@ def read_submissions(
 class _SeededKeys:
     """Which parts a submission is read against: its variant's, or the default key's."""
 
-    def __init__(self, default: Parts, key_for_seed: KeyForSeed | None, seeds: Mapping[str, int]):
-        self.default, self.key_for_seed, self.seeds = default, key_for_seed, seeds
+    def __init__(self, default: Parts, key_for_seed: KeyForSeed | None, seeds: Mapping[str, int] | None, fixed: bool):
+        self.default, self.key_for_seed, self.fixed = default, key_for_seed, fixed
+        self.seeds = None if seeds is None else {unicodedata.normalize("NFC", k).strip(): v for k, v in seeds.items()}
 
     def assign(self, submission: Submission, raw_seed: Any) -> Parts:
-        """Set the submission's seed (own, else the manifest's) and return the parts to read with."""
-        if raw_seed in (None, "") and submission.student in self.seeds:
-            raw_seed = self.seeds[submission.student]
-        if raw_seed in (None, ""):
+        """Set the submission's seed and return the parts to read its answers with."""
+        own = None if raw_seed in (None, "") else raw_seed
+        if submission.error is not None:
             return self.default
-        seed = _seed(raw_seed)
+        if self.seeds is not None:
+            if submission.student not in self.seeds:
+                submission.error = f"student {_short(submission.student)!r} is not in the manifest"
+                return self.default
+            chosen = self.seeds[submission.student]
+            if own is not None and _seed(own) != chosen:
+                submission.notes.append(f"the answers' own seed ({_short(str(own))}) is ignored: the manifest decides")
+            own = chosen
+        elif self.fixed:
+            if own is not None:
+                submission.notes.append(f"the answers' own seed ({_short(str(own))}) is ignored: staff chose the key")
+            return self.default
+        if own is None:
+            return self.default
+        seed = _seed(own)
         if seed is None or self.key_for_seed is None:
-            submission.error = f"seed: expected an integer from 0 to {2**63 - 1}, got {_short(str(raw_seed))!r}"
+            submission.error = f"seed: expected an integer from 0 to {2**63 - 1}, got {_short(str(own))!r}"
             return self.default
         submission.seed = seed
         return self.key_for_seed(seed)
+
+
+def _unique(submissions: list[Submission]) -> list[Submission]:
+    """Two submissions under one id would both be graded as that student: neither is."""
+    seen: dict[str, int] = {}
+    for submission in submissions:
+        if submission.error is None:
+            seen[submission.student] = seen.get(submission.student, 0) + 1
+    for submission in submissions:
+        if submission.error is None and seen[submission.student] > 1:
+            submission.error = f"{seen[submission.student]} submissions use the id {_short(submission.student)!r}"
+    return submissions
 
 
 def _seed(raw: Any) -> int | None:
@@ -106,8 +129,10 @@ def _seed(raw: Any) -> int | None:
 
 
 def read_file(path: Path, keys: _SeededKeys, *, strict: bool) -> Submission:
-    """One student's file; with ``strict`` a bad file is an error, else an invalid submission."""
-    submission = Submission(student_name(path.stem))
+    """One student's file; with ``strict`` a file that is not answers at all is an error, else
+    an invalid submission. A file that cannot be built (an integer of 5,000 digits, nesting
+    deeper than Python's stack) makes only that submission invalid."""
+    submission = _identified(path.stem, f"the file name {path.name!r}")
     try:
         data = read_structured(path, max_bytes=MAX_FILE_BYTES)
         if not isinstance(data, Mapping):
@@ -117,13 +142,34 @@ def read_file(path: Path, keys: _SeededKeys, *, strict: bool) -> Submission:
             raise
         submission.error = str(error)
         return submission
+    except (ValueError, RecursionError, MemoryError, OverflowError) as error:
+        submission.error = f"{path.name}: cannot be read ({_reason(error)})"
+        return submission
     name = data.get("student")
     if isinstance(name, str) and name.strip() and "student" not in keys.default:
-        submission.student = student_name(name)
+        claimed = _identified(name, "student")
+        submission.student, submission.error = claimed.student, claimed.error or submission.error
     parts = keys.assign(submission, data.get("seed") if "seed" not in keys.default else None)
     if submission.error is None:
-        submission.answers, submission.notes = _answers(data, parts)
+        answers, notes = _answers(data, parts)
+        submission.answers, submission.notes = answers, submission.notes + notes
     return submission
+
+
+def _identified(raw: str, field: str) -> Submission:
+    """A submission under the canonical id, or one marked unreadable when the id is refused."""
+    try:
+        return Submission(canonical_id(raw))
+    except IdentityError as error:
+        return Submission(f"{student_name(raw) or '?'} (refused id)", error=f"{field}: {error}")
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    if isinstance(error, MemoryError):
+        return "too large"
+    return _short(str(error).split("\n")[0], 120) or type(error).__name__
 
 
 def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -146,7 +192,7 @@ def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], l
 
 def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:
     text = read_text(path, MAX_CSV_BYTES, "a CSV file")
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_BYTES))  # oversized cells: that answer only
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
@@ -160,7 +206,8 @@ def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:
         if not any(cell.strip() for cell in row):
             continue
         cells = dict(zip(header, row, strict=False))
-        submission = Submission(student_name(cells.get("student", "")) or f"row {number}")
+        raw_id = cells.get("student", "")
+        submission = _identified(raw_id, f"row {number}, student") if raw_id.strip() else Submission(f"row {number}")
         parts = keys.assign(submission, cells.get("seed", "").strip() if seeded else None)
         if submission.error is not None:
             submissions.append(submission)
@@ -169,7 +216,10 @@ def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:
             submission.notes.append(f"row {number} has more cells than the header; the extra ones are ignored")
         for column, cell in cells.items():
             if column in parts and cell.strip():
-                submission.answers[column] = read_cell(cell, parts[column].get("kind"))
+                if len(cell) > MAX_FILE_BYTES:
+                    submission.answers[column] = Oversized(len(cell))
+                else:
+                    submission.answers[column] = read_cell(cell, parts[column].get("kind"))
         unknown = [h for h in header if h not in ("student", "seed") and h not in parts and h]
         submission.notes += [f"column '{_short(h)}' is not a part of the answer key; ignored" for h in unknown]
         submissions.append(submission)
@@ -177,12 +227,19 @@ def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:
 
 
 def read_cell(cell: str, kind: str | None) -> Any:
-    """A CSV cell: YAML/JSON text for list parts (``[1, 2]``), plain text otherwise."""
-    if kind not in LIST_KINDS or len(cell) > MAX_CELL_YAML:
+    """A CSV cell: YAML/JSON text for list parts (``[1, 2]``), plain text otherwise.
+
+    Numbers and sequences keep their text (their graders read printed arrays, one
+    hypothesis per line and scores; YAML would fold lines into one), unless a sequences
+    cell is a bracketed list. A cell YAML cannot build stays text for the grader to refuse.
+    """
+    if kind not in LIST_KINDS or len(cell) > MAX_CELL_YAML or kind == "numbers":
+        return cell
+    if kind == "sequences" and not cell.lstrip().startswith(("[", "{")):
         return cell
     try:
         return parse_structured(cell, "cell")
-    except InputFileError:
+    except (InputFileError, ValueError, RecursionError, MemoryError, OverflowError):
         return cell  # the grader reads it as text and says what is wrong
 
 

@@ -35,7 +35,10 @@ class Form:
 def polynomial_terms(text: str, symbols: Sequence[str]) -> list[Term]:
     """The terms of a polynomial key text, in the ring's order."""
     space = Space(symbols)
-    numerator, denominator = space.read(text, trusted=True).pair
+    pair = space.read(text, trusted=True).pair
+    if pair is None:
+        raise ValueError("not a polynomial")
+    numerator, denominator = pair
     if not denominator.is_ground:
         raise ValueError("not a polynomial")
     scale = Fraction(int(denominator.LC.numerator), int(denominator.LC.denominator))
@@ -70,7 +73,7 @@ def render(terms: Sequence[Term], style: str = "caret") -> str:
     """A sum of terms; ``style`` is caret, stars, latex or unicode."""
     times = {"stars": " * ", "latex": r" \cdot ", "unicode": "·"}.get(style, " ")
     minus = "−" if style == "unicode" else "-"
-    pieces = []
+    pieces: list[str] = []
     for coefficient, factors in terms:
         magnitude = abs(coefficient)
         parts = [_factor(s, e, style) for s, e in factors]

@@ -1,0 +1,118 @@
+"""The grader of ``numbers``: measured values, right within a tolerance the feedback states.
+
+``tolerance`` (absolute) or ``rtol`` (relative) may be given in the key; by
+default a value may differ by half a unit in the last digit the key shows
+(0.168381: within 5e-07), which is what "agree to the significant digits the
+key prints" means. Answers are read as Python and NumPy print them (see
+:mod:`.printed`). With a ``shape`` of rows × columns (3a's hidden states), the
+matrix and its row-major flat list are both accepted. With a ``below`` extra
+(one bound per entry) the values are the student's own measurements: each is
+right when it is at least 0 and below its bound.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from .answers import scalar_text
+from .feedback import entries_text, join
+from .graders import Grader, tolerance_rule
+from .printed import Printed, number, read_printed
+from .verdicts import TOLERANCE, Verdict, correct, incorrect
+
+
+class NumbersGrader(Grader):
+    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+        super().__init__(part_id, spec)
+        value = spec["value"]
+        self.scalar = not isinstance(value, (list, tuple))
+        texts = [scalar_text(v, "a number") for v in ([value] if self.scalar else value)]
+        self.key = [number(text) for text in texts]
+        rule = tolerance_rule(spec, half=True)
+        self.tolerances = [rule(v, text) for v, text in zip(self.key, texts, strict=True)]
+        self.digits = max(_significant(text) for text in texts)
+        if "tolerance" not in spec and "rtol" not in spec:
+            # The key prints every value to the same significant digits (%.6g drops trailing zeros).
+            self.tolerances = [_half_unit(v, self.digits) or t for v, t in zip(self.key, self.tolerances, strict=True)]
+        shape = spec.get("shape")
+        self.shape = tuple(int(n) for n in shape) if isinstance(shape, (list, tuple)) and shape else None
+        if self.shape is not None and _product(self.shape) != len(self.key):
+            raise ValueError(f"shape {list(self.shape)} does not hold {len(self.key)} values")
+        below = spec.get("below")
+        self.bounds = None if below is None else [number(b) for b in (below if isinstance(below, list) else [below])]
+
+    def stated(self) -> str:
+        """The tolerance in words, as the feedback and the key state it."""
+        if self.bounds is not None:
+            return "each value must be at least 0 and below its target"
+        if "tolerance" in self.spec or "rtol" in self.spec or len(set(self.tolerances)) == 1:
+            shown = f"{float(self.tolerances[0]):g}" if "rtol" not in self.spec else f"{self.spec['rtol']} relative"
+            return f"within {shown}" + ("" if self.scalar else " each")
+        return f"to {self.digits} significant digits"
+
+    def expected_shape(self) -> str:
+        if self.scalar:
+            return "one number"
+        if self.shape is not None and len(self.shape) == 2:
+            rows, columns = self.shape
+            return f"{rows} × {columns} or {rows * columns} numbers"
+        return f"{len(self.key)} numbers"
+
+    def flat(self, given: Printed) -> list[Fraction] | None:
+        """The values in the key's order, or None when the shape fits neither way."""
+        if self.scalar:
+            return list(given.values) if len(given.values) == 1 else None
+        if len(given.shape) == 2 and given.shape[0] * given.shape[1] == len(self.key):
+            if self.shape is not None and len(self.shape) == 2 and given.shape != self.shape:
+                return None  # H × T or another grouping: which order was meant is unclear
+            return list(given.values)
+        return list(given.values) if len(given.values) == len(self.key) else None
+
+    def check(self, answer: Any) -> Verdict:
+        given = read_printed(answer)
+        student = self.flat(given)
+        if student is None:
+            got = "×".join(map(str, given.shape)) if len(given.shape) == 2 else f"{len(given.values)} numbers"
+            return incorrect(f"expected {self.expected_shape()}, got {got}", method=TOLERANCE)
+        if self.bounds is not None:
+            wrong = [i for i, (s, bound) in enumerate(zip(student, self.bounds, strict=False)) if not 0 <= s < bound]
+        else:
+            wrong = [
+                i for i, (s, k, t) in enumerate(zip(student, self.key, self.tolerances, strict=True)) if abs(s - k) > t
+            ]
+        if not wrong:
+            return correct(method=TOLERANCE)
+        credit = Fraction(len(student) - len(wrong), len(student))
+        if self.scalar:
+            what = "not below the target" if self.bounds is not None else "not the expected value"
+            return incorrect(f"{what} ({self.stated()})", method=TOLERANCE)
+        rule = self.stated() if self.bounds is not None else f"values are compared {self.stated()}"
+        return incorrect(join(entries_text(wrong), rule), credit, TOLERANCE)
+
+
+def _significant(text: str) -> int:
+    mantissa = re.sub(r"[eE].*$", "", text.strip().lstrip("+-"))
+    digits = mantissa.replace(".", "").lstrip("0")
+    return max(len(digits), 1)
+
+
+def _half_unit(value: Fraction, digits: int) -> Fraction | None:
+    """Half a unit in the ``digits``-th significant digit of ``value`` (None for 0)."""
+    if value == 0:
+        return None
+    magnitude, exponent = abs(value), 0
+    while magnitude >= 10:
+        magnitude, exponent = magnitude / 10, exponent + 1
+    while magnitude < 1:
+        magnitude, exponent = magnitude * 10, exponent - 1
+    return Fraction(1, 2) * Fraction(10) ** (exponent - digits + 1)
+
+
+def _product(shape: tuple[int, ...]) -> int:
+    total = 1
+    for n in shape:
+        total *= n
+    return total

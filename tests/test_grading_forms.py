@@ -1,0 +1,164 @@
+"""The forms students paste (issue 12), on the homework's key and the variants 11-13: zero false positives."""
+
+from __future__ import annotations
+
+import collections
+import json
+
+import pytest
+
+from solver.core.pipeline import answer_key, read_params, solve_all
+from solver.grading.runner import Submission, compile_key, grade_answer, grade_submissions
+from solver.variants.draw import draw
+
+from .grading_corpus import printed_hostile
+from .grading_forms import CORRECT, form_cases
+
+SEEDS = (11, 12, 13)
+
+
+@pytest.fixture(scope="module")
+def keys() -> dict[str, dict]:
+    found = {"homework": answer_key(solve_all(read_params(None)))["parts"]}
+    for seed in SEEDS:
+        drawn = draw(seed)
+        found[f"seed {seed}"] = answer_key(drawn.solved, drawn.variant)["parts"]
+    return found
+
+
+@pytest.fixture(scope="module")
+def graded(keys) -> list[tuple[str, str, object, str, object]]:
+    rows = []
+    for label, parts in keys.items():
+        graders = compile_key(parts)
+        for part_id, answer, expected in form_cases(parts, label):
+            rows.append((label, part_id, answer, expected, grade_answer(graders, part_id, answer)))
+    return rows
+
+
+def test_the_corpus_has_at_least_300_forms_right_and_wrong(graded):
+    expected = collections.Counter(row[3] for row in graded)
+    assert len(graded) >= 300 and expected[CORRECT] >= 100 and expected["not correct"] >= 100, expected
+
+
+def test_no_wrong_answer_is_graded_correct(graded):
+    false_positives = [
+        (label, part, repr(answer)[:100], verdict.feedback)
+        for label, part, answer, expected, verdict in graded
+        if verdict.status == "correct" and expected != CORRECT
+    ]
+    assert false_positives == []
+
+
+def test_every_right_form_is_graded_correct(graded):
+    rejected = [
+        (label, part, repr(answer)[:100], verdict.status, verdict.feedback)
+        for label, part, answer, expected, verdict in graded
+        if expected == CORRECT and verdict.status != "correct"
+    ]
+    assert rejected == []
+
+
+def test_every_verdict_says_how_it_was_reached(graded):
+    methods = {verdict.method for *_, verdict in graded if verdict.status in ("correct", "incorrect")}
+    assert methods <= {"exact", "numeric-tolerance", "sampled"} and {"exact", "numeric-tolerance", "sampled"} <= methods
+
+
+def test_numbers_feedback_states_the_tolerance(keys):
+    graders = compile_key(keys["homework"])
+    verdict = grade_answer(graders, "3a", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]")
+    assert verdict.status == "incorrect" and verdict.feedback == "expected 4 × 3 or 12 numbers, got 10 numbers"
+    wrong = [v + (0.01 if i == 1 else 0) for i, v in enumerate(keys["homework"]["3b"]["value"])]
+    feedback = grade_answer(graders, "3b", wrong).feedback
+    assert feedback == "entry 2 is wrong; values are compared within 5e-07 each"
+
+
+def test_hostile_printed_numbers_are_invalid_with_a_reason(keys):
+    graders = compile_key(keys["homework"])
+    for part, answer in printed_hostile():
+        verdict = grade_answer(graders, part, answer)
+        shown = f"an int of {answer.bit_length()} bits" if isinstance(answer, int) else repr(answer)[:60]
+        assert verdict.status == "invalid", f"{part} {shown}: {verdict}"
+        assert verdict.feedback and "could not be graded" not in verdict.feedback, f"{part} {shown}: {verdict}"
+
+
+def test_one_hostile_answer_costs_only_that_answer(keys):
+    parts = keys["homework"]
+    honest = {"1b": parts["1b"]["value"], "3b": parts["3b"]["value"]}
+    nested: object = [1]
+    for _ in range(600):
+        nested = [nested]
+    hostile = [
+        Submission("huge", {"1b": 10**5000, "3b": honest["3b"]}),
+        Submission("deep", {"1b": nested, "3b": honest["3b"]}),
+        Submission("honest", dict(honest)),
+    ]
+    results = {r.student: r for r in grade_submissions(parts, hostile, jobs=2)}
+    assert results["honest"].parts["1b"].status == results["honest"].parts["3b"].status == "correct"
+    for name in ("huge", "deep"):
+        assert results[name].parts["1b"].status == "invalid" and results[name].parts["3b"].status == "correct"
+    assert "4,000 digits" in results["huge"].parts["1b"].feedback
+    assert "nested deeper" in results["deep"].parts["1b"].feedback
+
+
+def test_a_class_survives_huge_integers_deep_nesting_and_oversized_cells(run_cli, tmp_path, keys):
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    (folder / "ann.yaml").write_text(f"1b: {parts_value(keys)}\n")
+    (folder / "ben.yaml").write_text("1b: " + "7" * 5000 + "\n")
+    (folder / "cat.json").write_text(json.dumps({"1b": "w"})[:-1] + ', "3b": ' + "[" * 500 + "]" * 500 + "}")
+    code, out, err = run_cli("check", folder, "--json")
+    assert code == 0, err
+    results = {r["student"]: r for r in json.loads(out)}
+    assert results["ann"]["parts"]["1b"]["status"] == "correct"
+    assert results["ben"]["parts"]["1b"]["status"] == results["cat"]["parts"]["3b"]["status"] == "invalid"
+    assert results["cat"]["parts"]["1b"]["status"] == "incorrect"  # only the deep answer is lost
+    table = tmp_path / "class.csv"
+    table.write_text("student,1b,3b\nann,w,1\nbig," + "w" * (4 * 2**20 + 1) + ",1\n")
+    code, out, err = run_cli("check", table, "--json")
+    assert code == 0, err
+    results = {r["student"]: r for r in json.loads(out)}
+    assert (
+        results["big"]["parts"]["1b"]["status"] == "invalid"
+        and "characters long" in results["big"]["parts"]["1b"]["feedback"]
+    )
+
+
+def parts_value(keys) -> str:
+    return json.dumps(keys["homework"]["1b"]["value"])
+
+
+def test_a_family_key_is_graded_by_membership_and_solution_sets():
+    import sympy as sp
+
+    from solver.grading.kinds import compile_part
+
+    matrix, rhs = [[1, 2, 1], [2, 1, 2], [1, 2, 1]], [4, 5, 4]
+    spec = {
+        "kind": "vector",
+        "value": {"family": "[2 - t1, 1, t1]", "free": ["t1"]},
+        "system": {"matrix": matrix, "rhs": rhs},
+    }
+    grader = compile_part("6b", spec)
+    t = sp.Symbol("t")
+    A, b = sp.Matrix(matrix), sp.Matrix(rhs)
+    free = A.cols - A.rank()
+    answers = {
+        "[2, 1, 0]": sp.Matrix([2, 1, 0]),
+        "[0, 1, 2]": sp.Matrix([0, 1, 2]),
+        "[1/2, 1, 3/2]": sp.Matrix([sp.Rational(1, 2), 1, sp.Rational(3, 2)]),
+        "[1, 1, 1]": sp.Matrix([1, 1, 1]),
+        "[2, 1, 1]": sp.Matrix([2, 1, 1]),
+        "[2 - t, 1, t]": sp.Matrix([2 - t, 1, t]),
+        "[t, 1, 2 - t]": sp.Matrix([t, 1, 2 - t]),
+        "[2 - t, 1 + t, t]": sp.Matrix([2 - t, 1 + t, t]),
+        "[4 - 2 t, 1, 2 t - 2]": sp.Matrix([4 - 2 * t, 1, 2 * t - 2]),
+        "[2, 1 + t, 0]": sp.Matrix([2, 1 + t, 0]),
+    }
+    for text, vector in answers.items():
+        residual = sp.simplify(A * vector - b)
+        members_solve = residual == sp.zeros(3, 1)
+        directions = vector.jacobian([t]) if vector.free_symbols else sp.zeros(3, 0)
+        spans = directions.shape[1] == 0 or directions.rank() == free
+        expected = "correct" if members_solve and spans else "incorrect"
+        assert grader.grade(text).status == expected, text

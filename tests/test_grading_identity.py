@@ -1,0 +1,76 @@
+"""Whose key a submission is graded with, and which ids are refused (issue 12)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from solver.grading.identity import IdentityError, canonical_id
+from solver.grading.submissions import read_submissions
+
+DEFAULT = {"1b": {"kind": "expr", "value": "w", "symbols": ["w"]}}
+VARIANTS = {seed: {"1b": {"kind": "expr", "value": f"{seed}*w", "symbols": ["w"]}} for seed in (11, 12)}
+
+
+@pytest.mark.parametrize(
+    "raw", ["\u202ealice", "ali\u200bce", "ali\u00adce", "аlice", "ａlice", "al\x00ice", "", "   "]
+)
+def test_look_alike_and_invisible_ids_are_refused(raw):
+    with pytest.raises(IdentityError):
+        canonical_id(raw)
+
+
+def test_ids_are_nfc_normalised():
+    assert (
+        canonical_id(" Zoe\u0301 ") == "Zoé" and canonical_id("Иван") == "Иван" and canonical_id("s123-ab") == "s123-ab"
+    )
+    assert canonical_id("山田はなこ") == "山田はなこ"
+
+
+def write(folder, name, data):
+    (folder / name).write_text(json.dumps(data))
+
+
+def test_the_manifest_alone_decides_and_a_files_seed_is_ignored_with_a_note(tmp_path):
+    write(tmp_path, "alice.json", {"student": "alice", "seed": 12, "1b": "12 w"})
+    write(tmp_path, "bob.json", {"student": "bob", "1b": "12 w"})
+    write(tmp_path, "mallory.json", {"student": "mallory", "seed": 11, "1b": "11 w"})
+    submissions, _ = read_submissions(
+        tmp_path, DEFAULT, key_for_seed=VARIANTS.__getitem__, seeds={"alice": 11, "bob": 12}
+    )
+    by_id = {s.student: s for s in submissions}
+    assert by_id["alice"].seed == 11 and any("ignored" in note for note in by_id["alice"].notes)
+    assert by_id["bob"].seed == 12 and by_id["bob"].error is None
+    assert by_id["mallory"].error == "student 'mallory' is not in the manifest"
+
+
+def test_staff_seed_or_params_override_a_files_seed(tmp_path):
+    write(tmp_path, "alice.json", {"seed": 12, "1b": "12 w"})
+    (submission,), _ = read_submissions(
+        tmp_path / "alice.json", DEFAULT, key_for_seed=VARIANTS.__getitem__, fixed_variant=True
+    )
+    assert submission.seed is None and "ignored" in submission.notes[0]
+    (own,), _ = read_submissions(tmp_path / "alice.json", DEFAULT, key_for_seed=VARIANTS.__getitem__)
+    assert own.seed == 12  # no other source: the file's seed is used
+
+
+def test_refused_and_duplicate_ids_grade_nobody_under_them(tmp_path):
+    write(tmp_path, "a.json", {"student": "ali\u200bce", "1b": "w"})
+    write(tmp_path, "b.json", {"student": "bob", "1b": "w"})
+    write(tmp_path, "c.json", {"student": "bob", "1b": "w"})
+    write(tmp_path, "d.json", {"student": "alice", "1b": "w"})
+    submissions, _ = read_submissions(tmp_path, DEFAULT)
+    errors = {s.student: s.error for s in submissions}
+    assert "invisible" in errors["alice (refused id)"] and errors["alice"] is None
+    assert [s.error for s in submissions if s.student == "bob"] == ["2 submissions use the id 'bob'"] * 2
+
+
+def test_a_csv_cell_with_one_hypothesis_per_line_stays_lines(tmp_path):
+    table = tmp_path / "class.csv"
+    table.write_text('student,2a\nann,"network\nneural"\n')
+    parts = {
+        "2a": {"kind": "sequences", "value": [{"sequence": ["neural"]}, {"sequence": ["network"]}], "ordered": False}
+    }
+    (submission,), _ = read_submissions(table, parts)
+    assert submission.answers["2a"] == "network\nneural"
