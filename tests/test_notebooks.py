@@ -113,3 +113,43 @@ def test_the_solution_prints_the_keys_values_and_trains_to_the_thresholds(built,
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},
     }
+
+
+def small_solution(folder: Path, source: str = "print(6 * 7)") -> Path:
+    from solver.notebooks.build import notebook, to_bytes
+    from solver.notebooks.cells import code
+
+    folder.mkdir(parents=True)
+    path = folder / SOLUTION
+    path.write_bytes(to_bytes(notebook([code("answer", source, "test")], solution=True)))
+    return path
+
+
+def test_hw6_notebooks_executes_in_place_the_same_bytes_and_reads_its_cache(run_cli, tmp_path):
+    first, second = small_solution(tmp_path / "a" / "v1"), small_solution(tmp_path / "b")
+    status, out, err = run_cli("notebooks", tmp_path / "a", "--names-dir", NAMES_DIR, "--cache-dir", tmp_path / "c1")
+    assert (status, err) == (0, ""), err
+    assert out.strip() == str(first)
+    assert printed(read(first), "answer") == "42\n"
+    status, out, _ = run_cli("notebooks", tmp_path / "b", "--names-dir", NAMES_DIR, "--cache-dir", tmp_path / "c2")
+    assert status == 0 and first.read_bytes() == second.read_bytes()  # two fresh kernels, the same file
+    small_solution(tmp_path / "again")
+    status, out, _ = run_cli("notebooks", tmp_path / "again", "--names-dir", NAMES_DIR, "--cache-dir", tmp_path / "c1")
+    assert status == 0 and out.strip().endswith("(cached)")
+    assert (tmp_path / "again" / SOLUTION).read_bytes() == first.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("folder", "names", "fragment"),
+    [
+        ("missing", "names", "missing: not a folder"),
+        ("empty", "names", f"no {SOLUTION} below"),
+        ("empty", "nowhere", "no such folder"),
+    ],
+)
+def test_hw6_notebooks_rejects_in_one_line(run_cli, tmp_path, folder, names, fragment):
+    (tmp_path / "empty").mkdir()
+    names_dir = NAMES_DIR if names == "names" else tmp_path / names
+    status, out, err = run_cli("notebooks", tmp_path / folder, "--names-dir", names_dir)
+    assert status == 2 and out == ""
+    assert err.startswith("hw6: error: ") and fragment in err and err.count("\n") == 1, err

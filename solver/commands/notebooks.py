@@ -27,6 +27,9 @@ def run(args: argparse.Namespace) -> int:
     for module in ("nbclient", "ipykernel"):
         if importlib.util.find_spec(module) is None:
             raise OracleUnavailable(f"executing notebooks needs {module} (pip install 'hw6[notebooks]')")
+    names_dir = Path(args.names_dir)
+    if not names_dir.is_dir():
+        raise InputFileError(f"{names_dir}: no such folder; expected the surnames folder (--names-dir)")
     found = []
     for folder in map(Path, args.folders):
         if not folder.is_dir():
@@ -34,9 +37,6 @@ def run(args: argparse.Namespace) -> int:
         found += sorted(folder.rglob(SOLUTION))
     if not found:
         raise InputFileError(f"{', '.join(args.folders)}: no {SOLUTION} below (build the sheets first)")
-    names_dir = Path(args.names_dir)
-    if not names_dir.is_dir():
-        raise InputFileError(f"{names_dir}: no such folder; expected the surnames folder (--names-dir)")
     cache = Cache(Path(args.cache_dir or options.DEFAULT_OUT / ".cache"))
     for path in found:
         hit = execute_file(path, cache, names_dir)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ def executed(node: Any, *, cwd: str | Path, timeout: int = CELL_TIMEOUT, allow_e
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
     )
-    client.execute(env=env)
+    client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own start-up notices are not ours to show
     return normalised(node)
 
 
