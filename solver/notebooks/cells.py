@@ -9,6 +9,7 @@ source of code cells comes from real functions (:mod:`.reference`,
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
 import textwrap
 from collections.abc import Callable
@@ -40,14 +41,20 @@ def code(name: str, source: str, role: Literal["given", "test", "setup"] = "give
     return Cell(name, "code", source, source, role)
 
 
+@functools.cache  # inspect tokenizes the whole module: read each function once per process
+def _source(function: Callable[..., Any]) -> str:
+    return textwrap.dedent(inspect.getsource(function)).strip()
+
+
 def source_of(*functions: Callable[..., Any]) -> str:
     """The functions' own source, blank-line separated."""
-    return "\n\n\n".join(textwrap.dedent(inspect.getsource(f)).strip() for f in functions)
+    return "\n\n\n".join(_source(f) for f in functions)
 
 
+@functools.cache
 def starter_of(function: Callable[..., Any], hint: str) -> str:
     """The function's signature and docstring, with a body that says it is the student's to write."""
-    source = textwrap.dedent(inspect.getsource(function)).strip()
+    source = _source(function)
     node = ast.parse(source).body[0]
     if not isinstance(node, ast.FunctionDef) or ast.get_docstring(node) is None:
         raise ValueError(f"{function.__name__}: a TODO function needs a docstring")
