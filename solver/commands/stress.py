@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.errors import ParamsError
 from . import options
 
 NAME = "stress"
@@ -11,18 +12,27 @@ HELP = "draw and check many variants; report failures, timing, spread"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--count", type=int, default=100, metavar="N", help="how many variants (default 100)")
-    parser.add_argument("--start", type=int, default=0, metavar="SEED", help="first seed (default 0)")
+    parser.add_argument("--count", type=options.count, default=100, metavar="N", help="how many variants (default 100)")
+    parser.add_argument("--start", type=options.seed, default=0, metavar="SEED", help="first seed (default 0)")
     options.variant_options(parser)
+    options.scheduler_option(parser)
     options.context_options(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.start + args.count - 1 > options.MAX_SEED:
+        raise ParamsError(
+            "--start", f"a first seed such that the last ({args.start} + --count - 1) is at most {options.MAX_SEED}"
+        )
     from ..variants.draw import read_variant_options
     from ..variants.stress import run_stress
 
     report = run_stress(
-        args.count, start=args.start, context=options.context(args), options=read_variant_options(args.variant_options)
+        args.count,
+        start=args.start,
+        context=options.context(args),
+        options=read_variant_options(args.variant_options),
+        scheduler=options.scheduler(args),
     )
     print(report.text())
     return 1 if report.failures else 0

@@ -14,18 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..grading.answer_format import template_text
 from ..grading.points import GradingParams, points_for
 from ..io.files import StagedOutput, dump_json, read_structured
 from ..notebooks import build as notebooks
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
-from ..render.env import render
 from .checks import Check
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .exact import to_integer
 from .params import from_mapping, to_jsonable
+from .reference import Section, reference_yaml
 
 GENERATOR = {"name": "hw6", "version": __version__}
+TEMPLATE_FILE = "answers-template.yaml"  # what students fill in and submit
 MAX_SEED = 2**63 - 1
 
 
@@ -55,6 +57,11 @@ class Variant:
         if self.seed is None:
             return None
         return {"seed": self.seed, **({"options": dict(self.options)} if self.options else {})}
+
+
+def variant_label(variant: Variant) -> str:
+    """How a sheet's variant is named to students: its seed, or the homework's own values."""
+    return "the homework's own values" if variant.seed is None else f"variant {variant.seed}"
 
 
 def options_digest(options: Mapping[str, Any] | None) -> str:
@@ -103,6 +110,7 @@ class Built:
 
 #: Sections of a parameters file that belong to no problem, read like a problem's parameters.
 OTHER_SECTIONS: dict[str, type] = {"grading": GradingParams}
+SECTION_COMMENTS = {"grading": "how hw6 check scores each part"}
 #: The section a seeded build records in its params.json (see :func:`variant_from_data`).
 VARIANT_SECTION = "variant"
 
@@ -132,8 +140,20 @@ def variant_from_data(raw: Any) -> Variant:
         return Variant()
     if not isinstance(section, Mapping) or "seed" not in section or not set(section) <= {"seed", "options"}:
         raise ParamsError("variant", "a mapping with the keys seed and, optionally, options", section, has_got=True)
-    options = options_json(options_from_data(section.get("options"), "variant.options"))
+    try:
+        options = options_json(options_from_data(section.get("options"), "variant.options"))
+    except ParamsError as exc:
+        raise exc if exc.field.startswith("variant.") else exc.within("variant.options") from None
     return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED), options=options)
+
+
+def parameter_reference() -> str:
+    """Every section of a parameters file with its defaults, as commented YAML (the README's reference)."""
+    sections = [Section(p.section, p.params_type, f"Problem {p.number}: {p.title}") for p in PROBLEMS]
+    sections += [
+        Section(name, params_type, SECTION_COMMENTS.get(name, "")) for name, params_type in OTHER_SECTIONS.items()
+    ]
+    return reference_yaml(sections)
 
 
 def read_params(path: str | Path | None) -> dict[str, Any]:
@@ -188,6 +208,16 @@ def run_checks(solved: list[Solved], *, oracle: bool = False) -> tuple[list[Chec
     return checks, notes
 
 
+def checked(solved: list[Solved]) -> list[Check]:
+    """Every NumPy cross-check of ``solved``; raises :class:`CrossCheckFailed` when any disagrees,
+    so nothing built from a disagreeing answer (a sheet, a key to grade against) is ever used."""
+    checks, _ = run_checks(solved)
+    failures = [c for c in checks if not c.agrees]
+    if failures:
+        raise CrossCheckFailed(failures)
+    return checks
+
+
 def answer_key(
     solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None
 ) -> dict[str, Any]:
@@ -207,7 +237,7 @@ def answer_key(
 
 
 def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
-    sections = []
+    sections: list[dict[str, Any]] = []
     for item in solved:
         view = item.problem.view(item.solution) if item.problem.view else {}
         sections.append(
@@ -226,6 +256,8 @@ def render_sheet(
     kind: str, solved: list[Solved], variant: Variant, sections: list[dict[str, Any]] | None = None
 ) -> str:
     """``kind`` is "solutions" or "problems"; ``sections`` lets both sheets share one set of views."""
+    from ..render.env import render  # Jinja2 only where sheets are rendered: grading never needs it
+
     sections = _sections(solved) if sections is None else sections
     return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
 
@@ -236,10 +268,7 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
     """
     variant = variant or Variant()
-    checks, _ = run_checks(solved)
-    failures = [c for c in checks if not c.agrees]
-    if failures:
-        raise CrossCheckFailed(failures)
+    checks = checked(solved)
     files: dict[str, str | bytes] = {}
     for item in solved:
         if item.problem.assets:
@@ -249,7 +278,9 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     sections = _sections(solved)
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
-    files["answers.json"] = dump_json(answer_key(solved, variant, grading))
+    key = answer_key(solved, variant, grading)
+    files["answers.json"] = dump_json(key)
+    files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant))
     recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
     if grading is not None:
         recorded["grading"] = grading
@@ -272,18 +303,18 @@ def stage(sheets: Sheets, out_dir: str | Path) -> StagedOutput:
     return staged
 
 
-def compile_staged(staged: StagedOutput, sheets: Sheets) -> None:
-    """Make the PDFs inside the staging folder and register them for the commit."""
+def compile_staged(staged: StagedOutput, sheets: Sheets, cache_dir: str | Path | None = None) -> None:
+    """Make the PDFs inside the staging folder and register them for the commit (``cache_dir``: the TeX format's)."""
     for kind in sheets.documents:
-        latex_runner.compile_pdf(staged.staging / f"{kind}.tex")
+        latex_runner.compile_pdf(staged.staging / f"{kind}.tex", cache_dir=cache_dir)
         staged.path(f"{kind}.pdf")
 
 
-def write(sheets: Sheets, out_dir: str | Path, *, pdf: bool = True) -> Built:
+def write(sheets: Sheets, out_dir: str | Path, *, pdf: bool = True, cache_dir: str | Path | None = None) -> Built:
     """Stage, compile and move into place: all files or none."""
     with stage(sheets, out_dir) as staged:
         if pdf:
-            compile_staged(staged, sheets)
+            compile_staged(staged, sheets, cache_dir)
         written = staged.commit()
     return Built(written, sheets.checks)
 
@@ -298,4 +329,5 @@ def build(
 ) -> Built:
     """Solve, check and write the sheets and key into ``out_dir``, all or nothing."""
     grading = params.get("grading")
-    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf)
+    cache_dir = context.cache_dir if context else None
+    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf, cache_dir=cache_dir)

@@ -61,6 +61,44 @@ def _histogram(name: str, counts: Counter, width: int = 40, most: int = 15) -> l
     return lines
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one seed contributes to a report (plain data, so a cluster task can return it)."""
+
+    seed: int
+    failure: str | None = None
+    seconds: float = 0.0
+    attempts: dict[str, int] = field(default_factory=dict)
+    features: list[tuple[str, Any]] = field(default_factory=list)  # (section.key, value), repeats kept
+
+
+def stress_one(seed: int, context: BuildContext | None, options: Mapping[str, Any] | None) -> Outcome:
+    began = time.perf_counter()
+    try:
+        drawn = draw(seed, context, options=options)
+        prepare(drawn.solved, drawn.variant)
+    except Hw6Error as exc:
+        return Outcome(seed, failure=str(exc).splitlines()[0])
+    seconds = time.perf_counter() - began
+    features = []
+    for item in drawn.solved:
+        if item.problem.features:
+            for key, value in item.problem.features(item.solution).items():
+                features.append((f"{item.problem.section}.{key}", value))
+    return Outcome(seed, None, seconds, dict(drawn.attempts), features)
+
+
+def _add(report: StressReport, outcome: Outcome) -> None:
+    if outcome.failure is not None:
+        report.failures[outcome.seed] = outcome.failure
+        return
+    report.seconds.append(outcome.seconds)
+    for section, attempts in outcome.attempts.items():
+        report.attempts[section][attempts] += 1
+    for name, value in outcome.features:
+        report.features[name][value] += 1
+
+
 def run_stress(
     count: int,
     *,
@@ -68,24 +106,24 @@ def run_stress(
     context: BuildContext | None = None,
     progress: bool | None = None,
     options: Mapping[str, Any] | None = None,
+    scheduler: str | None = None,
 ) -> StressReport:
+    """``count`` seeds from ``start``, here or (``scheduler``) one task per seed on a Dask cluster."""
     report = StressReport(count)
+    seeds = range(start, start + count)
     with Progress(count, "stress", enabled=progress) as bar:
-        for seed in range(start, start + count):
-            began = time.perf_counter()
-            try:
-                drawn = draw(seed, context, options=options)
-                prepare(drawn.solved, drawn.variant)
-            except Hw6Error as exc:
-                report.failures[seed] = str(exc).splitlines()[0]
+        if scheduler is None:
+            for seed in seeds:
+                _add(report, stress_one(seed, context, options))
                 bar.advance(f"seed {seed}")
-                continue
-            report.seconds.append(time.perf_counter() - began)
-            for section, attempts in drawn.attempts.items():
-                report.attempts[section][attempts] += 1
-            for item in drawn.solved:
-                if item.problem.features:
-                    for key, value in item.problem.features(item.solution).items():
-                        report.features[f"{item.problem.section}.{key}"][value] += 1
-            bar.advance(f"seed {seed}")
+            return report
+        from .cluster import run_tasks, timed_draw, worker_folders
+
+        folders = worker_folders(context)
+        outcomes: dict[int, Outcome] = {}
+        for index, outcome in run_tasks(scheduler, timed_draw, [(seed, options, folders) for seed in seeds]):
+            outcomes[index] = outcome
+            bar.advance(f"seed {outcome.seed}")
+        for index in range(count):  # in seed order, as a local run adds them
+            _add(report, outcomes[index])
     return report

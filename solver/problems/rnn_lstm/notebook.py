@@ -70,6 +70,7 @@ def cells(solution: Solution) -> list[Cell]:
         ),
         text("1b", "## 1B: a regression head\n\nOne prediction per step: $\\hat y_t = W^f h_t + b^f$."),
         todo("todo-1b", "Section 1B", reference.regression_head),
+        text("test-1b-text", "### Tests\n\nCopy what this cell prints into your written answers (part b)."),
         code(
             "test-1b",
             """
@@ -89,6 +90,7 @@ def cells(solution: Solution) -> list[Cell]:
         ),
         given("data", provided.running_average_data),
         todo("todo-1c", "Section 1C", reference.mse_all_steps, reference.mse_last_step),
+        text("test-1c-text", "### Tests\n\nCopy what this cell prints into your written answers (part c)."),
         code(
             "test-1c",
             """

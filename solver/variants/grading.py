@@ -1,0 +1,190 @@
+"""Grading students against the keys of their own variants: what ``hw6 check`` does.
+
+:mod:`solver.grading` reads only answer keys; this module supplies them. A student's variant
+is drawn once per seed, its key is used only after every cross-check of the answers it comes
+from agrees, and the students are graded in groups that share a key.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
+from ..grading import gradescope
+from ..grading.points import GradingParams
+from ..grading.runner import StudentResult, compile_key, grade_submissions
+from ..grading.submissions import read_submissions
+from ..io.files import StagedOutput, dump_json, write_text_atomic
+from ..problems import BuildContext
+from .draw import Drawn, draw
+from .manifest import VerifiedManifest, params_digest, verify_manifest
+
+Parts = dict[str, Any]  # the "parts" of an answer key
+
+
+def checked_parts(solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None) -> Parts:
+    """The key's parts, only once every cross-check of the answers they come from agrees."""
+    checked(solved)
+    return answer_key(solved, variant, grading)["parts"]
+
+
+def part_titles(solved: list[Solved]) -> dict[str, str]:
+    """part id -> the title of the problem it belongs to."""
+    return {part_id: item.problem.title for item in solved for part_id in item.problem.parts(item.solution)}
+
+
+class VariantKeys:
+    """The key to grade against per seed (None: the key of ``--params``/``--seed``), each
+    variant drawn and checked once, the first time a student needs it."""
+
+    def __init__(
+        self,
+        default: Parts,
+        context: BuildContext,
+        drawing: Mapping[str, Any],
+        grading: GradingParams | None,
+        titles: Mapping[str, str] | None = None,
+    ):
+        self._keys: dict[int | None, Parts] = {None: default}
+        self._drawn: dict[int, Drawn] = {}
+        self.titles: dict[str, str] = dict(titles or {})  # part id -> its problem's title, for Gradescope
+        self._context = context
+        self._drawing = drawing
+        self._grading = grading
+
+    @property
+    def default(self) -> Parts:
+        return self._keys[None]
+
+    def drawn(self, seed: int) -> Drawn:
+        """The variant ``seed`` draws, drawn once."""
+        if seed not in self._drawn:
+            self._drawn[seed] = draw(seed, self._context, options=self._drawing)
+        return self._drawn[seed]
+
+    def digest(self, seed: int) -> str:
+        """The params hash a manifest row of this version must carry for ``seed``."""
+        drawn = self.drawn(seed)
+        return params_digest(drawn.params, drawn.variant)
+
+    def __getitem__(self, seed: int | None) -> Parts:
+        if seed not in self._keys:
+            assert seed is not None  # the default key is there from the start
+            drawn = self.drawn(seed)
+            self._keys[seed] = checked_parts(drawn.solved, drawn.variant, self._grading)
+            self.titles.update(part_titles(drawn.solved))
+        return self._keys[seed]
+
+    def recorded(self, seed: int, params_file: Path) -> None:
+        """The key of a manifest row another hw6 version wrote: rebuilt from the student's params.json."""
+        params, variant = read_params_and_variant(params_file)
+        solved = solve_all(params, self._context)
+        self._keys[seed] = checked_parts(solved, variant, self._grading)
+        self.titles.update(part_titles(solved))
+
+    def for_seed(self, seed: int) -> Parts:
+        return self[seed]
+
+
+@dataclass(frozen=True)
+class Graded:
+    """Every student's result, in the order they were read, and what the grader should know."""
+
+    results: list[StudentResult]
+    is_class: bool  # a folder or CSV (a list of results) rather than one student's file
+    notes: list[str]  # one line per part that could not be graded automatically
+    refused: list[str] = field(default_factory=list)  # manifest rows and students not graded, one line each
+
+
+def grade_answers(
+    answers: str | Path,
+    keys: VariantKeys,
+    *,
+    manifest: str | Path | None = None,
+    drawing: Mapping[str, Any] | None = None,
+    jobs: int | None = None,
+    fixed_variant: bool = False,
+    scheduler: Any = None,
+) -> Graded:
+    """Grade the answers in ``answers`` (a file, a folder of them or a class CSV), each student
+    against their variant's key: a seed of their own, their seed in a batch's ``manifest``
+    (drawn with ``drawing``, the same options as the batch), or the default key. With
+    ``fixed_variant`` (staff chose ``--seed`` or ``--params``) a seed inside a file is ignored."""
+    verified = None
+    if manifest:
+        verified = verify_manifest(manifest, drawing, keys.digest)
+        for other_seed, params_file in verified.params_files.items():
+            keys.recorded(other_seed, params_file)
+    seeds = verified.seeds if verified else None
+    submissions, is_class = read_submissions(
+        answers, keys.default, key_for_seed=keys.for_seed, seeds=seeds, fixed_variant=fixed_variant
+    )
+    refused = _unmatched(verified, submissions) if verified else []
+    if verified:
+        refused = verified.problem_lines() + refused
+    jobs = jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
+    results: list[StudentResult | None] = [None] * len(submissions)
+    notes: list[str] = []
+    remote = None
+    if scheduler is not None:  # a Dask cluster (--scheduler) grades them all; see solver.variants.cluster
+        from .cluster import cluster_compiled_parts, grade_on_cluster
+
+        remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions])
+    for seed in dict.fromkeys(s.seed for s in submissions):
+        group = [i for i, s in enumerate(submissions) if s.seed == seed]
+        graders = compile_key(keys[seed])
+        if remote is None:
+            graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
+        else:  # graded on the cluster; compile the answered parts here too, for the notes below
+            graded = [remote[i] for i in group]
+            for part_id in cluster_compiled_parts(keys[seed], [submissions[i] for i in group]):
+                graders[part_id]
+        for index, result in zip(group, graded, strict=True):
+            if seed is not None:
+                result.notes.insert(0, f"graded against the variant with seed {seed}")
+            results[index] = result
+        for part_id, grader in graders.compiled().items():
+            if reason := getattr(grader, "reason", ""):
+                notes.append(f"part {part_id} is not graded automatically: {reason}")
+    done = [r for r in results if r is not None]
+    assert len(done) == len(results), "every submission is in the group of its seed"
+    return Graded(done, is_class, notes, refused)
+
+
+def _unmatched(manifest: VerifiedManifest, submissions: list) -> list[str]:
+    """Students the manifest cannot vouch for are not graded: every part becomes invalid with why."""
+    lines = []
+    for submission in submissions:
+        if submission.seed is not None:
+            continue
+        problem = manifest.problems.get(submission.student)
+        if problem is None:
+            if submission.error is None or "not in the manifest" not in submission.error:
+                continue  # unreadable for its own reasons
+            problem = f"{submission.student}: has no row in {manifest.path}; not graded (add the row, or pass --seed)"
+            lines.append(problem)
+        submission.error = f"not graded: the manifest's {problem}"
+        submission.answers = {}
+    return lines
+
+
+def write_gradescope(
+    graded: Graded, path: str | Path, *, visibility: str = "visible", titles: Mapping[str, str] | None = None
+) -> None:
+    """Gradescope's ``results.json``: one file for one student, a folder of them for a class."""
+
+    def text(result: StudentResult) -> str:
+        return dump_json(gradescope.results_json(result, visibility=visibility, titles=titles))
+
+    if not graded.is_class:
+        write_text_atomic(path, text(graded.results[0]))
+        return
+    taken: set[str] = set()
+    with StagedOutput(path) as staged:
+        for result in graded.results:
+            staged.write_text(gradescope.file_name(result.student, taken), text(result))
+        staged.commit()
