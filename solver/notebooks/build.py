@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import nbformat
-
 from .cells import Cell
 
 STARTER = "notebook.ipynb"
@@ -42,11 +40,15 @@ def notebook(cells: Sequence[Cell], *, solution: bool) -> Any:
         if cell.kind == "code":
             node.update(execution_count=None, outputs=[])
         nodes.append(node)
+    import nbformat  # here, not at import time: the pipeline imports this module wherever it runs
+
     return nbformat.from_dict({"cells": nodes, "metadata": METADATA, "nbformat": 4, "nbformat_minor": 5})
 
 
 def to_bytes(node: Any) -> bytes:
     """The notebook as nbformat writes it (without validating it again), with one final newline."""
+    import nbformat
+
     return (nbformat.v4.nbjson.writes(node).rstrip("\n") + "\n").encode("utf-8")
 
 
