@@ -22,7 +22,7 @@ from .grading.inputs import InputRejected
 class _Parser(argparse.ArgumentParser):
     """argparse with usage errors on one line (the usage itself is one ``--help`` away)."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 

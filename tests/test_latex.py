@@ -8,9 +8,9 @@ import pytest
 
 from solver.render import latex, texformat
 
-from .conftest import needs_latex
+from .conftest import LATEX_MARKS
 
-pytestmark = needs_latex
+pytestmark = LATEX_MARKS
 
 PREAMBLE = "\\documentclass{article}\n\\usepackage{amsmath}\n" + texformat.MARKER + "\n"
 

@@ -106,7 +106,7 @@ def test_a_rejected_draw_is_redrawn_deterministically(monkeypatch):
     problem = PROBLEMS[0]
     calls = []
 
-    def picky(params, solution):
+    def picky(params, solution, *options):
         calls.append(params)
         return [] if len(calls) % 3 == 0 else ["not yet"]
 
@@ -120,7 +120,7 @@ def test_a_rejected_draw_is_redrawn_deterministically(monkeypatch):
 
 def test_a_variant_that_never_meets_its_guarantees_is_an_error(monkeypatch):
     problem = PROBLEMS[0]
-    patched = type(problem)(**{**problem.__dict__, "guarantees": lambda p, s: ["never"]})
+    patched = type(problem)(**{**problem.__dict__, "guarantees": lambda p, s, *o: ["never"]})
     monkeypatch.setattr(variants, "PROBLEMS", (patched,))
     monkeypatch.setattr(variants, "MAX_ATTEMPTS", 5)
     with pytest.raises(VariantError, match="no draw of rnn_backprop kept its guarantees in 5 attempts"):
@@ -375,7 +375,9 @@ def test_options_change_what_is_drawn_and_are_recorded(run_cli, tmp_path, keep_o
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("rnn_backprop: {}\n", "rnn_backprop: expected a section with drawing options: beam_search"),
+        ("blog: {}\n", "blog: expected a section with drawing options: rnn_backprop, beam_search, conv_filter"),
+        ("structure: wide\n", "structure: expected one of same, varied, got 'wide'"),
+        ("conv_filter: {structure: 1}\n", "conv_filter.structure: expected one of same, varied"),
         ("beam_search: {misses: false}\n", "beam_search.misses: expected no such key"),
         ("beam_search: {misses_optimum: 3}\n", "beam_search.misses_optimum: expected true or false"),
     ],

@@ -55,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         fixed_variant=staff_chose,
         scheduler=scheduler,
+        default_seed=variant.seed,
     )
     for note in graded.notes:
         print(f"hw6: note: {note}", file=sys.stderr)

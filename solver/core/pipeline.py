@@ -77,19 +77,30 @@ def options_from_data(raw: Any, source: str = "variant options") -> dict[str, An
         raw = {}
     if not isinstance(raw, Mapping):
         raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(takes) + ")", raw, has_got=True)
+    raw = dict(raw)
+    shared = raw.pop("structure", None)  # `structure: varied` for every problem that takes it
     for key in raw:
         if key not in takes:
             raise ParamsError(str(key), "a section with drawing options: " + (", ".join(takes) or "none"))
+    if shared is not None and shared not in ("same", "varied"):
+        raise ParamsError("structure", "one of same, varied", shared, has_got=True)
+    if shared is not None:
+        for section, options_type in takes.items():
+            if "structure" in getattr(options_type, "__dataclass_fields__", {}):
+                given = raw.get(section)
+                raw[section] = {"structure": shared, **(given if isinstance(given, Mapping) else {})}
     return {section: from_mapping(options_type, raw.get(section), section) for section, options_type in takes.items()}
 
 
 def options_json(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The options that differ from their defaults, as JSON data (None when all are defaults)."""
-    data = {
-        section: to_jsonable(value)
-        for section, value in (options or {}).items()
-        if to_jsonable(value) != to_jsonable(type(value)())
-    }
+    """The options that differ from their defaults, as JSON data (None when all are defaults); only the
+    differing fields, so that adding an option does not change how older choices are recorded."""
+    data = {}
+    for section, value in (options or {}).items():
+        given, default = to_jsonable(value), to_jsonable(type(value)())
+        changed = {key: item for key, item in given.items() if default.get(key) != item}
+        if changed:
+            data[section] = changed
     return data or None
 
 

@@ -77,7 +77,7 @@ class _ExactLoader(
 
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _FastExactLoader(yaml.cyaml.CParser, _ExactConstruction, yaml.resolver.Resolver):  # type: ignore[misc]
+    class _FastExactLoader(yaml.cyaml.CParser, _ExactConstruction, yaml.resolver.Resolver):
         """libyaml's parser (about six times faster); aliases are caught by :func:`_check_nodes`."""
 
         def __init__(self, stream):

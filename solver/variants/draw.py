@@ -25,6 +25,7 @@ from ..core.exact import to_integer
 from ..core.pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json
 from ..io.files import read_structured
 from ..problems import PROBLEMS, BuildContext
+from .fairness import band_breaks, structure_of
 
 MAX_ATTEMPTS = 200
 
@@ -89,6 +90,8 @@ def draw(
             params = problem.sample(problem_rng(seed, problem.section, attempt), *extra)
             solution = problem.solve(params, context)
             broken = problem.guarantees(params, solution, *extra) if problem.guarantees else []
+            if not broken and structure_of(extra[0] if extra else None) == "same":
+                broken = band_breaks(problem, solution)  # as hard as the homework, no more, no less
             if not broken:
                 break
         else:

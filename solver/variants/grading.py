@@ -109,11 +109,14 @@ def grade_answers(
     jobs: int | None = None,
     fixed_variant: bool = False,
     scheduler: Any = None,
+    default_seed: int | None = None,
 ) -> Graded:
     """Grade the answers in ``answers`` (a file, a folder of them or a class CSV), each student
     against their variant's key: a seed of their own, their seed in a batch's ``manifest``
     (drawn with ``drawing``, the same options as the batch), or the default key. With
-    ``fixed_variant`` (staff chose ``--seed`` or ``--params``) a seed inside a file is ignored."""
+    ``fixed_variant`` (staff chose ``--seed`` or ``--params``) a seed inside a file is ignored.
+    Each result records the seed of the variant it was graded against (``default_seed`` for the
+    default key: the ``--seed``, or a seeded params.json's)."""
     verified = None
     if manifest:
         verified = verify_manifest(manifest, drawing, keys.digest)
@@ -144,6 +147,7 @@ def grade_answers(
             for part_id in cluster_compiled_parts(keys[seed], [submissions[i] for i in group]):
                 graders[part_id]
         for index, result in zip(group, graded, strict=True):
+            result.seed = seed if seed is not None else default_seed
             if seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
             results[index] = result

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
+from .difficulty import DIFFICULTY
 from .key import parts
 from .params import SECTION, Params
 from .sheet import view
@@ -36,6 +37,7 @@ PROBLEM = Problem(
     sample_options=SampleOptions,
     guarantees=guarantees,
     features=features,
+    difficulty=DIFFICULTY,
 )
 
 # What tests, benchmarks and other modules import from the package itself.

@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from ...core.params import ParamsBase, param
+from .difficulty import SampleOptions, clashing_words, near_ties
 from .engine.tree import Tokens, beam_search, exhaustive
 from .figure import tree_shape
 from .params import NORMALIZATION_TOLERANCE, Params
 from .solve import Solution, solve
 
-
-# Variants show beam search missing the optimum unless a caller asks otherwise.
-@dataclass(frozen=True)
-class SampleOptions(ParamsBase):
-    """How variants are drawn (``--variant-options``), not what a variant is."""
-
-    misses_optimum: bool = param(True, "draw trees on which beam search misses the most likely sequence")
-
-
-SAMPLE_WORDS = ("neural", "network", "deep", "learning", "model", "token", "layer", "vector")
-SAMPLE_SHAPES = ((2, 3), (2, 3), (2, 4), (3, 3))  # (M, T), all drawn whole; k = 2
-SAMPLE_ATTEMPTS = 2000
+SAMPLE_WORDS = ("neural", "network", "deep", "learning", "model", "vector")  # none a word of the text
+SAMPLE_SHAPES = ((2, 3), (2, 3), (2, 4), (3, 3))  # (M, T) with structure: varied, all drawn whole; k = 2
+SAME_SHAPES = ((2, 3),)  # the homework's
+SAMPLE_ATTEMPTS = 50_000  # with M = 2, T = 3 about 1 tree in 300 makes beam search miss the optimum
 
 
 def _sample_hundredths(rng: np.random.Generator, vocab_size: int, count: int) -> list[list[int]]:
@@ -57,10 +48,12 @@ def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Pa
     With ``options.misses_optimum`` (the default) beam search returns a sequence
     that is not the most likely one; without, it returns the most likely one.
     """
-    wanted = (options or SampleOptions()).misses_optimum
+    options = options or SampleOptions()
+    wanted = options.misses_optimum
+    shapes = SAME_SHAPES if options.structure == "same" else SAMPLE_SHAPES
     beam_width = 2
     for _ in range(SAMPLE_ATTEMPTS):
-        vocab_size, length = SAMPLE_SHAPES[int(rng.integers(len(SAMPLE_SHAPES)))]
+        vocab_size, length = shapes[int(rng.integers(len(shapes)))]
         words = tuple(str(w) for w in rng.choice(SAMPLE_WORDS, size=vocab_size, replace=False))
         prefixes = [prefix for t in range(length) for prefix in itertools.product(range(vocab_size), repeat=t)]
         rows = dict(zip(prefixes, _sample_hundredths(rng, vocab_size, len(prefixes)), strict=False))
@@ -78,6 +71,7 @@ def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Pa
 
 def _broken(params: Params, solution: Solution, misses_optimum: bool) -> list[str]:
     broken = [f"a tie decides the outcome ({tie})" for tie in solution.ties]
+    broken += near_ties(solution) + clashing_words(params.vocabulary)
     for prefix, row in params.tree.items():
         if any(100 % int(value.q) for value in row.values()):
             broken.append(f"row {prefix!r} has log-probabilities with more than two decimals")

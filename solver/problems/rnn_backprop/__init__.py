@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
+from .difficulty import DIFFICULTY, SampleOptions
 from .key import parts
 from .params import Params
 from .poly import LinearPoly, W
@@ -29,8 +30,10 @@ PROBLEM = Problem(
     parts=parts,
     view=view,
     sample=sample,
+    sample_options=SampleOptions,
     guarantees=guarantees,
     features=features,
+    difficulty=DIFFICULTY,
 )
 
 # What tests, benchmarks and other modules import from the package itself.

@@ -6,18 +6,25 @@ import numpy as np
 
 from .. import exact as conv
 from .. import linsolve
+from .difficulty import SAME_SHAPE, SampleOptions, structure_breaks
 from .params import Params, integer_tuple
 from .sheet import view
 from .solve import Solution
 
 
-def sample(rng: np.random.Generator) -> Params:
-    """A small system with one integer filter: 5 to 7 signal entries, a filter of 2 or 3."""
+def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Params:
+    """A system with one integer filter: the homework's length-5 signal and length-3 filter, stride 1,
+    no padding, numbers in the homework's ranges; ``structure: varied``: 5 to 7 signal entries,
+    a filter of 2 or 3, stride 1 or 2, padding 0 or 1."""
+    same = (options or SampleOptions()).structure == "same"
     for _ in range(200):
-        n = int(rng.integers(5, 8))
-        k = int(rng.integers(2, 4))
-        stride = int(rng.choice([1, 1, 2]))
-        padding = int(rng.choice([0, 0, 1]))
+        if same:
+            n, k, stride, padding = (SAME_SHAPE[key] for key in ("signal", "filter", "stride", "padding"))
+        else:
+            n = int(rng.integers(5, 8))
+            k = int(rng.integers(2, 4))
+            stride = int(rng.choice([1, 1, 2]))
+            padding = int(rng.choice([0, 0, 1]))
         if conv.output_length(n, k, stride, padding) < k:
             continue
         signal = integer_tuple(*rng.integers(-4, 5, size=n))
@@ -31,11 +38,12 @@ def sample(rng: np.random.Generator) -> Params:
     raise RuntimeError("no full-rank system drawn in 200 tries")  # pragma: no cover - astronomically unlikely
 
 
-def guarantees(params: Params, solution: Solution) -> list[str]:
-    broken = []
+def guarantees(params: Params, solution: Solution, options: SampleOptions | None = None) -> list[str]:
+    same = (options or SampleOptions()).structure == "same"
+    shape = structure_breaks(params, solution) if same else []
     if solution.case != "unique":
-        broken.append(f"the system has {'no' if solution.case == 'none' else 'infinitely many'} solutions, not one")
-        return broken
+        return [f"the system has {'no' if solution.case == 'none' else 'infinitely many'} solutions, not one", *shape]
+    broken = list(shape)
     assert solution.filter is not None  # solve() sets the fields of its case
     if any(v.q != 1 for v in solution.filter):
         broken.append("the filter has non-integer entries")

@@ -5,12 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from .. import exact as conv
+from .difficulty import SampleOptions, structure_breaks
 from .params import Params, integer_grid
 from .solve import Solution
 
 
-def sample(rng: np.random.Generator) -> Params:
-    """A small 2-D case like the homework's: input up to 3×3, a 2×2 or 3×3 filter whose copies overlap."""
+def sample(rng: np.random.Generator, options: SampleOptions | None = None) -> Params:
+    """The homework's 2-D case with other numbers: a 2×2 input (non-zero, −3 to 3), a 2×2 filter (−1 to 1,
+    at most one zero), stride 1, no padding;
+    ``structure: varied``: input up to 3×3, a 2×2 or 3×3 filter whose copies overlap, padding 0 or 1."""
+    if (options or SampleOptions()).structure == "same":
+        while True:
+            x = rng.choice([v for v in range(-3, 4) if v], size=(2, 2))  # within ±3, as the homework's -1 to 3
+            w = rng.integers(-1, 2, size=(2, 2))  # the homework's: -1, 0 and 1
+            if np.count_nonzero(w) >= 3:  # as the homework's: copies overlap in 3 entries or more
+                return Params(integer_grid(*x.tolist()), integer_grid(*w.tolist()), 1, 0)
     rows, cols = (int(v) for v in rng.integers(2, 4, size=2))
     k = int(rng.integers(2, 4))
     stride = int(rng.integers(1, k))
@@ -25,8 +34,8 @@ def sample(rng: np.random.Generator) -> Params:
     return Params(integer_grid(*x.tolist()), integer_grid(*w.tolist()), stride, padding)
 
 
-def guarantees(params: Params, solution: Solution) -> list[str]:
-    broken = []
+def guarantees(params: Params, solution: Solution, options: SampleOptions | None = None) -> list[str]:
+    broken = structure_breaks(params) if (options or SampleOptions()).structure == "same" else []
     values = [v for row in (*params.input_grid, *params.filter_grid) for v in row]
     if any(v.q != 1 for v in values):
         broken.append("the input and filter should be integers")
