@@ -92,8 +92,6 @@ def describe(part_id: str, spec: Mapping[str, Any]) -> str:
             text += f" ({order})"
         if spec.get("below") is not None:
             text += "; your own measured values"
-        if isinstance(spec.get("printed_by"), str):
-            text += f"; what {spec['printed_by']} prints"
         return text
     return "an answer"
 

@@ -8,12 +8,6 @@ from .study import derivations, training
 from .study.testcases import mp_floats
 
 SIGNIFICANT = 6  # digits of the numbers in the key
-#: The notebook cell (see .notebook.TEST_CELLS) whose output a student pastes into each part.
-PRINTED_BY = {
-    "3a": "the Test Cases cell of Section 1A in notebook.ipynb",
-    "3b": "the Tests cell of Section 1B in notebook.ipynb",
-    "3c": "the Tests cell of Section 1C in notebook.ipynb",
-}
 
 
 def rounded(values) -> list[float]:
@@ -87,18 +81,15 @@ def parts(solution: Solution) -> dict[str, Part]:
         "3a": Part(
             "numbers",
             rounded(case.hidden_floats.ravel()),
-            extra={"shape": [steps, hidden], "order": "h_1 first, then h_2, ...", "printed_by": PRINTED_BY["3a"]},
+            extra={"shape": [steps, hidden], "order": "h_1 first, then h_2, ..."},
         ),
-        "3b": Part(
-            "numbers", rounded(mp_floats(case.predictions)), extra={"shape": [steps], "printed_by": PRINTED_BY["3b"]}
-        ),
+        "3b": Part("numbers", rounded(mp_floats(case.predictions)), extra={"shape": [steps]}),
         "3c": Part(
             "numbers",
             rounded(mp_floats(case.losses)),
             extra={
                 "order": ["task 1: MSE over every step", "task 2: MSE at the last step"],
                 "labels": [str(v) for v in case.labels],
-                "printed_by": PRINTED_BY["3c"],
             },
         ),
         "3d": Part(
