@@ -13,7 +13,15 @@ from solver.render import latex as latex_runner
 
 from .conftest import assert_build_rejects, needs_latex, run_module
 
-SHEETS = {"solutions.tex", "problems.tex", "answers.json", "params.json", "answers-template.yaml"}
+SHEETS = {
+    "solutions.tex",
+    "problems.tex",
+    "answers.json",
+    "params.json",
+    "answers-template.yaml",
+    "notebook.ipynb",
+    "notebook-solution.ipynb",
+}
 
 
 def files_in(folder: Path) -> set[str]:

@@ -17,6 +17,7 @@ from .. import __version__
 from ..grading.answer_format import template_text
 from ..grading.points import GradingParams, points_for
 from ..io.files import StagedOutput, dump_json, read_structured
+from ..notebooks import build as notebooks
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
 from .checks import Check
@@ -283,6 +284,7 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     for item in solved:
         if item.problem.assets:
             files.update(item.problem.assets(item.solution))
+    files.update(notebooks.files(item.problem.notebook(item.solution) for item in solved if item.problem.notebook))
     documents = ("problems", "solutions")
     sections = _sections(solved)
     for kind in documents:

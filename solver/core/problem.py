@@ -12,7 +12,7 @@ over :data:`solver.problems.PROBLEMS`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,6 +119,8 @@ class Problem:
     # The features that make a variant harder, with the band each must fall in relative to the
     # homework's values: a draw outside is redrawn (unless drawn with structure: varied).
     difficulty: Difficulty | None = None
+    # Cells of the homework's notebooks (solver.notebooks.cells.Cell), in notebook order.
+    notebook: Callable[[Any], Sequence[Any]] | None = None
 
     @property
     def solution_template(self) -> str:

@@ -18,6 +18,7 @@ how to get the data and the key marks the metrics as unavailable.
     evaluation  probabilities, accuracy, balanced and per-language accuracy, confusion, top-k
     figures     the training curve and the confusion matrix as deterministic PDFs
     log         submission_log.json: a self-describing record of the run
+    notebook    the cells of the homework's notebook (the training loop is the student's)
 
 Checks: the reported metrics are recomputed from the stored probabilities by a
 second route, the probabilities must be distributions, padded batches must give
@@ -31,6 +32,7 @@ from __future__ import annotations
 from ...core.problem import DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
+from .notebook import cells
 from .params import DEFAULT_SAMPLES, Params
 from .sheet import assets, view
 from .solve import Solution, solve
@@ -52,6 +54,7 @@ PROBLEM = Problem(
     sample=sample,
     guarantees=guarantees,
     data_folders=(DataFolder(option="names-dir", key="names", help="folder of surname files for Problem 4"),),
+    notebook=cells,
 )
 
 __all__ = [

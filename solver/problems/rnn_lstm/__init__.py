@@ -13,6 +13,7 @@ oracle. Training (k) and the figures are cached under ``context.cache_dir``.
     key        the answer key: parts() and the written reference answers
     sheet      the figures and the template variables
     variants   sample() and guarantees()
+    notebook   the cells of the homework's notebook (sections 1A-1D, 1.8, 1.K)
     study/     data, testcases, gradients, derivations, training: the experiments themselves
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
+from .notebook import cells
 from .params import Params
 from .sheet import assets, view
 from .solve import Solution, solve
@@ -39,6 +41,7 @@ PROBLEM = Problem(
     view=view,
     sample=sample,
     guarantees=guarantees,
+    notebook=cells,
 )
 
 __all__ = [

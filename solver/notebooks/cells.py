@@ -1,0 +1,75 @@
+"""What a notebook is made of before nbformat sees it: text, given code, and the students' TODO pieces.
+
+A :class:`Cell` holds both notebooks' versions of one cell: the starter's
+source and the solution's (the same for every cell but a TODO one). The
+source of code cells comes from real functions (:mod:`.reference`,
+:mod:`.provided`), so the notebooks run the code the tests check.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+#: The first line of every starter body; the tests look for it.
+TODO_MARK = "# TODO"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell; ``name`` becomes its id (stable across builds, unique in a notebook)."""
+
+    name: str
+    kind: Literal["markdown", "code"]
+    starter: str
+    solution: str
+    role: Literal["text", "given", "todo", "test", "setup"] = "text"
+
+
+def text(name: str, source: str) -> Cell:
+    source = textwrap.dedent(source).strip()
+    return Cell(name, "markdown", source, source)
+
+
+def code(name: str, source: str, role: Literal["given", "test", "setup"] = "given") -> Cell:
+    source = textwrap.dedent(source).strip()
+    return Cell(name, "code", source, source, role)
+
+
+@functools.cache  # inspect tokenizes the whole module: read each function once per process
+def _source(function: Callable[..., Any]) -> str:
+    return textwrap.dedent(inspect.getsource(function)).strip()
+
+
+def source_of(*functions: Callable[..., Any]) -> str:
+    """The functions' own source, blank-line separated."""
+    return "\n\n\n".join(_source(f) for f in functions)
+
+
+@functools.cache
+def starter_of(function: Callable[..., Any], hint: str) -> str:
+    """The function's signature and docstring, with a body that says it is the student's to write."""
+    source = _source(function)
+    node = ast.parse(source).body[0]
+    if not isinstance(node, ast.FunctionDef) or ast.get_docstring(node) is None:
+        raise ValueError(f"{function.__name__}: a TODO function needs a docstring")
+    docstring_end = node.body[0].end_lineno
+    assert docstring_end is not None
+    head = "\n".join(source.splitlines()[:docstring_end])
+    message = f"{function.__name__} is yours to write ({hint})"
+    return f'{head}\n    {TODO_MARK}: {hint}\n    raise NotImplementedError("{message}")'
+
+
+def todo(name: str, hint: str, *functions: Callable[..., Any]) -> Cell:
+    """A cell of functions the student writes; ``hint`` names the homework's section."""
+    starter = "\n\n\n".join(starter_of(f, hint) for f in functions)
+    return Cell(name, "code", starter, source_of(*functions), "todo")
+
+
+def given(name: str, *functions: Callable[..., Any]) -> Cell:
+    return code(name, source_of(*functions))

@@ -1,0 +1,117 @@
+"""Problem 4's notebook cells: the surname classifier, its training loop (the student's) and submission_log.json.
+
+The notebook reads the data folder named at its top (``DATA_DIR``), trains the
+configuration of ``names_classifier.training`` (an LSTM over learned character
+vectors) and writes ``submission_log.json`` next to itself. ``SUBSET`` (None:
+every name) lets a quick run train on fewer names.
+"""
+
+from __future__ import annotations
+
+from ...notebooks import classifier
+from ...notebooks.cells import Cell, code, given, text, todo
+from .key import TARGET_ACCURACY
+from .solve import Solution
+
+DATA_DIR = "data/names"
+
+
+def cells(solution: Solution) -> list[Cell]:
+    params = solution.params
+    config = params.training
+    samples = ", ".join(repr(name) for name in params.samples)
+    return [
+        code(
+            "settings",
+            f"""
+            # The surnames folder of Problem 4: one <Language>.txt per language, one name per line.
+            DATA_DIR = "{DATA_DIR}"
+            SUBSET = None  # a number trains on that many names only (a quick check); None uses them all
+            """,
+            "setup",
+        ),
+        text(
+            "p4-title",
+            f"""
+            # Problem 4: naming the language of a surname
+
+            A character-level LSTM reads a surname one letter at a time and scores every language
+            with its last hidden state. The data, the network and its backward pass are given; the
+            training loop is yours. The trained network should name the language of at least
+            {100 * TARGET_ACCURACY:.0f}% of the test names. Afterwards, hand in the `submission_log.json`
+            the last cell writes.
+            """,
+        ),
+        code("p4-imports", f'import json\n\nimport numpy as np\n\nALPHABET = "{classifier.ALPHABET}"'),
+        given("names-data", classifier.normalise, classifier.load_names, classifier.split_names, classifier.encode),
+        code(
+            "load",
+            f"""
+            names, labels, languages = load_names(DATA_DIR)
+            if SUBSET is not None:
+                keep = np.sort(np.random.default_rng(0).permutation(len(names))[:SUBSET])
+                names, labels = [names[k] for k in keep], labels[keep]
+            train, test = split_names(labels, fraction={float(config.test_fraction)}, seed={config.split_seed})
+            codes, lengths = encode(names)
+            print(f"{{len(names)}} names, {{len(languages)}} languages, {{len(train)}} to train on, {{len(test)}} to test")
+            """,
+        ),
+        given(
+            "network",
+            classifier.new_classifier,
+            classifier.classifier_forward,
+            classifier.cross_entropy,
+            classifier.classifier_backward,
+            classifier.adam_step,
+            classifier.accuracy,
+        ),
+        text("p4-loop", "## The training loop\n\nThe docstring says what one epoch does."),
+        todo("todo-p4", "Problem 4", classifier.train_classifier),
+        code(
+            "train-p4",
+            f"""
+            params = new_classifier(len(languages), hidden={config.hidden_size}, embedding={config.embedding_size}, seed={config.seed})
+            curve = train_classifier(
+                params, codes[train], lengths[train], labels[train], epochs={config.epochs},
+                batch_size={config.batch_size}, lr={float(config.learning_rate)},
+                final_ratio={float(config.final_lr_ratio)}, seed={config.seed},
+            )
+            test_accuracy = accuracy(params, codes[test], lengths[test], labels[test])
+            print("mean training loss per epoch:", " ".join(f"{{v:.4f}}" for v in curve))
+            print(f"test accuracy {{test_accuracy:.3f}}, at least {TARGET_ACCURACY:g}: {{test_accuracy >= {TARGET_ACCURACY}}}")
+            """,
+            "test",
+        ),
+        code(
+            "samples-p4",
+            f"""
+            samples = [{samples}]
+            sample_codes, sample_lengths = encode([normalise(name) for name in samples])
+            logits = classifier_forward(params, sample_codes, sample_lengths)[0]
+            probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+            probabilities /= probabilities.sum(axis=1, keepdims=True)
+            predictions = {{}}
+            for name, row in zip(samples, probabilities):
+                top = np.argsort(-row)[:3]
+                predictions[name] = [[languages[k], round(float(row[k]), 4)] for k in top]
+                print(name, "->", ", ".join(f"{{language}} ({{p:.2f}})" for language, p in predictions[name]))
+            """,
+        ),
+        code(
+            "submission-log",
+            """
+            log = {
+                "names": len(names),
+                "languages": languages,
+                "train_names": int(len(train)),
+                "test_names": int(len(test)),
+                "epoch_losses": [round(v, 6) for v in curve],
+                "test_accuracy": round(test_accuracy, 6),
+                "predictions": predictions,
+            }
+            with open("submission_log.json", "w") as file:
+                json.dump(log, file, indent=2)
+            print("wrote submission_log.json")
+            """,
+        ),
+    ]

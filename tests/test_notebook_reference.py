@@ -1,0 +1,98 @@
+"""The notebooks' standalone NumPy code agrees with solver.nn (the layers every build checks)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from solver.nn import LSTM, RNN, Linear, MSELoss, SequenceClassifier, SoftmaxCrossEntropy, Stacked
+from solver.notebooks import classifier, reference
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(2024)
+
+
+@pytest.mark.parametrize("nonlinearity", ["tanh", "relu", "identity"])
+def test_rnn_forward_head_losses_and_hidden_gradients_match_solver_nn(rng, nonlinearity):
+    x, y = rng.standard_normal((3, 5, 2)), rng.standard_normal((3, 5, 1))
+    layer = RNN(2, 4, nonlinearity, rng=rng)
+    head = Linear(4, 1, rng=rng)
+    W_x, W_h, b = (layer.params[k] for k in ("W_x", "W_h", "b"))
+    hs, ctx = layer.forward(x)
+    ours = reference.rnn_forward(x, W_x, W_h, b, nonlinearity)
+    np.testing.assert_allclose(ours, hs, rtol=1e-12, atol=1e-14)
+    predictions, head_ctx = head.forward(hs)
+    np.testing.assert_allclose(
+        reference.regression_head(ours, head.params["weight"], head.params["bias"]), predictions, rtol=1e-12
+    )
+    for last_only, ours_loss in ((False, reference.mse_all_steps), (True, reference.mse_last_step)):
+        loss = MSELoss(last_only)
+        value, loss_ctx = loss.forward(predictions, y)
+        assert ours_loss(predictions, y) == pytest.approx(value, rel=1e-12)
+        d_hs = head.backward(head_ctx, loss.backward(loss_ctx)).d_input
+        expected = layer.backward(ctx, d_hs).d_hidden
+        got = reference.hidden_gradients(hs, W_h, d_hs, nonlinearity)
+        np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-14)
+        np.testing.assert_allclose(reference.gradient_norms(got), np.linalg.norm(expected, axis=(0, 2)), rtol=1e-12)
+
+
+def test_lstm_and_stacked_forward_match_solver_nn(rng):
+    x = rng.standard_normal((2, 6, 3))
+    lstm = LSTM(3, 4, rng=rng)
+    hs, ctx = lstm.forward(x)
+    ours_hs, ours_cs = reference.lstm_forward(x, lstm.params["U"], lstm.params["W"], lstm.params["b"])
+    np.testing.assert_allclose(ours_hs, hs, rtol=1e-12, atol=1e-14)
+    assert not np.allclose(ours_cs, ours_hs)  # the cell states are returned, not the hidden ones twice
+    stack = Stacked.build(3, 4, 2, "rnn", "tanh", rng=rng)
+    layers = [(layer.params["W_x"], layer.params["W_h"], layer.params["b"]) for layer in stack.layers]
+    outputs = reference.stacked_forward(x, layers, "tanh")
+    np.testing.assert_allclose(outputs[-1], stack.forward(x)[0], rtol=1e-12, atol=1e-14)
+    assert len(outputs) == 2
+
+
+def test_classifier_forward_and_backward_match_solver_nn(rng):
+    classes, hidden, embedding = 5, 6, 4
+    params = classifier.new_classifier(classes, hidden=hidden, embedding=embedding, seed=3)
+    model = SequenceClassifier.build(len(classifier.ALPHABET), hidden, classes, 1, "lstm", "tanh", embedding, rng=rng)
+    model.load(
+        {
+            "embedding.weight": params["E"],
+            "rnn.0.U": params["U"],
+            "rnn.0.W": params["W"],
+            "rnn.0.b": params["b"],
+            "head.weight": params["V_out"].T,
+            "head.bias": params["c"],
+        }
+    )
+    codes = rng.integers(0, len(classifier.ALPHABET), (7, 5))
+    lengths = np.array([5, 3, 1, 4, 5, 2, 2])
+    labels = rng.integers(0, classes, 7)
+    logits, cache = classifier.classifier_forward(params, codes, lengths)
+    expected_logits, model_ctx = model.forward(codes, lengths)
+    np.testing.assert_allclose(logits, expected_logits, rtol=1e-12, atol=1e-14)
+    loss, d_logits = classifier.cross_entropy(logits, labels)
+    reference_loss = SoftmaxCrossEntropy()
+    value, loss_ctx = reference_loss.forward(expected_logits, labels)
+    assert loss == pytest.approx(value, rel=1e-12)
+    grads = classifier.classifier_backward(params, cache, d_logits)
+    expected = model.backward(model_ctx, reference_loss.backward(loss_ctx)).grads
+    for ours, theirs, transpose in [
+        ("E", "embedding.weight", False),
+        ("U", "rnn.0.U", False),
+        ("W", "rnn.0.W", False),
+        ("b", "rnn.0.b", False),
+        ("V_out", "head.weight", True),
+        ("c", "head.bias", False),
+    ]:
+        got = grads[ours].T if transpose else grads[ours]
+        np.testing.assert_allclose(got, expected[theirs], rtol=1e-9, atol=1e-13, err_msg=ours)
+
+
+def test_split_names_keeps_every_language_in_both_parts():
+    labels = np.array([0] * 10 + [1] * 3 + [2] * 1)
+    train, test = classifier.split_names(labels, fraction=0.2, seed=1)
+    assert sorted(np.concatenate([train, test]).tolist()) == list(range(len(labels)))
+    assert set(labels[test]) == {0, 1, 2}
+    assert set(labels[train]) == {0, 1}  # the one-name language is a test name
