@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..grading import gradescope, report
-    from ..grading.runner import compile_key, grade_submissions
+    from ..grading.runner import KeyGroup, compile_key, grade_groups
     from ..grading.submissions import read_submissions
     from ..variants.draw import draw, read_manifest_seeds, read_variant_options
 
@@ -55,18 +55,19 @@ def run(args: argparse.Namespace) -> int:
         args.answers, keys[None], key_for_seed=key_for_seed, seeds=seeds, fixed_variant=staff_key
     )
     jobs = args.jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
-    results: list = [None] * len(submissions)
-    for seed in dict.fromkeys(s.seed for s in submissions):
-        group = [i for i, s in enumerate(submissions) if s.seed == seed]
-        graders = compile_key(keys[seed])
-        graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
-        for index, result in zip(group, graded, strict=False):
+    groups = {seed: [s for s in submissions if s.seed == seed] for seed in dict.fromkeys(s.seed for s in submissions)}
+    graders = {seed: compile_key(keys[seed]) for seed in groups}
+    graded = grade_groups([KeyGroup(keys[seed], graders[seed], group) for seed, group in groups.items()], jobs=jobs)
+    by_submission = {}
+    for seed, group_results in zip(groups, graded, strict=True):
+        for submission, result in zip(groups[seed], group_results, strict=True):
             if seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
-            results[index] = result
-        for part_id, grader in graders.compiled().items():
+            by_submission[id(submission)] = result
+        for part_id, grader in graders[seed].compiled().items():
             if reason := getattr(grader, "reason", ""):
                 print(f"hw6: note: part {part_id} is not graded automatically: {reason}", file=sys.stderr)
+    results = [by_submission[id(s)] for s in submissions]
 
     if args.gradescope:
         if is_class:  # one results.json per student, in a folder
