@@ -43,7 +43,7 @@ def all_totals_distinct(rows, vocab_size, length) -> bool:
 # --------------------------------------------------------------------------- the tree engine
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(beam_trees(), st.integers(0, 3))
 def test_a_beam_as_wide_as_the_tree_returns_the_exhaustive_top_k(drawn, extra):
     vocab_size, length, rows = drawn
@@ -52,7 +52,7 @@ def test_a_beam_as_wide_as_the_tree_returns_the_exhaustive_top_k(drawn, extra):
     assert list(final.kept) == list(tree.exhaustive(lookup(rows), vocab_size, length)[:width])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(beam_trees())
 def test_width_one_is_greedy_decoding(drawn):
     vocab_size, length, rows = drawn
@@ -61,7 +61,7 @@ def test_width_one_is_greedy_decoding(drawn):
     assert [step.kept[0] for step in steps] == list(path)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(beam_trees(ties=False), beam_widths)
 def test_the_two_stage_pseudocode_keeps_the_same_set_without_ties(drawn, width):
     """Top k tokens per hypothesis, then top k of the k^2: the same as top k of all k*M."""
@@ -72,7 +72,7 @@ def test_the_two_stage_pseudocode_keeps_the_same_set_without_ties(drawn, width):
     assert one_stage == two_stage
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(beam_trees(ties=True), beam_widths)
 def test_the_two_stage_pseudocode_agrees_with_ties_too_under_the_shared_rule(drawn, width):
     """With one total order (the tie rule), a candidate outside its parent's top k has k better siblings."""
@@ -102,7 +102,7 @@ def test_the_tie_rule_prefers_earlier_tokens_from_the_first_one():
 # --------------------------------------------------------------------------- the batched engine
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(beam_trees(ties=True), beam_widths)
 def test_the_engines_return_the_same_tables_on_trees(drawn, width):
     vocab_size, length, rows = drawn
@@ -114,7 +114,7 @@ def test_the_engines_return_the_same_tables_on_trees(drawn, width):
     assert numeric.candidates_scored == sum(len(step.candidates) for step in exact) <= length * width * vocab_size
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(beam_trees(ties=True))
 def test_brute_force_ranks_like_the_exhaustive_search(drawn):
     vocab_size, length, rows = drawn
@@ -137,7 +137,7 @@ def rnn_rows(model: decoders.TinyRNN, length: int) -> dict:
     }
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(decoder_seeds, st.integers(2, 6), st.integers(1, 4), beam_widths)
 def test_the_engines_agree_on_random_rnn_decoders(seed, vocab_size, length, width):
     model = decoders.TinyRNN.random(vocab_size, seed, hidden_size=8, embed_size=4)
@@ -148,7 +148,7 @@ def test_the_engines_agree_on_random_rnn_decoders(seed, vocab_size, length, widt
         np.testing.assert_allclose(numeric_step.scores, [h.logprob for h in exact_step.kept], rtol=1e-12)
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(decoder_seeds, st.integers(2, 6), st.integers(1, 4))
 def test_width_one_is_greedy_on_random_rnn_decoders(seed, vocab_size, length):
     model = decoders.TinyRNN.random(vocab_size, seed, hidden_size=8, embed_size=4)
@@ -157,7 +157,7 @@ def test_width_one_is_greedy_on_random_rnn_decoders(seed, vocab_size, length):
     assert [tuple(step.sequences[0].tolist()) for step in numeric.steps] == [h.tokens for h in path]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.integers(-3, 0), min_size=1, max_size=40), st.integers(1, 12), st.randoms(use_true_random=False))
 def test_partial_selection_matches_a_full_sort_with_ties(values, k, random):
     scores = np.array(values, dtype=np.float64)
@@ -196,7 +196,7 @@ def test_precomputed_decoder_feeds_each_step_its_table():
 # --------------------------------------------------------------------------- torch
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(beam_trees(ties=True), beam_widths)
 def test_torch_topk_engine_matches_numpy_with_ties(torch, drawn, width):
     vocab_size, length, rows = drawn
@@ -206,7 +206,7 @@ def test_torch_topk_engine_matches_numpy_with_ties(torch, drawn, width):
     assert [batched_table(s) for s in numpy_run.steps] == [batched_table(s) for s in torch_run.steps]
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=15)
 @given(decoder_seeds, st.integers(2, 50), st.integers(1, 5), beam_widths)
 def test_torch_topk_engine_matches_numpy_on_rnn_decoders(torch, seed, vocab_size, length, width):
     model = decoders.TinyRNN.random(vocab_size, seed, hidden_size=8, embed_size=4)

@@ -13,7 +13,7 @@ from solver.render import latex as latex_runner
 
 from .conftest import assert_build_rejects, needs_latex, run_module
 
-SHEETS = {"solutions.tex", "problems.tex", "answers.json", "params.json"}
+SHEETS = {"solutions.tex", "problems.tex", "answers.json", "params.json", "answers-template.yaml"}
 
 
 def files_in(folder: Path) -> set[str]:
@@ -112,6 +112,7 @@ def test_missing_params_file(run_cli, tmp_path):
     assert code == 2 and "nope.yaml: no such file" in err
 
 
+@pytest.mark.slow
 def test_rebuilds_are_byte_identical(tmp_path):
     """Two fresh interpreters with different hash seeds write the same bytes."""
     outputs = []
@@ -160,11 +161,30 @@ def test_missing_latexmk_is_a_clear_error(run_cli, monkeypatch, tmp_path):
     assert files_in(tmp_path / "o") == set()
 
 
+@needs_latex
 def test_compile_pdf_error_message(tmp_path):
-    if not latex_runner.latexmk_available():
-        pytest.skip("no TeX Live")
     tex = tmp_path / "bad.tex"
     tex.write_text("\\documentclass{article}\\begin{document}$x^{\\end{document}\n")
     with pytest.raises(LatexError) as info:
         latex_runner.compile_pdf(tex)
     assert "bad.tex" in str(info.value) and "log:" in str(info.value)
+
+
+def test_data_folder_options_come_from_the_problems_declarations(monkeypatch, tmp_path):
+    """A problem's DataFolder becomes an option of every command, read into the build context by its key."""
+    import dataclasses
+
+    from solver.cli import build_parser
+    from solver.commands import options
+    from solver.core.problem import DataFolder
+
+    first = options.PROBLEMS[0]
+    extra = DataFolder(option="corpus-dir", key="corpus", help="a test corpus")
+    patched = dataclasses.replace(first, data_folders=(*first.data_folders, extra))
+    monkeypatch.setattr(options, "PROBLEMS", (patched, *options.PROBLEMS[1:]))
+    for command in ("build", "key", "verify", "stress", "batch", "check"):
+        required = {"batch": ["--roster", "r.csv", "--out", "o"], "check": ["answers.yaml"]}.get(command, [])
+        args = build_parser().parse_args([command, *required, "--corpus-dir", str(tmp_path), "--names-dir", "names"])
+        context = options.context(args)
+        assert context.data_folder("corpus") == tmp_path and context.data_folder("names") == Path("names")
+    assert options.context(build_parser().parse_args(["key"])).data_folders == {}

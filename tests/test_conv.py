@@ -189,7 +189,7 @@ def test_integer_solution_against_brute_force():
             ), (a, y)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(conv1d_cases())
 def test_solving_recovers_the_filter_when_A_has_full_column_rank(case):
     signal, kernel, stride, padding = case
@@ -278,7 +278,7 @@ def test_random_strided_padded_transposes_against_torch(torch):
         assert_all_agree(tc.crosscheck(solution) + tc.oracle_check(solution))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(transpose_cases())
 def test_placed_copies_equal_the_adjoint_of_correlation(case):
     x, w, stride, padding = case

@@ -75,23 +75,25 @@ def test_gradescope_results_shape(run_cli, alice, tmp_path):
     target = tmp_path / "results.json"
     code, _, _ = run_cli("check", alice, "--gradescope", target)
     results = json.loads(target.read_text())
-    assert code == 0 and set(results) == {"score", "output", "stdout_visibility", "tests"}
+    assert code == 0 and set(results) == {"score", "output", "visibility", "stdout_visibility", "tests"}
     assert results["score"] == sum(t["score"] for t in results["tests"]) == 5
-    test = next(t for t in results["tests"] if t["number"] == "1b")
+    test = next(t for t in results["tests"] if t["name"].startswith("1b: "))
     assert test == {
-        "name": "Part 1b",
-        "number": "1b",
+        "name": "1b: Backprop through a simple RNN",
+        "number": "1.7",
         "score": 1,
         "max_score": 1,
         "output": "correct",
         "status": "passed",
+        "visibility": "visible",
     }
+    assert not [t for t in results["tests"] if t["visibility"] != "visible"]  # a hidden test hides the total
     for test in results["tests"]:
         assert set(test) >= {"name", "score", "max_score", "output"}
         assert isinstance(test["score"], (int, float)) and 0 <= test["score"] <= test["max_score"]
 
 
-def test_gradescope_hides_reference_answers_of_ungraded_parts():
+def test_gradescope_shows_staff_graded_parts_without_their_reference():
     result = StudentResult(
         "x",
         {
@@ -100,15 +102,19 @@ def test_gradescope_hides_reference_answers_of_ungraded_parts():
         },
     )
     tests = results_json(result)["tests"]
-    assert tests[0]["visibility"] == "hidden" and "status" not in tests[0]
+    assert tests[0]["visibility"] == "visible" and "status" not in tests[0]
+    assert "weight sharing" not in json.dumps(tests) and "course staff" in tests[0]["output"]
     assert tests[1] == {
         "name": "Part 6b",
-        "number": "6b",
+        "number": "6.2",
         "score": 0.5,
         "max_score": 1,
         "output": "incorrect: entry 2 is wrong",
         "status": "failed",
+        "visibility": "visible",
     }
+    held = results_json(result, visibility="after_published")
+    assert {t["visibility"] for t in held["tests"]} == {held["visibility"]} == {"after_published"}
 
 
 def test_a_class_csv_with_list_cells(run_cli, tmp_path):

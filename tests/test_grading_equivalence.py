@@ -94,7 +94,7 @@ def test_list_answers_earn_credit_per_entry(graders):
     assert verdict.credit == Fraction(2, 3) and verdict.feedback == "expected 3 entries, got 2"
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(expressions(), expressions())
 def test_exact_equivalence_agrees_with_sympy(first, second):
     (text_a, a), (text_b, b) = first, second

@@ -74,7 +74,7 @@ def draw(shape: dict, seed: int):
 # --------------------------------------------------------------------------- RNN
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(shape=recurrent_shapes, nonlinearity=nonlinearities, seed=seeds)
 def test_rnn_matches_torch_autograd(torch, shape, nonlinearity, seed):
     rng, x, d_hs = draw(shape, seed)
@@ -89,7 +89,7 @@ def test_rnn_matches_torch_autograd(torch, shape, nonlinearity, seed):
         assert_close(result.grads[name], t_grads[name], what=name)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(shape=recurrent_shapes, seed=seeds)
 def test_lstm_matches_torch_autograd(torch, shape, seed):
     rng, x, d_hs = draw(shape, seed)
@@ -105,7 +105,7 @@ def test_lstm_matches_torch_autograd(torch, shape, seed):
         assert_close(result.grads[name], t_grads[name], what=name)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=25)
 @given(shape=recurrent_shapes, cell=cells, layers=layer_counts, nonlinearity=torch_rnn_nonlinearities, seed=seeds)
 def test_stacks_match_torch_nn_modules(torch, shape, cell, layers, nonlinearity, seed):
     """torch.nn.RNN / torch.nn.LSTM with our weights copied in (gate order mapped) give the same outputs and grads."""

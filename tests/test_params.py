@@ -134,7 +134,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(json_values)
 def test_dump_json_reads_back_to_the_same_data(value):
     text = dump_json(value)

@@ -89,7 +89,7 @@ def test_crosscheck_catches_a_wrong_answer():
     assert failed == {"1b"}
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     steps=st.integers(1, 12),
     w=st.fractions(-3, 3, max_denominator=7),
@@ -137,7 +137,7 @@ def test_fast_printing_matches_sympy(steps):
         assert poly.to_latex() == sp.latex(expr)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.dictionaries(st.tuples(st.integers(0, 30), st.integers(0, 6)), st.integers(-5, 5), max_size=8))
 def test_printing_any_linear_poly(terms):
     poly = rb.LinearPoly(terms)

@@ -186,6 +186,7 @@ def test_a_cache_entry_for_other_shapes_is_trained_again(tmp_path, cold_memory):
     assert not again[2].cached and again[2].final_loss == first[2].final_loss
 
 
+@pytest.mark.slow
 def test_figures_are_deterministic_and_cached(solved, tmp_path, monkeypatch, cold_memory):
     cold = p3.assets(dataclasses.replace(solved, cache=Cache(tmp_path)))
     assert set(cold) == {

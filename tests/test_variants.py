@@ -6,35 +6,21 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from solver.problems import PROBLEMS
 from solver.variants import draw as variants
 from solver.variants.draw import VariantError, draw, student_seed
+from solver.variants.pins import changed_pins, pinned_draws, pins_text
 
 from .conftest import needs_latex
+from .test_beam_search import most_likely_sequences
 
 KEEP = ("problems.tex", "solutions.tex", "answers.json", "params.json")
 
 
-PINNED_SEEDS = (0, 1, 7, 42)
 PINS = Path(__file__).parent / "data" / "variant_pins.json"
-
-
-def pinned_draws(seeds) -> dict[str, dict[str, str]]:
-    """Per seed and section, a hash of the drawn parameters' JSON."""
-    import hashlib
-
-    from solver.core.params import to_jsonable
-
-    draws = {}
-    for seed in seeds:
-        params = draw(seed).params
-        draws[str(seed)] = {
-            section: hashlib.sha256(json.dumps(to_jsonable(value), sort_keys=True).encode()).hexdigest()[:16]
-            for section, value in params.items()
-        }
-    return draws
 
 
 def test_seeds_draw_what_this_version_pinned():
@@ -43,15 +29,19 @@ def test_seeds_draw_what_this_version_pinned():
 
     pins = json.loads(PINS.read_text())
     assert pins["version"] == __version__, "the version changed: re-pin with scripts/pin-variants"
-    changed = {
-        (seed, section)
-        for seed, sections in pinned_draws(PINNED_SEEDS).items()
-        for section, digest in sections.items()
-        if pins["seeds"].get(seed, {}).get(section) != digest
-    }
+    draws = pinned_draws()
+    changed = changed_pins(pins, draws)
     assert not changed, (
-        f"seeds draw other parameters than version {__version__} did: bump the version, then re-pin ({sorted(changed)})"
+        f"seeds draw other parameters than version {__version__} did: bump the version, then re-pin ({changed})"
     )
+    assert PINS.read_text() == pins_text(draws), "the pins file is not what scripts/pin-variants writes"
+
+
+def test_a_changed_draw_is_caught_by_the_pins():
+    draws = pinned_draws([7])
+    pins = json.loads(pins_text(draws))
+    pins["seeds"]["7"]["conv_filter"] = "0" * 16
+    assert changed_pins(pins, draws) == [("7", "conv_filter")]
 
 
 def test_same_seed_same_variant_and_different_seeds_differ():
@@ -59,12 +49,56 @@ def test_same_seed_same_variant_and_different_seeds_differ():
     assert len({json.dumps(str(draw(seed).params)) for seed in range(12)}) > 1
 
 
+def _correlate(signal, kernel, stride: int, padding: int) -> list:
+    """Sliding dot products without flipping, written out here rather than taken from solver.conv."""
+    padded = [0] * padding + list(signal) + [0] * padding
+    return [
+        sum(a * b for a, b in zip(padded[i : i + len(kernel)], kernel, strict=False))
+        for i in range(0, len(padded) - len(kernel) + 1, stride)
+    ]
+
+
+def _transpose_conv2d(x, w, stride: int, padding: int) -> np.ndarray:
+    """Each input entry scatters a scaled copy of the filter; padding crops every border."""
+    x, w = np.array(x, dtype=object), np.array(w, dtype=object)
+    full = np.zeros(((x.shape[0] - 1) * stride + w.shape[0], (x.shape[1] - 1) * stride + w.shape[1]), dtype=object)
+    for (i, j), value in np.ndenumerate(x):
+        full[i * stride : i * stride + w.shape[0], j * stride : j * stride + w.shape[1]] += value * w
+    return full[padding : full.shape[0] - padding, padding : full.shape[1] - padding]
+
+
 @pytest.mark.parametrize("seed", range(0, 60))
-def test_drawn_variants_keep_their_guarantees(seed):
-    drawn = draw(seed)
-    for item in drawn.solved:
-        if item.problem.guarantees:
-            assert item.problem.guarantees(item.params, item.solution) == [], (seed, item.problem.section)
+def test_drawn_variants_keep_the_readme_promises(seed):
+    """What the README promises of every variant, recomputed here by brute force, not by the problems' own checks."""
+    from solver.problems.conv import filter as conv_filter
+
+    drawn = {item.problem.section: item for item in draw(seed).solved}
+    assert 3 <= drawn["rnn_backprop"].params.steps <= 5
+
+    beam = drawn["beam_search"]
+    for row in beam.params.tree.values():
+        assert all((100 * value).q == 1 and value <= 0 for value in row.values())  # two decimals
+        assert abs(sum(np.exp(float(value)) for value in row.values()) - 1) <= 0.01
+    optimum = most_likely_sequences(beam.params)
+    assert len(optimum) == 1 and beam.solution.beam_best.tokens != optimum[0]  # beam search misses the one optimum
+
+    six_b = drawn["conv_filter"]
+    filter_ = six_b.solution.filter
+    assert all(value.q == 1 for value in filter_) and filter_[0] != 0
+    p = six_b.params
+    assert _correlate(p.signal, filter_, p.stride, p.padding) == list(p.output)
+    windows = [
+        _correlate(p.signal, [int(i == j) for j in range(len(filter_))], p.stride, p.padding)
+        for i in range(len(filter_))
+    ]
+    assert np.linalg.matrix_rank(np.array(windows, dtype=float)) == len(filter_)  # the filter is the only one
+    assert conv_filter.view(six_b.solution)["hint"] == filter_[0]
+
+    six_c = drawn["transpose_conv"]
+    q = six_c.params
+    assert q.stride < max(len(q.filter_grid), len(q.filter_grid[0]))  # copies of the filter overlap
+    expected = _transpose_conv2d(q.input_grid, q.filter_grid, q.stride, q.padding)
+    assert np.array_equal(np.array(six_c.solution.result, dtype=object), expected)
 
 
 def test_a_rejected_draw_is_redrawn_deterministically(monkeypatch):

@@ -7,6 +7,6 @@ module and one line here.
 
 from __future__ import annotations
 
-from . import batch, build, check, key, stress, verify
+from . import batch, build, check, export, key, stress, validate, verify
 
-COMMANDS = (build, batch, stress, key, verify, check)
+COMMANDS = (build, batch, stress, key, verify, check, validate, export)

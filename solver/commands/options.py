@@ -8,13 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from ..core.pipeline import Variant, read_params_and_variant, solve_all
-from ..core.problem import BuildContext
+from ..core.problem import BuildContext, DataFolder
+from ..problems import PROBLEMS
 
 DEFAULT_OUT = Path("output")
 
 
+def data_folders() -> list[DataFolder]:
+    """The data folders the problems declare, each once (two problems may share one)."""
+    return list({folder.option: folder for problem in PROBLEMS for folder in problem.data_folders}.values())
+
+
 def context_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--names-dir", metavar="DIR", help="folder of surname files for Problem 4")
+    for folder in data_folders():
+        parser.add_argument(f"--{folder.option}", dest=folder.dest, metavar="DIR", help=folder.help)
     parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
 
 
@@ -43,8 +50,9 @@ def jobs(text: str) -> int:
 
 def context(args: argparse.Namespace) -> BuildContext:
     cache = getattr(args, "cache_dir", None) or DEFAULT_OUT / ".cache"
-    names = getattr(args, "names_dir", None)
-    return BuildContext(cache_dir=Path(cache), names_dir=Path(names) if names else None, progress=sys.stderr.isatty())
+    folders = {folder.key: getattr(args, folder.dest, None) for folder in data_folders()}
+    given = {key: Path(value) for key, value in folders.items() if value}
+    return BuildContext(cache_dir=Path(cache), data_folders=given, progress=sys.stderr.isatty())
 
 
 def solved(args: argparse.Namespace, build_context: BuildContext, options: dict) -> tuple[list, Variant, Any]:

@@ -19,7 +19,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Literal, Union
+from typing import Any, Literal, Union, cast
 
 import sympy as sp
 
@@ -61,7 +61,7 @@ class ParamsBase:
         """Check rules that involve more than one field."""
 
     def replace(self, **changes: Any) -> Any:
-        return dataclasses.replace(self, **changes)
+        return dataclasses.replace(cast(Any, self), **changes)  # every subclass is a dataclass
 
 
 def join(path: str, key: str | int) -> str:
@@ -147,7 +147,7 @@ def convert_value(value: Any, annotation: Any, path: str, metadata: Mapping | No
                 raise ParamsError(join(path, str(key)), "a text key", key, has_got=True)
             converted[key] = convert_value(item, value_type, join(path, key))
         return converted
-    if dataclasses.is_dataclass(annotation):
+    if isinstance(annotation, type) and dataclasses.is_dataclass(annotation):
         return from_mapping(annotation, value, path)
     raise TypeError(f"{path}: parameter type {annotation!r} is not supported")  # a bug, not input
 

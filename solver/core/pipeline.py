@@ -14,17 +14,19 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..grading.answer_format import template_text
 from ..grading.points import GradingParams, points_for
 from ..io.files import StagedOutput, dump_json, read_structured
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
-from ..render.env import render
 from .checks import Check
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .exact import to_integer
 from .params import from_mapping, to_jsonable
+from .reference import Section, reference_yaml
 
 GENERATOR = {"name": "hw6", "version": __version__}
+TEMPLATE_FILE = "answers-template.yaml"  # what students fill in and submit
 MAX_SEED = 2**63 - 1
 
 
@@ -54,6 +56,11 @@ class Variant:
         if self.seed is None:
             return None
         return {"seed": self.seed, **({"options": dict(self.options)} if self.options else {})}
+
+
+def variant_label(variant: Variant) -> str:
+    """How a sheet's variant is named to students: its seed, or the homework's own values."""
+    return "the homework's own values" if variant.seed is None else f"variant {variant.seed}"
 
 
 def options_digest(options: Mapping[str, Any] | None) -> str:
@@ -102,6 +109,7 @@ class Built:
 
 #: Sections of a parameters file that belong to no problem, read like a problem's parameters.
 OTHER_SECTIONS: dict[str, type] = {"grading": GradingParams}
+SECTION_COMMENTS = {"grading": "how hw6 check scores each part"}
 #: The section a seeded build records in its params.json (see :func:`variant_from_data`).
 VARIANT_SECTION = "variant"
 
@@ -133,6 +141,15 @@ def variant_from_data(raw: Any) -> Variant:
         raise ParamsError("variant", "a mapping with the keys seed and, optionally, options", section, has_got=True)
     options = options_json(options_from_data(section.get("options"), "variant.options"))
     return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED), options=options)
+
+
+def parameter_reference() -> str:
+    """Every section of a parameters file with its defaults, as commented YAML (the README's reference)."""
+    sections = [Section(p.section, p.params_type, f"Problem {p.number}: {p.title}") for p in PROBLEMS]
+    sections += [
+        Section(name, params_type, SECTION_COMMENTS.get(name, "")) for name, params_type in OTHER_SECTIONS.items()
+    ]
+    return reference_yaml(sections)
 
 
 def read_params(path: str | Path | None) -> dict[str, Any]:
@@ -187,6 +204,16 @@ def run_checks(solved: list[Solved], *, oracle: bool = False) -> tuple[list[Chec
     return checks, notes
 
 
+def checked(solved: list[Solved]) -> list[Check]:
+    """Every NumPy cross-check of ``solved``; raises :class:`CrossCheckFailed` when any disagrees,
+    so nothing built from a disagreeing answer (a sheet, a key to grade against) is ever used."""
+    checks, _ = run_checks(solved)
+    failures = [c for c in checks if not c.agrees]
+    if failures:
+        raise CrossCheckFailed(failures)
+    return checks
+
+
 def answer_key(
     solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None
 ) -> dict[str, Any]:
@@ -206,7 +233,7 @@ def answer_key(
 
 
 def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
-    sections = []
+    sections: list[dict[str, Any]] = []
     for item in solved:
         view = item.problem.view(item.solution) if item.problem.view else {}
         sections.append(
@@ -225,6 +252,8 @@ def render_sheet(
     kind: str, solved: list[Solved], variant: Variant, sections: list[dict[str, Any]] | None = None
 ) -> str:
     """``kind`` is "solutions" or "problems"; ``sections`` lets both sheets share one set of views."""
+    from ..render.env import render  # Jinja2 only where sheets are rendered: grading never needs it
+
     sections = _sections(solved) if sections is None else sections
     return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
 
@@ -235,10 +264,7 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
     """
     variant = variant or Variant()
-    checks, _ = run_checks(solved)
-    failures = [c for c in checks if not c.agrees]
-    if failures:
-        raise CrossCheckFailed(failures)
+    checks = checked(solved)
     files: dict[str, str | bytes] = {}
     for item in solved:
         if item.problem.assets:
@@ -247,7 +273,9 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     sections = _sections(solved)
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
-    files["answers.json"] = dump_json(answer_key(solved, variant, grading))
+    key = answer_key(solved, variant, grading)
+    files["answers.json"] = dump_json(key)
+    files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant))
     recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
     if grading is not None:
         recorded["grading"] = grading

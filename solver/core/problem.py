@@ -59,12 +59,34 @@ class Part:
 
 
 @dataclass(frozen=True)
+class DataFolder:
+    """A folder of data a problem reads when it is given (``--<option> DIR`` on every command).
+
+    The CLI derives its options from these declarations, so the spine never names a problem's data;
+    the problem reads the folder back with ``context.data_folder(key)`` (None when not given).
+    """
+
+    option: str  # the command-line option without its dashes, e.g. "names-dir"
+    key: str  # the name the problem reads it by
+    help: str  # the option's help text
+
+    @property
+    def dest(self) -> str:
+        """The attribute argparse stores the option under."""
+        return self.option.replace("-", "_")
+
+
+@dataclass(frozen=True)
 class BuildContext:
     """What a solve may need besides its parameters."""
 
     cache_dir: Path | None = None  # where expensive results (trained models) are kept
-    names_dir: Path | None = None  # the surnames data set for Problem 4
+    data_folders: Mapping[str, Path] = field(default_factory=dict)  # DataFolder.key -> the folder given
     progress: bool = False  # draw progress bars on a terminal
+
+    def data_folder(self, key: str) -> Path | None:
+        """The folder given for a problem's :class:`DataFolder` ``key``, or None when none was."""
+        return self.data_folders.get(key)
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,8 @@ class Problem:
     # A few facts about a solution (small ints, bools or short text) whose distribution over
     # many variants tells staff whether variants are fair: `hw6 stress` histograms them.
     features: Callable[[Any], Mapping[str, Any]] | None = None
+    # Data folders the problem reads when they are given (each becomes a command-line option).
+    data_folders: tuple[DataFolder, ...] = ()
 
     @property
     def solution_template(self) -> str:

@@ -174,6 +174,11 @@ def _reason(error: BaseException) -> str:
     return _short(str(error).split("\n")[0], 120) or type(error).__name__
 
 
+def flatten_answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The answers to known parts (nested mappings joined with dots) and notes on the other keys."""
+    return _answers(data, parts)
+
+
 def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
     answers: dict[str, Any] = {}
     notes: list[str] = []

@@ -44,8 +44,8 @@ class Panel:
     hlines: tuple[tuple[float, str], ...] = ()  # (value, label): thresholds
     log: bool = True  # logarithmic y axis
 
-    def data(self) -> dict:
-        data = {
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
             "title": self.title,
             "x": self.xlabel,
             "y": self.ylabel,
@@ -72,15 +72,16 @@ def style() -> Iterator[Any]:
     import matplotlib
     from matplotlib.figure import Figure
 
-    settings = {
-        "font.size": 8,
-        "axes.titlesize": 8.5,
-        "legend.fontsize": 7,
-        "pdf.compression": 6,
-        "svg.hashsalt": "hw6",
-        "path.simplify": False,
-    }
-    with matplotlib.rc_context(settings):
+    with matplotlib.rc_context(
+        {
+            "font.size": 8,
+            "axes.titlesize": 8.5,
+            "legend.fontsize": 7,
+            "pdf.compression": 6,
+            "svg.hashsalt": "hw6",
+            "path.simplify": False,
+        }
+    ):
         yield Figure
 
 
@@ -148,4 +149,6 @@ def cached_pdf(cache: Cache, kind: str, config: Any, draw: Callable[[], bytes]) 
 
 def render_cached(plots: Sequence[Plot], cache: Cache, kind: str) -> dict[str, bytes]:
     """``{name: PDF bytes}`` of line plots, drawing only the ones the cache does not hold."""
-    return {plot.name: cached_pdf(cache, kind, {"plot": plot.data()}, lambda plot=plot: render(plot)) for plot in plots}
+    return {
+        plot.name: cached_pdf(cache, kind, {"plot": plot.data()}, functools.partial(render, plot)) for plot in plots
+    }

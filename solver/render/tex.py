@@ -93,10 +93,10 @@ def latex(value: Any) -> Tex:
 
 def number(value: SupportsFloat, digits: int = 6) -> Tex:
     """A float with ``digits`` significant digits, in math-safe form."""
-    value = float(value)
-    if not math.isfinite(value):
-        return Tex(r"\infty" if value > 0 else (r"-\infty" if value < 0 else r"\mathrm{NaN}"))
-    text = f"{value:.{digits}g}"
+    real = float(value)
+    if not math.isfinite(real):
+        return Tex(r"\infty" if real > 0 else (r"-\infty" if real < 0 else r"\mathrm{NaN}"))
+    text = f"{real:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
         return Tex(rf"{mantissa} \times 10^{{{int(exponent)}}}")
@@ -145,9 +145,9 @@ def matrix(rows: Iterable[Iterable[Any]], *, bar_before: int | None = None, smal
 
     Entries are printed by SymPy, except :class:`Tex` entries, which go in as they are.
     """
-    rows = [[v if isinstance(v, Tex) else sp.latex(v) for v in row] for row in rows]
-    width = len(rows[0]) if rows else 0
+    cells = [[v if isinstance(v, Tex) else sp.latex(v) for v in row] for row in rows]
+    width = len(cells[0]) if cells else 0
     spec = "".join("|r" if bar_before == j else "r" for j in range(width))
-    body = r" \\ ".join(" & ".join(row) for row in rows)
+    body = r" \\ ".join(" & ".join(row) for row in cells)
     compact = r"\setlength{\arraycolsep}{3pt}" if small else ""
     return Tex(rf"\left[{compact}\begin{{array}}{{{spec}}} {body} \end{{array}}\right]")

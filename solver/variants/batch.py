@@ -31,6 +31,7 @@ from .roster import Student, read_roster, spreadsheet_safe
 
 DONE_MARKER = ".hw6-done"
 MANIFEST_COLUMNS = ("student_id", "name", "folder", "seed", "version", "variant_options", "params_sha256")
+CONTACT_COLUMNS = ("email", "sid")  # written only when the roster has them
 
 
 @dataclass
@@ -42,7 +43,9 @@ class BatchResult:
 
 
 def params_hash(sheets: Sheets) -> str:
-    return hashlib.sha256(sheets.files["params.json"].encode("utf-8")).hexdigest()[:16]
+    recorded = sheets.files["params.json"]
+    assert isinstance(recorded, str)  # the pipeline writes params.json as text
+    return hashlib.sha256(recorded.encode("utf-8")).hexdigest()[:16]
 
 
 def _marker(seed: int, options: str, digest: str) -> str:
@@ -127,7 +130,8 @@ def run_batch(
             finish(pending.pop(0))
 
     result.manifest = out / "manifest.csv"
-    write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows]))
+    contact = tuple(c for c in CONTACT_COLUMNS if any(getattr(s, c) for s in students))
+    write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows], contact))
     return result
 
 
@@ -140,15 +144,18 @@ def _row(student: Student, seed: int, options: str, digest: str) -> dict:
         "version": __version__,
         "variant_options": options,
         "params_sha256": digest,
+        "email": student.email,
+        "sid": student.sid,
     }
 
 
-def _manifest_text(rows: list[dict]) -> str:
+def _manifest_text(rows: list[dict], contact: tuple[str, ...] = ()) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(MANIFEST_COLUMNS)
+    columns = MANIFEST_COLUMNS + contact
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([spreadsheet_safe(row[c]) for c in MANIFEST_COLUMNS])
+        writer.writerow([spreadsheet_safe(row[c]) for c in columns])
     return buffer.getvalue()
 
 

@@ -85,7 +85,7 @@ def draw(
             solved.append(Solved(problem, params, problem.solve(params, context)))
             attempts[problem.section] = 0
             continue
-        extra = ()
+        extra: tuple[Any, ...] = ()
         if problem.sample_options is not None:
             extra = (options.get(problem.section) or problem.sample_options(),)
         broken: list[str] = []

@@ -18,6 +18,8 @@ from ..io.files import read_text
 
 ID_COLUMNS = ("id", "student_id", "student", "sid")
 NAME_COLUMNS = ("name", "student_name", "full_name")
+EMAIL_COLUMNS = ("email", "e-mail", "email_address")
+SID_COLUMN = "sid"  # a student number beside the id (Gradescope's roster calls it SID)
 MAX_ID_LENGTH = 200
 MAX_ROSTER_BYTES = 10 * 1024 * 1024
 _SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
@@ -29,6 +31,8 @@ class Student:
     id: str
     name: str
     line: int  # in the roster file, for messages
+    email: str = ""  # carried into the manifest, so a platform can match its submitters
+    sid: str = ""
 
     @property
     def folder(self) -> str:
@@ -50,6 +54,8 @@ def read_roster(path: str | Path) -> list[Student]:
     if id_column is None:
         raise InputFileError(f"{path}: the header needs a student id column named one of {', '.join(ID_COLUMNS)}")
     name_column = next((header.index(c) for c in NAME_COLUMNS if c in header), None)
+    email_column = next((header.index(c) for c in EMAIL_COLUMNS if c in header), None)
+    sid_column = header.index(SID_COLUMN) if SID_COLUMN in header and header[id_column] != SID_COLUMN else None
     students: list[Student] = []
     seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
@@ -65,8 +71,11 @@ def read_roster(path: str | Path) -> list[Student]:
         if student_id in seen:
             raise InputFileError(f"{path}: lines {seen[student_id]} and {line}: duplicate student id {student_id!r}")
         seen[student_id] = line
-        name = row[name_column].strip() if name_column is not None and name_column < len(row) else ""
-        students.append(Student(student_id, name, line))
+        name, email, sid = (
+            row[column].strip() if column is not None and column < len(row) else ""
+            for column in (name_column, email_column, sid_column)
+        )
+        students.append(Student(student_id, name, line, email=email, sid=sid))
     if not students:
         raise InputFileError(f"{path}: no students listed")
     return students

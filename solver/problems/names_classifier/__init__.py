@@ -28,7 +28,7 @@ test predictions with ``torch.nn.LSTM``/``RNN`` (oracle).
 
 from __future__ import annotations
 
-from ...core.problem import Problem
+from ...core.problem import DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
 from .params import DEFAULT_SAMPLES, Params
@@ -51,6 +51,7 @@ PROBLEM = Problem(
     view=view,
     sample=sample,
     guarantees=guarantees,
+    data_folders=(DataFolder(option="names-dir", key="names", help="folder of surname files for Problem 4"),),
 )
 
 __all__ = [

@@ -79,11 +79,11 @@ class Solution:
 def solve(params: Params, context: BuildContext | None = None) -> Solution:
     context = context or BuildContext()
     cache = Cache(context.cache_dir)
-    if context.names_dir is None:
+    if (names_dir := context.data_folder("names")) is None:
         return Solution(params, None, cache)
-    data = load_names(context.names_dir)
+    data = load_names(names_dir)
     if data.skipped:
-        warnings.warn(f"{context.names_dir}: {data.skipped_text()}", InputWarning, stacklevel=2)
+        warnings.warn(f"{names_dir}: {data.skipped_text()}", InputWarning, stacklevel=2)
     # Variants share the training configuration, so a batch or stress run evaluates it once.
     key = cache_key(SOLUTION_KIND, {"params": to_jsonable(params), "data": data.fingerprint()})
     trained = memoized(SOLUTION_KIND, key, lambda: _trained(params, data, cache, context.progress))

@@ -1,0 +1,76 @@
+"""``hw6 validate``: is an answers file readable, with the right part ids, shapes, symbols and syntax?
+
+It reads each answer as the grader would but compares none with the key, so it can be run
+by anyone, any number of times. Exit 0 when the file is valid, 1 when it is not.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..core.errors import InputFileError
+from ..io.files import read_structured
+from . import options
+
+NAME = "validate"
+HELP = "check an answers file's part ids, shapes and syntax (no grading)"
+MAX_FILE_BYTES = 4 * 2**20
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("answers", metavar="ANSWERS", help="a YAML or JSON answers file (a filled answers template)")
+    options.params_option(parser)
+    parser.add_argument("--seed", metavar="N", help="check against the variant with this seed instead of --params")
+    parser.add_argument(
+        "--manifest",
+        metavar="CSV",
+        help="a batch's manifest.csv: the student's variant (by the file's student: entry or name)",
+    )
+    options.variant_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..grading.answer_format import check_format
+    from ..grading.submissions import student_name
+    from ..variants.draw import draw, parse_seed, read_manifest_seeds, read_variant_options
+    from ..variants.grading import checked_parts
+
+    path = Path(args.answers)
+    if not path.is_file():
+        raise InputFileError(f"{path}: no such file")
+    try:
+        data = read_structured(path, max_bytes=MAX_FILE_BYTES)
+    except InputFileError as error:
+        print(f"{path}: not valid: {error}")
+        return 1
+    context = options.context(args)
+    drawing = read_variant_options(args.variant_options)
+    seed = None
+    if args.seed is None and args.params is None and isinstance(data, dict):
+        if args.manifest:
+            named = data.get("student")
+            student = named if isinstance(named, str) else path.stem
+            seed = read_manifest_seeds(args.manifest, drawing).get(student_name(student))
+            if seed is None:
+                raise InputFileError(f"{args.manifest}: no student {student_name(student)!r} (from {path})")
+        elif data.get("seed") not in (None, ""):
+            seed = parse_seed(data["seed"], f"{path}: seed")
+    if seed is not None:
+        drawn = draw(seed, context, options=drawing)
+        parts = checked_parts(drawn.solved, drawn.variant)
+    else:
+        solved, variant, grading = options.solved(args, context, drawing)
+        parts = checked_parts(solved, variant, grading)
+    if isinstance(data, dict):
+        data = {k: v for k, v in data.items() if k not in ("student", "seed") or k in parts}
+    report = check_format(data, parts)
+    answered = f"{len(report.answered)} of {len(report.answered) + len(report.unanswered)} parts answered"
+    if report.valid:
+        print(f"{path}: valid ({answered})")
+    else:
+        count = len(report.problems) + len(report.unknown)
+        print(f"{path}: not valid: {count} problem{'s' if count != 1 else ''} ({answered})")
+    for line in report.lines():
+        print(f"  {line}")
+    return 0 if report.valid else 1

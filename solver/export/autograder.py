@@ -1,0 +1,320 @@
+"""What runs on Gradescope: ``python -m solver.export.autograder --root /autograder [--warm]``.
+
+For one submission it finds the submitter's variant (by sid, then email, then id in the
+manifest; a group is graded as its first member), rebuilds that variant's key from its
+parameters and checks it against the digests taken at export, checks the one answers file
+in ``submission/`` for format, grades it under the per-answer time limit and writes
+``results/results.json`` atomically. Whatever fails, a results file is written (a visible
+"autograder error" test; the traceback goes to stdout, which only staff see) and the exit
+code is 0. ``--warm`` (run by setup.sh) rebuilds every variant once, filling the cache of
+trained networks so that grading never trains, and fails loudly if any key differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_ANSWER_BYTES = 4 * 2**20
+AUTOGRADER_ERROR = "autograder error"
+ERROR_TEXT = (
+    "The autograder failed on this submission. This is not a problem with your answers; "
+    "the course staff can see what happened. Please tell them."
+)
+
+
+class Refused(Exception):
+    """A submission that cannot be graded for a reason the student can fix (shown to them)."""
+
+    def __init__(self, title: str, message: str):
+        super().__init__(message)
+        self.title, self.message = title, message
+
+
+@dataclass
+class Rebuilt:
+    parts: dict[str, Any]
+    titles: dict[str, str]
+    seed: int | None
+    params_sha256: str
+
+
+@dataclass
+class Setup:
+    root: Path
+    config: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def variants(self) -> Path:
+        return self.source / "variants"
+
+    def context(self):
+        from ..core.problem import BuildContext
+
+        return BuildContext(cache_dir=self.root / "hw6-cache")
+
+
+def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tuple[dict[str, Any], Rebuilt]:
+    """A variant's key from its params.json text, with what identifies it; with ``checks``
+    only once every cross-check agrees (without, the caller compares the key with a digest
+    of one that was checked)."""
+    from ..core.pipeline import answer_key, params_from_data, params_json, solve_all, variant_from_data
+    from ..io.files import dump_json, parse_structured
+    from ..variants.grading import checked_parts, part_titles
+    from .gradescope import params_sha256
+
+    raw = parse_structured(params_text, label, json_only=True)
+    params, variant = params_from_data(raw, label), variant_from_data(raw)
+    solved = solve_all(params, context)
+    if checks:
+        parts = checked_parts(solved, variant, params["grading"])
+    else:
+        parts = answer_key(solved, variant, params["grading"])["parts"]
+    recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
+    recorded["grading"] = params["grading"]
+    again = params_sha256(dump_json(params_json(recorded, variant)))
+    return parts, Rebuilt(parts, part_titles(solved), variant.seed, again)
+
+
+def read_manifest(setup: Setup) -> list[dict[str, str]]:
+    text = (setup.variants / "manifest.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def find_student(users: list[dict[str, Any]], rows: list[dict[str, str]], notes: list[str]) -> dict[str, str]:
+    """The manifest row of the submitter: by sid, then email, then id; a group uses its first member."""
+    if not users:
+        raise Refused("Roster", "This submission names no student, so no variant can be chosen for it.")
+    user = users[0]
+    if len(users) > 1:
+        notes.append(f"Group submission: graded with the variant of its first member, {user.get('name') or 'unnamed'}.")
+    sid, email = str(user.get("sid") or "").strip(), str(user.get("email") or "").strip().casefold()
+    ids = {str(user.get(k) or "").strip() for k in ("sid", "id", "email")} - {""}
+    for matches in (
+        lambda row: sid and row["sid"].strip() == sid,
+        lambda row: email and row["email"].strip().casefold() == email,
+        lambda row: row["student_id"].strip() in ids,
+    ):
+        found = [row for row in rows if matches(row)]
+        if found:
+            return found[0]
+    who = user.get("email") or user.get("name") or "this account"
+    raise Refused(
+        "Roster",
+        f"No homework variant is assigned to {who}. Ask the course staff to add you to the roster; "
+        "until then this submission cannot be graded.",
+    )
+
+
+def variant_for(setup: Setup, metadata: dict[str, Any]) -> tuple[str, str, str]:
+    """(params.json path inside variants/, its params digest, its key digest) for this submission."""
+    if setup.config["variants"] == "params.json":
+        digests = json.loads((setup.variants / "digests.json").read_text(encoding="utf-8"))
+        return "params.json", digests["params_sha256"], digests["key_sha256"]
+    listed = metadata.get("users")
+    users: list[Any] = listed if isinstance(listed, list) else []
+    row = find_student([u for u in users if isinstance(u, dict)], read_manifest(setup), setup.notes)
+    return row["params"], row["params_sha256"], row["key_sha256"]
+
+
+def load_variant(setup: Setup, path: str, params_digest: str, key_digest: str, *, checks: bool = False) -> Rebuilt:
+    """The variant's key, rebuilt from its parameters and equal to the one checked at export.
+
+    Its cross-checks ran at export and again in setup.sh (``checks``); a submission only
+    needs the key to be that same key, which the digest proves, so it skips them (a third
+    of the time a submission takes)."""
+    from .gradescope import key_sha256, params_sha256
+
+    file = (setup.variants / path).resolve()
+    if setup.variants.resolve() not in file.parents:
+        raise RuntimeError(f"the manifest points outside the variants folder: {path}")
+    text = file.read_text(encoding="utf-8")
+    if params_sha256(text) != params_digest:
+        raise RuntimeError(f"{path}: its digest differs from the manifest's")
+    _, rebuilt = rebuild(text, path, setup.context(), checks=checks)
+    if rebuilt.params_sha256 != params_digest:
+        raise RuntimeError(f"{path}: the rebuilt parameters differ from the manifest's ({rebuilt.params_sha256})")
+    if key_sha256(rebuilt.parts) != key_digest:
+        raise RuntimeError(f"{path}: the rebuilt key differs from the one exported (another library version?)")
+    return rebuilt
+
+
+def answers_file(submission: Path) -> Path:
+    """The one answers file of the submission (hidden files and macOS zip leftovers ignored)."""
+    files = sorted(
+        p
+        for p in submission.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(submission).parts)
+    )
+    answers = [p for p in files if p.suffix.lower() in ANSWER_SUFFIXES]
+    kinds = ", ".join(ANSWER_SUFFIXES)
+    if not answers:
+        got = f" (got {', '.join(p.name for p in files[:5])})" if files else ""
+        raise Refused(
+            "Answers file",
+            f"No answers file was submitted{got}: upload one {kinds} file, your filled answers template.",
+        )
+    if len(answers) > 1:
+        names = ", ".join(p.relative_to(submission).as_posix() for p in answers[:10])
+        raise Refused("Answers file", f"More than one answers file was submitted ({names}); upload exactly one.")
+    return answers[0]
+
+
+def read_answers(path: Path) -> Any:
+    from ..core.errors import InputFileError
+    from ..io.files import read_structured
+
+    try:
+        data = read_structured(path, max_bytes=MAX_ANSWER_BYTES)
+    except InputFileError as error:
+        message = str(error).replace(str(path), path.name)
+        raise Refused("Answers file", f"The answers file cannot be read: {message}") from None
+    if data is None:
+        raise Refused("Answers file", f"{path.name} is empty: fill in the answers template and upload it.")
+    if not isinstance(data, dict):
+        raise Refused("Answers file", f"{path.name} must map part ids to answers (part id: answer, one a line).")
+    return data
+
+
+def grade(setup: Setup) -> dict[str, Any]:
+    from .. import __version__
+    from ..grading.answer_format import check_format
+    from ..grading.gradescope import results_json
+    from ..grading.runner import grade_submissions
+    from ..grading.submissions import Submission, flatten_answers
+
+    metadata_path = setup.root / "submission_metadata.json"
+    metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
+    path, params_digest, key_digest = variant_for(setup, metadata if isinstance(metadata, dict) else {})
+    variant = load_variant(setup, path, params_digest, key_digest)
+    extra = {"seed": variant.seed, "version": __version__, "params_sha256": params_digest}
+    try:
+        file = answers_file(setup.root / "submission")
+        data = read_answers(file)
+    except Refused as refused:
+        return refused_results(setup, refused, extra, points=result_points(variant.parts))
+    data = {k: v for k, v in data.items() if k not in ("student", "seed") or k in variant.parts}
+    report = check_format(data, variant.parts)
+    output = list(setup.notes)
+    if report.valid:
+        output.append(f"Format check of {file.name}: valid.")
+    else:
+        output.append(f"Format check of {file.name}: problems found (the parts concerned score 0):")
+        output += [f"  {line}" for line in report.lines() if not line.startswith("not answered")]
+    answers, notes = flatten_answers(data, variant.parts)
+    submission = Submission(file.name, answers, notes)
+    time_limit = float(setup.config.get("time_limit", 2.0))
+    result = grade_submissions(variant.parts, [submission], jobs=1, time_limit=time_limit)[0]
+    return results_json(
+        result,
+        visibility=setup.config["visibility"],
+        titles=variant.titles,
+        output="\n".join(output),
+        extra_data=extra,
+    )
+
+
+def result_points(parts: dict[str, Any]) -> float:
+    from ..grading.answer_format import gradable
+
+    total = round(sum(float(spec.get("points", 1)) for spec in gradable(parts).values()), 4)
+    return int(total) if total == int(total) else total
+
+
+def refused_results(
+    setup: Setup, refused: Refused, extra: dict[str, Any] | None = None, points: float | None = None
+) -> dict[str, Any]:
+    output = "\n".join([*setup.notes, refused.message])
+    return notice_results(setup.config, refused.title, refused.message, output, extra, points)
+
+
+def notice_results(
+    config: dict[str, Any],
+    title: str,
+    message: str,
+    output: str,
+    extra: dict[str, Any] | None = None,
+    points: float | None = None,
+) -> dict[str, Any]:
+    """Score 0 with one visible failed test saying why, worth the variant's points (or the most any gives)."""
+    test = {
+        "name": title,
+        "number": "0.1",
+        "score": 0,
+        "max_score": points if points is not None else config.get("points", 0),
+        "status": "failed",
+        "output": message,
+        "visibility": "visible",
+    }
+    data: dict[str, Any] = {"score": 0, "output": output, "stdout_visibility": "hidden", "tests": [test]}
+    data["visibility"] = config.get("visibility", "visible")
+    if extra:
+        data["extra_data"] = extra
+    return data
+
+
+def write_results(root: Path, data: dict[str, Any]) -> None:
+    results = root / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    temporary = results / ".results.json.partial"
+    temporary.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    temporary.replace(results / "results.json")
+
+
+def warm(setup: Setup) -> int:
+    """Rebuild every variant (setup.sh): fills the cache and proves the keys are the exported ones."""
+    if setup.config["variants"] == "params.json":
+        digests = json.loads((setup.variants / "digests.json").read_text(encoding="utf-8"))
+        entries = [("params.json", digests["params_sha256"], digests["key_sha256"])]
+    else:
+        entries = [(row["params"], row["params_sha256"], row["key_sha256"]) for row in read_manifest(setup)]
+    for path, params_digest, key_digest in dict.fromkeys(entries):
+        load_variant(setup, path, params_digest, key_digest, checks=True)
+    print(f"hw6 autograder: {len(entries)} variant(s) rebuilt; every key matches the export")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="run_autograder")
+    parser.add_argument("--root", default="/autograder")
+    parser.add_argument("--warm", action="store_true", help="rebuild every variant once (setup.sh)")
+    args = parser.parse_args(argv)
+    start = time.monotonic()
+    root = Path(args.root)
+    config: dict[str, Any] = {}
+    try:
+        config = json.loads((root / "source" / "config.json").read_text(encoding="utf-8"))
+        setup = Setup(root, config)
+        if args.warm:
+            return warm(setup)
+        data = grade(setup)
+    except Refused as refused:  # raised before a variant was found: not on the roster
+        data = refused_results(setup, refused)
+    except Exception:  # whatever happens, the student gets a results file and staff the traceback
+        if args.warm:
+            raise
+        traceback.print_exc(file=sys.stdout)
+        data = notice_results(config, AUTOGRADER_ERROR, ERROR_TEXT, ERROR_TEXT)
+    data["execution_time"] = round(time.monotonic() - start, 3)
+    write_results(root, data)
+    print(f"hw6 autograder: score {data['score']}, {len(data['tests'])} tests, {data['execution_time']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

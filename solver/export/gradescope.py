@@ -1,0 +1,192 @@
+"""``hw6 export gradescope``: a Gradescope autograder zip that grades each student's own variant.
+
+The zip's root holds what Gradescope requires (``setup.sh``, ``run_autograder``) and what they
+need: hw6 as a wheel (the code that drew the variants), ``config.json`` (points, visibility,
+time limit, pinned grading dependencies) and ``variants/``: each variant's ``params.json``
+and, for a batch, a manifest matching Gradescope's submitters (sid, email, id) to them. Keys
+are rebuilt from the parameters at grading time and compared with a digest taken here; no
+answer is in the zip. The same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core.errors import InputFileError
+from ..io.files import dump_json, read_text, write_bytes_atomic
+from . import wheel
+
+NAME = "gradescope"
+HELP = "a Gradescope autograder zip (setup.sh, run_autograder, hw6 wheel, each variant's parameters)"
+MANIFEST_FIELDS = ("student_id", "email", "sid", "params", "params_sha256", "key_sha256", "points")
+FORMAT = 1  # of config.json and the variants manifest, read by solver.export.autograder
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..commands import options
+
+    parser.add_argument("--out", metavar="ZIP", required=True, help="the autograder zip to write")
+    parser.add_argument("--params", metavar="FILE", help="one variant for everyone: these parameters")
+    parser.add_argument("--seed", metavar="N", help="one variant for everyone: the variant with this seed")
+    parser.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: each student their own variant")
+    parser.add_argument(
+        "--visibility",
+        choices=("visible", "after_published"),
+        default="visible",
+        help="when students see their results (default: visible; after_published: when staff publish grades)",
+    )
+    options.variant_options(parser)
+    parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+
+
+@dataclass(frozen=True)
+class VariantFile:
+    """One variant to ship: its parameters file and who it belongs to (empty for everyone)."""
+
+    path: str  # inside variants/
+    params_text: str
+    student_id: str = ""
+    email: str = ""
+    sid: str = ""
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..commands import options
+
+    if sum(x is not None for x in (args.params, args.seed, args.manifest)) > 1:
+        raise InputFileError("--params, --seed and --manifest are alternatives; give one")
+    context = options.context(args)
+    variants = _manifest_variants(Path(args.manifest)) if args.manifest else [_single_variant(args, context)]
+    digests, points = _verified_keys(variants, context)
+    files = autograder_files(variants, digests, points, args.visibility)
+    spread = f"{min(points):g}" if min(points) == max(points) else f"{min(points):g} to {max(points):g}"
+    write_bytes_atomic(args.out, wheel.deterministic_zip(files, executables=("setup.sh", "run_autograder")))
+    size = sum(len(content) for _, content in files)
+    print(f"hw6: wrote {args.out}: {len(variants)} variant(s), {spread} points graded automatically, {size:,} bytes")
+    return 0
+
+
+def params_sha256(text: str) -> str:
+    """The digest a batch's manifest records for a params.json (solver.variants.batch.params_hash)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def key_sha256(parts: dict[str, Any]) -> str:
+    """A digest of the automatically graded parts of a key: the autograder must rebuild the same."""
+    from ..grading.answer_format import gradable
+
+    return hashlib.sha256(dump_json(gradable(parts)).encode("utf-8")).hexdigest()
+
+
+def _single_variant(args: argparse.Namespace, context) -> VariantFile:
+    from ..core.pipeline import params_json, read_params_and_variant
+    from ..variants.draw import draw, parse_seed, read_variant_options
+
+    if args.seed is not None:
+        drawn = draw(parse_seed(args.seed), context, options=read_variant_options(args.variant_options))
+        recorded: dict[str, Any] = dict(drawn.params)
+        variant = drawn.variant
+    else:
+        recorded, variant = read_params_and_variant(args.params)
+    return VariantFile("params.json", dump_json(params_json(recorded, variant)))
+
+
+def _manifest_variants(manifest: Path) -> list[VariantFile]:
+    """Every student of a batch, with their params.json checked against the manifest's digest."""
+    from ..variants.roster import student_folder, unguard_spreadsheet
+
+    text = read_text(manifest, 64 * 2**20, "a manifest CSV")
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputFileError(f"{manifest}: not a valid CSV file ({exc})") from None
+    needed = {"student_id", "folder", "version", "params_sha256"}
+    if not rows or not needed <= set(rows[0]):
+        raise InputFileError(f"{manifest}: expected a batch manifest with the columns {', '.join(sorted(needed))}")
+    variants = []
+    for line, row in enumerate(rows, start=2):
+        cell = {key: unguard_spreadsheet(value or "") for key, value in row.items() if key}
+        student = cell["student_id"]
+        if cell["version"] != __version__:
+            raise InputFileError(
+                f"{manifest} line {line}: drawn by hw6 {cell['version']}, this is {__version__}; export with that version"
+            )
+        folder = cell["folder"]
+        if folder != student_folder(student):
+            raise InputFileError(f"{manifest} line {line}: folder {folder!r} is not the folder of {student!r}")
+        params_text = read_text(manifest.parent / folder / "params.json", 4 * 2**20, "a params.json")
+        if params_sha256(params_text) != cell["params_sha256"]:
+            raise InputFileError(
+                f"{manifest.parent / folder / 'params.json'}: changed since the batch (digest differs)"
+            )
+        variants.append(
+            VariantFile(f"{folder}/params.json", params_text, student, cell.get("email", ""), cell.get("sid", ""))
+        )
+    return variants
+
+
+def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], list[float]]:
+    """Each variant's key digest (its cross-checks must agree) and its points graded automatically."""
+    from ..core.problem import BuildContext
+    from ..grading.answer_format import gradable
+    from .autograder import rebuild
+
+    context = BuildContext(cache_dir=context.cache_dir)  # the autograder has no data sets: Problem 4 is not solved
+    digests, points = [], []
+    for variant in variants:
+        parts, _ = rebuild(variant.params_text, variant.path, context)
+        digests.append(key_sha256(parts))
+        points.append(round(sum(float(spec.get("points", 1)) for spec in gradable(parts).values()), 4))
+    return digests, points
+
+
+def autograder_files(
+    variants: list[VariantFile], digests: list[str], points: list[float], visibility: str
+) -> list[tuple[str, bytes]]:
+    """(name, content) of every file of the zip, in a fixed order."""
+    from ..grading.runner import TIME_LIMIT
+
+    scripts = resources.files("solver.export") / "scripts"
+    roster = bool(variants[0].student_id)
+    config = {
+        "format": FORMAT,
+        "version": __version__,
+        "wheel": wheel.wheel_name(),
+        "requirements": wheel.pinned_dependencies(),
+        "visibility": visibility,
+        "time_limit": TIME_LIMIT,
+        "points": max(points),  # the most any variant gives; each variant's own is in its digests
+        "variants": "manifest.csv" if roster else "params.json",
+    }
+    files: list[tuple[str, bytes]] = [
+        ("setup.sh", (scripts / "setup.sh").read_bytes()),
+        ("run_autograder", (scripts / "run_autograder").read_bytes()),
+        ("config.json", dump_json(config).encode()),
+        (wheel.wheel_name(), wheel.build_wheel()),
+    ]
+    if roster:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(MANIFEST_FIELDS)
+        for variant, digest, total in zip(variants, digests, points, strict=True):
+            sha = params_sha256(variant.params_text)
+            writer.writerow([variant.student_id, variant.email, variant.sid, variant.path, sha, digest, f"{total:g}"])
+        files.append(("variants/manifest.csv", buffer.getvalue().encode()))
+    else:
+        config_digest = {
+            "params_sha256": params_sha256(variants[0].params_text),
+            "key_sha256": digests[0],
+            "points": points[0],
+        }
+        files.append(("variants/digests.json", json.dumps(config_digest, sort_keys=True).encode() + b"\n"))
+    files += [(f"variants/{v.path}", v.params_text.encode()) for v in sorted(variants, key=lambda v: v.path)]
+    return files

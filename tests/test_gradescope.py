@@ -1,0 +1,327 @@
+"""The Gradescope autograder end to end: export the zip, unpack it into a temporary
+AUTOGRADER_ROOT, run its setup.sh into a fresh virtual environment (once per session), then
+run_autograder on submissions, checking every results.json against the specification's schema."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from solver.core.problem import BuildContext
+from solver.variants.batch import run_batch
+
+from .conftest import ROOT
+
+SCHEMA = json.loads((ROOT / "tests" / "data" / "gradescope_results.schema.json").read_text(encoding="utf-8"))
+ROSTER = "id,name,email,sid\nann,Ann A,ann@uni.edu,1001\nbob,Bob B,bob@uni.edu,1002\ncat,Cat C,cat@uni.edu,1003\n"
+TYPES = {"object": dict, "array": list, "string": str, "number": (int, float), "boolean": bool}
+
+
+def schema_errors(value, schema, where="results") -> list[str]:
+    """The JSON-Schema subset the fixture uses: type, enum, minimum, properties, required, items."""
+    errors = []
+    types = schema.get("type")
+    if types is not None:
+        wanted = tuple(t for name in ([types] if isinstance(types, str) else types) for t in _types(name))
+        if not isinstance(value, wanted) or (isinstance(value, bool) and bool not in wanted):
+            return [f"{where}: expected {types}, got {type(value).__name__}"]
+    if "enum" in schema and value not in schema["enum"]:
+        errors.append(f"{where}: {value!r} is not one of {schema['enum']}")
+    if "minimum" in schema and isinstance(value, (int, float)) and value < schema["minimum"]:
+        errors.append(f"{where}: {value} is below {schema['minimum']}")
+    if isinstance(value, dict):
+        properties = schema.get("properties", {})
+        errors += [f"{where}: missing {key!r}" for key in schema.get("required", []) if key not in value]
+        for key, item in value.items():
+            if key in properties:
+                errors += schema_errors(item, properties[key], f"{where}.{key}")
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{where}: {key!r} is not a field of the specification")
+    if isinstance(value, list) and "items" in schema:
+        for index, item in enumerate(value):
+            errors += schema_errors(item, schema["items"], f"{where}[{index}]")
+    return errors
+
+
+def _types(name: str) -> tuple:
+    found = TYPES[name]
+    return found if isinstance(found, tuple) else (found,)
+
+
+def test_the_schema_check_can_fail():
+    assert schema_errors({"score": 1, "tests": []}, SCHEMA) == []
+    bad = {"score": -1, "tests": [{"visibility": "secret", "score": "1", "answer": 3}], "stdout_visibility": 1}
+    errors = schema_errors(bad, SCHEMA)
+    assert len(errors) == 5, errors
+
+
+def fill(template: str, parts: dict) -> str:
+    """The template with each part's key value after its colon (JSON is YAML)."""
+    lines = []
+    for line in template.splitlines():
+        if line and not line.startswith("#"):
+            label = line.split(":   #")[0]
+            part_id = json.loads(label) if label.startswith('"') else label
+            line = f"{label}: {json.dumps(parts[part_id]['value'])}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+class Autograder:
+    """An unpacked autograder with its venv; each ``run`` grades one submission in a fresh root."""
+
+    def __init__(self, zip_path: Path, base: Path, venv: Path | None = None):
+        self.zip_path, self.base, self.runs = zip_path, base, 0
+        self.source = base / "source"
+        with zipfile.ZipFile(zip_path) as archive:
+            archive.extractall(self.source)
+        for script in ("setup.sh", "run_autograder"):
+            (self.source / script).chmod(0o755)
+        self.config = json.loads((self.source / "config.json").read_text())
+        if venv is None:
+            setup = subprocess.run(
+                ["bash", str(self.source / "setup.sh")],
+                env={**os.environ, "AUTOGRADER_ROOT": str(base), "PYTHON": sys.executable},
+                capture_output=True,
+                text=True,
+            )
+            assert setup.returncode == 0, setup.stdout + setup.stderr
+            venv = base / "hw6-venv"
+        self.venv = venv
+        self.cache = base / "hw6-cache"
+
+    def run(self, files: dict[str, bytes | str], users: list[dict] | None = None, *, source: Path | None = None):
+        self.runs += 1
+        root = self.base / f"run{self.runs}"
+        (root / "submission").mkdir(parents=True)
+        (root / "source").symlink_to(source or self.source)
+        (root / "hw6-venv").symlink_to(self.venv)
+        if self.cache.exists():
+            (root / "hw6-cache").symlink_to(self.cache)
+        for name, content in files.items():
+            target = root / "submission" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content.encode() if isinstance(content, str) else content)
+        metadata = {"id": 1, "users": users if users is not None else [{"email": "x@uni.edu", "id": 7, "name": "X"}]}
+        (root / "submission_metadata.json").write_text(json.dumps(metadata))
+        done = subprocess.run(
+            [str(self.source / "run_autograder")],
+            cwd=root,
+            env={"AUTOGRADER_ROOT": str(root), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        results = json.loads((root / "results" / "results.json").read_text())
+        assert schema_errors(results, SCHEMA) == []
+        assert not [t for t in results["tests"] if t.get("visibility") == "hidden"]  # would hide the total
+        assert results["stdout_visibility"] == "hidden"
+        return results, done.stdout
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    base = tmp_path_factory.mktemp("batch")
+    roster = base / "roster.csv"
+    roster.write_text(ROSTER, encoding="utf-8")
+    run_batch(roster, base / "out", pdf=False, context=BuildContext(cache_dir=base / "cache"), progress=False)
+    return base / "out"
+
+
+def export(*args) -> int:
+    from solver.cli import main
+
+    return main(["export", "gradescope", *map(str, args)])
+
+
+@pytest.fixture(scope="session")
+def graders(batch, tmp_path_factory):
+    """The batch's autograder (set up into a fresh venv) and the homework's, sharing that venv."""
+    base = tmp_path_factory.mktemp("autograder")
+    cache = batch.parent / "cache"
+    assert export("--manifest", batch / "manifest.csv", "--out", base / "roster.zip", "--cache-dir", cache) == 0
+    assert export("--out", base / "homework.zip", "--cache-dir", cache) == 0
+    roster = Autograder(base / "roster.zip", base / "roster")
+    homework = Autograder(base / "homework.zip", base / "homework", venv=roster.venv)
+    homework.cache = roster.cache
+    return roster, homework
+
+
+def total(parts: dict) -> float:
+    return sum(spec["points"] for spec in parts.values() if spec["kind"] not in ("written", "personal", "data"))
+
+
+def student(batch: Path, student_id: str) -> tuple[str, dict]:
+    folder = batch / student_id
+    key = json.loads((folder / "answers.json").read_text())
+    return (folder / "answers-template.yaml").read_text(), key["parts"]
+
+
+USERS = {
+    "ann": [{"email": "someone@else.org", "sid": "1001", "id": 11, "name": "Ann"}],  # by sid
+    "bob": [{"email": "Bob@Uni.edu", "id": 12, "name": "Bob"}],  # by email
+    "cat": [{"email": "", "sid": "cat", "id": 13, "name": "Cat"}],  # by id
+}
+
+
+@pytest.mark.parametrize("who", ["ann", "bob", "cat"])
+def test_each_variant_students_filled_template_scores_full_marks(graders, batch, who):
+    roster, _ = graders
+    template, parts = student(batch, who)
+    results, _ = roster.run({"answers-template.yaml": fill(template, parts)}, USERS[who])
+    assert results["score"] == total(parts) > 0
+    seed = next(line for line in (batch / "manifest.csv").read_text().splitlines() if line.startswith(who + ","))
+    assert str(results["extra_data"]["seed"]) in seed and results["extra_data"]["version"]
+    graded = [t for t in results["tests"] if t["max_score"] > 0]
+    assert graded and all(t["status"] == "passed" for t in graded)
+    staff = [t for t in results["tests"] if t["max_score"] == 0]
+    assert staff and all("course staff" in t["output"] for t in staff)
+
+
+def test_the_homework_template_scores_full_marks(graders, tmp_path, run_cli):
+    _, homework = graders
+    assert run_cli("build", "--no-pdf", "--out", tmp_path, "--cache-dir", homework.cache)[0] == 0
+    parts = json.loads((tmp_path / "answers.json").read_text())["parts"]
+    filled = fill((tmp_path / "answers-template.yaml").read_text(), parts)
+    results, _ = homework.run({"answers.yaml": filled})
+    assert results["score"] == total(parts) > 0
+
+
+def test_a_modelled_mistake_gets_its_feedback_and_never_the_answer(graders, batch):
+    roster, _ = graders
+    template, parts = student(batch, "ann")
+    mistake = parts["1b"]["mistakes"][0]
+    filled = fill(template, parts).replace(f"1b: {json.dumps(parts['1b']['value'])}", f"1b: {mistake['value']}")
+    results, _ = roster.run({"a.yaml": filled}, USERS["ann"])
+    test = next(t for t in results["tests"] if t["name"].startswith("1b:"))
+    assert test["score"] == 0 and test["status"] == "failed" and mistake["feedback"] in test["output"]
+    assert results["score"] == total(parts) - parts["1b"]["points"]
+    assert parts["1b"]["value"] not in json.dumps(results)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"answers.yaml": ""}, "is empty"),
+        ({"a.yaml": "1b: w\n", "b.json": "{}"}, "More than one answers file"),
+        ({"answers.yaml": b"\xff\xfe\x00garbage\x80"}, "cannot be read"),
+        ({"notes.txt": "my answers"}, "No answers file"),
+        ({}, "No answers file"),
+    ],
+)
+def test_an_unusable_submission_scores_zero_with_a_visible_reason(graders, batch, files, expected):
+    roster, _ = graders
+    _, parts = student(batch, "ann")
+    results, _ = roster.run(files, USERS["ann"])
+    assert results["score"] == 0 and expected in results["output"]
+    (test,) = results["tests"]
+    assert test["visibility"] == "visible" and expected in test["output"]
+    assert test["max_score"] == total(parts)  # 0 out of the assignment's points
+
+
+def test_a_student_missing_from_the_roster(graders):
+    roster, _ = graders
+    results, _ = roster.run({"a.yaml": "1b: w\n"}, [{"email": "stranger@uni.edu", "id": 99, "name": "S"}])
+    assert results["score"] == 0 and results["tests"][0]["name"] == "Roster"
+    assert "stranger@uni.edu" in results["output"]
+
+
+def test_a_group_is_graded_as_its_first_member(graders, batch):
+    roster, _ = graders
+    template, parts = student(batch, "bob")
+    users = USERS["bob"] + USERS["ann"]
+    results, _ = roster.run({"answers-template.yaml": fill(template, parts)}, users)
+    assert results["score"] == total(parts) and "Group submission" in results["output"]
+    assert results["score"] != total(student(batch, "ann")[1])  # else this test could not tell them apart
+
+
+def test_hostile_and_malformed_answers_are_invalid_and_the_rest_is_graded(graders, batch):
+    roster, _ = graders
+    template, parts = student(batch, "ann")
+    filled = fill(template, parts).replace(f"1b: {json.dumps(parts['1b']['value'])}", "1b: " + "(" * 5000 + "w")
+    filled = filled.replace(f"2e: {json.dumps(parts['2e']['value'])}", "2e: 9**9**9**9**9")
+    filled += "zz: [1, 2]\n"
+    results, _ = roster.run({"a.yaml": filled}, USERS["ann"])
+    tests = {t["name"].split(":")[0]: t for t in results["tests"]}
+    assert tests["1b"]["output"].startswith("invalid") and tests["2e"]["output"].startswith("invalid")
+    assert "Format check of a.yaml: problems found" in results["output"] and "'zz'" in results["output"]
+    assert results["score"] == total(parts) - parts["1b"]["points"] - parts["2e"]["points"]
+
+
+def test_an_internal_failure_still_writes_results(graders, tmp_path):
+    roster, _ = graders
+    broken = tmp_path / "source"
+    shutil.copytree(roster.source, broken)
+    params = broken / "variants" / "ann" / "params.json"
+    params.write_text(params.read_text().replace('"steps": ', '"steps": 1'), encoding="utf-8")
+    results, stdout = roster.run({"a.yaml": "1b: w\n"}, USERS["ann"], source=broken)
+    assert results["tests"][0]["name"] == "autograder error" and results["score"] == 0
+    assert "Traceback" in stdout and "digest" in stdout
+
+
+def test_the_zip_is_deterministic_and_holds_no_answers(graders, batch, tmp_path):
+    roster, _ = graders
+    again = tmp_path / "again.zip"
+    assert export("--manifest", batch / "manifest.csv", "--out", again, "--cache-dir", batch.parent / "cache") == 0
+    assert again.read_bytes() == roster.zip_path.read_bytes()
+    with zipfile.ZipFile(again) as archive:
+        names = archive.namelist()
+        assert names[:2] == ["setup.sh", "run_autograder"] and not [n for n in names if "answers" in n]
+        manifest = archive.read("variants/manifest.csv").decode()
+    assert manifest.splitlines()[0] == "student_id,email,sid,params,params_sha256,key_sha256,points"
+    assert "ann,ann@uni.edu,1001,ann/params.json," in manifest
+
+
+def test_validate_checks_format_without_revealing_answers(run_cli, tmp_path):
+    assert run_cli("build", "--no-pdf", "--out", tmp_path / "b")[0] == 0
+    parts = json.loads((tmp_path / "b" / "answers.json").read_text())["parts"]
+    template = (tmp_path / "b" / "answers-template.yaml").read_text()
+    empty, filled, bad = tmp_path / "empty.yaml", tmp_path / "filled.yaml", tmp_path / "bad.yaml"
+    empty.write_text(template)
+    filled.write_text(fill(template, parts))
+    wrong_but_well_formed = fill(template, parts).replace(f"1b: {json.dumps(parts['1b']['value'])}", "1b: w + 1")
+    bad.write_text(wrong_but_well_formed.replace("6b: [", "6b: [7, ") + "1q: w\n")
+    code, out, _ = run_cli("validate", empty)
+    assert code == 0 and "valid (0 of" in out
+    code, out, _ = run_cli("validate", filled)
+    assert code == 0 and "valid" in out and "not valid" not in out
+    code, out, _ = run_cli("validate", bad)
+    assert code == 1 and "6b: expected 3 entries, got 4" in out and "'1q'" in out and "1b" not in out
+    assert json.dumps(parts["6b"]["value"])[1:-1] not in out
+
+
+def test_run_autograder_without_its_venv_still_writes_results(tmp_path):
+    script = ROOT / "solver" / "export" / "scripts" / "run_autograder"
+    done = subprocess.run(["bash", str(script)], env={"AUTOGRADER_ROOT": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    results = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert done.returncode == 0 and schema_errors(results, SCHEMA) == []
+    assert results["tests"][0]["name"] == "autograder error" and results["score"] == 0
+
+
+def test_the_batch_manifest_carries_email_and_sid(batch):
+    header, first = (batch / "manifest.csv").read_text().splitlines()[:2]
+    assert header.endswith(",email,sid") and first.endswith(",ann@uni.edu,1001")
+
+
+def test_validate_finds_a_students_variant_in_the_manifest(run_cli, batch, tmp_path):
+    template, parts = student(batch, "bob")
+    answers = tmp_path / "bob.yaml"
+    answers.write_text(fill(template, parts))
+    code, out, _ = run_cli(
+        "validate", answers, "--manifest", batch / "manifest.csv", "--cache-dir", batch.parent / "cache"
+    )
+    assert code == 0 and "valid" in out
+    wrong_variant = tmp_path / "cat.yaml"
+    wrong_variant.write_text(fill(template, parts))  # bob's answers against cat's variant
+    by_manifest = run_cli("validate", wrong_variant, "--manifest", batch / "manifest.csv")
+    cat_seed = next(r.split(",")[3] for r in (batch / "manifest.csv").read_text().splitlines() if r.startswith("cat,"))
+    by_seed = run_cli("validate", wrong_variant, "--seed", cat_seed)
+    bob_seed = next(r.split(",")[3] for r in (batch / "manifest.csv").read_text().splitlines() if r.startswith("bob,"))
+    assert by_manifest == by_seed != run_cli("validate", wrong_variant, "--seed", bob_seed)
