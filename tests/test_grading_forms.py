@@ -70,7 +70,7 @@ def test_numbers_feedback_states_the_tolerance(keys):
     assert verdict.status == "incorrect" and verdict.feedback == "expected 4 × 3 or 12 numbers, got 10 numbers"
     wrong = [v + (0.01 if i == 1 else 0) for i, v in enumerate(keys["homework"]["3b"]["value"])]
     feedback = grade_answer(graders, "3b", wrong).feedback
-    assert feedback == "entry 2 is wrong; values are compared within 5e-07 each"
+    assert feedback == "entry 2 is wrong; values are compared within 5e-07 each (the key's 6 significant digits)"
 
 
 def test_hostile_printed_numbers_are_invalid_with_a_reason(keys):
@@ -162,3 +162,25 @@ def test_a_family_key_is_graded_by_membership_and_solution_sets():
         spans = directions.shape[1] == 0 or directions.rank() == free
         expected = "correct" if members_solve and spans else "incorrect"
         assert grader.grade(text).status == expected, text
+
+
+def test_the_key_states_its_significant_digits_and_the_feedback_repeats_them():
+    from solver.core.pipeline import answer_key, read_params, solve_all
+    from solver.grading.runner import compile_key, grade_answer
+
+    parts = answer_key(solve_all(read_params(None)))["parts"]
+    assert [parts[p].get("digits") for p in ("3a", "3b", "3c")] == [6, 6, 6]
+    graders = compile_key(parts)
+    key = [float(v) for v in parts["3b"]["value"]]
+    off = [v + 2e-6 for v in key]  # past half a unit of the 6th digit of every 3b value (all below 1 in size)
+    verdict = grade_answer(graders, "3b", off)
+    assert verdict.status == "incorrect" and "6 significant digits" in verdict.feedback, verdict
+    assert grade_answer(graders, "3b", [v + 4e-7 for v in key]).status == "correct"
+
+
+@pytest.mark.parametrize("digits", [0, 18, "6", True, 3])
+def test_a_key_with_impossible_digits_is_refused(digits):
+    from solver.grading.numbers import NumbersGrader
+
+    with pytest.raises(ValueError, match="digits"):
+        NumbersGrader("3b", {"kind": "numbers", "value": [0.128759, -0.335704], "digits": digits})
