@@ -184,3 +184,43 @@ def test_a_key_with_impossible_digits_is_refused(digits):
 
     with pytest.raises(ValueError, match="digits"):
         NumbersGrader("3b", {"kind": "numbers", "value": [0.128759, -0.335704], "digits": digits})
+
+
+NO_FILTER_KEY = {  # w1 + w2 = 1 and w1 + w2 = 2: no filter fits
+    "kind": "vector",
+    "value": None,
+    "system": {"matrix": [[1, 1], [1, 1]], "rhs": [1, 2]},
+    "reason": "no filter fits: row 2 - row 1 reads 0 = 1",
+    "least_squares": ["3/4", "3/4"],
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ("none", "correct"),
+        ("No filter.", "correct"),
+        ("  no   such filter ", "correct"),
+        ("impossible", "correct"),
+        ([0.75, 0.75], "incorrect"),  # the least-squares filter fits no equation exactly
+        ([1, 0], "incorrect"),
+        ("[1, 1]", "incorrect"),
+        ("maybe", "invalid"),
+        (None, "invalid"),
+    ],
+)
+def test_a_key_where_no_filter_fits_is_graded(answer, status):
+    from solver.grading.kinds import compile_part
+
+    verdict = compile_part("6b", NO_FILTER_KEY).grade(answer)
+    assert verdict.status == status, verdict
+    if status == "incorrect":
+        assert "no filter satisfies" in verdict.feedback
+
+
+def test_a_no_filter_key_whose_system_has_a_solution_is_not_graded():
+    from solver.grading.kinds import compile_part
+
+    spec = {**NO_FILTER_KEY, "system": {"matrix": [[1, 1], [1, -1]], "rhs": [1, 2]}}
+    grader = compile_part("6b", spec)
+    assert not grader.graded and "has a solution" in grader.grade("none").feedback
