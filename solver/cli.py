@@ -8,16 +8,26 @@ output or LaTeX failure (one message on stderr naming the field or file).
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 import warnings
 
 from . import __version__
 from .commands import COMMANDS
 from .core.errors import Hw6Error, InputWarning
+from .grading.inputs import InputRejected
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (the usage itself is one ``--help`` away)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hw6", description="Solve, check and typeset Homework 6.")
+    parser = _Parser(prog="hw6", description="Solve, check and typeset Homework 6.")
     parser.add_argument("--version", action="version", version=f"hw6 {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in COMMANDS:
@@ -48,13 +58,40 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("default", InputWarning)  # once per message and call of main()
             warnings.showwarning = _one_line_input_warnings(warnings.showwarning)
-            return args.handler(args)
-    except Hw6Error as exc:
+            code = args.handler(args)
+        sys.stdout.flush()  # a full disk behind stdout shows here, not at exit
+        return code
+    except (Hw6Error, InputRejected) as exc:
         print(f"hw6: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("hw6: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # e.g. `hw6 key | head`: the reader left, which is not an error
-        sys.stderr.close()
+        _drop_stdout()
         return 0
+    except OSError as exc:  # the environment, not the input: a full disk, a read-only folder
+        print(f"hw6: error: {_os_error_text(exc)}", file=sys.stderr)
+        return 2
+
+
+def _os_error_text(exc: OSError) -> str:
+    reason = exc.strerror or os.strerror(exc.errno) if exc.errno else str(exc)
+    if exc.filename is not None:
+        return f"{exc.filename}: cannot write or read there ({reason})"
+    if exc.errno in (errno.ENOSPC, errno.EROFS, errno.EPERM, errno.EIO, errno.EDQUOT, errno.EBADF):
+        _drop_stdout()
+        return f"cannot write the output ({reason})"
+    return f"{reason}"
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again
+    (it would print a second error and exit 120)."""
+    try:
+        if sys.stdout is sys.__stdout__ and sys.stdout is not None:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, sys.stdout.fileno())
+            os.close(null)
+    except (OSError, ValueError):
+        pass

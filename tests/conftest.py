@@ -69,12 +69,22 @@ def torch():
     return module
 
 
+#: The marks of a test that runs LaTeX (``-m "not latex"`` leaves it out). Without latexmk it is
+#: skipped on a developer's machine; in CI (``CI=true``) it runs and fails, since CI must have TeX.
+LATEX_MARKS = [
+    pytest.mark.latex,
+    *(
+        [pytest.mark.skip(reason="TeX Live (latexmk) is not installed")]
+        if shutil.which("latexmk") is None and os.environ.get("CI") != "true"
+        else []
+    ),
+]
+
+
 def needs_latex(test):
-    """Marks a test that runs LaTeX (``-m "not latex"`` leaves it out). Without latexmk it is
-    skipped on a developer's machine; in CI (``CI=true``) it runs and fails, since CI must have TeX."""
-    test = pytest.mark.latex(test)
-    if shutil.which("latexmk") is None and os.environ.get("CI") != "true":
-        test = pytest.mark.skip(reason="TeX Live (latexmk) is not installed")(test)
+    """Marks one test with :data:`LATEX_MARKS`; a module of LaTeX tests sets ``pytestmark = LATEX_MARKS``."""
+    for mark in LATEX_MARKS:
+        test = mark(test)
     return test
 
 

@@ -51,10 +51,12 @@ def test_one_file_prints_a_table(run_cli, alice):
 def test_json_for_one_student(run_cli, alice):
     code, out, _ = run_cli("check", alice, "--json")
     data = json.loads(out)
-    assert code == 0 and set(data) == {"student", "parts", "score", "max_score"}
+    assert code == 0 and set(data) == {"student", "seed", "parts", "score", "max_score"}
     assert (data["score"], data["max_score"]) == (5, GRADED)
     assert data["parts"]["1b"] == {"status": "correct", "score": 1, "max_score": 1, "feedback": "", "method": "exact"}
     assert data["parts"]["1d.total"]["status"] == "incorrect"
+    assert data["parts"]["1d.total"]["mistake"] == 1  # the key's second modelled slip: each path counted once
+    assert data["seed"] is None and "mistake" not in data["parts"]["1b"]
     assert {p["status"] for p in data["parts"].values()} == {"correct", "incorrect", "invalid", "ungraded"}
 
 

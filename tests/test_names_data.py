@@ -30,19 +30,21 @@ def test_the_shared_data_set():
 
 
 def test_malformed_files_are_counted_not_fatal(tmp_path):
-    (tmp_path / "Good.txt").write_text("Smith\nJones\nSmith\n", encoding="utf-8")
-    (tmp_path / "Odd.txt").write_bytes(b"Nguy\xffen\nTran\n\x00\x01bin\n\xe5\xbc\xa0\n\n  \nLe\n")
+    (tmp_path / "Good.txt").write_text("Smith\nJones\nSmith\nBrown\n", encoding="utf-8")
+    (tmp_path / "Odd.txt").write_bytes(b"Nguy\xffen\nTran\n\x00\x01bin\n\xe5\xbc\xa0\n\n  \nLe\nPham\n")
+    (tmp_path / "Tiny.txt").write_text("Ng\nNg\nLi\n", encoding="utf-8")  # two names: too few to split
     (tmp_path / "Empty.txt").write_bytes(b"")
     (tmp_path / "notes.md").write_text("not a language")
     data = load_names(tmp_path)
     assert data.languages == ("Good", "Odd")
-    assert sorted(data.names) == ["Jones", "Le", "Smith", "Tran"]
-    assert data.duplicates == 1
+    assert sorted(data.names) == ["Brown", "Jones", "Le", "Pham", "Smith", "Tran"]
+    assert data.duplicates == 2
     assert data.skipped == {
         "not UTF-8": 1,
         "control characters": 1,
         "no letters after normalising": 1,
         "file with no usable names (Empty.txt)": 1,
+        "file with fewer than 3 names (Tiny.txt)": 1,
     }
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from solver import __version__
 from solver.problems import PROBLEMS
 from solver.variants import draw as variants
 from solver.variants.draw import VariantError, draw, student_seed
@@ -105,7 +106,7 @@ def test_a_rejected_draw_is_redrawn_deterministically(monkeypatch):
     problem = PROBLEMS[0]
     calls = []
 
-    def picky(params, solution):
+    def picky(params, solution, *options):
         calls.append(params)
         return [] if len(calls) % 3 == 0 else ["not yet"]
 
@@ -119,7 +120,7 @@ def test_a_rejected_draw_is_redrawn_deterministically(monkeypatch):
 
 def test_a_variant_that_never_meets_its_guarantees_is_an_error(monkeypatch):
     problem = PROBLEMS[0]
-    patched = type(problem)(**{**problem.__dict__, "guarantees": lambda p, s: ["never"]})
+    patched = type(problem)(**{**problem.__dict__, "guarantees": lambda p, s, *o: ["never"]})
     monkeypatch.setattr(variants, "PROBLEMS", (patched,))
     monkeypatch.setattr(variants, "MAX_ATTEMPTS", 5)
     with pytest.raises(VariantError, match="no draw of rnn_backprop kept its guarantees in 5 attempts"):
@@ -338,9 +339,12 @@ def test_a_bad_manifest_is_a_clear_error(run_cli, tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text("1b: w\n")
     bad = tmp_path / "manifest.csv"
-    bad.write_text("student_id,seed\ns1,minus one\n")
+    bad.write_text("student_id,seed\ns1,1\n")
     code, _, err = run_cli("check", answers, "--manifest", bad)
-    assert code == 2 and "line 2: seed: expected an integer" in err
+    assert code == 2 and "expected a manifest with the columns student_id, seed, version, params_sha256" in err
+    bad.write_text(f"student_id,seed,version,params_sha256\na,minus one,{__version__},0\n")
+    code, _, err = run_cli("check", answers, "--manifest", bad)
+    assert code == 2 and "line 2: a: seed: expected an integer" in err
 
 
 # --------------------------------------------------------------------------- drawing options
@@ -371,7 +375,9 @@ def test_options_change_what_is_drawn_and_are_recorded(run_cli, tmp_path, keep_o
 @pytest.mark.parametrize(
     "content, message",
     [
-        ("rnn_backprop: {}\n", "rnn_backprop: expected a section with drawing options: beam_search"),
+        ("blog: {}\n", "blog: expected a section with drawing options: rnn_backprop, beam_search, conv_filter"),
+        ("structure: wide\n", "structure: expected one of same, varied, got 'wide'"),
+        ("conv_filter: {structure: 1}\n", "conv_filter.structure: expected one of same, varied"),
         ("beam_search: {misses: false}\n", "beam_search.misses: expected no such key"),
         ("beam_search: {misses_optimum: 3}\n", "beam_search.misses_optimum: expected true or false"),
     ],

@@ -16,10 +16,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--roster", metavar="CSV", required=True, help="UTF-8 CSV with an id column and optionally name"
     )
     parser.add_argument("--out", metavar="DIR", required=True, help="one folder per student goes here")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="LaTeX runs in parallel (default 1)")
+    parser.add_argument("--jobs", type=options.jobs, default=1, metavar="N", help="LaTeX runs in parallel (default 1)")
     parser.add_argument("--salt", default="", metavar="TEXT", help="mixed into every student's seed")
     options.variant_options(parser)
     parser.add_argument("--no-pdf", action="store_true", help="write the .tex files and keys only")
+    options.scheduler_option(parser)
     options.context_options(parser)
 
 
@@ -35,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         pdf=not args.no_pdf,
         context=options.context(args),
         options=read_variant_options(args.variant_options),
+        scheduler=options.scheduler(args),
     )
     print(
         f"built {len(result.built)}, already done {len(result.skipped)}, failed {len(result.failed)}; "

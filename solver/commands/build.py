@@ -22,8 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..variants.draw import read_variant_options
 
-    solved, variant, grading = options.solved(args, options.context(args), read_variant_options(args.variant_options))
-    built = write(prepare(solved, variant, grading), args.out, pdf=not args.no_pdf)
+    context = options.context(args)
+    solved, variant, grading = options.solved(args, context, read_variant_options(args.variant_options))
+    built = write(prepare(solved, variant, grading), args.out, pdf=not args.no_pdf, cache_dir=context.cache_dir)
     for path in built.written:
         print(path)
     return 0

@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs", metavar="N", type=options.jobs, help="worker processes (default: 1, or 2 for a class)"
     )
+    options.scheduler_option(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,12 +42,20 @@ def run(args: argparse.Namespace) -> int:
     from ..variants.grading import VariantKeys, checked_parts, grade_answers, part_titles, write_gradescope
 
     context = options.context(args)
+    scheduler = options.scheduler(args)
     drawing = read_variant_options(args.variant_options)
     solved, variant, grading = options.solved(args, context, drawing)
     keys = VariantKeys(checked_parts(solved, variant, grading), context, drawing, grading, part_titles(solved))
     staff_chose = args.seed is not None or args.params is not None  # then a file's own seed: is ignored
     graded = grade_answers(
-        args.answers, keys, manifest=args.manifest, drawing=drawing, jobs=args.jobs, fixed_variant=staff_chose
+        args.answers,
+        keys,
+        manifest=args.manifest,
+        drawing=drawing,
+        jobs=args.jobs,
+        fixed_variant=staff_chose,
+        scheduler=scheduler,
+        default_seed=variant.seed,
     )
     for note in graded.notes:
         print(f"hw6: note: {note}", file=sys.stderr)
@@ -58,4 +67,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(dump_json(data if graded.is_class else data[0]))
     else:
         print(report.class_tables(results) if graded.is_class else report.student_table(results[0]))
+    if graded.refused:  # a manifest row or student that could not be vouched for: said after the grades
+        sys.stdout.flush()
+        for line in graded.refused:
+            print(f"hw6: error: {line}", file=sys.stderr)
+        return 2
     return 0

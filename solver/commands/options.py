@@ -38,13 +38,52 @@ def variant_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def scheduler_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run one task per student on a Dask cluster: tcp://HOST:PORT, or local:N for N local workers (needs hw6[dask])",
+    )
+
+
+def scheduler(args: argparse.Namespace) -> str | None:
+    """The checked ``--scheduler`` (None: run here)."""
+    from ..variants.cluster import check_scheduler
+
+    text = getattr(args, "scheduler", None)
+    return None if text is None else check_scheduler(text)
+
+
 def jobs(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 64:
+    value = _whole_number(text)
+    if value is None or not 1 <= value <= 64:
         raise argparse.ArgumentTypeError(f"expected a number of worker processes from 1 to 64, got {text!r}")
+    return value
+
+
+MAX_COUNT = 1_000_000
+MAX_SEED = 2**63 - 1
+
+
+def _whole_number(text: str) -> int | None:
+    text = text.strip()
+    digits = text[1:] if text[:1] in "+-" else text
+    return int(text) if digits.isdigit() and len(digits) <= 19 else None
+
+
+def count(text: str) -> int:
+    """``--count``: how many, from 1 to MAX_COUNT."""
+    value = _whole_number(text)
+    if value is None or not 1 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"expected a count from 1 to {MAX_COUNT:,}, got {text!r}")
+    return value
+
+
+def seed(text: str) -> int:
+    """A seed on the command line: an integer from 0 to 2**63 - 1."""
+    value = _whole_number(text)
+    if value is None or not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"expected a seed from 0 to {MAX_SEED}, got {text!r}")
     return value
 
 

@@ -33,8 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..grading.answer_format import check_format
     from ..grading.submissions import student_name
-    from ..variants.draw import draw, parse_seed, read_manifest_seeds, read_variant_options
+    from ..variants.draw import draw, parse_seed, read_variant_options
     from ..variants.grading import checked_parts
+    from ..variants.manifest import params_digest, verify_manifest
 
     path = Path(args.answers)
     if not path.is_file():
@@ -51,9 +52,16 @@ def run(args: argparse.Namespace) -> int:
         if args.manifest:
             named = data.get("student")
             student = named if isinstance(named, str) else path.stem
-            seed = read_manifest_seeds(args.manifest, drawing).get(student_name(student))
+
+            def digest(row_seed: int) -> str:
+                drawn_row = draw(row_seed, context, options=drawing)
+                return params_digest(drawn_row.params, drawn_row.variant)
+
+            verified = verify_manifest(args.manifest, drawing, digest)
+            seed = verified.seeds.get(student_name(student))
             if seed is None:
-                raise InputFileError(f"{args.manifest}: no student {student_name(student)!r} (from {path})")
+                why = verified.problems.get(student_name(student)) or f"no student {student_name(student)!r}"
+                raise InputFileError(f"{args.manifest}: {why} (from {path})")
         elif data.get("seed") not in (None, ""):
             seed = parse_seed(data["seed"], f"{path}: seed")
     if seed is not None:

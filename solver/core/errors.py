@@ -8,6 +8,7 @@ message and exits with its ``exit_code``. Anything else escaping is a bug.
     ├── InputFileError         a file cannot be read or parsed
     ├── OutputError            an output folder or file cannot be written
     ├── LatexError             TeX Live is missing or latexmk failed
+    ├── SchedulerError         --scheduler is malformed, unreachable or dask is not installed
     ├── TrainingDiverged       a training run's weights or gradients became NaN or infinite (the
     │                          configured learning rate is too high for it)
     ├── CrossCheckFailed       an exact answer disagrees with its numeric check (exit 1)
@@ -28,11 +29,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..grading.inputs import InputRejected
+
 
 class Hw6Error(Exception):
     """Base class of all errors hw6 reports to a user."""
 
     exit_code = 2
+
+
+class SchedulerError(Hw6Error):
+    """``--scheduler`` names no usable Dask scheduler, or dask.distributed is not installed."""
 
 
 class ParamsError(Hw6Error, ValueError):
@@ -61,8 +68,9 @@ class ParamsError(Hw6Error, ValueError):
         return ParamsError(field, self.expected, self.got, has_got=self.has_got)
 
 
-class InputFileError(Hw6Error):
-    """An input file is missing, unreadable or malformed."""
+class InputFileError(Hw6Error, InputRejected):
+    """An input file is missing, unreadable or malformed (the grading package's
+    stdlib-only readers raise its base, :class:`InputRejected`)."""
 
 
 class OutputError(Hw6Error):

@@ -76,19 +76,30 @@ def options_from_data(raw: Any, source: str = "variant options") -> dict[str, An
         raw = {}
     if not isinstance(raw, Mapping):
         raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(takes) + ")", raw, has_got=True)
+    raw = dict(raw)
+    shared = raw.pop("structure", None)  # `structure: varied` for every problem that takes it
     for key in raw:
         if key not in takes:
             raise ParamsError(str(key), "a section with drawing options: " + (", ".join(takes) or "none"))
+    if shared is not None and shared not in ("same", "varied"):
+        raise ParamsError("structure", "one of same, varied", shared, has_got=True)
+    if shared is not None:
+        for section, options_type in takes.items():
+            if "structure" in getattr(options_type, "__dataclass_fields__", {}):
+                given = raw.get(section)
+                raw[section] = {"structure": shared, **(given if isinstance(given, Mapping) else {})}
     return {section: from_mapping(options_type, raw.get(section), section) for section, options_type in takes.items()}
 
 
 def options_json(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The options that differ from their defaults, as JSON data (None when all are defaults)."""
-    data = {
-        section: to_jsonable(value)
-        for section, value in (options or {}).items()
-        if to_jsonable(value) != to_jsonable(type(value)())
-    }
+    """The options that differ from their defaults, as JSON data (None when all are defaults); only the
+    differing fields, so that adding an option does not change how older choices are recorded."""
+    data = {}
+    for section, value in (options or {}).items():
+        given, default = to_jsonable(value), to_jsonable(type(value)())
+        changed = {key: item for key, item in given.items() if default.get(key) != item}
+        if changed:
+            data[section] = changed
     return data or None
 
 
@@ -139,7 +150,10 @@ def variant_from_data(raw: Any) -> Variant:
         return Variant()
     if not isinstance(section, Mapping) or "seed" not in section or not set(section) <= {"seed", "options"}:
         raise ParamsError("variant", "a mapping with the keys seed and, optionally, options", section, has_got=True)
-    options = options_json(options_from_data(section.get("options"), "variant.options"))
+    try:
+        options = options_json(options_from_data(section.get("options"), "variant.options"))
+    except ParamsError as exc:
+        raise exc if exc.field.startswith("variant.") else exc.within("variant.options") from None
     return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED), options=options)
 
 
@@ -298,18 +312,18 @@ def stage(sheets: Sheets, out_dir: str | Path) -> StagedOutput:
     return staged
 
 
-def compile_staged(staged: StagedOutput, sheets: Sheets) -> None:
-    """Make the PDFs inside the staging folder and register them for the commit."""
+def compile_staged(staged: StagedOutput, sheets: Sheets, cache_dir: str | Path | None = None) -> None:
+    """Make the PDFs inside the staging folder and register them for the commit (``cache_dir``: the TeX format's)."""
     for kind in sheets.documents:
-        latex_runner.compile_pdf(staged.staging / f"{kind}.tex")
+        latex_runner.compile_pdf(staged.staging / f"{kind}.tex", cache_dir=cache_dir)
         staged.path(f"{kind}.pdf")
 
 
-def write(sheets: Sheets, out_dir: str | Path, *, pdf: bool = True) -> Built:
+def write(sheets: Sheets, out_dir: str | Path, *, pdf: bool = True, cache_dir: str | Path | None = None) -> Built:
     """Stage, compile and move into place: all files or none."""
     with stage(sheets, out_dir) as staged:
         if pdf:
-            compile_staged(staged, sheets)
+            compile_staged(staged, sheets, cache_dir)
         written = staged.commit()
     return Built(written, sheets.checks)
 
@@ -324,4 +338,5 @@ def build(
 ) -> Built:
     """Solve, check and write the sheets and key into ``out_dir``, all or nothing."""
     grading = params.get("grading")
-    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf)
+    cache_dir = context.cache_dir if context else None
+    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf, cache_dir=cache_dir)

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..grading.kinds import PART_KINDS
 from .checks import Check
+from .difficulty import Difficulty
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,9 @@ class Problem:
     features: Callable[[Any], Mapping[str, Any]] | None = None
     # Data folders the problem reads when they are given (each becomes a command-line option).
     data_folders: tuple[DataFolder, ...] = ()
+    # The features that make a variant harder, with the band each must fall in relative to the
+    # homework's values: a draw outside is redrawn (unless drawn with structure: varied).
+    difficulty: Difficulty | None = None
 
     @property
     def solution_template(self) -> str:

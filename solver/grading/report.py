@@ -17,12 +17,15 @@ def part_json(part: PartResult) -> dict[str, Any]:
     data["feedback"] = part.feedback
     if part.method:
         data["method"] = part.method
+    if part.mistake is not None:
+        data["mistake"] = part.mistake  # index into the key's mistakes, for hw6 report
     return data
 
 
 def student_json(result: StudentResult) -> dict[str, Any]:
     data: dict[str, Any] = {
         "student": result.student,
+        "seed": result.seed,
         "parts": {part_id: part_json(part) for part_id, part in result.parts.items()},
         "score": result.score,
         "max_score": result.max_score,

@@ -78,6 +78,7 @@ class PartResult:
     max_score: float
     feedback: str = ""
     method: str = ""  # how the verdict was reached (see verdicts.py)
+    mistake: int | None = None  # index of the key's modelled mistake the answer matched
 
 
 @dataclass
@@ -85,6 +86,7 @@ class StudentResult:
     student: str
     parts: dict[str, PartResult]
     notes: list[str] = field(default_factory=list)
+    seed: int | None = None  # the variant graded against; None: the default key
 
     @property
     def score(self) -> float:
@@ -238,7 +240,17 @@ def _result(part_id: str, verdict: Verdict, spec: Mapping[str, Any]) -> PartResu
         return PartResult(part_id, UNGRADED, 0, 0, verdict.feedback)
     points = spec.get("points", 1)
     score = _round(Fraction(str(points)) * verdict.credit)
-    return PartResult(part_id, verdict.status, score, points, verdict.feedback, verdict.method)
+    mistake = _mistake_index(verdict, spec)
+    return PartResult(part_id, verdict.status, score, points, verdict.feedback, verdict.method, mistake)
+
+
+def _mistake_index(verdict: Verdict, spec: Mapping[str, Any]) -> int | None:
+    """Which modelled mistake the feedback names: graders lead with its text (then '; ' details)."""
+    if verdict.status != "incorrect":
+        return None
+    texts = [m.get("feedback", "") for m in spec.get("mistakes") or () if isinstance(m, Mapping)]
+    matches = [i for i, t in enumerate(texts) if t and (verdict.feedback == t or verdict.feedback.startswith(t + "; "))]
+    return max(matches, key=lambda i: len(texts[i])) if matches else None
 
 
 def _round(value: Any) -> float | int:

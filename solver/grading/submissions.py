@@ -13,8 +13,6 @@ file inside a folder, or a bad cell, only makes that student's parts invalid.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import unicodedata
@@ -24,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputFileError
-from ..io.files import parse_structured, read_structured, read_text
+from ..io.files import parse_structured, read_structured
 from .identity import IdentityError, canonical_id
+from .inputs import read_csv_rows
 from .kinds import LIST_KINDS
 from .runner import Oversized, Submission
 
@@ -198,12 +197,7 @@ def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], l
 
 
 def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:
-    text = read_text(path, MAX_CSV_BYTES, "a CSV file")
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_CSV_BYTES))  # oversized cells: that answer only
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise InputFileError(f"{path}: not a valid CSV file: {error}") from None
+    rows = read_csv_rows(path, MAX_CSV_BYTES, max_cell=MAX_CSV_BYTES)  # oversized cells: that answer only
     if not rows or "student" not in [h.strip() for h in rows[0]]:
         raise InputFileError(f"{path}: the first row must name the columns, one of them 'student'")
     header = [h.strip() for h in rows[0]]

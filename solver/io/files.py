@@ -17,20 +17,23 @@ from typing import Any
 import yaml
 
 from ..core.errors import InputFileError, OutputError
+from ..grading import inputs
+from .staging import StagedOutput  # noqa: F401 - re-exported: the writers live together
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+MAX_NUMBER_CHARACTERS = 1000  # an integer or decimal written with more is refused before int()/Decimal()
 
 
-class _ExactLoader(yaml.SafeLoader):
-    """SafeLoader that reads floats as Decimal, rejects aliases and duplicate keys."""
+MAX_NODES = 200_000  # values in one document; the largest tree a parameters file may hold has about 80,000
 
-    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.composer.ComposerError(
-                None, None, "aliases (*name) are not allowed in hw6 input", event.start_mark
-            )
-        return super().compose_node(parent, index)
+
+class _ExactConstruction(yaml.constructor.SafeConstructor):
+    """Safe construction that reads floats as Decimal, rejects aliases and duplicate keys, and checks
+    every node (count, digits, explicit tags such as ``!!int abc``) before constructing anything."""
+
+    def construct_document(self, node):
+        _check_nodes(self, node)
+        return super().construct_document(node)
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -49,6 +52,95 @@ class _ExactLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _ExactLoader(
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
+    _ExactConstruction, yaml.resolver.Resolver,
+):  # fmt: skip
+    """The pure-Python loader, used when PyYAML was built without libyaml."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _ExactConstruction.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in hw6 input", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastExactLoader(yaml.cyaml.CParser, _ExactConstruction, yaml.resolver.Resolver):
+        """libyaml's parser (about six times faster); aliases are caught by :func:`_check_nodes`."""
+
+        def __init__(self, stream):
+            yaml.cyaml.CParser.__init__(self, stream)
+            _ExactConstruction.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+    _LOADER: type = _FastExactLoader
+else:  # pragma: no cover - PyYAML wheels bundle libyaml
+    _LOADER = _ExactLoader
+
+
+_INT_TAG, _FLOAT_TAG = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_SCALAR_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp", "binary")}
+
+
+class _BadScalar(yaml.constructor.ConstructorError):
+    """A scalar that cannot be read, with the dotted key path it sits at."""
+
+
+def _check_nodes(loader: yaml.SafeLoader, root: yaml.Node) -> None:
+    """Refuse, with the key path and line, scalars whose construction would fail or blow up:
+    numbers with more than MAX_NUMBER_CHARACTERS characters (Python's int() refuses 4,300 digits,
+    and slowly), tagged values that do not parse (``!!float x``) and unknown tags."""
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    seen: set[int] = set()
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:  # one node reached twice: an alias (a few lines could expand exponentially)
+            raise _BadScalar(None, None, "aliases (*name) are not allowed in hw6 input", node.start_mark)
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            where = f"{path}: " if path else ""
+            problem = f"{where}more than {MAX_NODES:,} values in one file; hw6 input is smaller"
+            raise _BadScalar(None, None, problem, node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else "?"
+                stack.append((key_node, path))
+                stack.append((value_node, f"{path}.{key}" if path else str(key)))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(node.value))
+        elif isinstance(node, yaml.ScalarNode):
+            _check_scalar(loader, node, path)
+
+
+def _check_scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode, path: str) -> None:
+    where = f"{path}: " if path else ""
+    if node.tag in (_INT_TAG, _FLOAT_TAG) and len(node.value) > MAX_NUMBER_CHARACTERS:
+        problem = f"{where}a number written with {len(node.value):,} characters; at most {MAX_NUMBER_CHARACTERS:,}"
+        raise _BadScalar(None, None, problem, node.start_mark)
+    if node.tag in _SCALAR_TAGS:
+        try:
+            loader.yaml_constructors[node.tag](loader, node)
+        except Exception:  # noqa: BLE001 - whatever PyYAML raises for this text, it is bad input
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            problem = f"{where}{node.value[:40]!r} is not a valid {tag} value"
+            raise _BadScalar(None, None, problem, node.start_mark) from None
+    elif node.tag not in loader.yaml_constructors and node.tag.startswith(("!", "tag:")):
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")[:60]
+        raise _BadScalar(None, None, f"{where}the tag {tag} is not allowed", node.start_mark)
+
+
 def _construct_exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     text = loader.construct_scalar(node).replace("_", "").lower()
     if text.lstrip("+-") in (".inf", ".nan"):
@@ -56,20 +148,123 @@ def _construct_exact_float(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> An
     return Decimal(text)
 
 
-_ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_exact_float)
+_ExactConstruction.add_constructor(_FLOAT_TAG, _construct_exact_float)
+
+
+class _Refused:
+    """A JSON value hw6 does not accept (a number with too many characters, NaN), kept as a
+    marker while parsing so that the message can name the key it sits at."""
+
+    def __init__(self, problem: str):
+        self.problem = problem
+
+
+def _json_number(parse: Any) -> Any:
+    def read(text: str) -> Any:
+        if len(text) > MAX_NUMBER_CHARACTERS:
+            return _Refused(f"a number written with {len(text):,} characters; at most {MAX_NUMBER_CHARACTERS:,}")
+        return parse(text)
+
+    return read
+
+
+def _json_constant(name: str) -> Any:
+    return _Refused(f"{name} is not a number hw6 accepts")
+
+
+def _find_refused(data: Any, source: str) -> None:
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, _Refused):
+            raise InputFileError(f"{source}: {path + ': ' if path else ''}{value.problem}")
+        if isinstance(value, dict):
+            stack.extend((item, f"{path}.{key}" if path else str(key)) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]") for index, item in enumerate(value))
+
+
+_COUNT_FIRST_ABOVE = 256 * 1024  # characters; smaller files are composed directly
+
+
+def _refuse_too_many_values(text: str) -> None:
+    """Walk a large document's parser events (lazily: no nodes are built) and stop at the
+    MAX_NODES-th value, so a 3 MB list is refused in the time MAX_NODES values take to scan."""
+    loader = (yaml.cyaml.CBaseLoader if _LOADER is not _ExactLoader else yaml.BaseLoader)(text)
+    path: list[list] = []  # per open collection: [is_mapping, key or index, expecting a key]
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    count = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                path.pop()
+                _next_item(path)
+                continue
+            if not isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, *starts)):
+                continue
+            top = path[-1] if path else None
+            if top is not None and top[0] and top[2]:  # a mapping's key: it names the path
+                top[1], top[2] = getattr(event, "value", "?"), False
+                if isinstance(event, starts):  # a complex key; its contents count as values
+                    path.append([isinstance(event, yaml.MappingStartEvent), 0 if top is None else "", True])
+                continue
+            count += 1
+            if count > MAX_NODES:
+                where = "".join(f".{key}" if is_map else f"[{key}]" for is_map, key, _ in path).lstrip(".")
+                problem = f"{where + ': ' if where else ''}more than {MAX_NODES:,} values in one file"
+                raise _BadScalar(None, None, problem + "; hw6 input is smaller", event.start_mark)
+            if isinstance(event, starts):
+                path.append(
+                    [
+                        isinstance(event, yaml.MappingStartEvent),
+                        "" if isinstance(event, yaml.MappingStartEvent) else 0,
+                        True,
+                    ]
+                )
+            else:
+                _next_item(path)
+    finally:
+        loader.dispose()
+
+
+def _next_item(path: list[list]) -> None:
+    if path:
+        if path[-1][0]:
+            path[-1][2] = True
+        else:
+            path[-1][1] += 1
 
 
 def parse_structured(text: str, source: str, *, json_only: bool = False) -> Any:
     """Parse YAML (a superset of JSON) or, with ``json_only``, strict JSON."""
     if json_only:
         try:
-            return json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-        except (json.JSONDecodeError, ValueError) as exc:
+            data = json.loads(
+                text,
+                parse_float=_json_number(Decimal),
+                parse_int=_json_number(int),
+                parse_constant=_json_constant,
+            )
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{source}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        except ValueError as exc:
             raise InputFileError(f"{source}: not valid JSON: {exc}") from None
         except RecursionError:
             raise InputFileError(f"{source}: nested too deeply") from None
+        _find_refused(data, source)
+        return data
     try:
-        return yaml.load(text, Loader=_ExactLoader)  # noqa: S506 - SafeLoader subclass
+        if len(text) > _COUNT_FIRST_ABOVE:
+            _refuse_too_many_values(text)
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - safe construction only
+    except _BadScalar as exc:
+        raise InputFileError(f"{source}: line {exc.problem_mark.line + 1}: {exc.problem}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        detail = " ".join(f"{exc.context or ''} {exc.problem or ''}".split())
+        raise InputFileError(f"{source}: {where}not valid YAML: {detail}") from None
     except yaml.YAMLError as exc:
         detail = " ".join(str(exc).split())
         raise InputFileError(f"{source}: not valid YAML: {detail}") from None
@@ -77,30 +272,14 @@ def parse_structured(text: str, source: str, *, json_only: bool = False) -> Any:
         raise InputFileError(f"{source}: nested too deeply") from None
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number hw6 accepts")
-
-
 def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES, what: str = "a YAML or JSON file") -> str:
-    """A UTF-8 text file of at most ``max_bytes``, or InputFileError naming the file."""
-    path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            limit = f"{max_bytes // 2**20} MiB" if max_bytes >= 2**20 else f"{max_bytes:,} bytes"
-            raise InputFileError(f"{path}: larger than {limit}")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a folder, expected {what}") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputFileError(f"{path}: line {line} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    """A UTF-8 regular file of at most ``max_bytes``, or InputFileError naming the file."""
+    return inputs.read_text(path, max_bytes, what, InputFileError)
+
+
+def read_csv_rows(path: str | os.PathLike, max_bytes: int, what: str = "a CSV file") -> list[list[str]]:
+    """Every row of a UTF-8 CSV file, or InputFileError naming the file and line."""
+    return inputs.read_csv_rows(path, max_bytes, what, error=InputFileError)
 
 
 def read_structured(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -> Any:
@@ -157,59 +336,6 @@ def ensure_writable_dir(path: str | os.PathLike) -> Path:
         reason = exc.strerror or str(exc)
         raise OutputError(f"{path}: cannot write output there ({reason})") from None
     return path
-
-
-class StagedOutput:
-    """Collect files in a hidden staging folder, then move them into place together.
-
-    Nothing appears in the destination until :meth:`commit`; on any error the
-    staging folder is removed, so a failed build leaves no partial files.
-    """
-
-    def __init__(self, destination: str | os.PathLike):
-        self.destination = ensure_writable_dir(destination)
-        self.staging = Path(tempfile.mkdtemp(dir=self.destination, prefix=".hw6-staging-"))
-        self._files: list[str] = []
-
-    def path(self, name: str) -> Path:
-        """Where to stage ``name`` (relative to the destination)."""
-        target = self.staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if name not in self._files:
-            self._files.append(name)
-        return target
-
-    def write_text(self, name: str, text: str) -> None:
-        self.path(name).write_text(text, encoding="utf-8", newline="\n")
-
-    def write_bytes(self, name: str, data: bytes) -> None:
-        self.path(name).write_bytes(data)
-
-    def commit(self) -> list[Path]:
-        written = []
-        try:
-            for name in self._files:
-                target = self.destination / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.staging / name, target)
-                written.append(target)
-        except OSError as exc:
-            raise OutputError(f"{self.destination}: cannot write output there ({exc.strerror})") from None
-        finally:
-            self.discard()
-        return written
-
-    def discard(self) -> None:
-        import shutil
-
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-    def __enter__(self) -> StagedOutput:
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is not None:
-            self.discard()
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> None:

@@ -109,6 +109,11 @@ def crosscheck(solution: Solution) -> list[Check]:
 
 
 def parts(solution: Solution) -> dict[str, Part]:
+    """The answer key. Part ids and the solution fields each reads:
+
+    - ``5a``: ``baseline_single_gpu_s``, ``final_s`` (the last of ``milestones``) and ``accuracy``.
+    - ``5b``, ``5c``: nothing (example answers, the same for every variant).
+    """
     data = {
         "baseline_s": solution.baseline_single_gpu_s,
         "final_s": solution.final_s,

@@ -29,6 +29,8 @@ def crosscheck(solution: dict[str, str]) -> list[Check]:
 
 
 def parts(solution: dict[str, str]) -> dict[str, Part]:
+    """The answer key: ``7a``, ``7b``, ``7c``, each reading only its question text from the solution
+    (a part id -> question map); the answers are the student's own, so nothing is graded."""
     return {part_id: Part("personal", None, extra={"question": question}) for part_id, question in solution.items()}
 
 

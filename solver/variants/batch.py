@@ -1,7 +1,9 @@
 """One variant per student of a roster: sheets, key and parameters in a folder each.
 
 The Python work (drawing, solving, checking, rendering) runs in this thread;
-only LaTeX runs in ``jobs`` parallel workers. A student's folder is complete
+only LaTeX runs in ``jobs`` parallel workers; with a ``scheduler`` each student
+is one task on a Dask cluster (:mod:`.cluster`) that returns the folder's bytes,
+written here exactly as a local build writes them. A student's folder is complete
 when its ``.hw6-done`` marker records the seed and version that made it; a
 rerun skips those and redoes every other student, so an interrupted batch
 resumes where it stopped. The manifest is rewritten atomically at the end.
@@ -13,7 +15,6 @@ import csv
 import hashlib
 import io
 import json
-import shutil
 from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,10 +24,12 @@ from typing import Any
 from .. import __version__
 from ..core.errors import Hw6Error
 from ..core.pipeline import Sheets, compile_staged, options_json, prepare, stage
-from ..io.files import ensure_writable_dir, write_text_atomic
+from ..io.files import StagedOutput, ensure_writable_dir, write_text_atomic
 from ..io.progress import Progress
 from ..problems import BuildContext
+from .cluster import Failed, run_tasks, student_files, worker_folders
 from .draw import draw, student_seed
+from .lock import folder_lock
 from .roster import Student, read_roster, spreadsheet_safe
 
 DONE_MARKER = ".hw6-done"
@@ -43,9 +46,20 @@ class BatchResult:
 
 
 def params_hash(sheets: Sheets) -> str:
-    recorded = sheets.files["params.json"]
-    assert isinstance(recorded, str)  # the pipeline writes params.json as text
-    return hashlib.sha256(recorded.encode("utf-8")).hexdigest()[:16]
+    return _digest(sheets.files["params.json"])
+
+
+def _digest(params_text: str | bytes) -> str:
+    data = params_text.encode("utf-8") if isinstance(params_text, str) else params_text
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _on_cluster(scheduler, students, pdf, context, options):
+    """``(student, seed, files or Failed)`` as the cluster finishes them."""
+    folders = worker_folders(context)
+    tasks = [(seed, student.name or student.id, options, pdf, folders) for student, seed in students]
+    for index, files in run_tasks(scheduler, student_files, tasks):
+        yield (*students[index], files)
 
 
 def _marker(seed: int, options: str, digest: str) -> str:
@@ -74,6 +88,7 @@ def run_batch(
     context: BuildContext | None = None,
     progress: bool | None = None,
     options: Mapping[str, Any] | None = None,
+    scheduler: str | None = None,
 ) -> BatchResult:
     students = read_roster(roster)  # everything is validated before anything is written
     recorded_options = options_json(options)
@@ -82,23 +97,27 @@ def run_batch(
     result = BatchResult()
     rows: dict[str, dict] = {}
     pending: list[tuple[Student, int, Sheets, object, Future]] = []
+    remote: list[tuple[Student, int]] = []  # students left for the cluster
+
+    def done(student: Student, seed: int, staged: StagedOutput, params_text: str | bytes) -> None:
+        digest = _digest(params_text)
+        staged.write_text(DONE_MARKER, _marker(seed, options_text, digest))  # swapped in with the files
+        staged.commit()
+        rows[student.id] = _row(student, seed, options_text, digest)
+        result.built.append(student.id)
 
     def finish(entry) -> None:
         student, seed, sheets, staged, future = entry
-        folder = out / student.folder
         try:
             future.result()
-            staged.commit()
-            digest = params_hash(sheets)
-            (folder / DONE_MARKER).write_text(_marker(seed, options_text, digest), encoding="utf-8")
-            rows[student.id] = _row(student, seed, options_text, digest)
-            result.built.append(student.id)
+            done(student, seed, staged, sheets.files["params.json"])
         except Hw6Error as exc:
             staged.discard()
             result.failed[student.id] = str(exc)
         bar.advance(student.id)
 
     with (
+        folder_lock(out),
         Progress(len(students), "batch", enabled=progress) as bar,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
@@ -111,9 +130,9 @@ def run_batch(
                 result.skipped.append(student.id)
                 bar.advance(student.id)
                 continue
-            for leftover in folder.glob(".hw6-staging-*"):
-                shutil.rmtree(leftover, ignore_errors=True)
-            (folder / DONE_MARKER).unlink(missing_ok=True)
+            if scheduler is not None:
+                remote.append((student, seed))
+                continue
             try:
                 drawn = draw(seed, context, student=student.name or student.id, options=options)
                 sheets = prepare(drawn.solved, drawn.variant)
@@ -122,16 +141,32 @@ def run_batch(
                 result.failed[student.id] = str(exc)
                 bar.advance(student.id)
                 continue
-            future = pool.submit(compile_staged, staged, sheets) if pdf else _done_future()
+            future = (
+                pool.submit(compile_staged, staged, sheets, context.cache_dir if context else None)
+                if pdf
+                else _done_future()
+            )
             pending.append((student, seed, sheets, staged, future))
             while len(pending) > 2 * max(1, jobs):  # keep LaTeX busy without staging the whole class
                 finish(pending.pop(0))
         while pending:
             finish(pending.pop(0))
+        if scheduler is not None:
+            for student, seed, files in _on_cluster(scheduler, remote, pdf, context, options):
+                try:
+                    if isinstance(files, Failed):
+                        raise Hw6Error(files.message)
+                    staged = StagedOutput(out / student.folder)
+                    for name, data in files.items():
+                        staged.write_bytes(name, data)
+                    done(student, seed, staged, files["params.json"])
+                except Hw6Error as exc:
+                    result.failed[student.id] = str(exc)
+                bar.advance(student.id)
 
-    result.manifest = out / "manifest.csv"
-    contact = tuple(c for c in CONTACT_COLUMNS if any(getattr(s, c) for s in students))
-    write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows], contact))
+        result.manifest = out / "manifest.csv"
+        contact = tuple(c for c in CONTACT_COLUMNS if any(getattr(s, c) for s in students))
+        write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows], contact))
     return result
 
 

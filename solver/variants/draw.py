@@ -11,10 +11,7 @@ A change that alters what a seed produces must bump ``solver.__version__``
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import json
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import Hw6Error, InputFileError, ParamsError
+from ..core.errors import Hw6Error, ParamsError
 from ..core.exact import to_integer
 from ..core.pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json
-from ..io.files import read_structured, read_text
+from ..io.files import read_structured
 from ..problems import PROBLEMS, BuildContext
-from .roster import unguard_spreadsheet
+from .fairness import band_breaks, structure_of
 
 MAX_ATTEMPTS = 200
 
@@ -93,6 +90,8 @@ def draw(
             params = problem.sample(problem_rng(seed, problem.section, attempt), *extra)
             solution = problem.solve(params, context)
             broken = problem.guarantees(params, solution, *extra) if problem.guarantees else []
+            if not broken and structure_of(extra[0] if extra else None) == "same":
+                broken = band_breaks(problem, solution)  # as hard as the homework, no more, no less
             if not broken:
                 break
         else:
@@ -116,35 +115,3 @@ def student_seed(salt: str, student_id: str) -> int:
     """A student's seed, derived from (salt, id): stable, and unguessable without the salt."""
     digest = hashlib.sha256(f"hw6-variant\0{salt}\0{student_id}".encode()).digest()
     return int.from_bytes(digest[:8], "big") & MAX_SEED
-
-
-def read_manifest_seeds(path: str | Path, options: Mapping[str, Any] | None = None) -> dict[str, int]:
-    """student id -> seed from a batch's ``manifest.csv``, whose variants must have been drawn
-    with ``options`` (the same ``--variant-options``), or the students' keys would differ."""
-    path = Path(path)
-    text = read_text(path, 64 * 2**20, "a manifest CSV")
-    try:
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InputFileError(f"{path}: not a valid CSV file ({exc})") from None
-    if not rows or not {"student_id", "seed"} <= set(rows[0]):
-        raise InputFileError(f"{path}: expected a manifest with the columns student_id and seed (hw6 batch writes one)")
-    expected = options_json(options)
-    seeds = {}
-    for line, row in enumerate(rows, start=2):
-        recorded = unguard_spreadsheet(row.get("variant_options") or "")
-        try:
-            drawn_with = json.loads(recorded) if recorded.strip() else None
-        except ValueError:
-            raise InputFileError(f"{path} line {line}: variant_options is not JSON") from None
-        if drawn_with != expected:
-            raise InputFileError(
-                f"{path} line {line}: the batch drew its variants with other options ({recorded or 'the defaults'}); "
-                "pass the same --variant-options"
-            )
-        student = unguard_spreadsheet(row["student_id"])
-        try:
-            seeds[student] = parse_seed(row["seed"], f"{path} line {line}: seed")
-        except ParamsError as exc:
-            raise InputFileError(str(exc)) from None
-    return seeds

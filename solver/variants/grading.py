@@ -9,18 +9,19 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.pipeline import Solved, Variant, answer_key, checked
+from ..core.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
 from ..grading import gradescope
 from ..grading.points import GradingParams
 from ..grading.runner import KeyGroup, StudentResult, compile_key, grade_groups
 from ..grading.submissions import read_submissions
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..problems import BuildContext
-from .draw import draw, read_manifest_seeds
+from .draw import Drawn, draw
+from .manifest import VerifiedManifest, params_digest, verify_manifest
 
 Parts = dict[str, Any]  # the "parts" of an answer key
 
@@ -49,6 +50,7 @@ class VariantKeys:
         titles: Mapping[str, str] | None = None,
     ):
         self._keys: dict[int | None, Parts] = {None: default}
+        self._drawn: dict[int, Drawn] = {}
         self.titles: dict[str, str] = dict(titles or {})  # part id -> its problem's title, for Gradescope
         self._context = context
         self._drawing = drawing
@@ -58,13 +60,31 @@ class VariantKeys:
     def default(self) -> Parts:
         return self._keys[None]
 
+    def drawn(self, seed: int) -> Drawn:
+        """The variant ``seed`` draws, drawn once."""
+        if seed not in self._drawn:
+            self._drawn[seed] = draw(seed, self._context, options=self._drawing)
+        return self._drawn[seed]
+
+    def digest(self, seed: int) -> str:
+        """The params hash a manifest row of this version must carry for ``seed``."""
+        drawn = self.drawn(seed)
+        return params_digest(drawn.params, drawn.variant)
+
     def __getitem__(self, seed: int | None) -> Parts:
         if seed not in self._keys:
             assert seed is not None  # the default key is there from the start
-            drawn = draw(seed, self._context, options=self._drawing)
+            drawn = self.drawn(seed)
             self._keys[seed] = checked_parts(drawn.solved, drawn.variant, self._grading)
             self.titles.update(part_titles(drawn.solved))
         return self._keys[seed]
+
+    def recorded(self, seed: int, params_file: Path) -> None:
+        """The key of a manifest row another hw6 version wrote: rebuilt from the student's params.json."""
+        params, variant = read_params_and_variant(params_file)
+        solved = solve_all(params, self._context)
+        self._keys[seed] = checked_parts(solved, variant, self._grading)
+        self.titles.update(part_titles(solved))
 
     def for_seed(self, seed: int) -> Parts:
         return self[seed]
@@ -77,6 +97,7 @@ class Graded:
     results: list[StudentResult]
     is_class: bool  # a folder or CSV (a list of results) rather than one student's file
     notes: list[str]  # one line per part that could not be graded automatically
+    refused: list[str] = field(default_factory=list)  # manifest rows and students not graded, one line each
 
 
 def grade_answers(
@@ -87,28 +108,52 @@ def grade_answers(
     drawing: Mapping[str, Any] | None = None,
     jobs: int | None = None,
     fixed_variant: bool = False,
+    scheduler: Any = None,
+    default_seed: int | None = None,
 ) -> Graded:
     """Grade the answers in ``answers`` (a file, a folder of them or a class CSV), each student
     against their variant's key: a seed of their own, their seed in a batch's ``manifest``
     (drawn with ``drawing``, the same options as the batch), or the default key. With
-    ``fixed_variant`` (staff chose ``--seed`` or ``--params``) a seed inside a file is ignored."""
-    seeds = read_manifest_seeds(manifest, drawing) if manifest else None
+    ``fixed_variant`` (staff chose ``--seed`` or ``--params``) a seed inside a file is ignored.
+    Each result records the seed of the variant it was graded against (``default_seed`` for the
+    default key: the ``--seed``, or a seeded params.json's)."""
+    verified = None
+    if manifest:
+        verified = verify_manifest(manifest, drawing, keys.digest)
+        for other_seed, params_file in verified.params_files.items():
+            keys.recorded(other_seed, params_file)
+    seeds = verified.seeds if verified else None
     submissions, is_class = read_submissions(
         answers, keys.default, key_for_seed=keys.for_seed, seeds=seeds, fixed_variant=fixed_variant
     )
+    refused = _unmatched(verified, submissions) if verified else []
+    if verified:
+        refused = verified.problem_lines() + refused
     jobs = jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
     results: list[StudentResult | None] = [None] * len(submissions)
     notes: list[str] = []
+    remote = None
+    if scheduler is not None:  # a Dask cluster (--scheduler) grades them all; see solver.variants.cluster
+        from .cluster import cluster_compiled_parts, grade_on_cluster
+
+        remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions])
     seeds_in_use = list(dict.fromkeys(s.seed for s in submissions))
     groups = [[i for i, s in enumerate(submissions) if s.seed == seed] for seed in seeds_in_use]
     graders = {seed: compile_key(keys[seed]) for seed in seeds_in_use}
-    in_groups = [
-        KeyGroup(keys[seed], graders[seed], [submissions[i] for i in group])
-        for seed, group in zip(seeds_in_use, groups, strict=True)
-    ]
-    graded_groups = grade_groups(in_groups, jobs=jobs)  # one pool of workers for every variant
+    if remote is None:  # one pool of workers for every variant
+        in_groups = [
+            KeyGroup(keys[seed], graders[seed], [submissions[i] for i in group])
+            for seed, group in zip(seeds_in_use, groups, strict=True)
+        ]
+        graded_groups = grade_groups(in_groups, jobs=jobs)
+    else:  # graded on the cluster; compile the answered parts here too, for the notes below
+        graded_groups = [[remote[i] for i in group] for group in groups]
+        for seed, group in zip(seeds_in_use, groups, strict=True):
+            for part_id in cluster_compiled_parts(keys[seed], [submissions[i] for i in group]):
+                graders[seed][part_id]
     for seed, group, graded in zip(seeds_in_use, groups, graded_groups, strict=True):
         for index, result in zip(group, graded, strict=True):
+            result.seed = seed if seed is not None else default_seed
             if seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
             results[index] = result
@@ -117,7 +162,24 @@ def grade_answers(
                 notes.append(f"part {part_id} is not graded automatically: {reason}")
     done = [r for r in results if r is not None]
     assert len(done) == len(results), "every submission is in the group of its seed"
-    return Graded(done, is_class, notes)
+    return Graded(done, is_class, notes, refused)
+
+
+def _unmatched(manifest: VerifiedManifest, submissions: list) -> list[str]:
+    """Students the manifest cannot vouch for are not graded: every part becomes invalid with why."""
+    lines = []
+    for submission in submissions:
+        if submission.seed is not None:
+            continue
+        problem = manifest.problems.get(submission.student)
+        if problem is None:
+            if submission.error is None or "not in the manifest" not in submission.error:
+                continue  # unreadable for its own reasons
+            problem = f"{submission.student}: has no row in {manifest.path}; not graded (add the row, or pass --seed)"
+            lines.append(problem)
+        submission.error = f"not graded: the manifest's {problem}"
+        submission.answers = {}
+    return lines
 
 
 def write_gradescope(

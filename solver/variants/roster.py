@@ -6,15 +6,13 @@ A roster is a UTF-8 CSV with a header. The student id column is named ``id``
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import InputFileError
-from ..io.files import read_text
+from ..io.files import read_csv_rows
 
 ID_COLUMNS = ("id", "student_id", "student", "sid")
 NAME_COLUMNS = ("name", "student_name", "full_name")
@@ -23,6 +21,7 @@ SID_COLUMN = "sid"  # a student number beside the id (Gradescope's roster calls 
 MAX_ID_LENGTH = 200
 MAX_ROSTER_BYTES = 10 * 1024 * 1024
 _SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
+RESERVED_FOLDERS = ("manifest.csv",)  # beside the students' folders in a batch's output
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -42,11 +41,7 @@ class Student:
 def read_roster(path: str | Path) -> list[Student]:
     """Every student of the roster, or InputFileError naming the file, line and problem."""
     path = Path(path)
-    text = read_text(path, MAX_ROSTER_BYTES, "a CSV file")
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InputFileError(f"{path}: not a valid CSV file ({exc})") from None
+    rows = read_csv_rows(path, MAX_ROSTER_BYTES)
     if not rows:
         raise InputFileError(f"{path}: empty; expected a header with an id column ({', '.join(ID_COLUMNS)})")
     header = [cell.strip().lower() for cell in rows[0]]
@@ -78,12 +73,25 @@ def read_roster(path: str | Path) -> list[Student]:
         students.append(Student(student_id, name, line, email=email, sid=sid))
     if not students:
         raise InputFileError(f"{path}: no students listed")
+    _check_folders(path, students)
     return students
+
+
+def _check_folders(path: Path, students: list[Student]) -> None:
+    """Two ids must not share a folder; names are compared ignoring case, as some disks do."""
+    owners: dict[str, Student] = {}
+    for student in students:
+        other = owners.setdefault(student.folder.casefold(), student)
+        if other is not student:
+            raise InputFileError(
+                f"{path}: lines {other.line} and {student.line}: the ids {other.id!r} and {student.id!r} "
+                f"would share the folder {student.folder!r}; make one of them differ by more than case"
+            )
 
 
 def student_folder(student_id: str) -> str:
     """A folder name for a student: the id when it is a safe name, else a cleaned id plus a hash."""
-    if _SAFE_FOLDER.fullmatch(student_id):
+    if _SAFE_FOLDER.fullmatch(student_id) and student_id.casefold() not in RESERVED_FOLDERS:
         return student_id
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", student_id).strip("._-")[:40] or "student"
     digest = hashlib.sha256(student_id.encode("utf-8")).hexdigest()[:10]

@@ -18,8 +18,9 @@ from typing import Any
 from ..core.errors import Hw6Error
 from ..core.pipeline import prepare
 from ..io.progress import Progress
-from ..problems import BuildContext
+from ..problems import PROBLEMS, BuildContext
 from .draw import draw
+from .fairness import Band, Fairness
 
 
 @dataclass
@@ -29,6 +30,20 @@ class StressReport:
     seconds: list[float] = field(default_factory=list)
     features: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     attempts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    fairness: Fairness | None = None
+
+    @property
+    def failed(self) -> bool:
+        """Any variant failed, or one of them has a difficulty feature outside its band."""
+        return bool(self.failures) or bool(self.fairness and self.fairness.fails)
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "variants": self.count,
+            "failures": {str(seed): message for seed, message in self.failures.items()},
+            "fairness": self.fairness.json() if self.fairness else [],
+            "seconds_per_variant": statistics.fmean(self.seconds) if self.seconds else None,
+        }
 
     def text(self) -> str:
         lines = [f"variants: {self.count}   failures: {len(self.failures)}"]
@@ -40,6 +55,10 @@ class StressReport:
             lines.append(
                 f"time per variant: mean {1000 * statistics.fmean(ordered):.1f} ms, median {1000 * statistics.median(ordered):.1f} ms, p95 {1000 * p95:.1f} ms, max {1000 * ordered[-1]:.1f} ms"
             )
+        if self.fairness and self.fairness.spreads:
+            outside = sum(len(s.outside) for s in self.fairness.spreads.values() if s.enforced)
+            lines.append(f"fairness (difficulty features against the homework's; {outside} outside their bands):")
+            lines += ["  " + line for line in self.fairness.table().splitlines()]
         for title, table in (("draws needed to meet the guarantees", self.attempts), ("answers", self.features)):
             if table:
                 lines.append(f"{title}:")
@@ -61,6 +80,51 @@ def _histogram(name: str, counts: Counter, width: int = 40, most: int = 15) -> l
     return lines
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one seed contributes to a report (plain data, so a cluster task can return it)."""
+
+    seed: int
+    failure: str | None = None
+    seconds: float = 0.0
+    attempts: dict[str, int] = field(default_factory=dict)
+    features: list[tuple[str, Any]] = field(default_factory=list)  # (section.key, value), repeats kept
+    difficulty: list[tuple[str, float]] = field(default_factory=list)  # (section.feature, value)
+
+
+def stress_one(seed: int, context: BuildContext | None, options: Mapping[str, Any] | None) -> Outcome:
+    began = time.perf_counter()
+    try:
+        drawn = draw(seed, context, options=options)
+        prepare(drawn.solved, drawn.variant)
+    except Hw6Error as exc:
+        return Outcome(seed, failure=str(exc).splitlines()[0])
+    seconds = time.perf_counter() - began
+    features, difficulty = [], []
+    for item in drawn.solved:
+        if item.problem.features:
+            for key, value in item.problem.features(item.solution).items():
+                features.append((f"{item.problem.section}.{key}", value))
+        if item.problem.difficulty is not None:
+            for name, measured in item.problem.difficulty.measure(item.solution).items():
+                difficulty.append((f"{item.problem.section}.{name}", float(measured)))
+    return Outcome(seed, None, seconds, dict(drawn.attempts), features, difficulty)
+
+
+def _add(report: StressReport, outcome: Outcome) -> None:
+    if outcome.failure is not None:
+        report.failures[outcome.seed] = outcome.failure
+        return
+    report.seconds.append(outcome.seconds)
+    for section, attempts in outcome.attempts.items():
+        report.attempts[section][attempts] += 1
+    for name, value in outcome.features:
+        report.features[name][value] += 1
+    if report.fairness is not None:
+        for name, measured in outcome.difficulty:
+            report.fairness.record(outcome.seed, name, measured)
+
+
 def run_stress(
     count: int,
     *,
@@ -68,24 +132,26 @@ def run_stress(
     context: BuildContext | None = None,
     progress: bool | None = None,
     options: Mapping[str, Any] | None = None,
+    scheduler: str | None = None,
+    bands: Mapping[str, Band] | None = None,
 ) -> StressReport:
-    report = StressReport(count)
+    """``count`` seeds from ``start``, here or (``scheduler``) one task per seed on a Dask cluster;
+    ``bands`` ("section.feature" -> band) replaces declared bands in the fairness check (not in drawing)."""
+    report = StressReport(count, fairness=Fairness(PROBLEMS, options or {}, bands))
+    seeds = range(start, start + count)
     with Progress(count, "stress", enabled=progress) as bar:
-        for seed in range(start, start + count):
-            began = time.perf_counter()
-            try:
-                drawn = draw(seed, context, options=options)
-                prepare(drawn.solved, drawn.variant)
-            except Hw6Error as exc:
-                report.failures[seed] = str(exc).splitlines()[0]
+        if scheduler is None:
+            for seed in seeds:
+                _add(report, stress_one(seed, context, options))
                 bar.advance(f"seed {seed}")
-                continue
-            report.seconds.append(time.perf_counter() - began)
-            for section, attempts in drawn.attempts.items():
-                report.attempts[section][attempts] += 1
-            for item in drawn.solved:
-                if item.problem.features:
-                    for key, value in item.problem.features(item.solution).items():
-                        report.features[f"{item.problem.section}.{key}"][value] += 1
-            bar.advance(f"seed {seed}")
+            return report
+        from .cluster import run_tasks, timed_draw, worker_folders
+
+        folders = worker_folders(context)
+        outcomes: dict[int, Outcome] = {}
+        for index, outcome in run_tasks(scheduler, timed_draw, [(seed, options, folders) for seed in seeds]):
+            outcomes[index] = outcome
+            bar.advance(f"seed {outcome.seed}")
+        for index in range(count):  # in seed order, as a local run adds them
+            _add(report, outcomes[index])
     return report

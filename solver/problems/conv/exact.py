@@ -8,7 +8,7 @@ homework's convention: the filter is slid over the signal WITHOUT flipping
 Everything is written for 2-D grids (lists of rows); 1-D is a grid of one
 row with stride 1 and padding 0 along the rows, so the two cases share one
 implementation. The float64 routes that cross-check these live in
-:mod:`solver.conv_numpy` and do not use this module.
+:mod:`.numeric` and do not use this module.
 """
 
 from __future__ import annotations

@@ -108,7 +108,8 @@ def row_reduce(matrix: Sequence[Sequence[sp.Rational]], rhs: Sequence[sp.Rationa
     m, unknowns = len(rows), len(matrix[0])
     transform = [[sp.Integer(int(i == j)) for j in range(m)] for i in range(m)]
     start = _frozen(rows)
-    stages, pivots = [], []
+    stages: list[Stage] = []
+    pivots: list[int] = []
 
     def apply(op: RowOp) -> None:
         op.apply(rows)

@@ -1,4 +1,4 @@
-"""Float64 convolution routes that cross-check :mod:`solver.conv`, written independently.
+"""Float64 convolution routes that cross-check :mod:`.exact`, written independently.
 
 Correlation uses NumPy's sliding windows over a zero-padded array. The
 transpose convolution is not computed by placing copies (the exact route)

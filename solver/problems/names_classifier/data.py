@@ -24,6 +24,7 @@ from ...core.errors import InputFileError
 
 ALPHABET = string.ascii_letters + " .,;'"
 MAX_NAME_LENGTH = 40
+MIN_NAMES_PER_LANGUAGE = 3  # one each for training, validation and test
 MAX_FILE_BYTES = 5 * 1024 * 1024
 DATA_SOURCE = "https://download.pytorch.org/tutorial/data.zip (data/names/*.txt)"
 
@@ -123,12 +124,19 @@ def load_names(folder: str | Path) -> NamesData:
             seen.add((name, label))
             names.append(name)
             labels.append(label)
-        if len(names) > kept_before:
+        if len(names) - kept_before >= MIN_NAMES_PER_LANGUAGE:
             languages.append(path.stem)
-        else:
-            skipped[f"file with no usable names ({path.name})"] += 1
+        else:  # too few to give training, validation and test a name each
+            for name in names[kept_before:]:
+                seen.discard((name, label))
+            reason = "no usable names" if len(names) == kept_before else f"fewer than {MIN_NAMES_PER_LANGUAGE} names"
+            skipped[f"file with {reason} ({path.name})"] += 1
+            del names[kept_before:], labels[kept_before:]
     if len(languages) < 2:
-        raise InputFileError(f"{folder}: needs names of at least two languages, found {len(languages)}")
+        raise InputFileError(
+            f"{folder}: needs at least two languages with {MIN_NAMES_PER_LANGUAGE} or more distinct names each, "
+            f"found {len(languages)}"
+        )
     return NamesData(tuple(names), np.asarray(labels, dtype=np.int64), tuple(languages), skipped, duplicates)
 
 

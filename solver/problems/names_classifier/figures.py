@@ -43,6 +43,7 @@ def draw_confusion(confusion: np.ndarray, languages: Sequence[str]) -> bytes:
     totals = confusion.sum(axis=1, keepdims=True)
     shares = np.divide(confusion, totals, out=np.zeros(confusion.shape), where=totals > 0)
     size = len(languages)
+    languages = [name.replace("$", r"\$") for name in languages]  # a file name is text, never mathtext
     with figures.style() as Figure:
         figure = Figure(figsize=(6.3, 5.6))
         ax = figure.subplots()

@@ -4,7 +4,7 @@ Per step the engine asks the decoder for the (n, M) next-token log-probabilities
 of its n <= k hypotheses, adds each hypothesis' total (broadcast, O(k M)) and
 selects the k best of the k * M candidates with ``np.argpartition`` or
 ``torch.topk`` (O(k M)), sorting only the k survivors (O(k log k)). Ties follow
-the package's rule (see :mod:`solver.beam`): every candidate carries its
+the package's rule (see :mod:`solver.problems.beam_search.engine`): every candidate carries its
 lexicographic position among the candidates, ``rank of its parent * M + token``,
 where a parent's rank is its position in lexicographic order among the beam;
 a tie at the cut is settled by those positions.
@@ -113,7 +113,7 @@ def selection(backend: str):
 
 
 def beam_search(decoder, beam_width: int, length: int, *, backend="numpy", record: bool = True) -> BatchedResult:
-    """Run beam search with ``decoder`` (see :mod:`solver.beam.decoders`) for ``length`` steps.
+    """Run beam search with ``decoder`` (see :mod:`.decoders`) for ``length`` steps.
 
     ``backend`` is "numpy", "torch" or a selection object like :class:`NumpySelection`;
     ``record`` keeps every step's (n, M) candidate table (the benchmark turns it off).

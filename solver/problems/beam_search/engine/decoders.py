@@ -40,7 +40,7 @@ class PrefixDecoder:
 class TreeDecoder(PrefixDecoder):
     """An explicit tree: a row of M log-probabilities for each prefix (a tuple of token indices)."""
 
-    def __init__(self, rows: Mapping[tuple[int, ...], Sequence[float]], vocab_size: int):
+    def __init__(self, rows: Mapping[tuple[int, ...], Sequence[float] | np.ndarray], vocab_size: int):
         self.rows = {prefix: np.asarray(row, dtype=np.float64) for prefix, row in rows.items()}
         super().__init__(vocab_size, self._lookup)
 

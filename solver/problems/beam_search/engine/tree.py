@@ -4,7 +4,7 @@ A tree is a function ``next_logprobs(prefix) -> row``: for a prefix of token
 indices it returns the log-probability of every vocabulary token next. The
 scores are whatever numbers the rows hold: :class:`fractions.Fraction` keeps
 every sum exact (the sheets), floats reproduce a numeric decoder (the tests).
-Ties follow the package's rule (see :mod:`solver.beam`): :func:`rank_key`.
+Ties follow the package's rule (see :mod:`solver.problems.beam_search.engine`): :func:`rank_key`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,53 @@
+"""Problem 6 (c): transpose convolution, 1-D or 2-D, any stride and padding, exactly.
+
+The sheet shows each placed copy of the filter and their sum; the homework's
+symbolic 1-D example ([a, b, c] with [x, y, z], stride 2) is worked the same way.
+
+One question per module: :mod:`.params` (what the parameters are), :mod:`.solve`
+(the exact solution, on :mod:`..exact`), :mod:`.checks` (NumPy and torch
+cross-checks), :mod:`.key` (the answer key and its modelled mistakes),
+:mod:`.sheet` (what the templates show), :mod:`.variants` (drawing variants).
+"""
+
+from __future__ import annotations
+
+from ....core.problem import Problem
+from .checks import crosscheck, oracle_check
+from .difficulty import DIFFICULTY, SampleOptions
+from .key import parts
+from .params import Params
+from .sheet import view
+from .solve import Solution, solve
+from .variants import features, guarantees, sample
+
+PROBLEM = Problem(
+    section="transpose_conv",
+    number=6,
+    title="Convolutional networks",
+    params_type=Params,
+    solve=solve,
+    crosscheck=crosscheck,
+    oracle_check=oracle_check,
+    parts=parts,
+    view=view,
+    sample=sample,
+    sample_options=SampleOptions,
+    guarantees=guarantees,
+    features=features,
+    difficulty=DIFFICULTY,
+)
+
+# What tests and other modules import from the package itself.
+__all__ = [
+    "PROBLEM",
+    "Params",
+    "Solution",
+    "crosscheck",
+    "features",
+    "guarantees",
+    "oracle_check",
+    "parts",
+    "sample",
+    "solve",
+    "view",
+]

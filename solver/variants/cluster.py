@@ -1,0 +1,218 @@
+"""Running one task per student on a Dask cluster (``--scheduler tcp://host:8786`` or ``local:N``).
+
+A task takes only plain data (a seed, a name, options) and returns plain data:
+the bytes of the student's files, a stress outcome, a graded result. The
+client writes what comes back, so workers need hw6 and TeX Live but no file
+system shared with the client. A task whose worker dies is run again
+elsewhere by the scheduler; an hw6 error (a bad draw, a LaTeX failure) is a
+result, not an exception, so it is reported like a local failure, never retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import re
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core.errors import Hw6Error, SchedulerError
+from ..core.pipeline import compile_staged, prepare, stage
+from ..core.problem import BuildContext
+from .draw import draw
+
+INSTALL_HINT = "--scheduler needs dask.distributed: pip install 'hw6[dask]' (or pip install 'dask[distributed]')"
+GRADING_CHUNK = 50  # students per grading task
+RETRIES = 3  # an exception other than an hw6 error: the task runs again, at most this often
+_ADDRESS = re.compile(r"^(?:tcp|tls|inproc|ws|wss)://[^\s/]+$")
+_LOCAL = re.compile(r"^local:(\d+)$")
+
+
+@dataclass(frozen=True)
+class Failed:
+    """What a task returns instead of raising when hw6 rejected the work (one line)."""
+
+    message: str
+
+
+def check_scheduler(text: str) -> str:
+    """``text`` when it names a scheduler (``tcp://host:port``) or a local cluster (``local:N``, N 1-64)."""
+    local = _LOCAL.match(text)
+    if not ((local and 1 <= int(local.group(1)) <= 64) or (not local and _ADDRESS.match(text))):
+        raise SchedulerError(f"--scheduler: expected tcp://HOST:PORT or local:N (N from 1 to 64), got {text!r}")
+    try:  # before any work is done
+        import distributed  # noqa: F401
+    except ImportError:
+        raise SchedulerError(INSTALL_HINT) from None
+    return text
+
+
+@contextmanager
+def connect(scheduler: str) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``scheduler``, closed (with its local cluster) on exit."""
+    check_scheduler(scheduler)
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SchedulerError(INSTALL_HINT) from None
+    local = _LOCAL.match(scheduler)
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # its shutdown warnings are not the user's business
+    # Graders time-limit each answer in child processes, which a daemonic worker may not start.
+    with dask.config.set({"distributed.worker.daemon": False}):
+        try:
+            if local:
+                cluster = LocalCluster(
+                    n_workers=int(local.group(1)), threads_per_worker=1, dashboard_address=None, processes=True
+                )
+                client = Client(cluster)
+            else:
+                cluster, client = None, Client(scheduler, timeout="30s")
+        except OSError as exc:
+            raise SchedulerError(f"--scheduler: cannot reach {scheduler} ({exc})") from None
+        try:
+            yield client
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
+    """``(index, function(*arguments[index]))`` for every task, in the order they finish."""
+    if not arguments:
+        return
+    from distributed import as_completed
+
+    batch = uuid.uuid4().hex[:12]  # keys unique to this run: a shared scheduler may hold others' results
+    with connect(scheduler) as client:
+        futures = {
+            client.submit(
+                _on_worker,
+                __version__,
+                function,
+                *args,
+                key=f"hw6-{function.__name__}-{batch}-{index}",
+                retries=RETRIES,
+                pure=False,
+            ): index
+            for index, args in enumerate(arguments)
+        }
+        for future in as_completed(futures):
+            index = futures.pop(future)
+            try:
+                value = future.result()
+            except Exception as exc:  # a bug, or a task whose workers kept dying: finished students stay
+                message = str(exc).splitlines()[0] if str(exc) else ""
+                raise SchedulerError(f"a task failed on the cluster ({type(exc).__name__}: {message})") from None
+            future.release()
+            yield index, value
+
+
+def _on_worker(version: str, function: Callable, *args: Any) -> Any:
+    """``function(*args)`` on a worker that runs the client's hw6 (another would write other bytes)."""
+    if version != __version__:
+        raise RuntimeError(f"this worker runs hw6 {__version__}, the client hw6 {version}")
+    return function(*args)
+
+
+def worker_folders(context: BuildContext | None) -> dict[str, str]:
+    """The data folders given to the client, as paths the workers read (the same paths on every machine)."""
+    return {key: str(path) for key, path in context.data_folders.items()} if context else {}
+
+
+def worker_context(folders: Mapping[str, str]) -> BuildContext:
+    """The build context on a worker: ``folders`` are paths on the worker; the cache is the worker's own."""
+    cache = Path(tempfile.gettempdir()) / "hw6-worker-cache"
+    return BuildContext(cache_dir=cache, data_folders={k: Path(v) for k, v in folders.items()}, progress=False)
+
+
+def student_files(
+    seed: int, label: str, options: Mapping[str, Any] | None, pdf: bool, folders: Mapping[str, str]
+) -> dict[str, bytes] | Failed:
+    """One student's folder as bytes: sheets, key, parameters, figures and (with ``pdf``) the PDFs."""
+    context = worker_context(folders)
+    try:
+        drawn = draw(seed, context, student=label, options=options)
+        sheets = prepare(drawn.solved, drawn.variant)
+        files = {name: c if isinstance(c, bytes) else c.encode("utf-8") for name, c in sheets.files.items()}
+        if pdf:
+            with tempfile.TemporaryDirectory(prefix="hw6-worker-") as tmp:
+                staged = stage(sheets, tmp)
+                try:
+                    compile_staged(staged, sheets, context.cache_dir)
+                    for kind in sheets.documents:
+                        files[f"{kind}.pdf"] = (staged.staging / f"{kind}.pdf").read_bytes()
+                finally:
+                    staged.discard()
+    except Hw6Error as exc:
+        return Failed(str(exc))
+    return files
+
+
+def timed_draw(seed: int, options: Mapping[str, Any] | None, folders: Mapping[str, str]):
+    """A stress outcome for one seed (see :func:`solver.variants.stress.stress_one`)."""
+    from .stress import stress_one
+
+    return stress_one(seed, worker_context(folders), options)
+
+
+def grade_chunk(parts: Mapping[str, Any], submissions: Sequence[Any]) -> Any:
+    """Submissions graded against ``parts`` (their key) with the usual per-answer time limit."""
+    from ..grading.runner import grade_submissions
+
+    if multiprocessing.current_process().daemon:
+        return Failed(
+            "a daemonic Dask worker cannot time-limit answers: start it with DASK_DISTRIBUTED__WORKER__DAEMON=False"
+        )
+    return grade_submissions(parts, list(submissions), jobs=1)
+
+
+def grade_on_cluster(scheduler: str, work: Sequence[tuple[Mapping[str, Any], Any]]) -> list[Any]:
+    """Each ``(key parts, submission)`` graded; the results in ``work``'s order.
+
+    Students are sent in chunks of up to :data:`GRADING_CHUNK` sharing one key:
+    grading starts a time-limiting process per task, which costs more than a
+    student's answers take to grade.
+    """
+    chunks: list[list[int]] = []
+    for index, (parts, _) in enumerate(work):
+        if chunks and len(chunks[-1]) < GRADING_CHUNK and work[chunks[-1][0]][0] is parts:
+            chunks[-1].append(index)
+        else:
+            chunks.append([index])
+    tasks = [(work[chunk[0]][0], [work[i][1] for i in chunk]) for chunk in chunks]
+    results: list[Any] = [None] * len(work)
+    for number, graded in run_tasks(scheduler, grade_chunk, tasks):
+        if isinstance(graded, Failed):
+            raise SchedulerError(graded.message)
+        for index, result in zip(chunks[number], graded, strict=True):
+            results[index] = result
+    return results
+
+
+def cluster_compiled_parts(parts: Mapping[str, Mapping[str, Any]], submissions: Sequence[Any]) -> list[str]:
+    """The parts a local grading run compiles for these submissions (ungraded ones, and those answered)."""
+    from ..grading.kinds import is_graded
+
+    answered = {p for s in submissions if s.error is None for p, a in s.answers.items() if a is not None}
+    return [p for p, spec in parts.items() if not is_graded(spec.get("kind")) or p in answered]
+
+
+def seconds_per_task(scheduler: str, count: int = 200) -> float:
+    """The scheduler's overhead: mean wall seconds per task that does nothing (bench and README)."""
+    started = time.perf_counter()
+    for _ in run_tasks(scheduler, _nothing, [(i,) for i in range(count)]):
+        pass
+    return (time.perf_counter() - started) / count
+
+
+def _nothing(index: int) -> int:
+    return index
