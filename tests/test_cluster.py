@@ -45,10 +45,10 @@ class Cluster:
         self.workers = [self.add_worker() for _ in range(2)]
 
     def _start(self, *args) -> subprocess.Popen:
-        log = (self.folder / f"{args[0]}-{len(self.processes)}.log").open("wb")
-        process = subprocess.Popen(
-            [sys.executable, "-m", "dask", *map(str, args)], cwd=self.folder, env=self.env, stdout=log, stderr=log
-        )
+        with (self.folder / f"{args[0]}-{len(self.processes)}.log").open("wb") as log:  # the child keeps its copy
+            process = subprocess.Popen(
+                [sys.executable, "-m", "dask", *map(str, args)], cwd=self.folder, env=self.env, stdout=log, stderr=log
+            )
         self.processes.append(process)
         return process
 

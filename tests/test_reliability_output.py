@@ -74,6 +74,12 @@ def writer(out: Path, generation: str, count: int, env: dict | None = None, *ext
     )
 
 
+def finished(process: subprocess.Popen) -> int:
+    """The exit code of a process run to its end, its pipe closed."""
+    process.communicate()
+    return process.returncode
+
+
 def kill_at(process: subprocess.Popen, kind: str, when) -> None:
     if kind == "random":
         try:
@@ -98,7 +104,7 @@ def test_a_killed_swap_leaves_the_old_output_or_the_new_one(tmp_path):
     --out holds one generation entirely each time, the cache inside it survives, and the next
     run removes what the killed ones left."""
     out, count = tmp_path / "out", 40
-    assert writer(out, "g0", count).wait() == 0
+    assert finished(writer(out, "g0", count)) == 0
     (out / ".cache").mkdir()
     (out / ".cache" / "entry").write_text("kept")
     expected = {
@@ -106,7 +112,7 @@ def test_a_killed_swap_leaves_the_old_output_or_the_new_one(tmp_path):
         for n in (0, 1)
     }
     started = time.monotonic()
-    assert writer(tmp_path / "timing", "g1", count).wait() == 0
+    assert finished(writer(tmp_path / "timing", "g1", count)) == 0
     duration = time.monotonic() - started
     rng = random.Random(13)
     plan = [("random", rng.uniform(0.0, 1.2) * duration) for _ in range(60)]
@@ -129,7 +135,7 @@ def test_a_killed_swap_leaves_the_old_output_or_the_new_one(tmp_path):
             assert state != target, "killed before the exchange, yet the new files are in"
     assert sum(outcomes.values()) == len(plan) == 72 and min(outcomes.values()) > 0, outcomes
     assert not (out / ".cache").exists() or (out / ".cache" / "entry").read_text() == "kept"
-    assert writer(out, "g0", count).wait() == 0
+    assert finished(writer(out, "g0", count)) == 0
     assert snapshot(out) == expected["g0"] and leftovers(out) == []
 
 
@@ -145,9 +151,9 @@ def test_a_killed_build_leaves_the_old_output_or_the_new_one(tmp_path):
     (tmp_path / "old.yaml").write_text("{}\n")
     expected = {}
     for name in ("old", "new"):
-        assert hw6(*args[name], "--out", tmp_path / name).wait() == 0
+        assert finished(hw6(*args[name], "--out", tmp_path / name)) == 0
         expected[name] = snapshot(tmp_path / name)
-    assert hw6(*args["old"], "--out", out).wait() == 0
+    assert finished(hw6(*args["old"], "--out", out)) == 0
     state = "old"
     for kind, when in [("random", 2.0), *(("swap", step) for step in SWAP_STEPS)]:
         target = "new" if state == "old" else "old"
@@ -156,7 +162,7 @@ def test_a_killed_build_leaves_the_old_output_or_the_new_one(tmp_path):
         matches = [name for name, files in expected.items() if snapshot(out) == files]
         assert matches, f"{kind} {when}: --out is a mix"
         state = matches[0]
-    assert hw6(*args["old"], "--out", out).wait() == 0
+    assert finished(hw6(*args["old"], "--out", out)) == 0
     assert snapshot(out) == expected["old"] and leftovers(out) == []
 
 

@@ -192,7 +192,10 @@ def assert_one_line_naming(code: int, out: str, err: str, key: str, value: str) 
 def test_every_documented_key_is_walked():
     walked = {leaf.dotted for leaf in PARAMS}
     assert {"rnn_backprop.steps", "beam_search.tree", "rnn_lstm.training.dtype", "grading.points"} <= walked
-    assert {leaf.dotted for leaf in OPTIONS} == {"beam_search.misses_optimum"}
+    assert {leaf.dotted for leaf in OPTIONS} == {
+        "beam_search.misses_optimum",
+        *(f"{section}.structure" for section in ("rnn_backprop", "beam_search", "conv_filter", "transpose_conv")),
+    }
     assert all(len(bad_values(leaf)) >= 15 for leaf in PARAMS + OPTIONS)
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from ...core.difficulty import Band, Difficulty, Structure
 from ...core.params import ParamsBase, param
-from ...render.env import templates_dir
 
 NEAR_TIE = Fraction(2, 100)
 PROSE_TEMPLATES = ("beam_search.statement.tex.j2", "beam_search.solution.tex.j2", "beam_search.tree.tex.j2")
@@ -63,6 +62,8 @@ def near_ties(solution: Any) -> list[str]:
 @functools.cache
 def prose_words() -> frozenset[str]:
     """The words of the problem's own text (template code and LaTeX commands left out)."""
+    from ...render.env import templates_dir  # Jinja2's module: only where variants are drawn, not in grading
+
     words: set[str] = set()
     for name in PROSE_TEMPLATES:
         text = (templates_dir() / "problems" / name).read_text(encoding="utf-8")
