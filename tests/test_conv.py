@@ -436,3 +436,12 @@ def test_branch_sheets_compile(tmp_path):
         }
         built = build(params_from_data(raw), tmp_path / str(index))
         assert any(p.name == "solutions.pdf" for p in built.written)
+
+
+def test_the_no_filter_key_grades_none_right_and_its_least_squares_filter_wrong():
+    from solver.grading.kinds import compile_part
+
+    solution = filter_problem([1, 2, 1, 2, 1], [3, 1, 4], 3)
+    grader = compile_part("6b", key(cf, solution)["6b"])
+    assert grader.graded and grader.grade("no filter").status == "correct"
+    assert grader.grade(["-0.25", 2, "-0.25"]).status == "incorrect"

@@ -70,7 +70,7 @@ def test_numbers_feedback_states_the_tolerance(keys):
     assert verdict.status == "incorrect" and verdict.feedback == "expected 4 × 3 or 12 numbers, got 10 numbers"
     wrong = [v + (0.01 if i == 1 else 0) for i, v in enumerate(keys["homework"]["3b"]["value"])]
     feedback = grade_answer(graders, "3b", wrong).feedback
-    assert feedback == "entry 2 is wrong; values are compared within 5e-07 each"
+    assert feedback == "entry 2 is wrong; values are compared within 5e-07 each (the key's 6 significant digits)"
 
 
 def test_hostile_printed_numbers_are_invalid_with_a_reason(keys):
@@ -162,3 +162,65 @@ def test_a_family_key_is_graded_by_membership_and_solution_sets():
         spans = directions.shape[1] == 0 or directions.rank() == free
         expected = "correct" if members_solve and spans else "incorrect"
         assert grader.grade(text).status == expected, text
+
+
+def test_the_key_states_its_significant_digits_and_the_feedback_repeats_them():
+    from solver.core.pipeline import answer_key, read_params, solve_all
+    from solver.grading.runner import compile_key, grade_answer
+
+    parts = answer_key(solve_all(read_params(None)))["parts"]
+    assert [parts[p].get("digits") for p in ("3a", "3b", "3c")] == [6, 6, 6]
+    graders = compile_key(parts)
+    key = [float(v) for v in parts["3b"]["value"]]
+    off = [v + 2e-6 for v in key]  # past half a unit of the 6th digit of every 3b value (all below 1 in size)
+    verdict = grade_answer(graders, "3b", off)
+    assert verdict.status == "incorrect" and "6 significant digits" in verdict.feedback, verdict
+    assert grade_answer(graders, "3b", [v + 4e-7 for v in key]).status == "correct"
+
+
+@pytest.mark.parametrize("digits", [0, 18, "6", True, 3])
+def test_a_key_with_impossible_digits_is_refused(digits):
+    from solver.grading.numbers import NumbersGrader
+
+    with pytest.raises(ValueError, match="digits"):
+        NumbersGrader("3b", {"kind": "numbers", "value": [0.128759, -0.335704], "digits": digits})
+
+
+NO_FILTER_KEY = {  # w1 + w2 = 1 and w1 + w2 = 2: no filter fits
+    "kind": "vector",
+    "value": None,
+    "system": {"matrix": [[1, 1], [1, 1]], "rhs": [1, 2]},
+    "reason": "no filter fits: row 2 - row 1 reads 0 = 1",
+    "least_squares": ["3/4", "3/4"],
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ("none", "correct"),
+        ("No filter.", "correct"),
+        ("  no   such filter ", "correct"),
+        ("impossible", "correct"),
+        ([0.75, 0.75], "incorrect"),  # the least-squares filter fits no equation exactly
+        ([1, 0], "incorrect"),
+        ("[1, 1]", "incorrect"),
+        ("maybe", "invalid"),
+        (None, "invalid"),
+    ],
+)
+def test_a_key_where_no_filter_fits_is_graded(answer, status):
+    from solver.grading.kinds import compile_part
+
+    verdict = compile_part("6b", NO_FILTER_KEY).grade(answer)
+    assert verdict.status == status, verdict
+    if status == "incorrect":
+        assert "no filter satisfies" in verdict.feedback
+
+
+def test_a_no_filter_key_whose_system_has_a_solution_is_not_graded():
+    from solver.grading.kinds import compile_part
+
+    spec = {**NO_FILTER_KEY, "system": {"matrix": [[1, 1], [1, -1]], "rhs": [1, 2]}}
+    grader = compile_part("6b", spec)
+    assert not grader.graded and "has a solution" in grader.grade("none").feedback

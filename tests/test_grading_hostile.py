@@ -25,7 +25,10 @@ def parts():
 
 @pytest.fixture(scope="module")
 def graders(parts):
-    return compile_key(parts)
+    compiled = compile_key(parts)
+    for part_id in compiled:  # the key is trusted: compiled before no_eval watches the answers
+        compiled[part_id]
+    return compiled
 
 
 @pytest.fixture
@@ -179,3 +182,30 @@ def test_hostile_files_in_a_class_folder(run_cli, tmp_path):
     assert types["1b"]["feedback"] == "expected an expression as text, got a mapping"
     assert types["1c.q"]["feedback"] == "expected an expression as text, got true/false"
     assert types["1d.total"]["feedback"] == "no answer"
+
+
+def test_one_chunk_of_many_answers_blames_only_the_slow_and_the_crashing_one(graders):
+    from solver.grading.pool import WorkerPool
+
+    answers = ["u3", SLOW, "3 w^2 u1 + 2 w u2 + u3", CRASH, "u3", "3 w^2 u1 + 2 w u2 + u3"]
+    chunk = [(number, 0, "1b", answer) for number, answer in enumerate(answers)]
+    verdicts = WorkerPool([graders], 1, 0.5, slow_or_crashing).run([chunk])
+    statuses = [verdicts[number].status for number in range(len(answers))]
+    assert statuses == ["incorrect", "invalid", "correct", "invalid", "incorrect", "correct"]
+    assert "took longer than 0.5 s" in verdicts[1].feedback
+    assert "stopped the grader" in verdicts[3].feedback
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["[1, 2.5, -3]", "[1e3, 1.5e+3, -0]", "[NaN, Infinity]", '["w", "u1"]', "[[1, 2], [3, 4]]", '[{"a": 1, "a": 2}]'],
+)
+def test_a_json_list_cell_reads_as_yaml_would(cell):
+    from solver.grading.submissions import read_cell
+    from solver.io.files import parse_structured
+
+    try:
+        expected = parse_structured(cell, "cell")
+    except Exception:  # noqa: BLE001 - YAML refuses it: the cell stays text
+        expected = cell
+    assert read_cell(cell, "vector") == expected

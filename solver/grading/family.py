@@ -114,4 +114,32 @@ def vector_grader(part_id: str, spec: Mapping[str, Any]) -> Grader:
 
     if isinstance(spec.get("value"), Mapping) and "family" in spec["value"] and "system" in spec:
         return FamilyGrader(part_id, spec)
+    if spec.get("value") is None and "system" in spec:
+        return NoSolutionGrader(part_id, spec)
     return ListGrader(part_id, spec)
+
+
+# What a student may write when no filter exists (case, spaces and a final full stop ignored).
+NO_SOLUTION_WORDS = frozenset(
+    ["none", "no filter", "no such filter", "no filter exists", "no solution", "impossible", "does not exist"]
+)
+
+
+class NoSolutionGrader(Grader):
+    """A ``vector`` whose key is "no filter fits" (value None, a ``reason``, an inconsistent ``system``):
+    "none" or "no filter" is right, any filter wrong (it cannot satisfy every equation)."""
+
+    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+        super().__init__(part_id, spec)
+        system = spec["system"]
+        matrix = [[key_fraction(v, "system.matrix") for v in row] for row in system["matrix"]]
+        rhs = [key_fraction(v, "system.rhs") for v in system["rhs"]]
+        if _rank(matrix) == _rank([[*row, b] for row, b in zip(matrix, rhs, strict=True)]):
+            raise ValueError("the key says no filter fits, but its system has a solution")
+
+    def check(self, answer: Any) -> Verdict:
+        if isinstance(answer, str) and " ".join(answer.lower().split()).rstrip(".") in NO_SOLUTION_WORDS:
+            return correct()
+        if isinstance(answer, (list, tuple)) or (isinstance(answer, str) and answer.lstrip().startswith("[")):
+            return incorrect("no filter satisfies every equation of this system, so no filter is right")
+        raise AnswerError("expected a filter (a list of numbers), or 'no filter' when none exists")

@@ -1,7 +1,8 @@
 """The grader of ``numbers``: measured values, right within a tolerance the feedback states.
 
 ``tolerance`` (absolute) or ``rtol`` (relative) may be given in the key; by
-default a value may differ by half a unit in the last digit the key shows
+default a value may differ by half a unit in the last significant digit, the
+key's ``digits`` extra when it states one, else the most the key prints
 (0.168381: within 5e-07), which is what "agree to the significant digits the
 key prints" means. Answers are read as Python and NumPy print them (see
 :mod:`.printed`). With a ``shape`` of rows × columns (3a's hidden states), the
@@ -34,6 +35,13 @@ class NumbersGrader(Grader):
         rule = tolerance_rule(spec, half=True)
         self.tolerances = [rule(v, text) for v, text in zip(self.key, texts, strict=True)]
         self.digits = max(_significant(text) for text in texts)
+        stated = spec.get("digits")  # the key states the significant digits it was rounded to
+        if stated is not None:
+            if isinstance(stated, bool) or not isinstance(stated, int) or not 1 <= stated <= 17:
+                raise ValueError(f"digits: expected an integer from 1 to 17, got {stated!r}")
+            if self.digits > stated:
+                raise ValueError(f"digits: the key states {stated} but prints {self.digits}")
+            self.digits = stated
         if "tolerance" not in spec and "rtol" not in spec:
             # The key prints every value to the same significant digits (%.6g drops trailing zeros).
             self.tolerances = [_half_unit(v, self.digits) or t for v, t in zip(self.key, self.tolerances, strict=True)]
@@ -50,7 +58,8 @@ class NumbersGrader(Grader):
             return "each value must be at least 0 and below its target"
         if "tolerance" in self.spec or "rtol" in self.spec or len(set(self.tolerances)) == 1:
             shown = f"{float(self.tolerances[0]):g}" if "rtol" not in self.spec else f"{self.spec['rtol']} relative"
-            return f"within {shown}" + ("" if self.scalar else " each")
+            within = f"within {shown}" + ("" if self.scalar else " each")
+            return within + (f" (the key's {self.digits} significant digits)" if "digits" in self.spec else "")
         return f"to {self.digits} significant digits"
 
     def expected_shape(self) -> str:

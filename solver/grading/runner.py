@@ -1,24 +1,14 @@
-"""Grading many answers under a per-answer time limit, in worker processes.
+"""Grading a class: every submission against its key, under a per-answer time limit.
 
 Limits in the parser stop what can be recognised in advance; the time limit
-stops the rest. It must hold inside SymPy's C-level and big-integer work,
-where a signal handler never runs, so every answer is graded in a worker
-process: the parent waits at most ``time_limit`` seconds for each result and
-kills a worker that overruns (or dies), marks that answer ``invalid`` and
-starts a fresh worker for the answers still queued. A batch never crashes.
-
-Each worker gets one student's answers at a time and reports after every part,
-so the limit applies to each part, not to the whole student.
+stops the rest, in the worker processes of :mod:`.pool` (one pool per class,
+whatever the number of variants). What needs no grader (unanswered parts,
+ungraded parts, answers over the size limits) is settled here, once per part
+where it is the same for everyone.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
-import pickle
-import signal
-import time
-from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,6 +17,7 @@ from typing import Any
 from .feedback import NO_ANSWER
 from .graders import Grader
 from .kinds import compile_part, is_graded
+from .pool import Task, WorkerPool, chunked
 from .verdicts import UNGRADED, Verdict, invalid
 
 TIME_LIMIT = 2.0  # seconds per answer
@@ -36,8 +27,6 @@ MAX_ANSWER_DEPTH = 50
 MAX_ANSWER_ITEMS = 100_000
 MAX_ANSWER_CHARACTERS = 4 * 2**20
 MAX_INTEGER_BITS = 14_000  # about 4,200 decimal digits
-
-Task = tuple[int, str, Any]  # (task id, part id, answer)
 
 
 @dataclass(frozen=True)
@@ -156,44 +145,94 @@ def grade_submissions(
     grade: Callable[[Mapping[str, Grader], str, Any], Verdict] = grade_answer,
     graders: Mapping[str, Grader] | None = None,
 ) -> list[StudentResult]:
-    """Every submission against every part, ``jobs`` worker processes at a time."""
-    graders = graders if graders is not None else compile_key(parts)
+    """Every submission against every part of one key, ``jobs`` worker processes at a time."""
+    key = KeyGroup(parts, graders if graders is not None else compile_key(parts), list(submissions))
+    return grade_groups([key], jobs=jobs, time_limit=time_limit, grade=grade)[0]
+
+
+@dataclass
+class KeyGroup:
+    """The submissions graded against one key (one variant)."""
+
+    parts: Mapping[str, Mapping[str, Any]]
+    graders: Mapping[str, Grader]
+    submissions: list[Submission]
+
+
+def grade_groups(
+    groups: Sequence[KeyGroup],
+    *,
+    jobs: int = 1,
+    time_limit: float = TIME_LIMIT,
+    grade: Callable[[Mapping[str, Grader], str, Any], Verdict] = grade_answer,
+) -> list[list[StudentResult]]:
+    """Every group's submissions against its own key, in one pool of workers for the class."""
+    tasks: list[Task] = []
+    layouts = []  # per group, per student: (part, task id or verdict)
+    for index, group in enumerate(groups):
+        settled: dict[tuple[str, str], Verdict] = {}  # verdicts that are the same for every student
+        rows: list[list[tuple[str, int | Verdict]]] = []
+        for submission in group.submissions:
+            row: list[tuple[str, int | Verdict]] = []
+            for part_id, spec in group.parts.items():
+                answer = submission.answers.get(part_id)
+                if submission.error is not None:
+                    row.append((part_id, _settled(settled, "unreadable", part_id, _unreadable)))
+                elif not is_graded(spec.get("kind")):  # ungraded: the reference, the same for all
+                    row.append((part_id, _settled(settled, "ungraded", part_id, group.graders[part_id].grade, None)))
+                elif answer is None:
+                    row.append((part_id, _settled(settled, "unanswered", part_id, invalid, NO_ANSWER)))
+                elif (problem := answer_problem(answer)) is not None:
+                    row.append((part_id, invalid(problem)))
+                else:
+                    row.append((part_id, len(tasks)))
+                    tasks.append((len(tasks), index, part_id, answer))
+            rows.append(row)
+        layouts.append(rows)
     verdicts: dict[int, Verdict] = {}
-    task_count = 0
-    chunks: list[list[Task]] = []
-    layout: list[list[tuple[str, int | Verdict]]] = []  # per student: (part, task id or verdict)
-    for submission in submissions:
-        chunk: list[Task] = []
-        row: list[tuple[str, int | Verdict]] = []
-        for part_id, spec in parts.items():
-            if submission.error is not None:
-                row.append((part_id, invalid("the answer file cannot be read (see the note)")))
-            elif not is_graded(spec.get("kind")):
-                row.append((part_id, graders[part_id].grade(None)))  # ungraded: the reference
-            elif submission.answers.get(part_id) is None:
-                row.append((part_id, invalid(NO_ANSWER)))
-            elif (problem := answer_problem(submission.answers[part_id])) is not None:
-                row.append((part_id, invalid(problem)))
-            else:
-                chunk.append((task_count, part_id, submission.answers[part_id]))
-                row.append((part_id, task_count))
-                task_count += 1
-        if chunk:
-            chunks.append(chunk)
-        layout.append(row)
-    if chunks:
-        for part_id in {task[1] for chunk in chunks for task in chunk}:
-            graders[part_id]  # compiled once here, so that forked workers share it
-        verdicts = WorkerPool(graders, jobs, time_limit, grade).run(chunks)
-    results = []
-    for submission, row in zip(submissions, layout, strict=False):
-        by_part = {}
-        for part_id, slot in row:
-            verdict = slot if isinstance(slot, Verdict) else verdicts[slot]
-            by_part[part_id] = _result(part_id, verdict, parts[part_id])
-        notes = ([submission.error] if submission.error else []) + list(submission.notes)
-        results.append(StudentResult(submission.student, by_part, notes))
-    return results
+    if tasks:
+        for _, index, part_id, _ in tasks:
+            groups[index].graders[part_id]  # compiled once here, before the workers fork
+        keys = [group.graders for group in groups]
+        verdicts = WorkerPool(keys, jobs, time_limit, grade).run(chunked(tasks, jobs))
+    graded = []
+    for group, rows in zip(groups, layouts, strict=True):
+        scores = _Scores(group.parts)
+        results = []
+        for submission, row in zip(group.submissions, rows, strict=True):
+            by_part = {}
+            for part_id, slot in row:
+                by_part[part_id] = scores.result(part_id, slot if isinstance(slot, Verdict) else verdicts[slot])
+            notes = ([submission.error] if submission.error else []) + list(submission.notes)
+            results.append(StudentResult(submission.student, by_part, notes))
+        graded.append(results)
+    return graded
+
+
+def _unreadable() -> Verdict:
+    return invalid("the answer file cannot be read (see the note)")
+
+
+def _settled(
+    cache: dict[tuple[str, str], Verdict], case: str, part_id: str, make: Callable[..., Verdict], *args: Any
+) -> Verdict:
+    if (case, part_id) not in cache:
+        cache[(case, part_id)] = make(*args)
+    return cache[(case, part_id)]
+
+
+class _Scores:
+    """Part results of one key; the points of a part are read once, a score once per credit."""
+
+    def __init__(self, parts: Mapping[str, Mapping[str, Any]]):
+        self.parts = parts
+        self._cache: dict[tuple[str, Verdict], PartResult] = {}
+
+    def result(self, part_id: str, verdict: Verdict) -> PartResult:
+        cached = self._cache.get((part_id, verdict))
+        if cached is None:
+            cached = self._cache[(part_id, verdict)] = _result(part_id, verdict, self.parts[part_id])
+        return cached
 
 
 def _result(part_id: str, verdict: Verdict, spec: Mapping[str, Any]) -> PartResult:
@@ -217,133 +256,6 @@ def _mistake_index(verdict: Verdict, spec: Mapping[str, Any]) -> int | None:
 def _round(value: Any) -> float | int:
     value = round(float(value), 4)
     return int(value) if value == int(value) else value
-
-
-# --------------------------------------------------------------------------- worker processes
-
-
-def _serve(connection, graders: Mapping[str, Grader], grade: Callable) -> None:
-    """Worker loop: grade each task of a chunk, sending each verdict as soon as it is known."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
-    while True:
-        try:
-            chunk = connection.recv()
-        except (EOFError, OSError):
-            return
-        if chunk is None:
-            return
-        for task_id, part_id, answer in chunk:
-            connection.send((task_id, grade(graders, part_id, answer)))
-
-
-class _Worker:
-    def __init__(self, context, graders, grade):
-        self.connection, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, graders, grade), daemon=True)
-        self.process.start()
-        child.close()
-        self.pending: deque[Task] = deque()
-        self.deadline = 0.0
-        self.dead = False
-
-    def overdue(self) -> bool:
-        if self.dead:
-            return True
-        if time.monotonic() <= self.deadline:
-            return False
-        try:
-            return not self.connection.poll()  # a verdict that just arrived still counts
-        except (EOFError, OSError):
-            return True
-
-    def send(self, chunk: list[Task], time_limit: float) -> None:
-        self.pending = deque(chunk)
-        self.deadline = time.monotonic() + time_limit
-        self.connection.send(chunk)
-
-    def stop(self, force: bool = False) -> None:
-        if not force:
-            try:
-                self.connection.send(None)
-            except (OSError, ValueError):
-                force = True
-        if force and self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=None if force else 5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        self.connection.close()
-
-
-class WorkerPool:
-    """Runs chunks of tasks on ``jobs`` workers, replacing any worker that overruns or dies."""
-
-    def __init__(self, graders: Mapping[str, Grader], jobs: int, time_limit: float, grade: Callable):
-        methods = multiprocessing.get_all_start_methods()
-        # fork shares the compiled graders for free; elsewhere they are pickled to each worker.
-        self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self.graders, self.grade = graders, grade
-        self.jobs, self.time_limit = max(1, jobs), time_limit
-
-    def run(self, chunks: list[list[Task]]) -> dict[int, Verdict]:
-        queue: deque[list[Task]] = deque(chunks)
-        results: dict[int, Verdict] = {}
-        workers = [self._start() for _ in range(min(self.jobs, len(queue)))]
-        try:
-            while queue or any(w.pending for w in workers):
-                for worker in workers:
-                    while not worker.pending and queue:
-                        chunk = queue.popleft()
-                        try:
-                            worker.send(chunk, self.time_limit)
-                        except (pickle.PicklingError, RecursionError, TypeError, ValueError, OverflowError):
-                            worker.pending.clear()
-                            for task_id, _, _ in chunk:
-                                results[task_id] = invalid("the answer could not be sent to a grader")
-                if not any(w.pending for w in workers):
-                    break
-                busy = [w for w in workers if w.pending]
-                wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-                ready = multiprocessing.connection.wait([w.connection for w in busy], timeout=wait)
-                for worker in busy:
-                    if worker.connection in ready:
-                        self._receive(worker, results)
-                for index, worker in enumerate(workers):
-                    if worker.pending and worker.overdue():
-                        workers[index] = self._replace(worker, queue, results)
-        finally:
-            for worker in workers:
-                worker.stop(force=bool(worker.pending))
-        return results
-
-    def _start(self) -> _Worker:
-        return _Worker(self.context, self.graders, self.grade)
-
-    def _receive(self, worker: _Worker, results: dict[int, Verdict]) -> None:
-        try:
-            while worker.pending and worker.connection.poll():
-                task_id, verdict = worker.connection.recv()
-                expected = worker.pending.popleft()
-                assert expected[0] == task_id, "worker answered out of order"
-                results[task_id] = verdict
-                worker.deadline = time.monotonic() + self.time_limit
-        except (EOFError, OSError):
-            worker.dead = True  # killed by the system, out of memory, a crash in C code
-
-    def _replace(self, worker: _Worker, queue: deque, results: dict[int, Verdict]) -> _Worker:
-        """Give up on the worker's current answer, requeue the rest of its chunk, start afresh."""
-        if worker.dead:
-            message = "grading this answer stopped the grader; the answer is invalid"
-        else:
-            message = f"took longer than {self.time_limit:g} s to grade; the answer is too complex"
-        task_id = worker.pending.popleft()[0]
-        results[task_id] = invalid(message)
-        if worker.pending:
-            queue.appendleft(list(worker.pending))
-        worker.pending.clear()
-        worker.stop(force=True)
-        return self._start()
 
 
 def summary(results: Sequence[StudentResult]) -> dict[str, int]:

@@ -13,9 +13,11 @@ file inside a folder, or a bad cell, only makes that student's parts invalid.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -236,10 +238,32 @@ def read_cell(cell: str, kind: str | None) -> Any:
         return cell
     if kind == "sequences" and not cell.lstrip().startswith(("[", "{")):
         return cell
+    if cell.lstrip().startswith("["):
+        try:  # JSON first: YAML reads the same value (floats as Decimal), 10x slower
+            return json.loads(cell, parse_float=_yaml_float, parse_constant=_not_json, object_pairs_hook=_unique_keys)
+        except (ValueError, RecursionError, MemoryError, OverflowError):
+            pass  # not JSON; YAML decides
     try:
         return parse_structured(cell, "cell")
     except (InputFileError, ValueError, RecursionError, MemoryError, OverflowError):
         return cell  # the grader reads it as text and says what is wrong
+
+
+_YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")  # YAML 1.1's floats among JSON's numbers
+
+
+def _yaml_float(text: str) -> Decimal | str:
+    return Decimal(text) if _YAML_FLOAT.fullmatch(text) else text  # YAML keeps 1e3 as the text '1e3'
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(name)  # NaN and Infinity: YAML reads them as text, as before
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len({key for key, _ in pairs}) < len(pairs):
+        raise ValueError("duplicate key")  # YAML refuses these: so does the cell
+    return dict(pairs)
 
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")

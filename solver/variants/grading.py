@@ -16,7 +16,7 @@ from typing import Any
 from ..core.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
 from ..grading import gradescope
 from ..grading.points import GradingParams
-from ..grading.runner import StudentResult, compile_key, grade_submissions
+from ..grading.runner import KeyGroup, StudentResult, compile_key, grade_groups
 from ..grading.submissions import read_submissions
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..problems import BuildContext
@@ -137,21 +137,27 @@ def grade_answers(
         from .cluster import cluster_compiled_parts, grade_on_cluster
 
         remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions])
-    for seed in dict.fromkeys(s.seed for s in submissions):
-        group = [i for i, s in enumerate(submissions) if s.seed == seed]
-        graders = compile_key(keys[seed])
-        if remote is None:
-            graded = grade_submissions(keys[seed], [submissions[i] for i in group], jobs=jobs, graders=graders)
-        else:  # graded on the cluster; compile the answered parts here too, for the notes below
-            graded = [remote[i] for i in group]
+    seeds_in_use = list(dict.fromkeys(s.seed for s in submissions))
+    groups = [[i for i, s in enumerate(submissions) if s.seed == seed] for seed in seeds_in_use]
+    graders = {seed: compile_key(keys[seed]) for seed in seeds_in_use}
+    if remote is None:  # one pool of workers for every variant
+        in_groups = [
+            KeyGroup(keys[seed], graders[seed], [submissions[i] for i in group])
+            for seed, group in zip(seeds_in_use, groups, strict=True)
+        ]
+        graded_groups = grade_groups(in_groups, jobs=jobs)
+    else:  # graded on the cluster; compile the answered parts here too, for the notes below
+        graded_groups = [[remote[i] for i in group] for group in groups]
+        for seed, group in zip(seeds_in_use, groups, strict=True):
             for part_id in cluster_compiled_parts(keys[seed], [submissions[i] for i in group]):
-                graders[part_id]
+                graders[seed][part_id]
+    for seed, group, graded in zip(seeds_in_use, groups, graded_groups, strict=True):
         for index, result in zip(group, graded, strict=True):
             result.seed = seed if seed is not None else default_seed
             if seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
             results[index] = result
-        for part_id, grader in graders.compiled().items():
+        for part_id, grader in graders[seed].compiled().items():
             if reason := getattr(grader, "reason", ""):
                 notes.append(f"part {part_id} is not graded automatically: {reason}")
     done = [r for r in results if r is not None]

@@ -81,15 +81,16 @@ def parts(solution: Solution) -> dict[str, Part]:
         "3a": Part(
             "numbers",
             rounded(case.hidden_floats.ravel()),
-            extra={"shape": [steps, hidden], "order": "h_1 first, then h_2, ..."},
+            extra={"shape": [steps, hidden], "order": "h_1 first, then h_2, ...", "digits": SIGNIFICANT},
         ),
-        "3b": Part("numbers", rounded(mp_floats(case.predictions)), extra={"shape": [steps]}),
+        "3b": Part("numbers", rounded(mp_floats(case.predictions)), extra={"shape": [steps], "digits": SIGNIFICANT}),
         "3c": Part(
             "numbers",
             rounded(mp_floats(case.losses)),
             extra={
                 "order": ["task 1: MSE over every step", "task 2: MSE at the last step"],
                 "labels": [str(v) for v in case.labels],
+                "digits": SIGNIFICANT,
             },
         ),
         "3d": Part(

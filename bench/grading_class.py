@@ -1,0 +1,134 @@
+"""Benchmark the class path end to end: ``hw6 check class.csv --json`` against parse_expr + .equals, same run.
+
+A synthetic class (every expression part of the homework's key answered the
+ways of :mod:`solver.grading.synthetic`: right, wrong, modelled mistakes,
+junk) is written as a CSV and graded by the CLI in a subprocess: start-up,
+drawing and checking the key, reading the cells, the workers, the JSON report.
+The baseline is PrairieLearn's method (``sympy.parse_expr`` with implicit
+multiplication and ``^`` as power, then ``.equals``) on the same class's plain
+ASCII answers, in this process (it never sees the junk: it would evaluate it).
+Ratios are printed per second of wall time and per second of CPU (the machine
+may be shared: CPU time is the steadier one).
+
+    python bench/grading_class.py [--students 1000] [--jobs 2] [--baseline 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from solver.core.pipeline import answer_key, read_params, solve_all
+from solver.grading.feedback import NO_ANSWER
+from solver.grading.synthetic import synthetic_answer
+
+PLAIN = re.compile(r"[\w\s+\-*/^().]+")
+
+
+def write_class(parts: dict, students: int, path: Path) -> list[tuple[str, str, str]]:
+    """The CSV, and its (part, answer, label) expression answers that plain parse_expr reads."""
+    rng = random.Random(182)
+    ids = [p for p, s in parts.items() if s["kind"] in ("expr", "expr_list")]
+    plain = []
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["student", *ids])
+        for number in range(students):
+            row = [f"student-{number:04d}"]
+            for part_id in ids:
+                answer, label = synthetic_answer(parts[part_id], rng)
+                row.append(json.dumps(answer) if isinstance(answer, list) else answer)
+                if isinstance(answer, str) and label != "invalid" and PLAIN.fullmatch(answer):
+                    plain.append((part_id, answer, label))
+            writer.writerow(row)
+    return plain
+
+
+def baseline(parts: dict, items: list[tuple[str, str, str]]) -> tuple[float, float]:
+    """parse_expr + .equals: (answers per wall second, per CPU second), key parsing included."""
+    import sympy as sp
+    from sympy.parsing.sympy_parser import (
+        convert_xor,
+        implicit_multiplication_application,
+        parse_expr,
+        standard_transformations,
+    )
+
+    transformations = standard_transformations + (implicit_multiplication_application, convert_xor)
+    wall, cpu = time.perf_counter(), time.process_time()
+    for part_id, text, _ in items:
+        local = {name: sp.Symbol(name) for name in parts[part_id]["symbols"]}
+        key = parse_expr(parts[part_id]["value"], local_dict=local, transformations=transformations)
+        try:
+            parse_expr(text, local_dict=local, transformations=transformations).equals(key)
+        except Exception:  # noqa: BLE001, S110 - the baseline's failures are its verdict
+            pass
+    return len(items) / (time.perf_counter() - wall), len(items) / (time.process_time() - cpu)
+
+
+def in_process_rate(parts: dict, path: Path) -> float:
+    """The same class graded in this process, one core, no time limit: answers per CPU second."""
+    from solver.grading.runner import compile_key, grade_answer
+    from solver.grading.submissions import read_submissions
+
+    submissions, _ = read_submissions(path, parts)
+    graders = compile_key(parts)
+    cpu, count = time.process_time(), 0
+    for submission in submissions:
+        for part_id, answer in submission.answers.items():
+            grade_answer(graders, part_id, answer)
+            count += 1
+    return count / (time.process_time() - cpu)
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--baseline", type=int, default=300, help="answers the baseline grades")
+    args = parser.parse_args(argv)
+
+    parts = answer_key(solve_all(read_params(None)))["parts"]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "class.csv"
+        plain = write_class(parts, args.students, path)
+        command = [sys.executable, "-m", "solver", "check", str(path), "--json", "--jobs", str(args.jobs)]
+        cpu, wall = children_cpu(), time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
+        wall, cpu = time.perf_counter() - wall, children_cpu() - cpu
+        in_process = in_process_rate(parts, path)
+    if done.returncode != 0:
+        print(done.stderr, file=sys.stderr)
+        return 1
+    results = json.loads(done.stdout)
+    answers = sum(1 for r in results for p in r["parts"].values() if p["status"] != "ungraded")
+    answers -= sum(1 for r in results for p in r["parts"].values() if p["feedback"] == NO_ANSWER)
+    sample = random.Random(7).sample(plain, min(args.baseline, len(plain)))
+    base_wall, base_cpu = baseline(parts, sample)
+    print(f"class: {args.students} students, {answers} answers, hw6 check --json --jobs {args.jobs} in a subprocess")
+    print(f"hw6 end to end:        {answers / wall:9.0f} answers/s wall, {answers / cpu:7.0f} per CPU second")
+    print(f"parse_expr + .equals:  {base_wall:9.1f} answers/s wall, {base_cpu:7.1f} per CPU second ({len(sample)})")
+    print(f"hw6 in this process:   {in_process:9.0f} answers per CPU second (grading only)")
+    print(
+        f"ratio:                 {answers / wall / base_wall:9.0f}x wall, {answers / cpu / base_cpu:7.0f}x CPU (in-process grading alone: {in_process / base_cpu:.0f}x)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
