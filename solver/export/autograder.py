@@ -75,7 +75,7 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
     from ..core.pipeline import answer_key, params_from_data, params_json, solve_all, variant_from_data
     from ..io.files import dump_json, parse_structured
     from ..variants.grading import checked_parts, part_titles
-    from .gradescope import params_sha256
+    from ..variants.manifest import text_digest
 
     raw = parse_structured(params_text, label, json_only=True)
     params, variant = params_from_data(raw, label), variant_from_data(raw)
@@ -86,7 +86,7 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
         parts = answer_key(solved, variant, params["grading"])["parts"]
     recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
     recorded["grading"] = params["grading"]
-    again = params_sha256(dump_json(params_json(recorded, variant)))
+    again = text_digest(dump_json(params_json(recorded, variant)))
     return parts, Rebuilt(parts, part_titles(solved), variant.seed, again)
 
 
@@ -137,13 +137,14 @@ def load_variant(setup: Setup, path: str, params_digest: str, key_digest: str, *
     Its cross-checks ran at export and again in setup.sh (``checks``); a submission only
     needs the key to be that same key, which the digest proves, so it skips them (a third
     of the time a submission takes)."""
-    from .gradescope import key_sha256, params_sha256
+    from ..variants.manifest import text_digest
+    from .gradescope import key_sha256
 
     file = (setup.variants / path).resolve()
     if setup.variants.resolve() not in file.parents:
         raise RuntimeError(f"the manifest points outside the variants folder: {path}")
     text = file.read_text(encoding="utf-8")
-    if params_sha256(text) != params_digest:
+    if text_digest(text) != params_digest:
         raise RuntimeError(f"{path}: its digest differs from the manifest's")
     _, rebuilt = rebuild(text, path, setup.context(), checks=checks)
     if rebuilt.params_sha256 != params_digest:

@@ -23,6 +23,7 @@ from typing import Any
 from .. import __version__
 from ..core.errors import InputFileError
 from ..io.files import dump_json, read_text, write_bytes_atomic
+from ..variants.manifest import text_digest
 from . import wheel
 
 NAME = "gradescope"
@@ -75,11 +76,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def params_sha256(text: str) -> str:
-    """The digest a batch's manifest records for a params.json (solver.variants.batch.params_hash)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
 def key_sha256(parts: dict[str, Any]) -> str:
     """A digest of the automatically graded parts of a key: the autograder must rebuild the same."""
     from ..grading.answer_format import gradable
@@ -124,7 +120,7 @@ def _manifest_variants(manifest: Path) -> list[VariantFile]:
         if folder != student_folder(student):
             raise InputFileError(f"{manifest} line {line}: folder {folder!r} is not the folder of {student!r}")
         params_text = read_text(manifest.parent / folder / "params.json", 4 * 2**20, "a params.json")
-        if params_sha256(params_text) != cell["params_sha256"]:
+        if text_digest(params_text) != cell["params_sha256"]:
             raise InputFileError(
                 f"{manifest.parent / folder / 'params.json'}: changed since the batch (digest differs)"
             )
@@ -178,12 +174,12 @@ def autograder_files(
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(MANIFEST_FIELDS)
         for variant, digest, total in zip(variants, digests, points, strict=True):
-            sha = params_sha256(variant.params_text)
+            sha = text_digest(variant.params_text)
             writer.writerow([variant.student_id, variant.email, variant.sid, variant.path, sha, digest, f"{total:g}"])
         files.append(("variants/manifest.csv", buffer.getvalue().encode()))
     else:
         config_digest = {
-            "params_sha256": params_sha256(variants[0].params_text),
+            "params_sha256": text_digest(variants[0].params_text),
             "key_sha256": digests[0],
             "points": points[0],
         }

@@ -12,7 +12,6 @@ resumes where it stopped. The manifest is rewritten atomically at the end.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Mapping
@@ -30,6 +29,7 @@ from ..problems import BuildContext
 from .cluster import Failed, run_tasks, student_files, worker_folders
 from .draw import draw, student_seed
 from .lock import folder_lock
+from .manifest import text_digest
 from .roster import Student, read_roster, spreadsheet_safe
 
 DONE_MARKER = ".hw6-done"
@@ -43,15 +43,6 @@ class BatchResult:
     skipped: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     manifest: Path | None = None
-
-
-def params_hash(sheets: Sheets) -> str:
-    return _digest(sheets.files["params.json"])
-
-
-def _digest(params_text: str | bytes) -> str:
-    data = params_text.encode("utf-8") if isinstance(params_text, str) else params_text
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def _on_cluster(scheduler, students, pdf, context, options):
@@ -100,7 +91,7 @@ def run_batch(
     remote: list[tuple[Student, int]] = []  # students left for the cluster
 
     def done(student: Student, seed: int, staged: StagedOutput, params_text: str | bytes) -> None:
-        digest = _digest(params_text)
+        digest = text_digest(params_text)
         staged.write_text(DONE_MARKER, _marker(seed, options_text, digest))  # swapped in with the files
         staged.commit()
         rows[student.id] = _row(student, seed, options_text, digest)

@@ -35,8 +35,10 @@ def params_digest(params: Mapping[str, Any], variant: Any) -> str:
     return text_digest(dump_json(params_json(params, variant)))
 
 
-def text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def text_digest(text: str | bytes) -> str:
+    """The digest of a params.json's text (its first 16 hex digits of SHA-256): what a manifest records."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
