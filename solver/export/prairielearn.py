@@ -1,0 +1,251 @@
+"""``hw6 export prairielearn``: a PrairieLearn course fragment that grades with hw6's own grader.
+
+The zip unpacks into a course's root: ``questions/hw6/<problem>/`` (``info.json``, ``question.html``,
+``server.py`` and ``hw6-variants.json``, the variants' numbers and keys, which PrairieLearn never serves),
+``serverFilesCourse/`` (``hw6grading/``, a copy of hw6's grading core, and ``hw6_prairielearn.py``, which
+server.py calls), and ``courseInstances/hw6/`` with one assessment holding the questions. Each question
+draws one of the exported variants from PrairieLearn's variant seed; the numbers a student sees and the
+key they are graded against come from the same hw6 variant. The same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import uuid
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core.errors import InputFileError
+from ..io.files import dump_json, write_bytes_atomic
+from . import wheel
+from .pl.questions import QUESTIONS, Question, input_spec, question_html
+
+NAME = "prairielearn"
+HELP = "a PrairieLearn course fragment (questions graded by hw6, one assessment) for N variants or a batch"
+NAMESPACE = uuid.UUID("007ec0af-9f75-4868-b40f-754f35ff689d")  # fixed: a problem keeps its uuid across exports
+MAX_VARIANTS = 1000
+TOPIC = "Deep learning"
+COURSE_INSTANCE = "courseInstances/hw6"
+GRADING_ROOTS = ("kinds", "runner")  # what the runtime imports from hw6grading; the rest follows their imports
+RUNTIME = "hw6_prairielearn.py"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..commands import options
+
+    parser.add_argument("--out", metavar="ZIP", required=True, help="the zip to write (unpack it into a course's root)")
+    parser.add_argument("--variants", metavar="N", type=options.count, help="export the variants of N seeds")
+    parser.add_argument("--start", metavar="SEED", default="1", help="the first of the N seeds (default 1)")
+    parser.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: export its students' variants")
+    options.variant_options(parser)
+    parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One variant: its seed, its params digest, every problem solved and its checked key."""
+
+    seed: int
+    params_sha256: str
+    solved: list[Any]
+    parts: dict[str, Any]
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..commands import options
+
+    if (args.variants is None) == (args.manifest is None):
+        raise InputFileError("give --variants N or --manifest CSV (one of them)")
+    context = options.context(args)
+    variants = _manifest_variants(args, context) if args.manifest else _seeded_variants(args, context)
+    files = course_files(variants)
+    write_bytes_atomic(args.out, wheel.deterministic_zip(files))
+    questions = [name for name, _ in files if name.endswith("/info.json") and name.startswith("questions/")]
+    seeds = ", ".join(str(v.seed) for v in variants)
+    print(f"hw6: wrote {args.out}: {len(questions)} questions, {len(variants)} variant(s) (seeds {seeds})")
+    return 0
+
+
+def _seeded_variants(args: argparse.Namespace, context: Any) -> list[Exported]:
+    from ..core.problem import BuildContext
+    from ..variants.draw import draw, parse_seed, read_variant_options
+    from ..variants.grading import checked_parts
+    from ..variants.manifest import params_digest
+
+    start = parse_seed(args.start, "--start")
+    if args.variants > MAX_VARIANTS or start + args.variants - 1 > 2**63 - 1:
+        raise InputFileError(f"--variants: expected 1 to {MAX_VARIANTS} seeds from --start, got {args.variants}")
+    drawing = read_variant_options(args.variant_options)
+    context = BuildContext(cache_dir=context.cache_dir)  # Problem 4 (the surnames data) is not exported
+    exported = []
+    for seed in range(start, start + args.variants):
+        drawn = draw(seed, context, options=drawing)
+        parts = checked_parts(drawn.solved, drawn.variant, None)
+        exported.append(Exported(seed, params_digest(drawn.params, drawn.variant), drawn.solved, parts))
+    return exported
+
+
+def _manifest_variants(args: argparse.Namespace, context: Any) -> list[Exported]:
+    """The distinct variants of a batch, each params.json checked against the manifest's digest."""
+    from ..core.pipeline import params_from_data, solve_all, variant_from_data
+    from ..core.problem import BuildContext
+    from ..io.files import parse_structured
+    from ..variants.grading import checked_parts
+    from ..variants.manifest import text_digest
+    from .gradescope import _manifest_variants as batch_rows
+
+    context = BuildContext(cache_dir=context.cache_dir)
+    exported: dict[int, Exported] = {}
+    for row in batch_rows(Path(args.manifest)):
+        raw = parse_structured(row.params_text, row.path, json_only=True)
+        variant = variant_from_data(raw)
+        if variant.seed is None:
+            raise InputFileError(f"{row.path}: the variant has no seed; export batches drawn from seeds")
+        if variant.seed not in exported:
+            params = params_from_data(raw, row.path)
+            solved = solve_all(params, context)
+            parts = checked_parts(solved, variant, params["grading"])
+            exported[variant.seed] = Exported(variant.seed, text_digest(row.params_text), solved, parts)
+    return [exported[seed] for seed in sorted(exported)]
+
+
+def question_uuid(name: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"hw6/{name}"))
+
+
+def exported_parts(question: Question, variant: Exported) -> dict[str, Any]:
+    """The question's automatically graded parts in one variant, in the key's order."""
+    from ..grading.kinds import is_graded
+
+    solved = next(s for s in variant.solved if s.problem.section == question.section)
+    own = set(solved.problem.parts(solved.solution))
+    return {pid: spec for pid, spec in variant.parts.items() if pid in own and is_graded(spec.get("kind"))}
+
+
+def question_files(question: Question, variants: list[Exported]) -> tuple[list[tuple[str, bytes]], float]:
+    """(files of questions/hw6/<problem>/, the question's points)."""
+    folder = f"questions/hw6/{question.section}"
+    entries, inputs = [], None
+    for variant in variants:
+        parts = exported_parts(question, variant)
+        solved = next(s for s in variant.solved if s.problem.section == question.section)
+        try:
+            own_inputs = [input_spec(pid, spec) for pid, spec in parts.items()]
+            display = question.display(solved)
+        except ValueError as error:
+            raise InputFileError(f"seed {variant.seed}: {question.section}: {error}") from None
+        if inputs is None:
+            inputs, first = own_inputs, (variant.seed, parts)
+        elif own_inputs != inputs:
+            raise InputFileError(
+                f"{question.section}: seeds {first[0]} and {variant.seed} have parts of other shapes; one PrairieLearn "
+                "question shows one set of inputs, so export variants of one structure"
+            )
+        entries.append({"seed": variant.seed, "params_sha256": variant.params_sha256, "display": display, "parts": parts})
+    assert inputs is not None  # there is at least one variant
+    points = max(sum(float(spec.get("points", 1)) for spec in entry["parts"].values()) for entry in entries)
+    seeds = [v.seed for v in variants]
+    info = {
+        "uuid": question_uuid(question.section),
+        "type": "v3",
+        "title": question.title,
+        "topic": TOPIC,
+        "tags": ["hw6", question.section],
+        "showCorrectAnswer": False,
+        "comment": f"exported by hw6 {__version__}: {len(seeds)} variant(s), seeds {_ranges(seeds)}; graded by hw6",
+    }
+    keys = {"hw6": {"version": __version__, "problem": question.section}, "inputs": inputs, "variants": entries}
+    server = SERVER.format(version=__version__, section=question.section)
+    files = [
+        (f"{folder}/info.json", dump_json(info).encode()),
+        (f"{folder}/question.html", question_html(question, first[1], inputs).encode()),
+        (f"{folder}/server.py", server.encode()),
+        (f"{folder}/hw6-variants.json", dump_json(keys).encode()),
+    ]
+    return files, points
+
+
+def course_files(variants: list[Exported]) -> list[tuple[str, bytes]]:
+    """(name, content) of every file of the fragment, sorted by name."""
+    files: list[tuple[str, bytes]] = []
+    zone = []
+    for question in QUESTIONS:
+        own, points = question_files(question, variants)
+        files += own
+        whole = int(points) if points.is_integer() else points
+        zone.append({"id": f"hw6/{question.section}", "autoPoints": whole, "maxAutoPoints": whole})
+    seeds = [v.seed for v in variants]
+    comment = f"exported by hw6 {__version__}: {len(seeds)} variant(s), seeds {_ranges(seeds)}"
+    assessment = {
+        "uuid": question_uuid("assessment"),
+        "type": "Homework",
+        "title": "Homework 6",
+        "set": "Homework",
+        "number": "6",
+        "comment": comment,
+        "zones": [{"title": "Homework 6 (graded by hw6)", "questions": zone}],
+    }
+    instance = {"uuid": question_uuid("course-instance"), "longName": "Homework 6 (hw6 export)", "comment": comment}
+    export = {
+        "generator": {"name": "hw6", "version": __version__},
+        "variants": [{"seed": v.seed, "params_sha256": v.params_sha256} for v in variants],
+    }
+    files += [
+        (f"{COURSE_INSTANCE}/infoCourseInstance.json", dump_json(instance).encode()),
+        (f"{COURSE_INSTANCE}/assessments/hw6/infoAssessment.json", dump_json(assessment).encode()),
+        ("serverFilesCourse/hw6-export.json", dump_json(export).encode()),
+        (f"serverFilesCourse/{RUNTIME}", (resources.files("solver.export.pl") / RUNTIME).read_bytes()),
+    ]
+    files += [(f"serverFilesCourse/hw6grading/{name}", content) for name, content in grading_files()]
+    return sorted(files)
+
+
+def grading_files() -> list[tuple[str, bytes]]:
+    """hw6's grading core: the modules the runtime imports and everything they import, no more."""
+    package = resources.files("solver.grading")
+    wanted, seen = list(GRADING_ROOTS), set()
+    while wanted:
+        module = wanted.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        source = (package / f"{module}.py").read_text(encoding="utf-8")
+        if re.search(r"^\s*from \.\.", source, re.MULTILINE):
+            raise AssertionError(f"solver/grading/{module}.py imports from outside the grading package")
+        wanted += re.findall(r"^\s*from \.(\w+) import", source, re.MULTILINE)
+    names = ["__init__", *sorted(seen)]
+    return [(f"{name}.py", (package / f"{name}.py").read_bytes()) for name in names]
+
+
+def _ranges(seeds: list[int]) -> str:
+    ordered = sorted(seeds)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
+        return f"{ordered[0]} to {ordered[-1]}"
+    return ", ".join(str(s) for s in ordered)
+
+
+SERVER = '''"""{section}: exported by hw6 {version}. hw6 picks the variant and grades every answer
+(serverFilesCourse/hw6_prairielearn.py); the variants' keys are in hw6-variants.json beside this file."""
+
+import hw6_prairielearn as hw6
+
+
+def generate(data):
+    hw6.generate(data)
+
+
+def parse(data):
+    hw6.parse(data)
+
+
+def grade(data):
+    hw6.grade(data)
+
+
+def test(data):
+    hw6.test(data)
+'''

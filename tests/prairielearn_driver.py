@@ -1,0 +1,121 @@
+"""Runs an exported PrairieLearn question's server.py the way PrairieLearn does, in an interpreter that
+sees only the standard library, numpy, sympy and mpmath (started with ``python -I -S``; this script
+puts the two folders it is given first on ``sys.path``). Reads a JSON request on stdin, prints one
+JSON result. Element parsing is imitated where server.py depends on it: a blank string input and a
+matrix cell that is not a number are format errors, as pl-string-input and pl-matrix-component-input
+make them.
+"""
+
+import copy
+import importlib.util
+import json
+import os
+import random
+import re
+import sys
+
+request = json.loads(sys.stdin.read())
+sys.path[:0] = [request["site"], os.path.join(request["course"], "serverFilesCourse")]
+
+import hw6_prairielearn as runtime  # noqa: E402
+
+NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(\s*/\s*[+-]?\d+)?\s*")
+
+
+def server(folder):
+    spec = importlib.util.spec_from_file_location("server_" + os.path.basename(folder), os.path.join(folder, "server.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def new_variant(folder, variant_seed):
+    options = {"question_path": folder, "server_files_course_path": os.path.join(request["course"], "serverFilesCourse")}
+    return {"params": {}, "correct_answers": {}, "variant_seed": variant_seed, "options": options}
+
+
+def elements_parse(data, inputs):
+    for spec in inputs:
+        name = spec["name"]
+        if spec["element"] == "string":
+            if not str(data["raw_submitted_answers"].get(name) or "").strip():
+                data["format_errors"][name] = "Invalid format. The submitted answer was left blank."
+            continue
+        bad = False
+        for k in range(spec["rows"] * spec["columns"]):
+            cell = f"{name}{k + 1}"
+            if not NUMBER.fullmatch(str(data["raw_submitted_answers"].get(cell) or "")):
+                data["format_errors"][cell] = "Invalid format."
+                bad = True
+        if bad:
+            data["format_errors"][name] = "At least one entry has an invalid format."
+
+
+def submit(module, variant, raw, inputs):
+    """parse() then, without format errors, grade(): what PrairieLearn does with a submission."""
+    data = copy.deepcopy(variant)
+    data.update(
+        raw_submitted_answers=dict(raw), submitted_answers=dict(raw), format_errors={}, partial_scores={}, score=0,
+        feedback={}, gradable=True,
+    )
+    elements_parse(data, inputs)
+    module.parse(data)
+    data["gradable"] = not data["format_errors"]
+    forced = None
+    if data["gradable"]:
+        module.grade(data)
+    else:  # PrairieLearn does not grade it; grade a copy anyway to compare with hw6's check
+        forced = copy.deepcopy(data)
+        module.grade(forced)
+    result = {k: data[k] for k in ("format_errors", "partial_scores", "score", "gradable", "feedback")}
+    result["forced"] = None if forced is None else {k: forced[k] for k in ("partial_scores", "score")}
+    return result
+
+
+def submissions(variant, inputs):
+    """The key, each modelled mistake that fits the inputs (the other inputs at the key), each input unreadable."""
+    key = {}
+    for spec in inputs:
+        key.update(runtime.key_inputs(spec, variant["parts"][spec["part"]]["value"]))
+    yield "key", key
+    for spec in inputs:
+        for number, mistake in enumerate(variant["parts"][spec["part"]].get("mistakes") or ()):
+            entries = runtime.key_inputs(spec, mistake["value"])
+            if entries:
+                yield f"{spec['part']} mistake {number}", key | entries
+    for spec in inputs:
+        yield f"{spec['part']} invalid", key | runtime.invalid_inputs(spec)
+
+
+out = {"questions": {}}
+for folder in request["questions"]:
+    module = server(folder)
+    exported = runtime.load({"options": {"question_path": folder}})
+    inputs = exported["inputs"]
+    count = len(exported["variants"])
+    chosen = {}
+    for variant_seed in request["variant_seeds"]:
+        data = new_variant(folder, variant_seed)
+        module.generate(data)
+        chosen[str(variant_seed)] = data["params"]["hw6_seed"]
+    cases, tests = [], []
+    for index in range(count):
+        variant = new_variant(folder, index)
+        module.generate(variant)
+        for label, raw in submissions(runtime.variant_of(variant), inputs):
+            cases.append({"seed": variant["params"]["hw6_seed"], "label": label, "raw": raw} | submit(module, variant, raw, inputs))
+        for test_type in ("correct", "incorrect", "invalid"):
+            for attempt in range(request["test_repeats"]):
+                random.seed(attempt)
+                data = copy.deepcopy(variant)
+                data.update(test_type=test_type, raw_submitted_answers={}, format_errors={}, partial_scores={}, score=0,
+                            feedback={}, gradable=True)
+                module.test(data)
+                expected = {k: data[k] for k in ("format_errors", "partial_scores", "score", "gradable")}
+                got = submit(module, variant, data["raw_submitted_answers"], inputs)
+                tests.append({"seed": variant["params"]["hw6_seed"], "type": test_type, "expected": expected,
+                              "got": {k: got[k] for k in ("format_errors", "partial_scores", "score", "gradable")}})
+    out["questions"][folder] = {"chosen": chosen, "cases": cases, "tests": tests, "inputs": inputs}
+out["sys_path"] = sys.path
+out["modules"] = sorted(m.split(".")[0] for m in sys.modules if not m.startswith("_"))
+print(json.dumps(out))
