@@ -23,14 +23,19 @@ NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(\s*/\s*[+-]?\d+
 
 
 def server(folder):
-    spec = importlib.util.spec_from_file_location("server_" + os.path.basename(folder), os.path.join(folder, "server.py"))
+    spec = importlib.util.spec_from_file_location(
+        "server_" + os.path.basename(folder), os.path.join(folder, "server.py")
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def new_variant(folder, variant_seed):
-    options = {"question_path": folder, "server_files_course_path": os.path.join(request["course"], "serverFilesCourse")}
+    options = {
+        "question_path": folder,
+        "server_files_course_path": os.path.join(request["course"], "serverFilesCourse"),
+    }
     return {"params": {}, "correct_answers": {}, "variant_seed": variant_seed, "options": options}
 
 
@@ -55,8 +60,13 @@ def submit(module, variant, raw, inputs):
     """parse() then, without format errors, grade(): what PrairieLearn does with a submission."""
     data = copy.deepcopy(variant)
     data.update(
-        raw_submitted_answers=dict(raw), submitted_answers=dict(raw), format_errors={}, partial_scores={}, score=0,
-        feedback={}, gradable=True,
+        raw_submitted_answers=dict(raw),
+        submitted_answers=dict(raw),
+        format_errors={},
+        partial_scores={},
+        score=0,
+        feedback={},
+        gradable=True,
     )
     elements_parse(data, inputs)
     module.parse(data)
@@ -103,18 +113,34 @@ for folder in request["questions"]:
         variant = new_variant(folder, index)
         module.generate(variant)
         for label, raw in submissions(runtime.variant_of(variant), inputs):
-            cases.append({"seed": variant["params"]["hw6_seed"], "label": label, "raw": raw} | submit(module, variant, raw, inputs))
+            cases.append(
+                {"seed": variant["params"]["hw6_seed"], "label": label, "raw": raw}
+                | submit(module, variant, raw, inputs)
+            )
         for test_type in ("correct", "incorrect", "invalid"):
             for attempt in range(request["test_repeats"]):
                 random.seed(attempt)
                 data = copy.deepcopy(variant)
-                data.update(test_type=test_type, raw_submitted_answers={}, format_errors={}, partial_scores={}, score=0,
-                            feedback={}, gradable=True)
+                data.update(
+                    test_type=test_type,
+                    raw_submitted_answers={},
+                    format_errors={},
+                    partial_scores={},
+                    score=0,
+                    feedback={},
+                    gradable=True,
+                )
                 module.test(data)
                 expected = {k: data[k] for k in ("format_errors", "partial_scores", "score", "gradable")}
                 got = submit(module, variant, data["raw_submitted_answers"], inputs)
-                tests.append({"seed": variant["params"]["hw6_seed"], "type": test_type, "expected": expected,
-                              "got": {k: got[k] for k in ("format_errors", "partial_scores", "score", "gradable")}})
+                tests.append(
+                    {
+                        "seed": variant["params"]["hw6_seed"],
+                        "type": test_type,
+                        "expected": expected,
+                        "got": {k: got[k] for k in ("format_errors", "partial_scores", "score", "gradable")},
+                    }
+                )
     out["questions"][folder] = {"chosen": chosen, "cases": cases, "tests": tests, "inputs": inputs}
 out["sys_path"] = sys.path
 out["modules"] = sorted(m.split(".")[0] for m in sys.modules if not m.startswith("_"))

@@ -38,7 +38,9 @@ def export(*args) -> int:
 def exported(tmp_path_factory):
     base = tmp_path_factory.mktemp("prairielearn")
     cache = base / "cache"
-    assert export("--variants", len(SEEDS), "--start", SEEDS[0], "--out", base / "hw6-pl.zip", "--cache-dir", cache) == 0
+    assert (
+        export("--variants", len(SEEDS), "--start", SEEDS[0], "--out", base / "hw6-pl.zip", "--cache-dir", cache) == 0
+    )
     course = base / "course"
     with zipfile.ZipFile(base / "hw6-pl.zip") as archive:
         archive.extractall(course)
@@ -142,7 +144,9 @@ def test_generate_picks_the_variant_from_prairielearns_seed(run, exported):
     beam = json.loads((course / "questions/hw6/beam_search/hw6-variants.json").read_text(encoding="utf-8"))
     for variant in beam["variants"]:
         vocabulary = [entry["sequence"] for entry in variant["parts"]["2a"]["value"]]
-        assert {token for sequence in vocabulary for token in sequence} <= set(variant["display"]["vocabulary"].split(", "))
+        assert {token for sequence in vocabulary for token in sequence} <= set(
+            variant["display"]["vocabulary"].split(", ")
+        )
 
 
 def test_test_agrees_with_grade_as_prairielearns_question_tests_compare_them(run):
@@ -170,11 +174,18 @@ def test_info_files_follow_prairielearns_schema_and_keep_their_uuids(exported, t
     assert [f.name for f in folders] == ["beam_search", "conv_filter", "rnn_backprop", "transpose_conv"]
     infos = {}
     for folder in folders:
-        assert sorted(p.name for p in folder.iterdir()) == ["hw6-variants.json", "info.json", "question.html", "server.py"]
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "hw6-variants.json",
+            "info.json",
+            "question.html",
+            "server.py",
+        ]
         info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
         assert {"uuid", "type", "title", "topic"} <= set(info) and info["type"] == "v3"
         assert str(uuid.UUID(info["uuid"])) == info["uuid"] and info["showCorrectAnswer"] is False
-        assert info["tags"] == ["hw6", folder.name] and "seeds 1 to 3" in info["comment"] and "hw6 0." in info["comment"]
+        assert (
+            info["tags"] == ["hw6", folder.name] and "seeds 1 to 3" in info["comment"] and "hw6 0." in info["comment"]
+        )
         infos[folder.name] = info["uuid"]
     assert len(set(infos.values())) == len(infos)
     assessment = json.loads((course / "courseInstances/hw6/assessments/hw6/infoAssessment.json").read_text("utf-8"))
@@ -220,9 +231,33 @@ def test_no_answer_is_where_students_see_it(exported, run):
 def test_the_choice_of_variants_is_checked(run_cli, tmp_path, capsys):
     code, _, err = run_cli("export", "prairielearn", "--out", tmp_path / "x.zip")
     assert code == 2 and err.startswith("hw6: error: ") and "--variants N or --manifest" in err
-    code, _, err = run_cli("export", "prairielearn", "--variants", "2", "--manifest", "m.csv", "--out", tmp_path / "x.zip")
+    code, _, err = run_cli(
+        "export", "prairielearn", "--variants", "2", "--manifest", "m.csv", "--out", tmp_path / "x.zip"
+    )
     assert code == 2 and "one of them" in err
     with pytest.raises(SystemExit) as stopped:
         run_cli("export", "prairielearn", "--variants", "0", "--out", tmp_path / "x.zip")
     assert stopped.value.code == 2 and "--variants: expected a count" in capsys.readouterr().err
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_a_batch_manifest_exports_its_distinct_variants(exported, tmp_path):
+    import csv
+
+    from solver.variants.batch import run_batch
+
+    _, _, cache = exported
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\nann,Ann A\nbob,Bob B\n", encoding="utf-8")
+    run_batch(roster, tmp_path / "out", pdf=False, context=BuildContext(cache_dir=cache), progress=False)
+    with open(tmp_path / "out" / "manifest.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    seeds = sorted({int(row["seed"]) for row in rows})
+    assert (
+        export("--manifest", tmp_path / "out" / "manifest.csv", "--out", tmp_path / "b.zip", "--cache-dir", cache) == 0
+    )
+    with zipfile.ZipFile(tmp_path / "b.zip") as archive:
+        record = json.loads(archive.read("serverFilesCourse/hw6-export.json"))
+        beam = json.loads(archive.read("questions/hw6/beam_search/hw6-variants.json"))
+    assert [v["seed"] for v in record["variants"]] == seeds == [v["seed"] for v in beam["variants"]]
+    assert {r["params_sha256"] for r in rows} == {v["params_sha256"] for v in record["variants"]}

@@ -129,7 +129,8 @@ def exported_parts(question: Question, variant: Exported) -> dict[str, Any]:
 def question_files(question: Question, variants: list[Exported]) -> tuple[list[tuple[str, bytes]], float]:
     """(files of questions/hw6/<problem>/, the question's points)."""
     folder = f"questions/hw6/{question.section}"
-    entries, inputs = [], None
+    entries: list[dict[str, Any]] = []
+    inputs: list[dict[str, Any]] | None = None
     for variant in variants:
         parts = exported_parts(question, variant)
         solved = next(s for s in variant.solved if s.problem.section == question.section)
@@ -145,7 +146,9 @@ def question_files(question: Question, variants: list[Exported]) -> tuple[list[t
                 f"{question.section}: seeds {first[0]} and {variant.seed} have parts of other shapes; one PrairieLearn "
                 "question shows one set of inputs, so export variants of one structure"
             )
-        entries.append({"seed": variant.seed, "params_sha256": variant.params_sha256, "display": display, "parts": parts})
+        entries.append(
+            {"seed": variant.seed, "params_sha256": variant.params_sha256, "display": display, "parts": parts}
+        )
     assert inputs is not None  # there is at least one variant
     points = max(sum(float(spec.get("points", 1)) for spec in entry["parts"].values()) for entry in entries)
     seeds = [v.seed for v in variants]
@@ -222,9 +225,13 @@ def grading_files() -> list[tuple[str, bytes]]:
 
 
 def _ranges(seeds: list[int]) -> str:
-    ordered = sorted(seeds)
-    if ordered == list(range(ordered[0], ordered[-1] + 1)) and len(ordered) > 2:
+    """The seeds for a comment: a run as "1 to 20", a few listed, many cut short."""
+    ordered = sorted(set(seeds))
+    if len(ordered) > 2 and ordered[-1] - ordered[0] == len(ordered) - 1:
         return f"{ordered[0]} to {ordered[-1]}"
+    if len(ordered) > 5:
+        listed = ", ".join(str(s) for s in ordered[:3])
+        return f"{listed}, ... ({len(ordered)} in all, listed in serverFilesCourse/hw6-export.json)"
     return ", ".join(str(s) for s in ordered)
 
 

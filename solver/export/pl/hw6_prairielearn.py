@@ -177,7 +177,9 @@ def test(data: dict[str, Any]) -> None:
     scores, errors = graded(data, raw)
     for spec in load(data)["inputs"]:
         if spec["element"] == "matrix" and spec["name"] in errors:  # the element names the cell too
-            errors.update({cell: "invalid" for cell, text in raw.items() if cell.startswith(spec["name"]) and text == "1,2"})
+            errors.update(
+                {cell: "invalid" for cell, text in raw.items() if cell.startswith(spec["name"]) and text == "1,2"}
+            )
     for field in ("raw_submitted_answers", "format_errors", "partial_scores", "feedback"):
         data[field].clear()
     data["raw_submitted_answers"].update(raw)

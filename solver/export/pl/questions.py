@@ -50,7 +50,9 @@ def input_spec(part_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
     value = spec["value"]
     rows = [value] if kind == "vector" else value
     if not isinstance(rows, list) or not rows or any(not isinstance(row, list) or not row for row in rows):
-        raise ValueError(f"part {part_id}: its key is not a list of exact numbers, which the cells of a matrix input hold")
+        raise ValueError(
+            f"part {part_id}: its key is not a list of exact numbers, which the cells of a matrix input hold"
+        )
     if len({len(row) for row in rows}) != 1:
         raise ValueError(f"part {part_id}: its key's rows differ in length")
     return entry | {"element": "matrix", "rows": len(rows), "columns": len(rows[0])}
@@ -74,7 +76,11 @@ def question_html(question: Question, parts: Parts, inputs: list[dict[str, Any]]
     lines = ["<pl-question-panel>", question.statement.strip(), "</pl-question-panel>", ""]
     for spec in inputs:
         part = parts[spec["part"]]
-        lines += ['<div class="mb-3">', element_html(spec, question.label(spec["part"], part), part.get("points", 1)), "</div>"]
+        lines += [
+            '<div class="mb-3">',
+            element_html(spec, question.label(spec["part"], part), part.get("points", 1)),
+            "</div>",
+        ]
     lines += ["", "<pl-submission-panel>"]
     for spec in inputs:
         name = spec["name"]
@@ -146,12 +152,12 @@ RNN_BACKPROP = """
 <p>A linear recurrent network with one scalar weight $w$ (no bias) reads scalar inputs
 $u_1, \\dots, u_T$. Its hidden state is $h_t = w \\cdot (u_t + h_{t-1})$ with $h_0 = 0$, and its
 output is $y = h_T$; here $T = {{params.steps}}$. Unrolled, the computation has the nodes
-{{#params.nodes}}${{node}}${{^last}}, {{/last}}{{/params.nodes}}, with $y$ the last; every multiplication
-by $w$ is an edge leaving $w$.</p>
+{{#params.nodes}}${{node}}${{^last}}, {{/last}}{{/params.nodes}}; every multiplication by $w$ is an
+edge leaving $w$.</p>
 <p>(a) Give the value of every node of the forward pass in terms of $w$ and the inputs.
 (b) Differentiate your expression for $y$ to get $dy/dw$.
 (c) Give $\\partial y / \\partial n$ for every node $n$ before $y$; you may use node names and
-derivatives found further downstream (such as <code>dy/dq * w</code>).
+derivatives already found further downstream, written <code>dy/d</code> and the node's name.
 (d) Give the partial derivative of $y$ along each edge leaving $w$, in terms of the node values and
 partial derivatives of $y$, and their sum, which is $dy/dw$ again.</p>
 <p>Expressions take <code>+ - * / ^</code>, parentheses and implicit multiplication
@@ -198,8 +204,8 @@ along its path.</p>
 empty sequence, each step extends every kept hypothesis by every token and keeps the $k$ extensions with
 the highest total log-probability. Two candidates with the same total are ranked by the vocabulary's
 order at their first differing token. Give the hypotheses kept after each step, one a line, tokens
-separated by spaces; a log-probability may follow each, as in <code>{{params.vocabulary}} (-1.25)</code>,
-and is then graded too. Finally, say how the running time grows with $T$, $k$ and $M$ when the decoder
+separated by spaces; a log-probability may follow each in parentheses, as in
+<code>TOKEN TOKEN (-1.25)</code>, and is then graded too. Finally, say how the running time grows with $T$, $k$ and $M$ when the decoder
 is an RNN.</p>
 """
 
@@ -210,7 +216,9 @@ is an RNN.</p>
 def _conv_filter(solved: Solved) -> dict[str, Any]:
     params, solution = solved.params, solved.solution
     if solution.case != "unique":
-        raise ValueError("Problem 6(b) has no single filter in this variant; PrairieLearn's cells cannot hold the answer")
+        raise ValueError(
+            "Problem 6(b) has no single filter in this variant; PrairieLearn's cells cannot hold the answer"
+        )
     padding = "without padding" if not params.padding else f"after adding {params.padding} zero(s) at each end"
     return {
         "signal": vector_tex(params.signal),
@@ -256,10 +264,18 @@ filter $W = {{params.filter}}$, stride ${{params.stride}}$ and padding ${{params
 """
 
 QUESTIONS: tuple[Question, ...] = (
-    Question("rnn_backprop", "Problem 1: Backprop through a simple RNN", RNN_BACKPROP, _rnn_backprop_label, _rnn_backprop),
-    Question("beam_search", "Problem 2: Beam search", BEAM_SEARCH, _beam_search_label, _beam_search),
-    Question("conv_filter", "Problem 6(b): Finding a filter", CONV_FILTER, lambda p, s: "(b) the filter:", _conv_filter),
     Question(
-        "transpose_conv", "Problem 6(c): Transpose convolution", TRANSPOSE_CONV, lambda p, s: "(c) the result:", _transpose_conv
+        "rnn_backprop", "Problem 1: Backprop through a simple RNN", RNN_BACKPROP, _rnn_backprop_label, _rnn_backprop
+    ),
+    Question("beam_search", "Problem 2: Beam search", BEAM_SEARCH, _beam_search_label, _beam_search),
+    Question(
+        "conv_filter", "Problem 6(b): Finding a filter", CONV_FILTER, lambda p, s: "(b) the filter:", _conv_filter
+    ),
+    Question(
+        "transpose_conv",
+        "Problem 6(c): Transpose convolution",
+        TRANSPOSE_CONV,
+        lambda p, s: "(c) the result:",
+        _transpose_conv,
     ),
 )
