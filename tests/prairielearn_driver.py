@@ -47,12 +47,11 @@ def elements_parse(data, inputs):
                 data["format_errors"][name] = "Invalid format. The submitted answer was left blank."
             continue
         bad = False
-        for k in range(spec["rows"] * spec["columns"]):
-            cell = f"{name}{k + 1}"
+        for cell in spec["cells"]:
             if not NUMBER.fullmatch(str(data["raw_submitted_answers"].get(cell) or "")):
                 data["format_errors"][cell] = "Invalid format."
                 bad = True
-        if bad:
+        if bad and spec["element"] == "matrix":
             data["format_errors"][name] = "At least one entry has an invalid format."
 
 
@@ -78,12 +77,13 @@ def submit(module, variant, raw, inputs):
         forced = copy.deepcopy(data)
         module.grade(forced)
     result = {k: data[k] for k in ("format_errors", "partial_scores", "score", "gradable", "feedback")}
-    result["forced"] = None if forced is None else {k: forced[k] for k in ("partial_scores", "score")}
+    result["forced"] = None if forced is None else {k: forced[k] for k in ("partial_scores", "score", "feedback")}
     return result
 
 
 def submissions(variant, inputs):
-    """The key, each modelled mistake that fits the inputs (the other inputs at the key), each input unreadable."""
+    """The key; each modelled mistake that fits the inputs, a changed first entry, measured numbers to
+    fewer or more digits and each input unreadable, the other inputs at the key."""
     key = {}
     for spec in inputs:
         key.update(runtime.key_inputs(spec, variant["parts"][spec["part"]]["value"]))
@@ -94,24 +94,31 @@ def submissions(variant, inputs):
             if entries:
                 yield f"{spec['part']} mistake {number}", key | entries
     for spec in inputs:
-        yield f"{spec['part']} invalid", key | runtime.invalid_inputs(spec)
+        wrong = runtime.wrong_inputs(spec, key)
+        if wrong:
+            yield f"{spec['part']} wrong", key | wrong
+        if spec["kind"] == "numbers":  # too few digits, and one digit more than the key shows
+            yield f"{spec['part']} rounded", key | {cell: f"{float(key[cell]):.3g}" for cell in spec["cells"]}
+            yield f"{spec['part']} longer", key | {cell: key[cell] + "1" for cell in spec["cells"]}
+        yield f"{spec['part']} invalid", key | runtime.invalid_inputs(spec)[0]
 
 
 out = {"questions": {}}
 for folder in request["questions"]:
     module = server(folder)
     exported = runtime.load({"options": {"question_path": folder}})
-    inputs = exported["inputs"]
     count = len(exported["variants"])
     chosen = {}
     for variant_seed in request["variant_seeds"]:
         data = new_variant(folder, variant_seed)
         module.generate(data)
         chosen[str(variant_seed)] = data["params"]["hw6_seed"]
-    cases, tests = [], []
+    cases, tests, shapes = [], [], {}
     for index in range(count):
         variant = new_variant(folder, index)
         module.generate(variant)
+        inputs = runtime.variant_of(variant)["inputs"]
+        shapes[str(variant["params"]["hw6_seed"])] = inputs
         for label, raw in submissions(runtime.variant_of(variant), inputs):
             cases.append(
                 {"seed": variant["params"]["hw6_seed"], "label": label, "raw": raw}
@@ -141,7 +148,7 @@ for folder in request["questions"]:
                         "got": {k: got[k] for k in ("format_errors", "partial_scores", "score", "gradable")},
                     }
                 )
-    out["questions"][folder] = {"chosen": chosen, "cases": cases, "tests": tests, "inputs": inputs}
+    out["questions"][folder] = {"chosen": chosen, "cases": cases, "tests": tests, "inputs": shapes}
 out["sys_path"] = sys.path
 out["modules"] = sorted(m.split(".")[0] for m in sys.modules if not m.startswith("_"))
 print(json.dumps(out))

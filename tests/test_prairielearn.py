@@ -86,40 +86,46 @@ def answers_of(raw: dict, inputs: list[dict]) -> dict:
     """What a student's answers file holds for these PrairieLearn inputs: texts, lists, lists of rows."""
     answers = {}
     for spec in inputs:
-        name = spec["name"]
         if spec["element"] == "string":
-            answers[spec["part"]] = raw[name]
+            answers[spec["part"]] = raw[spec["name"]]
             continue
-        cells = [raw[f"{name}{k + 1}"] for k in range(spec["rows"] * spec["columns"])]
-        width = spec["columns"]
-        rows = [cells[r * width : (r + 1) * width] for r in range(spec["rows"])]
-        answers[spec["part"]] = cells if spec["kind"] == "vector" else rows
+        cells = [raw[cell] for cell in spec["cells"]]
+        if spec["element"] == "matrix" and not spec["flat"]:
+            width = spec["columns"]
+            cells = [cells[r * width : (r + 1) * width] for r in range(spec["rows"])]
+        answers[spec["part"]] = cells
     return answers
 
 
 def test_every_variant_key_mistake_and_invalid_input_scores_as_hw6_check_scores(run, keys):
     graded = agreeing = 0
     for folder, question in run["questions"].items():
-        inputs = question["inputs"]
         for seed in SEEDS:
+            inputs = question["inputs"][str(seed)]
             cases = [c for c in question["cases"] if c["seed"] == seed]
             labels = {c["label"].split()[-1] for c in cases}
-            assert {"key", "invalid"} <= labels and (labels & {"0"}), f"{folder} seed {seed}: {sorted(labels)}"
+            assert {"key", "invalid"} <= labels and (labels & {"0", "wrong"}), f"{folder} seed {seed}: {sorted(labels)}"
             submissions = [Submission(c["label"], answers_of(c["raw"], inputs)) for c in cases]
             results = grade_submissions(keys[seed], submissions, jobs=1)
             for case, result in zip(cases, results, strict=True):
                 graded += 1
                 where = f"{folder} seed {seed} {case['label']}"
-                scores = case["partial_scores"] if case["gradable"] else case["forced"]["partial_scores"]
+                shown = case if case["gradable"] else case["forced"]  # what grade() gives, graded or not
+                scores = shown["partial_scores"]
                 points = 0.0
                 for spec in inputs:
                     part = result.parts[spec["part"]]
                     points += part.max_score
-                    assert (part.status == "invalid") == (spec["name"] in case["format_errors"]), (where, spec, part)
-                    pl = scores[spec["name"]]
-                    assert pl["score"] * pl["weight"] == pytest.approx(part.score, abs=1e-4), (where, spec, part, pl)
+                    several = spec["element"] == "number"  # one number input per entry, each a share of the points
+                    flagged = spec["cells"][0] if several else spec["name"]
+                    assert (part.status == "invalid") == (flagged in case["format_errors"]), (where, spec, part)
+                    entries = [scores[name] for name in (spec["cells"] if several else [spec["name"]])]
+                    earned = sum(entry["score"] * entry["weight"] for entry in entries)
+                    assert earned == pytest.approx(part.score, abs=1e-4), (where, spec, part, entries)
                     if part.status != "invalid":
-                        assert pl["feedback"] == (part.feedback or part.status.capitalize() + "."), (where, part, pl)
+                        expected = part.feedback or part.status.capitalize() + "."
+                        assert {entry["feedback"] for entry in entries} == {expected}, (where, part, entries)
+                        assert shown["feedback"][spec["name"]] == expected, where
                 hw6_total = sum(result.parts[spec["part"]].score for spec in inputs)
                 pl_total = case["score"] if case["gradable"] else case["forced"]["score"]
                 assert pl_total * points == pytest.approx(hw6_total, abs=1e-4), where
@@ -171,7 +177,7 @@ def test_test_agrees_with_grade_as_prairielearns_question_tests_compare_them(run
 def test_info_files_follow_prairielearns_schema_and_keep_their_uuids(exported, tmp_path):
     _, course, cache = exported
     folders = sorted((course / "questions" / "hw6").iterdir())
-    assert [f.name for f in folders] == ["beam_search", "conv_filter", "rnn_backprop", "transpose_conv"]
+    assert [f.name for f in folders] == ["beam_search", "conv_filter", "rnn_backprop", "rnn_lstm", "transpose_conv"]
     infos = {}
     for folder in folders:
         assert sorted(p.name for p in folder.iterdir()) == [
@@ -218,10 +224,11 @@ def test_no_answer_is_where_students_see_it(exported, run):
         for variant in keys["variants"]:
             shown = json.dumps(variant["display"])
             key = next(c["raw"] for c in question["cases"] if c["seed"] == variant["seed"] and c["label"] == "key")
-            for spec in question["inputs"]:
-                if spec["element"] == "matrix":
-                    cells = [key[f"{spec['name']}{k + 1}"] for k in range(spec["rows"] * spec["columns"])]
-                    assert ", ".join(cells) not in shown and " & ".join(cells[: spec["columns"]]) not in shown
+            for spec in question["inputs"][str(variant["seed"])]:
+                if spec["element"] != "string":
+                    cells = [key[cell] for cell in spec["cells"]]
+                    assert ", ".join(cells) not in shown and " & ".join(cells[:2]) not in shown, (folder, spec)
+                    assert not [cell for cell in cells if len(cell) >= 6 and cell in shown + page], (folder, spec)
                     continue
                 text = key[spec["name"]]
                 if len(re.sub(r"\W", "", text)) >= 4:  # a bare symbol such as w is the statement's own

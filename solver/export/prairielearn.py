@@ -22,7 +22,7 @@ from .. import __version__
 from ..core.errors import InputFileError
 from ..io.files import dump_json, write_bytes_atomic
 from . import wheel
-from .pl.questions import QUESTIONS, Question, input_spec, question_html
+from .pl.questions import QUESTIONS, Question, input_spec, question_html, shape_params, skeleton
 
 NAME = "prairielearn"
 HELP = "a PrairieLearn course fragment (questions graded by hw6, one assessment) for N variants or a batch"
@@ -123,6 +123,7 @@ def exported_parts(question: Question, variant: Exported) -> dict[str, Any]:
 
     solved = next(s for s in variant.solved if s.problem.section == question.section)
     own = set(solved.problem.parts(solved.solution))
+    own -= set(question.skip)
     return {pid: spec for pid, spec in variant.parts.items() if pid in own and is_graded(spec.get("kind"))}
 
 
@@ -141,13 +142,20 @@ def question_files(question: Question, variants: list[Exported]) -> tuple[list[t
             raise InputFileError(f"seed {variant.seed}: {question.section}: {error}") from None
         if inputs is None:
             inputs, first = own_inputs, (variant.seed, parts)
-        elif own_inputs != inputs:
+        elif skeleton(own_inputs) != skeleton(inputs):
             raise InputFileError(
-                f"{question.section}: seeds {first[0]} and {variant.seed} have parts of other shapes; one PrairieLearn "
+                f"{question.section}: seeds {first[0]} and {variant.seed} have other parts or inputs; one PrairieLearn "
                 "question shows one set of inputs, so export variants of one structure"
             )
+        display |= shape_params(own_inputs)
         entries.append(
-            {"seed": variant.seed, "params_sha256": variant.params_sha256, "display": display, "parts": parts}
+            {
+                "seed": variant.seed,
+                "params_sha256": variant.params_sha256,
+                "display": display,
+                "inputs": own_inputs,
+                "parts": parts,
+            }
         )
     assert inputs is not None  # there is at least one variant
     points = max(sum(float(spec.get("points", 1)) for spec in entry["parts"].values()) for entry in entries)
@@ -161,7 +169,7 @@ def question_files(question: Question, variants: list[Exported]) -> tuple[list[t
         "showCorrectAnswer": False,
         "comment": f"exported by hw6 {__version__}: {len(seeds)} variant(s), seeds {_ranges(seeds)}; graded by hw6",
     }
-    keys = {"hw6": {"version": __version__, "problem": question.section}, "inputs": inputs, "variants": entries}
+    keys = {"hw6": {"version": __version__, "problem": question.section}, "variants": entries}
     server = SERVER.format(version=__version__, section=question.section)
     files = [
         (f"{folder}/info.json", dump_json(info).encode()),

@@ -3,7 +3,7 @@
 This file is shipped to ``serverFilesCourse/`` (which PrairieLearn puts on the Python path of
 ``server.py``) beside ``hw6grading/``, a copy of hw6's grading core; both import only the
 standard library, numpy and sympy. Each question folder holds ``server.py`` (which calls the
-functions below) and ``hw6-variants.json``: the variants' statement numbers and keys, in the
+functions below) and ``hw6-variants.json``: the variants' statement numbers, inputs and keys, in the
 question folder, which PrairieLearn never serves to students. ``correct_answers`` stays empty
 so that no element shows or grades a key; hw6 grades every input here.
 """
@@ -58,18 +58,27 @@ def generate(data: dict[str, Any]) -> None:
 
 
 def answer_value(spec: dict[str, Any], raw: dict[str, Any]) -> Any:
-    """What hw6 grades for one input: its text, or a matrix input's entries as text."""
-    name = spec["name"]
+    """What hw6 grades for one part: its text, or its cells' texts (a list, or a list of rows)."""
     if spec["element"] == "string":
-        value = raw.get(name)
+        value = raw.get(spec["name"])
         return None if value is None or not str(value).strip() else str(value)
-    cells = [str(raw.get(f"{name}{k + 1}") or "").strip() for k in range(spec["rows"] * spec["columns"])]
+    cells = [str(raw.get(cell) or "").strip() for cell in spec["cells"]]
     if not any(cells):
         return None
-    if spec["kind"] == "vector":
+    if spec["flat"]:
         return cells
     width = spec["columns"]
     return [cells[row * width : (row + 1) * width] for row in range(spec["rows"])]
+
+
+def score_names(spec: dict[str, Any]) -> list[str]:
+    """The answers-names a part's score is given to: its input, or each of its number inputs."""
+    return list(spec["cells"]) if spec["element"] == "number" else [spec["name"]]
+
+
+def error_name(spec: dict[str, Any]) -> str:
+    """Where a part's format error goes: its input, or its first number input."""
+    return spec["cells"][0] if spec["element"] == "number" else spec["name"]
 
 
 def verdict_of(data: dict[str, Any], variant: dict[str, Any], spec: dict[str, Any], raw: dict[str, Any]) -> Any:
@@ -83,18 +92,25 @@ def feedback_text(verdict: Any) -> str:
     return verdict.feedback or STATUS_TEXT.get(verdict.status, "")
 
 
-def graded(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """(partial_scores, format errors) of these raw answers: hw6's verdict per input."""
+def graded(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """(partial_scores, format errors, feedback per part) of these raw answers: hw6's verdict per part.
+    A part with several number inputs gives each the part's credit and an equal share of its points."""
     variant = variant_of(data)
     scores: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for spec in load(data)["inputs"]:
+    feedback: dict[str, str] = {}
+    for spec in variant["inputs"]:
         verdict = verdict_of(data, variant, spec, raw)
         points = variant["parts"][spec["part"]].get("points", 1)
+        text = feedback_text(verdict)
         if verdict.status == "invalid":
-            errors[spec["name"]] = feedback_text(verdict)
-        scores[spec["name"]] = {"score": float(verdict.credit), "weight": points, "feedback": feedback_text(verdict)}
-    return scores, errors
+            errors[error_name(spec)] = text
+        names = score_names(spec)
+        for name in names:
+            weight = points if len(names) == 1 else points / len(names)
+            scores[name] = {"score": float(verdict.credit), "weight": weight, "feedback": text}
+        feedback[spec["name"]] = text
+    return scores, errors, feedback
 
 
 def total(scores: dict[str, Any]) -> float:
@@ -108,32 +124,33 @@ def total(scores: dict[str, Any]) -> float:
 def parse(data: dict[str, Any]) -> None:
     """hw6's invalid verdicts (unreadable, unknown symbol, wrong number of entries) as format errors,
     so that they cost no attempt; an element's own format error is kept."""
-    _, errors = graded(data, data["raw_submitted_answers"])
+    _, errors, _ = graded(data, data["raw_submitted_answers"])
     for name, message in errors.items():
         data["format_errors"].setdefault(name, message)
 
 
 def grade(data: dict[str, Any]) -> None:
-    scores, _ = graded(data, data["raw_submitted_answers"])
+    scores, _, feedback = graded(data, data["raw_submitted_answers"])
     data["partial_scores"].clear()
     data["partial_scores"].update(scores)
-    for name, entry in scores.items():
-        data["feedback"][name] = entry["feedback"]
+    data["feedback"].update(feedback)
     data["score"] = total(scores)
 
 
 def key_inputs(spec: dict[str, Any], value: Any) -> dict[str, str] | None:
     """The raw inputs a student types for ``value`` (the key or a modelled mistake), or None when
-    the input cannot hold it (a mistake with another number of entries than the cells)."""
+    the inputs cannot hold it (a mistake with another number of entries than the cells)."""
     name, kind = spec["name"], spec["kind"]
-    if spec["element"] == "matrix":
+    if spec["element"] != "string":
         rows = value if kind == "matrix" else [value]
-        if not isinstance(rows, list) or len(rows) != spec["rows"]:
+        if not isinstance(rows, list) or any(not isinstance(row, list) for row in rows):
             return None
-        if any(not isinstance(row, list) or len(row) != spec["columns"] for row in rows):
+        if kind == "matrix" and any(len(row) != spec["columns"] for row in rows):
             return None
-        cells = [entry for row in rows for entry in row]
-        return {f"{name}{k + 1}": str(entry) for k, entry in enumerate(cells)}
+        entries = [entry for row in rows for entry in row]
+        if len(entries) != len(spec["cells"]):
+            return None
+        return {cell: str(entry) for cell, entry in zip(spec["cells"], entries, strict=True)}
     if kind == "sequences":
         lines = [f"{' '.join(h['sequence'])} ({h['logprob']})" for h in value]
         return {name: "\n".join(lines)}
@@ -144,42 +161,53 @@ def key_inputs(spec: dict[str, Any], value: Any) -> dict[str, str] | None:
     return {name: str(value)}
 
 
-def invalid_inputs(spec: dict[str, Any]) -> dict[str, str]:
-    """Inputs hw6 refuses (and, for a matrix, PrairieLearn's element too)."""
-    if spec["element"] == "matrix":
-        cells = {f"{spec['name']}{k + 1}": "0" for k in range(spec["rows"] * spec["columns"])}
-        cells[f"{spec['name']}1"] = "1,2"
-        return cells
-    return {spec["name"]: "(" if spec["kind"] != "sequences" else "[]"}
+def wrong_inputs(spec: dict[str, Any], right: dict[str, str]) -> dict[str, str] | None:
+    """A wrong answer where the key models no mistake: the first number or expression changed."""
+    if spec["element"] != "string":
+        first = spec["cells"][0]
+        return {first: repr(float(right[first]) + 1)}
+    if spec["kind"] in ("expr", "expr_list"):
+        return {spec["name"]: f"{right[spec['name']]} + 1"}
+    return None
 
 
-def test_submission(data: dict[str, Any], test_type: str, rng: random.Random) -> dict[str, str]:
-    """Raw answers of one kind: every key; some modelled mistakes; or one unreadable input."""
+def invalid_inputs(spec: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Inputs hw6 refuses, and the format errors PrairieLearn's element adds for them."""
+    if spec["element"] == "string":
+        return {spec["name"]: "(" if spec["kind"] != "sequences" else "[]"}, []
+    cells = {cell: "0" for cell in spec["cells"]}
+    cells[spec["cells"][0]] = "1,2"
+    return cells, [spec["cells"][0]] + ([spec["name"]] if spec["element"] == "matrix" else [])
+
+
+def test_submission(data: dict[str, Any], test_type: str, rng: random.Random) -> tuple[dict[str, str], list[str]]:
+    """Raw answers of one kind (every key; some modelled mistakes; or one unreadable input) and the
+    format errors PrairieLearn's elements give them."""
     variant = variant_of(data)
-    inputs = load(data)["inputs"]
+    inputs = variant["inputs"]
     raw: dict[str, str] = {}
     for spec in inputs:
         raw.update(key_inputs(spec, variant["parts"][spec["part"]]["value"]) or {})
+    flagged: list[str] = []
     if test_type == "incorrect":
         for position, spec in enumerate(inputs):
             mistakes = [m["value"] for m in variant["parts"][spec["part"]].get("mistakes") or ()]
             usable = [entries for entries in (key_inputs(spec, m) for m in mistakes) if entries]
+            if position == 0 and not usable:
+                usable = [entries for entries in [wrong_inputs(spec, raw)] if entries]
             if usable and (position == 0 or rng.random() < 0.5):
                 raw.update(rng.choice(usable))
     elif test_type == "invalid":
-        raw.update(invalid_inputs(rng.choice(inputs)))
-    return raw
+        unreadable, flagged = invalid_inputs(rng.choice(inputs))
+        raw.update(unreadable)
+    return raw, flagged
 
 
 def test(data: dict[str, Any]) -> None:
     """PrairieLearn's question tests: a submission of ``data["test_type"]`` and the scores hw6 gives it."""
-    raw = test_submission(data, data["test_type"], random.Random())
-    scores, errors = graded(data, raw)
-    for spec in load(data)["inputs"]:
-        if spec["element"] == "matrix" and spec["name"] in errors:  # the element names the cell too
-            errors.update(
-                {cell: "invalid" for cell, text in raw.items() if cell.startswith(spec["name"]) and text == "1,2"}
-            )
+    raw, flagged = test_submission(data, data["test_type"], random.Random())
+    scores, errors, feedback = graded(data, raw)
+    errors.update({name: "invalid" for name in flagged if name not in errors})
     for field in ("raw_submitted_answers", "format_errors", "partial_scores", "feedback"):
         data[field].clear()
     data["raw_submitted_answers"].update(raw)
@@ -189,5 +217,5 @@ def test(data: dict[str, Any]) -> None:
         data["score"] = 0
         return
     data["partial_scores"].update(scores)
-    data["feedback"].update({name: entry["feedback"] for name, entry in scores.items()})
+    data["feedback"].update(feedback)
     data["score"] = total(scores)

@@ -4,7 +4,7 @@ template shows (``data["params"]``), built from the problem's parameters, never 
 
 Parts that share parameters stay in one question (all of Problem 1, all of Problem 2); Problem 6's
 (b) and (c) have parameters of their own and are two questions. Written, data and personal parts
-are not exported (staff grade them), nor Problem 3's measured numbers, which need the notebook.
+are not exported (staff grade them), nor 3k, whose training the statement cannot give.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ class Question:
     statement: str  # question.html's text before the inputs, Mustache over params
     label: Callable[[str, Mapping[str, Any]], str]  # part id, its key -> the text before its input
     display: Callable[[Solved], dict[str, Any]]  # one variant's numbers, for the template
+    skip: tuple[str, ...] = ()  # graded parts left out (they need more than the statement gives)
 
 
 def input_name(part_id: str) -> str:
@@ -40,47 +41,82 @@ def input_name(part_id: str) -> str:
 
 
 def input_spec(part_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
-    """What the runtime needs to read one input: its name, element, kind and for a matrix its cells."""
-    kind = spec["kind"]
-    entry: dict[str, Any] = {"name": input_name(part_id), "part": part_id, "kind": kind}
+    """What the runtime needs to read one part: its input's name, element and kind, and for a part of
+    several cells their names and layout (``flat``: graded as a list, else as rows)."""
+    kind, value, name = spec["kind"], spec["value"], input_name(part_id)
+    entry: dict[str, Any] = {"name": name, "part": part_id, "kind": kind}
     if kind in STRING_KINDS:
         return entry | {"element": "string"}
+    if kind == "numbers" and not spec.get("shape"):  # a few separate numbers: one number input each
+        cells = [f"{name}_{k + 1}" for k in range(len(value))]
+        return entry | {"element": "number", "cells": cells, "flat": True}
+    if kind == "numbers":
+        shape = list(spec["shape"])
+        rows, columns = (shape[0], shape[1]) if len(shape) == 2 else (1, shape[0])
+        if rows * columns != len(value):
+            raise ValueError(f"part {part_id}: its shape {shape} does not hold its {len(value)} numbers")
+        return entry | _cells(name, rows, columns, flat=len(shape) == 1)
     if kind not in MATRIX_KINDS:
         raise ValueError(f"part {part_id}: kind {kind!r} has no PrairieLearn input")
-    value = spec["value"]
-    rows = [value] if kind == "vector" else value
-    if not isinstance(rows, list) or not rows or any(not isinstance(row, list) or not row for row in rows):
-        raise ValueError(
-            f"part {part_id}: its key is not a list of exact numbers, which the cells of a matrix input hold"
-        )
-    if len({len(row) for row in rows}) != 1:
+    grid = [value] if kind == "vector" else value
+    if not isinstance(grid, list) or not grid or any(not isinstance(row, list) or not row for row in grid):
+        raise ValueError(f"part {part_id}: its key is not a list of exact numbers, which the cells of an input hold")
+    if len({len(row) for row in grid}) != 1:
         raise ValueError(f"part {part_id}: its key's rows differ in length")
-    return entry | {"element": "matrix", "rows": len(rows), "columns": len(rows[0])}
+    return entry | _cells(name, len(grid), len(grid[0]), flat=kind == "vector")
 
 
-def element_html(spec: Mapping[str, Any], label: str, points: Any) -> str:
-    """The input element for one part; hw6 grades it (weights are shown as PrairieLearn's)."""
+def _cells(name: str, rows: int, columns: int, *, flat: bool) -> dict[str, Any]:
+    cells = [f"{name}{k + 1}" for k in range(rows * columns)]  # pl-matrix-component-input's own names
+    return {"element": "matrix", "rows": rows, "columns": columns, "cells": cells, "flat": flat}
+
+
+def element_html(spec: Mapping[str, Any], label: str, part: Mapping[str, Any]) -> str:
+    """The input elements of one part; hw6 grades them (weights are shown as PrairieLearn's)."""
+    points = part.get("points", 1)
+    weight = f' weight="{int(points)}"' if float(points).is_integer() else ""
+    if spec["element"] == "number":
+        order = part.get("order") or [f"{k + 1}" for k in range(len(spec["cells"]))]
+        return "\n".join(
+            f'<pl-number-input answers-name="{cell}" label="{html.escape(f"{label} {what}:", quote=True)}" '
+            'show-help-text="false" size="20"></pl-number-input>'
+            for cell, what in zip(spec["cells"], order, strict=True)
+        )
     attributes = [f'answers-name="{spec["name"]}"', f'label="{html.escape(label, quote=True)}"']
-    if isinstance(points, int) or (isinstance(points, float) and points.is_integer()):
-        attributes.append(f'weight="{int(points)}"')
     if spec["element"] == "matrix":
-        attributes += [f'rows="{spec["rows"]}"', f'columns="{spec["columns"]}"', 'allow-partial-credit="true"']
-        return f"<pl-matrix-component-input {' '.join(attributes)}></pl-matrix-component-input>"
+        name = spec["name"]  # a variant's shape comes with its numbers: Problem 3's T and H vary
+        attributes += [f'rows="{{{{params.rows_{name}}}}}"', f'columns="{{{{params.columns_{name}}}}}"']
+        attributes.append('allow-partial-credit="true"')
+        return f"<pl-matrix-component-input {' '.join(attributes)}{weight}></pl-matrix-component-input>"
     attributes += ['show-help-text="false"', 'size="60"']
     if spec["kind"] == "sequences":
         attributes.append('multiline="true"')
-    return f"<pl-string-input {' '.join(attributes)}></pl-string-input>"
+    return f"<pl-string-input {' '.join(attributes)}{weight}></pl-string-input>"
+
+
+def shape_params(inputs: list[dict[str, Any]]) -> dict[str, int]:
+    """The rows and columns of a variant's matrix inputs, for question.html's element attributes."""
+    shapes: dict[str, int] = {}
+    for spec in inputs:
+        if spec["element"] == "matrix":
+            shapes[f"rows_{spec['name']}"], shapes[f"columns_{spec['name']}"] = spec["rows"], spec["columns"]
+    return shapes
+
+
+def skeleton(inputs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What every variant's inputs must share for one question.html: all but a matrix's shape."""
+    fixed = ("name", "part", "kind", "element", "flat")
+    return [
+        {k: spec.get(k) for k in fixed} | ({"cells": spec["cells"]} if spec["element"] == "number" else {})
+        for spec in inputs
+    ]
 
 
 def question_html(question: Question, parts: Parts, inputs: list[dict[str, Any]]) -> str:
     lines = ["<pl-question-panel>", question.statement.strip(), "</pl-question-panel>", ""]
     for spec in inputs:
         part = parts[spec["part"]]
-        lines += [
-            '<div class="mb-3">',
-            element_html(spec, question.label(spec["part"], part), part.get("points", 1)),
-            "</div>",
-        ]
+        lines += ['<div class="mb-3">', element_html(spec, question.label(spec["part"], part), part), "</div>"]
     lines += ["", "<pl-submission-panel>"]
     for spec in inputs:
         name = spec["name"]
@@ -210,6 +246,54 @@ is an RNN.</p>
 """
 
 
+# --------------------------------------------------------------------------- Problem 3
+
+
+def _rnn_lstm(solved: Solved) -> dict[str, Any]:
+    case = solved.solution.case
+
+    def column(matrix: Any) -> str:
+        return matrix_tex([[v] for v in matrix]) if matrix.cols == 1 else matrix_tex(matrix.tolist())
+
+    sigma = {"tanh": r"\tanh", "relu": r"\operatorname{ReLU}", "identity": r"\operatorname{id}"}
+    return {
+        "sigma": sigma[case.params.nonlinearity],
+        "H": case.params.hidden_size,
+        "T": case.params.steps,
+        "x": ", ".join(number_text(v) for v in case.x),
+        "labels": ", ".join(number_text(v) for v in case.labels),
+        "W_x": column(case.W_x),
+        "W_h": matrix_tex(case.W_h.tolist()),
+        "b": column(case.b),
+        "W_f": matrix_tex(case.W_f.tolist()),
+        "b_f": number_text(case.b_f),
+    }
+
+
+def _rnn_lstm_label(part_id: str, spec: Mapping[str, Any]) -> str:
+    return {
+        "3a": r"(a) $h_1, \dots, h_T$, one row per step:",
+        "3b": r"(b) $\hat y_1, \dots, \hat y_T$:",
+        "3c": "(c)",
+    }.get(part_id, part_id)
+
+
+RNN_LSTM = """
+<p>A recurrent layer updates its hidden state once per input, $h_t = \\sigma(W^h h_{t-1} + W^x x_t + b)$
+with $h_0 = 0$, and returns the hidden states of every step. Write one (the notebook of this homework has a
+section for it) and run it.</p>
+<p>(a) Use $\\sigma = {{params.sigma}}$, $H = {{params.H}}$ hidden units and one input feature, on the sequence
+$x = ({{params.x}})$ of $T = {{params.T}}$ steps, with
+$W^x = {{params.W_x}}$, $W^h = {{params.W_h}}$ and $b = {{params.b}}$. Report $h_1, \\dots, h_T$.</p>
+<p>(b) A linear layer on top predicts $\\hat y_t = W^f h_t + b^f$ at every step. With $W^f = {{params.W_f}}$ and
+$b^f = {{params.b_f}}$, report the predictions for the input of (a).</p>
+<p>(c) The label at step $t$ is the mean of $x_1, \\dots, x_t$ (here ${{params.labels}}$). Task 1 scores the
+prediction at every step (the mean squared error over all steps); task 2 scores only the last step. Report
+both losses for the predictions of (b).</p>
+<p>Give every number to 6 significant digits or more.</p>
+"""
+
+
 # --------------------------------------------------------------------------- Problem 6
 
 
@@ -268,6 +352,7 @@ QUESTIONS: tuple[Question, ...] = (
         "rnn_backprop", "Problem 1: Backprop through a simple RNN", RNN_BACKPROP, _rnn_backprop_label, _rnn_backprop
     ),
     Question("beam_search", "Problem 2: Beam search", BEAM_SEARCH, _beam_search_label, _beam_search),
+    Question("rnn_lstm", "Problem 3(a)-(c): An RNN layer", RNN_LSTM, _rnn_lstm_label, _rnn_lstm, skip=("3k",)),
     Question(
         "conv_filter", "Problem 6(b): Finding a filter", CONV_FILTER, lambda p, s: "(b) the filter:", _conv_filter
     ),
