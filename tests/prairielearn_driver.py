@@ -22,6 +22,24 @@ import hw6_prairielearn as runtime  # noqa: E402
 NUMBER = re.compile(r"\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?(\s*/\s*[+-]?\d+)?\s*")
 
 
+# What each phase may change (PrairieLearn's checkData refuses any other change).
+EDITABLE = {
+    "generate": {"params", "correct_answers"},
+    "parse": {"params", "correct_answers", "submitted_answers", "format_errors", "feedback"},
+    "grade": {"params", "correct_answers", "submitted_answers", "format_errors", "partial_scores", "score", "feedback"},
+    "test": {"format_errors", "raw_submitted_answers", "partial_scores", "score", "feedback"},
+}
+violations = []
+
+
+def call(module, phase, data):
+    before = copy.deepcopy(data)
+    getattr(module, phase)(data)
+    changed = sorted(k for k in set(data) | set(before) if data.get(k) != before.get(k) and k not in EDITABLE[phase])
+    if changed or set(data) != set(before):
+        violations.append({"phase": phase, "changed": changed, "keys": sorted(set(data) ^ set(before))})
+
+
 def server(folder):
     spec = importlib.util.spec_from_file_location(
         "server_" + os.path.basename(folder), os.path.join(folder, "server.py")
@@ -68,11 +86,11 @@ def submit(module, variant, raw, inputs):
         gradable=True,
     )
     elements_parse(data, inputs)
-    module.parse(data)
+    call(module, "parse", data)
     data["gradable"] = not data["format_errors"]
     forced = None
     if data["gradable"]:
-        module.grade(data)
+        call(module, "grade", data)
     else:  # PrairieLearn does not grade it; grade a copy anyway to compare with hw6's check
         forced = copy.deepcopy(data)
         module.grade(forced)
@@ -111,12 +129,12 @@ for folder in request["questions"]:
     chosen = {}
     for variant_seed in request["variant_seeds"]:
         data = new_variant(folder, variant_seed)
-        module.generate(data)
+        call(module, "generate", data)
         chosen[str(variant_seed)] = data["params"]["hw6_seed"]
     cases, tests, shapes = [], [], {}
     for index in range(count):
         variant = new_variant(folder, index)
-        module.generate(variant)
+        call(module, "generate", variant)
         inputs = runtime.variant_of(variant)["inputs"]
         shapes[str(variant["params"]["hw6_seed"])] = inputs
         for label, raw in submissions(runtime.variant_of(variant), inputs):
@@ -137,7 +155,8 @@ for folder in request["questions"]:
                     feedback={},
                     gradable=True,
                 )
-                module.test(data)
+                call(module, "test", data)
+                data["gradable"] = not data["format_errors"]  # as PrairieLearn sets it
                 expected = {k: data[k] for k in ("format_errors", "partial_scores", "score", "gradable")}
                 got = submit(module, variant, data["raw_submitted_answers"], inputs)
                 tests.append(
@@ -150,5 +169,6 @@ for folder in request["questions"]:
                 )
     out["questions"][folder] = {"chosen": chosen, "cases": cases, "tests": tests, "inputs": shapes}
 out["sys_path"] = sys.path
+out["violations"] = violations
 out["modules"] = sorted(m.split(".")[0] for m in sys.modules if not m.startswith("_"))
 print(json.dumps(out))

@@ -137,6 +137,10 @@ def test_every_variant_key_mistake_and_invalid_input_scores_as_hw6_check_scores(
     print(f"\nPrairieLearn conformance: {graded} submissions over {len(SEEDS)} variants, all as hw6 check grades them")
 
 
+def test_no_phase_changes_what_prairielearn_forbids_it_to_change(run):
+    assert run["violations"] == []
+
+
 def test_the_isolated_interpreter_loaded_nothing_beyond_stdlib_numpy_and_sympy(run):
     assert not {"yaml", "jinja2", "matplotlib", "torch", "solver"} & set(run["modules"]), run["modules"]
     assert {"sympy", "mpmath", "hw6grading", "hw6_prairielearn"} <= set(run["modules"])

@@ -211,8 +211,7 @@ def test(data: dict[str, Any]) -> None:
     for field in ("raw_submitted_answers", "format_errors", "partial_scores", "feedback"):
         data[field].clear()
     data["raw_submitted_answers"].update(raw)
-    data["format_errors"].update(errors)
-    data["gradable"] = not errors
+    data["format_errors"].update(errors)  # PrairieLearn marks the submission ungradable from these
     if errors:
         data["score"] = 0
         return
