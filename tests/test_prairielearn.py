@@ -272,3 +272,12 @@ def test_a_batch_manifest_exports_its_distinct_variants(exported, tmp_path):
         beam = json.loads(archive.read("questions/hw6/beam_search/hw6-variants.json"))
     assert [v["seed"] for v in record["variants"]] == seeds == [v["seed"] for v in beam["variants"]]
     assert {r["params_sha256"] for r in rows} == {v["params_sha256"] for v in record["variants"]}
+
+
+@pytest.mark.parametrize(
+    "value, text", [(7, "7"), ("-6/5", "-1.2"), ("-1/20", "-0.05"), ("1/3", "1/3"), ("-13/30", "-13/30"), ("0", "0")]
+)
+def test_statement_numbers_are_exact(value, text):
+    from solver.export.pl.questions import number_text
+
+    assert number_text(value) == text

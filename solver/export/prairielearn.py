@@ -22,7 +22,8 @@ from .. import __version__
 from ..core.errors import InputFileError
 from ..io.files import dump_json, write_bytes_atomic
 from . import wheel
-from .pl.questions import QUESTIONS, Question, input_spec, question_html, shape_params, skeleton
+from .pl.inputs import input_spec, question_html, shape_params, skeleton
+from .pl.questions import QUESTIONS, Question
 
 NAME = "prairielearn"
 HELP = "a PrairieLearn course fragment (questions graded by hw6, one assessment) for N variants or a batch"
@@ -173,7 +174,7 @@ def question_files(question: Question, variants: list[Exported]) -> tuple[list[t
     server = SERVER.format(version=__version__, section=question.section)
     files = [
         (f"{folder}/info.json", dump_json(info).encode()),
-        (f"{folder}/question.html", question_html(question, first[1], inputs).encode()),
+        (f"{folder}/question.html", question_html(question.statement, question.label, first[1], inputs).encode()),
         (f"{folder}/server.py", server.encode()),
         (f"{folder}/hw6-variants.json", dump_json(keys).encode()),
     ]
