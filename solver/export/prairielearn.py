@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     files = course_files(variants)
     write_bytes_atomic(args.out, wheel.deterministic_zip(files))
     questions = [name for name, _ in files if name.endswith("/info.json") and name.startswith("questions/")]
-    seeds = ", ".join(str(v.seed) for v in variants)
+    seeds = _ranges([v.seed for v in variants])
     print(f"hw6: wrote {args.out}: {len(questions)} questions, {len(variants)} variant(s) (seeds {seeds})")
     return 0
 
