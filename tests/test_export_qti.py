@@ -251,6 +251,9 @@ def test_the_package_has_canvas_structure(exported):
         "associatedcontent/imscc_xmlv1p1/learning-application-resource",
     }
     assessment = _assessment(base)
+    ident = assessment.find("q:assessment", NS).get("ident")
+    meta = next(r for r in resources if r.get("type").endswith("learning-application-resource"))
+    assert meta.get("href") == f"{ident}/assessment_meta.xml", "Canvas finds the settings by the assessment's ident"
     tags = (f"{{{NS['q']}}}{tag}" for tag in ("assessment", "section", "item"))
     idents = [e.get("ident") for tag in tags for e in assessment.iter(tag)]
     assert len(set(idents)) == len(idents), "assessment, section and item identifiers are unique"
@@ -331,3 +334,32 @@ def test_bad_options_are_one_line_errors(run_cli, tmp_path, args, fragment):
 
 def test_range_bounds_follow_canvas_rounding():
     assert math.ceil(Fraction("0.01") * 10**4) - 1 == 99  # 0.0099: the last 4-decimal number below 0.01
+
+
+def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys):
+    import csv
+
+    from solver.variants.batch import run_batch
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\nada,Ada\nben,Ben\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    run_batch(roster, tmp_path / "batch", pdf=False, context=BuildContext(cache_dir=cache), progress=False)
+    manifest = tmp_path / "batch" / "manifest.csv"
+
+    def export(out: Path) -> int:
+        return main([str(a) for a in ("export", "qti", "--manifest", manifest, "--out", out, "--cache-dir", cache)])
+
+    assert export(tmp_path / "out") == 0
+    with manifest.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    seeds = sorted(int(row["seed"]) for row in rows)
+    archive = _zip(tmp_path, "out")
+    name = next(n for n in archive.namelist() if n.endswith(".xml") and "/" in n and "meta" not in n)
+    titles = [item.get("title") for item in ET.fromstring(archive.read(name)).iter(f"{{{NS['q']}}}item")]
+    assert sorted(int(t.rsplit(" ", 1)[1]) for t in titles if t.startswith("Problem 6 (c)")) == seeds
+
+    changed = tmp_path / "batch" / rows[0]["folder"] / "params.json"
+    changed.write_text(changed.read_text(encoding="utf-8") + " ", encoding="utf-8")  # edited since the batch
+    assert export(tmp_path / "again") == 2 and not (tmp_path / "again").exists()
+    assert "changed since the batch" in capsys.readouterr().err

@@ -77,7 +77,8 @@ def _item(parent: ET.Element, ident: str, question: Question) -> None:
         ],
     )
     presentation = ET.SubElement(item, "presentation")
-    _text(ET.SubElement(presentation, "material"), "mattext", question.html, texttype="text/html")
+    body = f"<div>{question.html}</div>"  # Canvas reads a question's text from the item body's top div
+    _text(ET.SubElement(presentation, "material"), "mattext", body, texttype="text/html")
     processing = ET.SubElement(item, "resprocessing")
     outcomes = ET.SubElement(processing, "outcomes")
     ET.SubElement(outcomes, "decvar", {"maxvalue": "100", "minvalue": "0", "varname": "SCORE", "vartype": "Decimal"})
@@ -129,14 +130,14 @@ def assessment_xml(ident: str, title: str, groups: Sequence[Group], notes: Seque
 
 
 def meta_xml(ident: str, title: str, description: str, points: float) -> bytes:
-    """Canvas's quiz settings (``assessment_meta.xml``): unpublished, correct answers never shown."""
+    """Canvas's quiz settings (``assessment_meta.xml``): unpublished, unlimited attempts (the highest
+    counts), each blank marked right or wrong after an attempt but the correct answers never shown."""
     root = ET.Element("quiz", {"identifier": ident, "xmlns": CANVAS_NS})
     for tag, text in (
         ("title", title),
         ("description", description),
         ("shuffle_answers", "false"),
         ("scoring_policy", "keep_highest"),
-        ("hide_results", "always"),
         ("quiz_type", "assignment"),
         ("points_possible", _points(points)),
         ("show_correct_answers", "false"),
