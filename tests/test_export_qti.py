@@ -363,3 +363,20 @@ def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys):
     changed.write_text(changed.read_text(encoding="utf-8") + " ", encoding="utf-8")  # edited since the batch
     assert export(tmp_path / "again") == 2 and not (tmp_path / "again").exists()
     assert "changed since the batch" in capsys.readouterr().err
+
+
+def test_the_differences_the_readme_states_are_real(exported):
+    """Canvas splits a question's points over its blanks, and rounds a typed number to 4 decimals."""
+    base, keys = exported
+    items = _items(base)
+    parts = keys[SEEDS[0]]
+    item = items[f"Problem 3 (a)-(c), variant {SEEDS[0]}"]
+    key = _submissions(item, parts)[0][0]
+    partly = {blank: text if _part(blank) == "3a" else _last_digit_up(text) for blank, text in key.items()}
+    blanks = len(_blank_names(item))
+    hidden = sum(_part(blank) == "3a" for blank in key)
+    assert hw6_score(parts, partly) == 1 and canvas_blanks_score(item, partly) == Fraction(3 * hidden, blanks) != 1
+    question = items[f"Problem 3 (k), {parts['3k']['order'][0]}"]
+    near = str(Decimal(str(parts["3k"]["below"][0])) - Decimal("0.00001"))  # below the target, rounds up to it
+    assert canvas_range_score(question, near) == 0
+    assert grade_answer(compile_key(parts), "3k", [near, str(parts["3k"]["value"][1])]).status == "correct"
