@@ -42,11 +42,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..commands import options
 
     parser.add_argument("--out", metavar="DIR", required=True, help=f"folder to write {ZIP_NAME} into")
-    parser.add_argument("--variants", type=options.count, metavar="N", help="N variants, from seed --start on")
+    parser.add_argument("--variants", type=_variants, metavar="N", help="N variants, from seed --start on")
     parser.add_argument("--start", type=options.seed, default=0, metavar="SEED", help="first seed (default 0)")
     parser.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: the batch's variants")
     options.variant_options(parser)
     parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+
+
+def _variants(text: str) -> int:
+    value = int(text) if text.strip().isdigit() and len(text.strip()) <= 4 else 0
+    if not 1 <= value <= MAX_VARIANTS:
+        raise argparse.ArgumentTypeError(f"expected a number of variants from 1 to {MAX_VARIANTS}, got {text!r}")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -55,8 +62,6 @@ def run(args: argparse.Namespace) -> int:
 
     if (args.variants is None) == (args.manifest is None):
         raise InputFileError("give --variants N or --manifest CSV (one of them)")
-    if args.variants is not None and args.variants > MAX_VARIANTS:
-        raise InputFileError(f"--variants: expected at most {MAX_VARIANTS}, got {args.variants}")
     if args.variants is not None and args.start + args.variants - 1 > options.MAX_SEED:
         raise InputFileError(
             f"--start: the last seed ({args.start} + --variants - 1) must be at most {options.MAX_SEED}"

@@ -70,7 +70,8 @@ def _rows(matrix: Any) -> str:
 
 
 def _blank_line(label: str, names: list[str]) -> str:
-    return f"<p>{html.escape(label)} " + " ".join(f"[{name}]" for name in names) + "</p>"
+    """A line of blanks after a label (HTML)."""
+    return f"<p>{label} " + " ".join(f"[{name}]" for name in names) + "</p>"
 
 
 def _measured_blanks(part_id: str, spec: dict[str, Any], names: list[str]) -> list[Blank]:
@@ -109,7 +110,7 @@ def rnn_question(solution: Any, parts: dict[str, Any], seed: int | None) -> Blan
         f" and b = {_rows(case.b)} (matrices row by row, rows separated by semicolons). Enter h<sub>1</sub>, …, h<sub>{steps}</sub>,"
         " one row per step.</p>",
     ]
-    text += [_blank_line(f"h_{t}:", names) for t, names in enumerate(h_names, start=1)]
+    text += [_blank_line(f"h<sub>{t}</sub>:", names) for t, names in enumerate(h_names, start=1)]
     text += [
         "<p>(b) A linear layer on top predicts a number at every step, ŷ<sub>t</sub> = W<sup>f</sup> h<sub>t</sub>"
         f" + b<sup>f</sup>, with W<sup>f</sup> = {_rows(case.W_f)} and b<sup>f</sup> = {exact_text(case.b_f)}."
@@ -146,12 +147,13 @@ def filter_question(solution: Any, parts: dict[str, Any], seed: int | None) -> B
         return None
     p = solution.params
     names = [f"f{j}" for j in range(1, p.filter_length + 1)]
-    padding = f"after {p.padding} zero(s) are added at each end" if p.padding else "without padding"
+    zeros = "zero" if p.padding == 1 else "zeros"
+    padding = f"after {p.padding} {zeros} are added at each end" if p.padding else "without padding"
     text = [
         "<p>A filter is slid over its input without being flipped first (a cross-correlation, as in"
         " neural-network libraries).</p>",
         f"<p>(b) The signal x = {_list(p.signal)} is convolved with a filter of length {p.filter_length}"
-        f" {padding}, moving the filter {p.stride} position(s) at a time. The result is y = {_list(p.output)}."
+        f" {padding}, moving the filter {p.stride} position{'' if p.stride == 1 else 's'} at a time. The result is y = {_list(p.output)}."
         " Which filter was used? Enter its entries as integers or fractions.</p>",
         _blank_line("f =", names),
     ]
