@@ -298,6 +298,13 @@ def test_no_answer_where_students_see_it(exported):
     assert not list(assessment.iter(f"{{{NS['q']}}}itemfeedback"))
     for item in assessment.iter(f"{{{NS['q']}}}item"):
         shown.append(item.findtext("q:presentation/q:material/q:mattext", namespaces=NS))
+        # Texts are only the question, each blank's name, and the accepted texts of a blank's labels
+        # (Canvas's format for fill-in-multiple-blanks; it shows those blanks as empty boxes).
+        lids = item.findall("q:presentation/q:response_lid", NS)
+        labels = item.findall("q:presentation/q:response_lid/q:render_choice/q:response_label/q:material/q:mattext", NS)
+        assert len(list(item.iter(f"{{{NS['q']}}}mattext"))) == 1 + len(lids) + len(labels)
+        for lid in lids:
+            assert lid.findtext("q:material/q:mattext", namespaces=NS) == lid.get("ident").removeprefix("response_")
     measured = {str(v) for seed in SEEDS for part in ("3a", "3b", "3c") for v in keys[seed][part]["value"]}
     hint = [f"first entry of the filter is {keys[s]['6b']['value'][0]}" for s in SEEDS]
     for text in shown:
