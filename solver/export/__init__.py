@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import gradescope, prairielearn
+from . import gradescope, prairielearn, qti
 
-FORMATS: tuple[ModuleType, ...] = (gradescope, prairielearn)
+FORMATS: tuple[ModuleType, ...] = (gradescope, prairielearn, qti)
