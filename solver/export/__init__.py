@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import gradescope
+from . import gradescope, moodle
 
-FORMATS: tuple[ModuleType, ...] = (gradescope,)
+FORMATS: tuple[ModuleType, ...] = (gradescope, moodle)
