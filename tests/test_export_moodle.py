@@ -229,3 +229,45 @@ def test_a_below_target_box_takes_zero_to_just_below_the_target():
     for response, right in (("0", True), ("0.0099", True), ("0.01", False), ("-0.001", False), ("0.02", False)):
         assert (moodle_numeric(answers, response) == 1) == right, response
         assert (compile_part("3k", {**spec, "value": [0.0003]}).grade([response]).credit == 1) == right, response
+
+
+def test_a_batch_manifest_exports_each_students_variant_once(tmp_path, run_cli):
+    from solver.variants.batch import run_batch
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name\nann,Ann A\nbob,Bob B\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    run_batch(roster, tmp_path / "out", pdf=False, context=BuildContext(cache_dir=cache), progress=False)
+    manifest = tmp_path / "out" / "manifest.csv"
+    code, out, err = run_cli("export", "moodle", "--manifest", manifest, "--out", tmp_path / "m", "--cache-dir", cache)
+    assert code == 0, err
+    assert "2 variant(s)" in out
+    root = ET.parse(tmp_path / "m" / moodle.FILE_NAME).getroot()
+    seeds = {re.sub(r".*seed ", "", q.findtext("name/text") or "") for _, q in questions(root)}
+    rows = [line.split(",") for line in manifest.read_text(encoding="utf-8").splitlines()[1:]]
+    assert seeds == {row[3] for row in rows} and len(rows) == 2
+    folders = [row[2] for row in rows]
+    params = (tmp_path / "out" / folders[0] / "params.json").read_text(encoding="utf-8")
+    (tmp_path / "out" / folders[0] / "params.json").write_text(params.replace("{", "{ ", 1), encoding="utf-8")
+    code, _, err = run_cli("export", "moodle", "--manifest", manifest, "--out", tmp_path / "n", "--cache-dir", cache)
+    assert code == 2 and "changed since the batch" in err and not (tmp_path / "n").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "x"], "give one of --variants N and --manifest CSV"),
+        (["--out", "x", "--variants", "2", "--manifest", "m.csv"], "give one of --variants N and --manifest CSV"),
+        (["--out", "x", "--variants", "0"], "expected a number of variants from 1 to 500"),
+        (["--out", "x", "--manifest", "missing.csv"], "missing.csv"),
+    ],
+)
+def test_wrong_options_are_one_line_errors(run_cli, capsys, tmp_path, args, message):
+    args = [str(tmp_path / a) if a in ("x", "m.csv", "missing.csv") else a for a in args]
+    try:
+        code, _, err = run_cli("export", "moodle", *args)
+    except SystemExit as stop:  # argparse's own errors
+        code, err = stop.code, capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err, err
+    assert "error:" in err.splitlines()[0] and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "x").exists()

@@ -66,7 +66,10 @@ class Case:
 
 def stack_question(name: str, text: str, parts: Mapping[str, Mapping[str, Any]], note: str, seed: int) -> ET.Element:
     """The ``<question type="stack">`` for ``parts`` (part id -> key spec, in the sheet's order)."""
-    variables, trees, boxes, keys = [], [], [], {}
+    variables: list[str] = []
+    trees: list[Tree] = []
+    boxes: list[str] = []
+    keys: dict[str, str] = {}  # input name -> the question variable holding its key
     for part_id, spec in parts.items():
         symbols = list(spec.get("symbols") or [])
         values = spec["value"] if spec["kind"] == "expr_list" else [spec["value"]]
