@@ -5,6 +5,7 @@ The STACK side runs in real Maxima: tests/test_export_moodle_maxima.py."""
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from fractions import Fraction
@@ -21,7 +22,7 @@ from solver.grading.kinds import compile_part
 
 from .moodle_reading import cloze_boxes, cloze_score, moodle_numeric, questions, split_unescaped, unescape
 
-VARIANTS = 3
+VARIANTS = int(os.environ.get("HW6_MOODLE_VARIANTS", "3"))  # seeds 1..N
 STACK_REQUIRED = (
     "name/text",
     "questiontext/text",
@@ -56,10 +57,10 @@ def test_the_command_writes_what_moodle_xml_gives_the_same_bytes_each_time(expor
 def test_the_file_names_its_version_and_seeds(exported):
     _, data, root = exported
     head = data[:400].decode()
-    assert f"hw6 {__version__}" in head and "seed 1, seed 2, seed 3" in head
+    assert f"hw6 {__version__}" in head and ", ".join(f"seed {n}" for n in range(1, VARIANTS + 1)) in head
     for _, question in questions(root):
         name = question.findtext("name/text") or ""
-        assert name.startswith(f"hw6 {__version__} · Problem ") and re.search(r"seed [123]\Z", name), name
+        assert name.startswith(f"hw6 {__version__} · Problem ") and re.search(r"seed \d+\Z", name), name
 
 
 def test_one_category_per_problem_and_one_question_per_variant_in_each(exported):
@@ -218,6 +219,7 @@ def test_cloze_boxes_give_hw6s_scores(exported):
             )
             checked += 1
     assert checked >= 2 * len(cloze)
+    print(f"\nCloze: {len(cloze)} questions, {checked} answer sets scored as hw6 scores them")
 
 
 def test_a_below_target_box_takes_zero_to_just_below_the_target():

@@ -47,9 +47,16 @@ def maxima() -> str:
 
 @pytest.fixture(scope="module")
 def stack_run(maxima, tmp_path_factory):
-    """Export three variants, write one Maxima program for all their STACK questions, run it."""
+    """Export variants with the homework's structure and with ``structure: varied`` (Problem 1 with
+    3 to 5 steps), write one Maxima program for all their STACK questions, run it.
+    ``HW6_MOODLE_VARIANTS=N`` exports N of each (default 3)."""
     base = tmp_path_factory.mktemp("moodle-maxima")
-    variants = moodle.seed_variants(3, None, BuildContext(cache_dir=base / "cache"))
+    count = int(os.environ.get("HW6_MOODLE_VARIANTS", "3"))
+    context = BuildContext(cache_dir=base / "cache")
+    (base / "varied.yaml").write_text("structure: varied\n", encoding="utf-8")
+    variants = moodle.seed_variants(count, None, context) + moodle.seed_variants(
+        count, str(base / "varied.yaml"), context
+    )
     root = ET.fromstring(moodle.moodle_xml(variants)[0])
     stack = [q for _, q in questions(root) if q.get("type") == "stack"]
     program = ["display2d: false$", "linel: 100000$"]
@@ -189,6 +196,9 @@ def test_every_question_test_reaches_its_note_with_hw6s_score(stack_run):
         if number and node.branches[True][0] == "="
     )
     assert mistakes == mistake_nodes and tested > mistakes
+    print(
+        f"\nSTACK in Maxima: {len(stack)} questions, {tested} tree results ({mistakes} modelled mistakes) agree with hw6"
+    )
 
 
 def _hw6_text(maxima_text: str) -> str:
