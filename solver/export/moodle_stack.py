@@ -98,8 +98,9 @@ def stack_question(name: str, text: str, parts: Mapping[str, Mapping[str, Any]],
     for tag, value in _OPTIONS:
         ET.SubElement(question, tag).text = value
     for tree in trees:
+        allowed = ",".join(parts[tree.part_id].get("symbols") or [])
         for input_name in tree.inputs:
-            _input(question, input_name, keys[input_name])
+            _input(question, input_name, keys[input_name], allowed)
     for tree in trees:
         _prt(question, tree)
     ET.SubElement(question, "deployedseed").text = str(seed % 2**31)
@@ -195,7 +196,9 @@ def _text(parent: ET.Element, tag: str, text: str, html_format: bool = False) ->
     return element
 
 
-def _input(question: ET.Element, name: str, key: str) -> None:
+def _input(question: ET.Element, name: str, key: str, symbols: str) -> None:
+    """An algebraic input; stars are inserted for ``2w``, ``w u3`` and ``w(u2 + w u1)`` (option 6:
+    implied products, spaces, no user functions), as hw6 reads them; the part's symbols are allowed."""
     element = ET.SubElement(question, "input")
     fields = (
         ("name", name),
@@ -203,11 +206,11 @@ def _input(question: ET.Element, name: str, key: str) -> None:
         ("tans", key),
         ("boxsize", "30"),
         ("strictsyntax", "1"),
-        ("insertstars", "1"),
+        ("insertstars", "6"),
         ("syntaxhint", ""),
         ("syntaxattribute", "0"),
         ("forbidwords", FORBIDDEN),
-        ("allowwords", ""),
+        ("allowwords", symbols),
         ("forbidfloat", "1"),
         ("requirelowestterms", "0"),
         ("checkanswertype", "0"),
