@@ -22,7 +22,7 @@ import sympy as sp
 
 from solver.core.problem import BuildContext
 from solver.export import moodle
-from solver.export.maxima import key_expression
+from solver.export.maxima import key_expression, to_maxima
 from solver.grading.kinds import compile_part
 
 from .moodle_reading import questions, stack_trees, walk
@@ -31,6 +31,22 @@ MARK = "HW6OUT"
 ALGEQUIV = (
     "hw6_algequiv(a, b) := if listp(a) and listp(b) then "
     "(is(length(a) = length(b)) and every(hw6_algequiv, a, b)) else is(ratsimp(a - b) = 0)$"
+)
+U1, U2, W = sp.symbols("u1 u2 w")
+PRINTED = (
+    -W,
+    -(W**2),
+    (-W) ** 3,
+    W**-2,
+    sp.Rational(-3, 4) * W ** sp.Rational(-1, 2),
+    1 / (W + 1),
+    (U1 - U2) / (W - 2) ** 2,
+    -U1 * W**3 + sp.Rational(7, 2) * U2 - 1,
+    (W + U1) ** 2 * (W - U2) ** -3,
+    2 ** (-W.subs(W, 3)) * W,
+    sp.exp(-W) * sp.log(W + 2),
+    sp.tanh(U1 * W) - sp.sin(W) ** 2,
+    W ** sp.Rational(2, 3) - sp.sqrt(U1),
 )
 INVALID = ("w +", "(w*u1", "3**/w", "w u1 +* 2")
 
@@ -62,6 +78,8 @@ def stack_run(maxima, tmp_path_factory):
     program = ["display2d: false$", "linel: 100000$"]
     for index, question in enumerate(stack):
         program += _question_program(index, question)
+    for number, expr in enumerate(PRINTED):  # the printer's output read back by Maxima
+        program.append(f'print("{MARK}", "printed", {number}, "|", string({to_maxima(expr)}))$')
     path = base / "program.mac"
     path.write_text("\n".join(program) + "\n", encoding="utf-8")
     # Each unreadable answer in a file of its own: Maxima abandons a batch file at a syntax error.
@@ -213,3 +231,13 @@ def test_unreadable_answers_do_not_parse_and_hw6_calls_them_invalid(stack_run):
     for number, text in enumerate(INVALID):
         assert ("parsed", str(number)) not in results, text
         assert compile_part("1b", spec).grade(text).status == "invalid", text
+
+
+def test_the_printers_maxima_text_means_the_sympy_expression(stack_run):
+    *_, results = stack_run
+    functions = {"exp": sp.exp, "log": sp.log, "sin": sp.sin, "tanh": sp.tanh, "sqrt": sp.sqrt}
+    for number, expr in enumerate(PRINTED):
+        got = results[("printed", str(number))]
+        text = got.replace("^", "**").replace("%e", "E").replace("%pi", "pi")
+        back = sp.sympify(text, locals={"u1": U1, "u2": U2, "w": W, "E": sp.E, "pi": sp.pi, **functions}, rational=True)
+        assert sp.simplify(back - expr) == 0, (expr, to_maxima(expr), got)

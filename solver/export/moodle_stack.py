@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import sympy as sp
+
 from .maxima import key_expression, list_to_maxima, to_maxima
 from .moodle_text import part_label
 
@@ -167,12 +169,12 @@ def _distinct_mistakes(spec: Mapping[str, Any], exprs: list, symbols: list[str])
 
 
 def _same(a: Sequence, b: Sequence) -> bool:
-    return len(a) == len(b) and all((x - y).expand() == 0 for x, y in zip(a, b, strict=True))
+    return len(a) == len(b) and all(sp.cancel(x - y) == 0 for x, y in zip(a, b, strict=True))
 
 
 def _hits(values, exprs) -> Fraction:
     """hw6's credit for a list answer: the share of entries equal to the key's, in order."""
-    same = sum(1 for a, b in zip(values, exprs, strict=True) if (a - b).expand() == 0)
+    same = sum(1 for a, b in zip(values, exprs, strict=True) if sp.cancel(a - b) == 0)
     return Fraction(same, len(exprs))
 
 
