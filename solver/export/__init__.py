@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import gradescope, prairielearn, qti
+from . import gradescope, moodle, prairielearn, qti
 
-FORMATS: tuple[ModuleType, ...] = (gradescope, prairielearn, qti)
+FORMATS: tuple[ModuleType, ...] = (gradescope, prairielearn, moodle, qti)

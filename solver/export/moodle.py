@@ -1,0 +1,175 @@
+"""``hw6 export moodle``: the variants as a Moodle XML question file (STACK and Cloze questions).
+
+One category per problem, one question per variant in it, so a quiz slot that draws a random
+question from a category gives each student one whole variant of that problem: the parts that
+share the problem's numbers are boxes of that one question, never separate questions a pool
+would draw independently. Symbolic parts are STACK questions (:mod:`.moodle_stack`), numeric
+ones Cloze questions (:mod:`.moodle_cloze`); beam hypotheses and complexity classes are not
+exported (neither platform grades them as hw6 does). Only keys whose cross-checks all agree are
+written; the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..core.errors import InputFileError
+from ..core.pipeline import Solved
+from ..io.files import write_bytes_atomic
+from .moodle_cloze import CLOZE_KINDS, ClozePart, cloze_part, cloze_question
+from .moodle_stack import STACK_KINDS, stack_question
+from .moodle_text import statement
+
+NAME = "moodle"
+HELP = "a Moodle XML question file: one category per problem, one STACK or Cloze question per variant"
+FILE_NAME = "hw6-moodle.xml"
+MAX_VARIANTS = 500
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A variant to export: its seed (None: parameters without one), label, problems and key."""
+
+    seed: int | None
+    label: str
+    solved: list[Solved]
+    parts: dict[str, Any]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..commands import options
+
+    parser.add_argument("--out", metavar="DIR", required=True, help=f"folder to write {FILE_NAME} into")
+    parser.add_argument("--variants", metavar="N", type=_count, help="export the variants with seeds 1 to N")
+    parser.add_argument("--manifest", metavar="CSV", help="export the variants of a batch's manifest.csv")
+    options.variant_options(parser)
+    parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+
+
+def _count(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_VARIANTS:
+        raise argparse.ArgumentTypeError(f"expected a number of variants from 1 to {MAX_VARIANTS}, got {text!r}")
+    return int(text)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..commands import options
+    from ..core.problem import BuildContext
+
+    if (args.variants is None) == (args.manifest is None):
+        raise InputFileError("give one of --variants N and --manifest CSV")
+    context = BuildContext(cache_dir=options.context(args).cache_dir)  # Problem 4 is not exported
+    if args.manifest:
+        variants = manifest_variants(Path(args.manifest), context)
+    else:
+        variants = seed_variants(args.variants, args.variant_options, context)
+    data, notes = moodle_xml(variants)
+    path = Path(args.out) / FILE_NAME
+    write_bytes_atomic(path, data)
+    for note in notes:
+        print(f"hw6: {note}")
+    categories = data.count(b'<question type="category">')
+    print(f"hw6: wrote {path}: {len(variants)} variant(s) in {categories} categories (one per problem)")
+    return 0
+
+
+def seed_variants(count: int, options_file: str | None, context) -> list[Exported]:
+    from ..variants.draw import draw, read_variant_options
+    from ..variants.grading import checked_parts
+
+    drawing = read_variant_options(options_file)
+    exported = []
+    for seed in range(1, count + 1):
+        drawn = draw(seed, context, options=drawing)
+        parts = checked_parts(drawn.solved, drawn.variant)
+        exported.append(Exported(seed, f"seed {seed}", drawn.solved, parts))
+    return exported
+
+
+def manifest_variants(manifest: Path, context) -> list[Exported]:
+    """A batch's distinct variants, each params.json checked against the manifest's digest."""
+    from ..core.pipeline import params_from_data, solve_all, variant_from_data
+    from ..io.files import parse_structured
+    from ..variants.grading import checked_parts
+    from ..variants.manifest import text_digest
+    from .gradescope import _manifest_variants
+
+    exported, seen = [], set()
+    for row in _manifest_variants(manifest):
+        digest = text_digest(row.params_text)
+        if digest in seen:
+            continue  # students who share a variant share its questions
+        seen.add(digest)
+        raw = parse_structured(row.params_text, row.path, json_only=True)
+        params, variant = params_from_data(raw, row.path), variant_from_data(raw)
+        solved = solve_all(params, context)
+        parts = checked_parts(solved, variant, params["grading"])
+        label = f"seed {variant.seed}" if variant.seed is not None else f"parameters {digest[:12]}"
+        exported.append(Exported(variant.seed, label, solved, parts))
+    return sorted(exported, key=lambda e: (e.seed is None, e.seed or 0, e.label))
+
+
+def moodle_xml(variants: list[Exported]) -> tuple[bytes, list[str]]:
+    """The question file's bytes, and one line per part that is not exported (with why)."""
+    seeds = ", ".join(v.label for v in variants)
+    quiz = ET.Element("quiz")
+    quiz.append(ET.Comment(f" hw6 {__version__}: Moodle questions for {len(variants)} variant(s): {seeds} "))
+    notes: dict[str, str] = {}
+    sections = [item.problem.section for item in variants[0].solved]
+    for section in sections:
+        questions: list[ET.Element] = []
+        title = ""
+        for variant in variants:
+            item = next(s for s in variant.solved if s.problem.section == section)
+            title = f"Problem {item.problem.number}: {item.problem.title} ({section})"
+            question = _question(item, variant, notes)
+            if question is not None:
+                questions.append(question)
+        if questions:
+            quiz.append(_category(title, len(questions)))
+            quiz.extend(questions)
+    ET.indent(quiz)
+    body = ET.tostring(quiz, encoding="unicode", short_empty_elements=True)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8"), sorted(
+        f"part {part_id} is not exported to Moodle: {why}" for part_id, why in notes.items()
+    )
+
+
+def _question(item: Solved, variant: Exported, notes: dict[str, str]) -> ET.Element | None:
+    own = [part_id for part_id in item.problem.parts(item.solution) if part_id in variant.parts]
+    symbolic = {p: variant.parts[p] for p in own if variant.parts[p].get("kind") in STACK_KINDS}
+    numeric: list[ClozePart] = []
+    for part_id in own:
+        kind = variant.parts[part_id].get("kind")
+        if kind in CLOZE_KINDS:
+            exported = cloze_part(part_id, variant.parts[part_id])
+            if isinstance(exported, str):
+                notes.setdefault(part_id, f"{exported} ({variant.label})")
+            else:
+                numeric.append(exported)
+        elif kind in ("sequences", "complexity"):
+            notes.setdefault(part_id, f"a {kind} answer is graded by hw6 (Gradescope), not by STACK or Cloze")
+    name = f"hw6 {__version__} · Problem {item.problem.number} · {variant.label}"
+    if symbolic and numeric:
+        for part in numeric:
+            notes.setdefault(part.part_id, "numeric beside symbolic parts: only the STACK question is written")
+    if symbolic:
+        note = f"hw6 {__version__}, {variant.label}"
+        return stack_question(name, statement(item), symbolic, note, variant.seed or 0)
+    if numeric:
+        return cloze_question(name, statement(item), numeric)
+    return None
+
+
+def _category(title: str, count: int) -> ET.Element:
+    question = ET.Element("question", type="category")
+    category = ET.SubElement(question, "category")
+    ET.SubElement(category, "text").text = f"$course$/top/hw6 {__version__}/{title.replace('/', '-')}"
+    info = ET.SubElement(question, "info", format="html")
+    ET.SubElement(info, "text").text = f"{count} variant(s) of this problem, one question each (hw6 {__version__})."
+    return question
