@@ -77,7 +77,7 @@ class Plot:
 #: The sheets' matplotlib settings. Computer Modern, as the sheets' Latin Modern text: matplotlib's own cmr10 for
 #: text and its cm fontset for mathematics (tick labels go through mathtext, since cmr10 has no minus sign),
 #: embedded as TrueType (Type 42) rather than Type 3.
-RC = {
+RC: Any = {  # a plain mapping of matplotlib rc keys (Any: its stubs type the keys as literals)
     "font.family": "serif",
     "font.serif": ["cmr10"],
     "mathtext.fontset": "cm",
