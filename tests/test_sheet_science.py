@@ -57,6 +57,7 @@ def test_relu_has_a_counterpart_at_the_default_initialisation(solved):
     assert view["relu_vanishes_more"] == (n["default_relu_ratio"] < n["default_tanh_ratio"])
     assert view["default_both_vanish"] == (max(n["default_relu_ratio"], n["default_tanh_ratio"]) < 1)
     assert view["tanh_grows"] == (n["tanh_ratio"] > 1)
+    assert view["tanh_near_linear"] == (n["default_tanh_slope"] > 0.9)
     reference = p3.parts(solved)["3f"].value
     faster = "ReLU" if view["relu_vanishes_more"] else "tanh"
     assert f"({faster} vanished faster)" in reference

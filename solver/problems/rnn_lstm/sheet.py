@@ -202,6 +202,7 @@ def view(solution: Solution) -> dict:
         "saturated_percent": num(100 * n["tanh_saturated"], 2),
         "relu_explodes_more": n["relu_ratio"] > 10 * n["tanh_ratio"] and n["relu_hidden"] > 10 * n["tanh_hidden"],
         "tanh_grows": n["tanh_ratio"] > 1,
+        "tanh_near_linear": n["default_tanh_slope"] > 0.9,  # mean 1 - h^2: units near 0, where tanh is nearly linear
         "default_both_vanish": n["default_tanh_ratio"] < 1 and n["default_relu_ratio"] < 1,
         "relu_vanishes_more": n["default_relu_ratio"] < n["default_tanh_ratio"],
         "relu_inactive_percent": num(100 * n["default_relu_inactive"], 2),
