@@ -25,7 +25,7 @@ import numpy as np
 
 from .cache import Cache, cache_key
 
-FORMAT = 3  # bump when the drawing code changes
+FORMAT = 4  # bump when the drawing code changes
 COLORS = ("#1f4e79", "#b03a2e", "#2e7d32", "#7b1fa2", "#ef6c00")
 # The sheets' text block: letter paper less the 2.3 cm margins of templates/preamble.tex.j2. Plots are drawn at the
 # width they are placed at (\linewidth, or 0.62\linewidth for one panel), so a font size here is the printed size.
@@ -104,11 +104,34 @@ def style() -> Iterator[Any]:
     head_table = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
     level = head_table.level
     head_table.setLevel(logging.ERROR)
+    added = _computer_modern_partial()
     try:
         with matplotlib.rc_context(RC):
             yield Figure
     finally:
         head_table.setLevel(level)
+        if added is not None:
+            added.pop(PARTIAL, None)
+
+
+PARTIAL = "\\partial"
+
+
+def _computer_modern_partial() -> dict | None:
+    """Let the cm fontset draw \\partial from cmmi10 (glyph 0x40) instead of falling back to STIX.
+
+    matplotlib's table of Computer Modern symbols (a private module) lacks it; without that module, or when
+    it already has the entry, nothing changes and the STIX glyph is used. Returns the table when it added the entry.
+    """
+    try:
+        from matplotlib import _mathtext_data
+    except ImportError:  # pragma: no cover - another matplotlib layout
+        return None
+    table = getattr(_mathtext_data, "latex_to_bakoma", None)
+    if not isinstance(table, dict) or PARTIAL in table:
+        return None
+    table[PARTIAL] = ("cmmi10", 0x40)
+    return table
 
 
 def pdf_bytes(figure: Any, *, tight: bool = False) -> bytes:
