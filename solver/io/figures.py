@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -24,8 +25,13 @@ import numpy as np
 
 from .cache import Cache, cache_key
 
-FORMAT = 2  # bump when the drawing code changes
+FORMAT = 4  # bump when the drawing code changes
 COLORS = ("#1f4e79", "#b03a2e", "#2e7d32", "#7b1fa2", "#ef6c00")
+# The sheets' text block: letter paper less the 2.3 cm margins of templates/preamble.tex.j2. Plots are drawn at the
+# width they are placed at (\linewidth, or 0.62\linewidth for one panel), so a font size here is the printed size.
+TEXT_WIDTH_IN = (612 - 2 * 2.3 * 72 / 2.54) / 72
+SINGLE_PANEL_FRACTION = 0.62
+FONT_SIZE = 9  # tick labels, axis labels and titles; every text prints at 8 pt or more (legend 8.5)
 
 
 @dataclass(frozen=True)
@@ -33,6 +39,8 @@ class Series:
     label: str
     y: Sequence[float] | np.ndarray
     dashed: bool = False
+    color: int | None = None  # index into COLORS; None: the series' place in its panel. Set it so that one
+    # network keeps one colour across the panels of a plot.
 
 
 @dataclass(frozen=True)
@@ -49,7 +57,7 @@ class Panel:
             "title": self.title,
             "x": self.xlabel,
             "y": self.ylabel,
-            "series": [[s.label, [float(v) for v in s.y], s.dashed] for s in self.series],
+            "series": [[s.label, [float(v) for v in s.y], s.dashed, s.color] for s in self.series],
             "hlines": [list(h) for h in self.hlines],
         }
         if not self.log:  # only when set, so that the keys of log-scale plots stay as they were
@@ -66,23 +74,64 @@ class Plot:
         return {"name": self.name, "panels": [p.data() for p in self.panels]}
 
 
+#: The sheets' matplotlib settings. Computer Modern, as the sheets' Latin Modern text: matplotlib's own cmr10 for
+#: text and its cm fontset for mathematics (tick labels go through mathtext, since cmr10 has no minus sign),
+#: embedded as TrueType (Type 42) rather than Type 3.
+RC: Any = {  # a plain mapping of matplotlib rc keys (Any: its stubs type the keys as literals)
+    "font.family": "serif",
+    "font.serif": ["cmr10"],
+    "mathtext.fontset": "cm",
+    "axes.formatter.use_mathtext": True,
+    "axes.unicode_minus": True,
+    "pdf.fonttype": 42,
+    "font.size": FONT_SIZE,
+    "axes.titlesize": FONT_SIZE,
+    "legend.fontsize": 8.5,
+    "pdf.compression": 6,
+    "svg.hashsalt": "hw6",
+    "path.simplify": False,
+}
+
+
 @contextlib.contextmanager
 def style() -> Iterator[Any]:
     """matplotlib with the sheets' fonts and deterministic output; yields the ``Figure`` class."""
     import matplotlib
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(
-        {
-            "font.size": 8,
-            "axes.titlesize": 8.5,
-            "legend.fontsize": 7,
-            "pdf.compression": 6,
-            "svg.hashsalt": "hw6",
-            "path.simplify": False,
-        }
-    ):
-        yield Figure
+    # Subsetting cmr10 for Type 42 makes fontTools log that the font's own dates look low (they are 1970s
+    # dates); nothing is wrong, and a build's stderr is for messages a user can act on.
+    head_table = logging.getLogger("fontTools.ttLib.tables._h_e_a_d")
+    level = head_table.level
+    head_table.setLevel(logging.ERROR)
+    added = _computer_modern_partial()
+    try:
+        with matplotlib.rc_context(RC):
+            yield Figure
+    finally:
+        head_table.setLevel(level)
+        if added is not None:
+            added.pop(PARTIAL, None)
+
+
+PARTIAL = "\\partial"
+
+
+def _computer_modern_partial() -> dict | None:
+    """Let the cm fontset draw \\partial from cmmi10 (glyph 0x40) instead of falling back to STIX.
+
+    matplotlib's table of Computer Modern symbols (a private module) lacks it; without that module, or when
+    it already has the entry, nothing changes and the STIX glyph is used. Returns the table when it added the entry.
+    """
+    try:
+        from matplotlib import _mathtext_data
+    except ImportError:  # pragma: no cover - another matplotlib layout
+        return None
+    table = getattr(_mathtext_data, "latex_to_bakoma", None)
+    if not isinstance(table, dict) or PARTIAL in table:
+        return None
+    table[PARTIAL] = ("cmmi10", 0x40)
+    return table
 
 
 def pdf_bytes(figure: Any, *, tight: bool = False) -> bytes:
@@ -104,7 +153,8 @@ def pdf_bytes(figure: Any, *, tight: bool = False) -> bytes:
 def render(plot: Plot) -> bytes:
     """Draw ``plot`` and return the PDF's bytes (same data, same bytes)."""
     with style() as Figure:
-        figure = Figure(figsize=(3.15 * len(plot.panels) + (0.45 if len(plot.panels) == 1 else 0.0), 2.35))
+        width = TEXT_WIDTH_IN * (SINGLE_PANEL_FRACTION if len(plot.panels) == 1 else 1.0)
+        figure = Figure(figsize=(width, 2.5))
         axes = figure.subplots(1, len(plot.panels), squeeze=False)[0]
         for ax, panel in zip(axes, plot.panels, strict=False):
             for k, series in enumerate(panel.series):
@@ -113,7 +163,7 @@ def render(plot: Plot) -> bytes:
                 ax.plot(
                     x,
                     y,
-                    color=COLORS[k % len(COLORS)],
+                    color=COLORS[(k if series.color is None else series.color) % len(COLORS)],
                     linewidth=1.3,
                     linestyle="--" if series.dashed else "-",
                     label=series.label,

@@ -71,7 +71,7 @@ ANSWER_5B = (
     "Example of a good answer. Most of the speed came from removing waste rather than from a clever new "
     "model: data was preprocessed once instead of every epoch, random numbers were drawn in batches, and "
     "profiling showed where the GPU sat idle. The experiments also showed that hyperparameters are coupled: "
-    "with weight decay and batch normalisation the effective learning rate depends on the ratio of learning "
+    "with weight decay and batch normalisation the effective learning rate depends on the product of learning "
     "rate and weight decay, so scaling the batch size needs matching changes rather than a fresh search. "
     "Finally, a smaller architecture trained for fewer epochs can beat a larger one when time, not "
     "parameters, is the budget, and regularisation such as cutout lets short schedules generalise."

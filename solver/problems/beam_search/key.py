@@ -24,9 +24,9 @@ COMPLEXITY_REFERENCE = (
     "Each of the T steps runs the RNN once for each of the k hypotheses (a batch): the hidden update "
     "costs O(1) in k and M, the output layer and softmax O(M), so O(kM) for the step; then the top k of the "
     "k*M candidates are selected in O(kM) by partial selection (O(kM log k) with a heap of size k). "
-    "Total O(T*k*M). Also accepted: the same with a log factor from a heap or a full sort, and the form in "
-    "T and k only from the question's earlier version, O(T*k^2) (k^2 candidates sorted per step, "
-    "O(T*k^2 log k) counting the sort)."
+    "Total O(T*k*M). Also accepted: the same with a log factor from a heap or a full sort, and the forms in "
+    "T and k alone (M held fixed): O(T*k^2) when the k best of the pseudocode's k^2 candidates per step are "
+    "selected, O(T*k^2 log k) when they are sorted (two different bounds)."
 )
 
 
@@ -143,8 +143,8 @@ def optimum_reference(solution: Solution) -> str:
     return (
         f"No: {found}, but {bracket(solution, optimum)} has {text_number(optimum.logprob)}, the highest of all "
         f"{len(solution.ranking)} sequences. Its prefix {bracket(solution, cut.prefix)} scored "
-        f"{text_number(cut.prefix.logprob)} at step {cut.step}, {lost}, although the rest of the sequence adds only "
-        f"{text_number(optimum.logprob - cut.prefix.logprob)}."
+        f"{text_number(cut.prefix.logprob)} at step {cut.step}, {lost}, although the rest of the sequence costs only "
+        f"{text_number(cut.prefix.logprob - optimum.logprob)} (log-probability {text_number(optimum.logprob - cut.prefix.logprob)})."
     )
 
 

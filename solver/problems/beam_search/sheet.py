@@ -170,6 +170,7 @@ class Sheet:
                 "margin": self.number(cut.margin),
                 "tied": cut.margin == 0,
                 "rest": self.number(solution.optimum.logprob - cut.prefix.logprob),
+                "cost": self.number(cut.prefix.logprob - solution.optimum.logprob),  # -log p of the rest: a cost
                 "rest_tokens": solution.params.length - cut.step,
                 "gain": self.number(solution.optimum.logprob - solution.beam_best.logprob),
             },

@@ -10,7 +10,7 @@ from ...io import figures
 from ...io.cache import Cache
 
 CACHE_KIND = "names_classifier-figures"
-CONFUSION_FORMAT = 2  # bump when the confusion-matrix drawing changes
+CONFUSION_FORMAT = 3  # bump when the confusion-matrix drawing changes
 
 
 def training_plot(epochs: Sequence[dict[str, float]]) -> figures.Plot:
@@ -45,7 +45,7 @@ def draw_confusion(confusion: np.ndarray, languages: Sequence[str]) -> bytes:
     size = len(languages)
     languages = [name.replace("$", r"\$") for name in languages]  # a file name is text, never mathtext
     with figures.style() as Figure:
-        figure = Figure(figsize=(6.3, 5.6))
+        figure = Figure(figsize=(0.86 * figures.TEXT_WIDTH_IN, 5.4))  # its width on the sheet: sizes print as set
         ax = figure.subplots()
         image = ax.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0, interpolation="nearest")
         for row in range(size):
@@ -58,7 +58,7 @@ def draw_confusion(confusion: np.ndarray, languages: Sequence[str]) -> bytes:
                         str(int(confusion[row, column])),
                         ha="center",
                         va="center",
-                        fontsize=5.5,
+                        fontsize=9,  # prints at 8 pt or more once the cropped figure is placed
                         color="white" if dark else "0.15",
                     )
         ax.set_xticks(range(size), labels=list(languages), rotation=60, ha="right", rotation_mode="anchor")

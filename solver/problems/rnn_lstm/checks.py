@@ -109,6 +109,35 @@ def powered_gradient_norms(config: gradients.GradientConfig) -> np.ndarray:
     return np.array([np.linalg.norm(g_T @ np.linalg.matrix_power(W_h, steps - 1 - t)) for t in range(steps)])
 
 
+NONLINEAR_LAST_STEP_RUNS = ("tanh", "relu", "rnn_default", "relu_default")  # (f): the runs it compares
+
+
+def chained_gradients(config: gradients.GradientConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(f) without the layer's code: a per-sequence forward loop in column form, then
+    dL/dh_t = W_h^T (sigma'(a_{t+1}) * dL/dh_{t+1}) from dL/dh_T (last step scored). Returns the
+    per-step ||dL/dh_t|| and the share of units with slope 0 (ReLU) or the mean of 1 - h^2 (tanh)."""
+    net = gradients.build_network(config)
+    W_x, W_h, b = (net.layer.params[name] for name in ("W_x", "W_h", "b"))
+    head = net.head.params["weight"][0]  # (H,)
+    batch, steps, _ = net.x.shape
+    squared = np.zeros(steps)
+    slopes = []
+    for seq in range(batch):
+        h, slope = np.zeros(W_h.shape[0]), []
+        for t in range(steps):
+            a = W_h @ h + W_x @ net.x[seq, t] + b
+            h = np.tanh(a) if config.nonlinearity == "tanh" else np.maximum(a, 0.0)
+            slope.append(1.0 - h**2 if config.nonlinearity == "tanh" else (a > 0).astype(float))
+            prediction = head @ h + net.head.params["bias"][0]
+        g = head * (2.0 / batch) * (prediction - net.y[seq, -1, 0])  # dL/dh_T of the mean over the batch
+        squared[-1] += g @ g
+        for t in range(steps - 2, -1, -1):
+            g = W_h.T @ (slope[t + 1] * g)
+            squared[t] += g @ g
+        slopes.append(np.array(slope))
+    return np.sqrt(squared), np.array(slopes)
+
+
 def cell_state_loss(config: gradients.GradientConfig):
     """(i): the last-step loss as a function of C_{T-1} (h_{T-1} = tanh(C_{T-1}) o_{T-1} follows it)."""
     net = gradients.build_network(config)
@@ -135,6 +164,12 @@ def study_references(params: StudyParams) -> dict[str, np.ndarray]:
     them in :func:`crosscheck`, every time."""
     configs = gradients.study_configs(params)
     references = {f"3e.{name}": powered_gradient_norms(configs[name]) for name in ("linear_small", "linear_large")}
+    for name in NONLINEAR_LAST_STEP_RUNS:
+        norms, slopes = chained_gradients(configs[name])
+        references[f"3f.{name}"] = norms
+        references[f"3f.{name}.slope"] = np.array(
+            [np.mean(slopes == 0) if name.startswith("relu") else np.mean(slopes)]
+        )
     loss, cell = cell_state_loss(configs["lstm_default"])
     references["3i.total"] = numerical_gradient(loss, cell)
     return references
@@ -162,6 +197,22 @@ def crosscheck(solution: Solution) -> list[Check]:
                 f"3e.{name}", "numpy matrix powers", study.runs[name].grad, references[f"3e.{name}"], rtol=1e-9
             )
         )
+    n = solution.numbers
+    measured_slopes = {"relu_default": n["default_relu_inactive"], "rnn_default": n["default_tanh_slope"]}
+    for name in NONLINEAR_LAST_STEP_RUNS:
+        grad = study.runs[name].grad
+        # Summed in another order; at the spectral radius 3 the tanh sums cancel and lose a few more digits.
+        checks.append(compare_arrays(f"3f.{name}", "numpy Jacobian chain", grad, references[f"3f.{name}"], rtol=1e-7))
+        if name in measured_slopes:
+            checks.append(
+                compare_arrays(
+                    f"3f.{name}.slope",
+                    "numpy forward loop",
+                    [measured_slopes[name]],
+                    references[f"3f.{name}.slope"],
+                    rtol=1e-12,
+                )
+            )
     checks.append(
         compare_arrays(
             "3i.paths",
@@ -179,6 +230,13 @@ def crosscheck(solution: Solution) -> list[Check]:
     )
 
     for layers, run in solution.trained.items():
+        # The epochs the sheet cites, from the curve again: the first below the target, and one past the last above it.
+        losses = np.asarray(run.losses)
+        below, above = np.flatnonzero(losses < run.target), np.flatnonzero(losses >= run.target)
+        first = int(below[0]) + 1 if below.size else None
+        stays = None if not below.size or losses[-1] >= run.target else (int(above[-1]) + 2 if above.size else 1)
+        checks.append(compare_equal(f"3k.{layers}-layer.first-below", "numpy curve", first, run.reached_at))
+        checks.append(compare_equal(f"3k.{layers}-layer.stays-below", "numpy curve", stays, run.stays_below_from))
         # The cached curve was measured in training arithmetic; the weights re-evaluated in float64 agree.
         rtol = 1e-3 if solution.params.training.dtype == "float32" else 1e-9
         checks.append(

@@ -22,15 +22,21 @@ def references(solution: Solution) -> dict[str, str]:
     """Reference answers for the written parts, citing this run's numbers (plain text)."""
     n = solution.numbers
     steps = solution.params.study.steps
-    stronger = "ReLU" if n["relu_ratio"] > n["tanh_ratio"] else "tanh"
+    grew_more = "ReLU" if n["relu_ratio"] > n["tanh_ratio"] else "tanh"
+    fell_faster = "ReLU" if n["default_relu_ratio"] < n["default_tanh_ratio"] else "tanh"
+    radius = short(float(solution.params.study.nonlinear_radius))
     return {
         "3f": (
-            f"ReLU is the one that explodes: at the same spectral radius its ||dL/dh_1||/||dL/dh_T|| was "
-            f"{short(n['relu_ratio'])} against {short(n['tanh_ratio'])} for tanh ({stronger} grew more), and its ||h_T|| reached "
-            f"{short(n['relu_hidden'])} while tanh's stayed at {short(n['tanh_hidden'])}. ReLU is unbounded and passes gradients with "
-            f"slope 1, so a gain above 1 compounds in both passes. tanh keeps |h| < 1 and multiplies each backward step by "
-            f"1 - h^2 <= 1; {short(100 * n['tanh_saturated'], 2)}% of its units were saturated (|h| > 0.99), where that factor is "
-            f"almost 0, which is why tanh networks are the ones prone to vanishing gradients."
+            f"Same weights and batch for both activations. At spectral radius {radius} ||dL/dh_1||/||dL/dh_T|| was "
+            f"{short(n['relu_ratio'])} for ReLU against {short(n['tanh_ratio'])} for tanh ({grew_more} grew more), and "
+            f"||h_T|| reached {short(n['relu_hidden'])} against {short(n['tanh_hidden'])}. At the default initialisation "
+            f"(spectral radius {short(n['default_radius'])}) the ratio was {short(n['default_relu_ratio'])} for ReLU "
+            f"against {short(n['default_tanh_ratio'])} for tanh ({fell_faster} vanished faster). ReLU is unbounded with "
+            f"slope 1 where active, so a gain above 1 compounds in both passes (exploding); its inactive units "
+            f"({short(100 * n['default_relu_inactive'], 2)}% at the default initialisation) pass no gradient. tanh keeps "
+            f"|h| < 1 and multiplies each backward step by 1 - h^2 <= 1: near 0 it is almost linear (mean 1 - h^2 = "
+            f"{short(n['default_tanh_slope'])} at the default initialisation), and saturated units (|h| > 0.99: "
+            f"{short(100 * n['tanh_saturated'], 2)}% at spectral radius {radius}) pass almost none of it."
         ),
         "3g": (
             f"With every step scored, each h_t receives a gradient from its own target, so ||dL/dh_t|| no longer decays: "

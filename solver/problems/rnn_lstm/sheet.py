@@ -10,22 +10,32 @@ from .study.gradients import RUNS
 
 FIGURE_DIR = "figures/rnn_lstm"
 FIGURE_CACHE_KIND = "rnn_lstm-figures"
+#: One colour per network in every panel of a figure (tanh and ReLU keep theirs at both initialisations).
+NETWORK_COLOR = {
+    "tanh": 0,
+    "relu": 1,
+    "rnn_default": 0,
+    "relu_default": 1,
+    "rnn_all_targets": 3,
+    "lstm_default": 1,
+    "lstm_forget": 2,
+}
 
 
 def _plots(solution: Solution) -> list[figures.Plot]:
     runs = solution.study.runs
 
     def grad(name: str, label: str | None = None, dashed: bool = False) -> figures.Series:
-        return figures.Series(label or RUNS[name], runs[name].grad, dashed)
+        return figures.Series(label or RUNS[name], runs[name].grad, dashed, NETWORK_COLOR.get(name))
 
     def hidden(name: str, label: str | None = None) -> figures.Series:
-        return figures.Series(label or RUNS[name], runs[name].hidden)
+        return figures.Series(label or RUNS[name], runs[name].hidden, color=NETWORK_COLOR.get(name))
 
-    step = "time step t"
-    g_label, h_label = r"$\|\partial L/\partial h_t\|$", r"$\|h_t\|$"
+    step = "time step $t$"
+    g_label, h_label = r"$\|\partial \mathcal{L}/\partial h_t\|$", r"$\|h_t\|$"
     small, large = solution.params.study.small_radius, solution.params.study.large_radius
     radius = solution.params.study.nonlinear_radius
-    linear_labels = (rf"$\rho(W_h) = {float(small):g}$", rf"$\rho(W_h) = {float(large):g}$")
+    linear_labels = (rf"$\rho(W^h) = {float(small):g}$", rf"$\rho(W^h) = {float(large):g}$")
     trained = solution.trained
     return [
         figures.Plot(
@@ -49,10 +59,16 @@ def _plots(solution: Solution) -> list[figures.Plot]:
             "activations",
             (
                 figures.Panel(
-                    rf"gradient, $\rho(W_h) = {float(radius):g}$", step, g_label, (grad("tanh"), grad("relu"))
+                    rf"gradient, $\rho(W^h) = {float(radius):g}$", step, g_label, (grad("tanh"), grad("relu"))
                 ),
                 figures.Panel(
-                    rf"hidden state, $\rho(W_h) = {float(radius):g}$", step, h_label, (hidden("tanh"), hidden("relu"))
+                    rf"hidden state, $\rho(W^h) = {float(radius):g}$", step, h_label, (hidden("tanh"), hidden("relu"))
+                ),
+                figures.Panel(
+                    "default initialisation",
+                    step,
+                    g_label,
+                    (grad("rnn_default", "tanh"), grad("relu_default", "ReLU")),
                 ),
             ),
         ),
@@ -83,11 +99,13 @@ def _plots(solution: Solution) -> list[figures.Plot]:
                 figures.Panel(
                     "cell-state gradient",
                     step,
-                    r"$\|\partial L/\partial C_t\|$",
+                    r"$\|\partial \mathcal{L}/\partial C_t\|$",
                     (
-                        figures.Series("LSTM", runs["lstm_default"].cell),
+                        figures.Series("LSTM", runs["lstm_default"].cell, color=NETWORK_COLOR["lstm_default"]),
                         figures.Series(
-                            f"LSTM, forget bias {solution.params.study.forget_bias}", runs["lstm_forget"].cell
+                            f"LSTM, forget bias {solution.params.study.forget_bias}",
+                            runs["lstm_forget"].cell,
+                            color=NETWORK_COLOR["lstm_forget"],
                         ),
                     ),
                 ),
@@ -140,8 +158,10 @@ def view(solution: Solution) -> dict:
             "layers": layers,
             "final": num(run.final_loss, 4),
             "target": num(run.target, 3),
-            "reached": run.reached_at is not None and run.final_loss < run.target,
+            "reached": run.stays_below_from is not None and run.final_loss < run.target,
             "reached_at": run.reached_at or 0,
+            "stays_below_from": run.stays_below_from or 0,
+            "rebounded": run.stays_below_from is not None and run.stays_below_from != run.reached_at,
         }
         for layers, run in solution.trained.items()
     ]
@@ -180,9 +200,16 @@ def view(solution: Solution) -> dict:
         "rates": rates,
         "n": {key: num(value, 3) for key, value in n.items()},
         "saturated_percent": num(100 * n["tanh_saturated"], 2),
-        "relu_explodes_more": n["relu_ratio"] > n["tanh_ratio"],
+        "relu_explodes_more": n["relu_ratio"] > 10 * n["tanh_ratio"] and n["relu_hidden"] > 10 * n["tanh_hidden"],
+        "tanh_grows": n["tanh_ratio"] > 1,
+        "tanh_near_linear": n["default_tanh_slope"] > 0.9,  # mean 1 - h^2: units near 0, where tanh is nearly linear
+        "default_both_vanish": n["default_tanh_ratio"] < 1 and n["default_relu_ratio"] < 1,
+        "relu_vanishes_more": n["default_relu_ratio"] < n["default_tanh_ratio"],
+        "relu_inactive_percent": num(100 * n["default_relu_inactive"], 2),
+        "input_scale": num(float(params.study.input_scale), 3),
         "lstm_slower": n["lstm_ratio"] > n["rnn_ratio"],
         "trained": trained,
+        "rebounded": [run for run in trained if run["rebounded"] and run["reached"]],
         "training": params.training,
         "learning_rate": num(float(params.training.learning_rate), 3),
         "nonlinear_radius": num(float(params.study.nonlinear_radius), 3),

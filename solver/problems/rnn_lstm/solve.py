@@ -32,6 +32,10 @@ class Solution:
         runs, rates, paths = self.study.runs, self.study.rates, self.study.paths
         tanh = gradients.build_network(runs["tanh"].config)
         hs, _ = tanh.layer.forward(tanh.x)
+        default_tanh = gradients.build_network(runs["rnn_default"].config)
+        default_hs, _ = default_tanh.layer.forward(default_tanh.x)
+        default_relu = gradients.build_network(runs["relu_default"].config)
+        relu_hs, _ = default_relu.layer.forward(default_relu.x)
         return {
             "small_ratio": runs["linear_small"].ratio,
             "large_ratio": runs["linear_large"].ratio,
@@ -44,6 +48,13 @@ class Solution:
             "tanh_hidden": float(runs["tanh"].hidden[-1]),
             "relu_hidden": float(runs["relu"].hidden[-1]),
             "tanh_saturated": float(np.mean(np.abs(hs) > 0.99)),
+            "default_tanh_ratio": runs["rnn_default"].ratio,
+            "default_relu_ratio": runs["relu_default"].ratio,
+            "default_tanh_hidden": float(runs["rnn_default"].hidden[-1]),
+            "default_relu_hidden": float(runs["relu_default"].hidden[-1]),
+            "default_relu_inactive": float(np.mean(relu_hs <= 0)),  # h = ReLU(a) is 0 exactly where the slope is 0
+            "default_tanh_slope": float(np.mean(1.0 - default_hs**2)),
+            "default_radius": float(np.max(np.abs(np.linalg.eigvals(default_tanh.layer.params["W_h"])))),
             "last_ratio": runs["rnn_default"].ratio,
             "all_ratio": runs["rnn_all_targets"].ratio,
             "last_share": self.study.last_target_share,

@@ -13,6 +13,7 @@ SHOWN_WIDTH = {1: 24, 2: 10}  # widest full output whose copies are drawn, by di
 EXAMPLE_INPUT = sp.symbols("a b c")
 EXAMPLE_FILTER = sp.symbols("x y z")
 EXAMPLE_STRIDE = 2
+DOT = r"\makebox[0.5em]{$\cdot$}"  # 0.5em: a digit's width in Latin Modern
 
 
 def tableau(x: list, w: list, stride: int) -> dict:
@@ -60,11 +61,12 @@ def view(solution: Solution) -> dict:
         return Tex(r" \times ".join(map(str, conv.shape(grid))) if d == 2 else str(len(grid[0])))
 
     def placed(copy: conv.Placement) -> Tex:
-        # Entries the copy does not reach print as a dot, so its position stands out.
+        # Entries the copy does not reach print as a dot, so its position stands out; the dot sits centred
+        # in a digit's width, where the ones digit of a right-aligned number would be.
         top, left = copy.offset
         cells = [
             [
-                v if top <= r < top + kernel_rows and left <= c < left + kernel_cols else Tex(r"\cdot")
+                v if top <= r < top + kernel_rows and left <= c < left + kernel_cols else Tex(DOT)
                 for c, v in enumerate(row)
             ]
             for r, row in enumerate(copy.grid)

@@ -121,6 +121,7 @@ RUNS = {
     "rnn_all_targets": "RNN (tanh), default initialisation, every step scored",
     "lstm_default": "LSTM, default initialisation",
     "lstm_forget": "LSTM, forget-gate bias",
+    "relu_default": "RNN (ReLU), default initialisation",  # (f): ReLU with rnn_default's weights
 }
 
 
@@ -142,6 +143,7 @@ def study_configs(params: StudyParams) -> dict[str, GradientConfig]:
         "rnn_all_targets": replace(base, last_target_only=False),
         "lstm_default": replace(base, cell="lstm"),
         "lstm_forget": replace(base, cell="lstm", forget_bias=float(params.forget_bias)),
+        "relu_default": replace(base, nonlinearity="relu"),
     }
 
 

@@ -40,6 +40,19 @@ class TrainedRun:
     seconds: float  # wall time of the training when it ran (0 when read from the cache)
     cached: bool
 
+    @property
+    def stays_below_from(self) -> int | None:
+        """The first epoch after which every epoch's loss is below the target (None: the last one is not).
+
+        The loss can dip below the target and come back above it, so this is not ``reached_at``.
+        """
+        epoch = len(self.losses)
+        if not epoch or not self.losses[-1] < self.target:
+            return None
+        while epoch > 1 and self.losses[epoch - 2] < self.target:
+            epoch -= 1
+        return epoch
+
 
 def training_data(params: TrainingParams, dtype=np.float64) -> tuple[np.ndarray, np.ndarray]:
     return running_average_data(params.train_size, params.steps, np.random.default_rng([params.seed, 11]), dtype)
