@@ -1,11 +1,5 @@
-"""``hw6 export qti``: the Canvas package's structure, determinism, and Canvas's grading of it
-modelled from the XML alone, compared with hw6's own grading of the same answers.
-
-The model of Canvas (Classic Quizzes), from its sources: a numerical answer is parsed in the
-browser (``parseFloat``; not a number leaves it blank) and rounded to 4 decimal places
-(``toFixed(4)``), then compared exactly (BigDecimal) with the range's bounds, which the importer
-reads as floats; a fill-in-multiple-blanks answer is matched per blank against the labels of that
-blank's ``response_lid`` after trimming and case folding, and earns points × right blanks / blanks.
+"""``hw6 export qti``: the Canvas package's structure and determinism, and Canvas's grading of it,
+modelled from the XML alone (:mod:`tests.qti_canvas`), compared with hw6's own grading of the same answers.
 """
 
 from __future__ import annotations
@@ -14,7 +8,7 @@ import io
 import math
 import re
 import zipfile
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -28,8 +22,9 @@ from solver.core.problem import BuildContext
 from solver.grading.runner import compile_key, grade_answer
 from solver.variants.draw import draw
 
+from .qti_canvas import NS, canvas_blanks_score, canvas_range_score, field
+
 SEEDS = (0, 1, 2)
-NS = {"q": "http://www.imsglobal.org/xsd/ims_qtiasiv1p2", "m": "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"}
 INVALID = "not a number"
 
 
@@ -53,59 +48,8 @@ def _assessment(base: Path) -> ET.Element:
     return ET.fromstring(archive.read(name))
 
 
-def _field(element: ET.Element, label: str) -> str:
-    for field in element.iterfind("q:itemmetadata/q:qtimetadata/q:qtimetadatafield", NS):
-        if field.findtext("q:fieldlabel", namespaces=NS) == label:
-            return field.findtext("q:fieldentry", default="", namespaces=NS)
-    raise AssertionError(f"no {label} in {element.get('ident')}")
-
-
 def _items(base: Path) -> dict[str, ET.Element]:
     return {item.get("title"): item for item in _assessment(base).iter(f"{{{NS['q']}}}item")}
-
-
-# --- the model of Canvas's grading, reading only the XML ----------------------------------------
-
-
-def canvas_blanks_score(item: ET.Element, typed: dict[str, str]) -> Fraction:
-    """Points Canvas gives a fill-in-multiple-blanks item for the texts typed into its blanks."""
-    labels = {}  # response ident -> {label ident: text}
-    for lid in item.iterfind("q:presentation/q:response_lid", NS):
-        labels[lid.get("ident")] = {
-            label.get("ident"): label.findtext("q:material/q:mattext", namespaces=NS).strip().lower()
-            for label in lid.iterfind("q:render_choice/q:response_label", NS)
-        }
-    right = 0
-    conditions = item.findall("q:resprocessing/q:respcondition", NS)
-    assert len(conditions) == len(labels), "one rule per blank"
-    for condition in conditions:
-        tests = condition.findall("q:conditionvar/q:or/q:varequal", NS)
-        blank = {t.get("respident") for t in tests}
-        assert len(blank) == 1, "each rule tests one blank"
-        respident = blank.pop()
-        text = typed.get(respident.removeprefix("response_"), "").strip().lower()
-        chosen = [ident for ident, label in labels[respident].items() if label == text]
-        right += any(t.text in chosen for t in tests)
-    return Fraction(_field(item, "points_possible")) * right / len(labels)
-
-
-def _canvas_number(text: str) -> Decimal | None:
-    """What the quiz page submits for a typed number: parseFloat, then toFixed(4); None if blank."""
-    match = re.match(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text)
-    if not match:
-        return None
-    exact = Decimal(float(match.group(0)))  # the binary double parseFloat gives
-    return exact.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
-
-
-def canvas_range_score(item: ET.Element, typed: str) -> Fraction:
-    condition = item.find("q:resprocessing/q:respcondition/q:conditionvar", NS)
-    low, high = (condition.findtext(f"q:{tag}", namespaces=NS) for tag in ("vargte", "varlte"))
-    for bound in (low, high):  # the importer reads bounds with to_f: they must survive a double
-        assert Decimal(repr(float(bound))) == Decimal(bound), bound
-    number = _canvas_number(typed)
-    inside = number is not None and Decimal(low) <= number <= Decimal(high)
-    return Fraction(_field(item, "points_possible")) if inside else Fraction(0)
 
 
 # --- hw6's side -----------------------------------------------------------------------------------
@@ -174,7 +118,7 @@ def test_canvas_grades_every_variant_as_hw6_does(exported):
                 expected = hw6_score(keys[seed], typed)
                 assert canvas_blanks_score(item, typed) == expected, (seed, title, typed, expected)
                 compared += 1
-            full = Fraction(_field(item, "points_possible"))
+            full = Fraction(field(item, "points_possible"))
             assert canvas_blanks_score(item, answers[0]) == full > 0, "the key earns every point"
             assert canvas_blanks_score(item, answers[1]) == 0, "an invalid answer earns nothing"
     assert compared >= len(SEEDS) * 3 * 2 and other_shape < compared
@@ -187,7 +131,7 @@ def test_every_text_a_blank_accepts_is_right_for_hw6_and_near_misses_are_wrong(e
         for title in ("Problem 3 (a)-(c)", "Problem 6 (b)", "Problem 6 (c)"):
             item = items[f"{title}, variant {seed}"]
             key = _submissions(item, keys[seed])[0][0]
-            full = Fraction(_field(item, "points_possible"))
+            full = Fraction(field(item, "points_possible"))
             for lid in item.iterfind("q:presentation/q:response_lid", NS):
                 blank = lid.get("ident").removeprefix("response_")
                 texts = [
@@ -269,9 +213,9 @@ def test_the_package_has_canvas_structure(exported):
             "q:selection_ordering/q:selection/q:selection_extension/q:points_per_item", namespaces=NS
         )
         items = group.findall("q:item", NS)
-        assert len(items) == len(SEEDS) and {_field(i, "points_possible") for i in items} == {points}
+        assert len(items) == len(SEEDS) and {field(i, "points_possible") for i in items} == {points}
     for item in assessment.iter(f"{{{NS['q']}}}item"):
-        kind = _field(item, "question_type")
+        kind = field(item, "question_type")
         assert kind in ("fill_in_multiple_blanks_question", "numerical_question")
         text = item.findtext("q:presentation/q:material/q:mattext", namespaces=NS)
         if kind == "fill_in_multiple_blanks_question":
