@@ -123,10 +123,12 @@ def grade_answers(
         for other_seed, params_file in verified.params_files.items():
             keys.recorded(other_seed, params_file)
     seeds = verified.seeds if verified else None
+    owners = verified.owners if verified and Path(answers).is_dir() else None  # file names say whose
     submissions, is_class = read_submissions(
-        answers, keys.default, key_for_seed=keys.for_seed, seeds=seeds, fixed_variant=fixed_variant
+        answers, keys.default, key_for_seed=keys.for_seed, seeds=seeds, fixed_variant=fixed_variant, owners=owners
     )
     refused = _unmatched(verified, submissions) if verified else []
+    refused += [s.refused for s in submissions if s.refused]
     if verified:
         refused = verified.problem_lines() + refused
     jobs = jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
@@ -162,7 +164,19 @@ def grade_answers(
                 notes.append(f"part {part_id} is not graded automatically: {reason}")
     done = [r for r in results if r is not None]
     assert len(done) == len(results), "every submission is in the group of its seed"
+    if verified and is_class:
+        notes += _absent(verified, submissions, answers)
     return Graded(done, is_class, notes, refused)
+
+
+def _absent(manifest: VerifiedManifest, submissions: list, answers: str | Path) -> list[str]:
+    """The manifest's students with nothing in ``answers`` (rows that failed are reported already)."""
+    present = {s.student for s in submissions}
+    return [
+        f"{manifest.path}: line {line}: {student}: no answers in {answers}; nothing to grade"
+        for student, line in manifest.lines.items()
+        if student not in present and student not in manifest.problems
+    ]
 
 
 def _unmatched(manifest: VerifiedManifest, submissions: list) -> list[str]:
