@@ -4,8 +4,9 @@ An entry is written only after every cross-check of the answers it comes from ag
 that failed one is never stored), and it is found again only by the same inputs: the
 canonical parameters (or the seed and drawing options), hw6's version and a fingerprint of
 every file of hw6's package, so editing any solver, check or key builder makes every entry stale.
-Keys that depend on a data folder (``--names-dir``) are not kept. A damaged or foreign entry
-counts as missing and is rebuilt; deleting the cache folder is always safe.
+Keys that depend on a data folder (``--names-dir``) are not kept. An entry carries the SHA-256
+of its key: a damaged entry counts as missing and is rebuilt; deleting the cache folder is
+always safe.
 """
 
 from __future__ import annotations
@@ -60,27 +61,35 @@ def entry_name(inputs: Mapping[str, Any]) -> str:
 def checked_key(
     cache_dir: str | Path | None, inputs: Mapping[str, Any] | None, build: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
-    """The entry for ``inputs`` ({"parts", "titles"} as ``build`` returns it once its checks agreed),
-    from the cache when it holds one; ``inputs=None``: not cacheable, always built."""
+    """The entry for ``inputs`` ({"parts", "titles", "seed"} as ``build`` returns it once its checks
+    agreed), from the cache when it holds one; ``inputs=None``: not cacheable, always built."""
     if inputs is None or cache_dir is None:
         return json.loads(json.dumps(build()))
     store, name = Cache(cache_dir), entry_name(inputs)
     found = store.read_json(KIND, name)
-    if isinstance(found, dict) and _well_formed(found):
-        return found
-    entry: dict[str, Any] = json.loads(json.dumps(build()))  # raises when a cross-check disagrees: nothing is stored
-    store.write_json(KIND, name, entry)
+    if isinstance(found, dict) and _intact(found):
+        return found["key"]
+    entry: dict[str, Any] = json.loads(json.dumps(build()))  # raises when a cross-check disagrees: nothing stored
+    stored = {"key": entry, "sha256": _digest(entry)}  # in the key's own order (Cache.write_json sorts)
+    store.write_bytes(KIND, name, "json", json.dumps(stored).encode("utf-8"))
     return entry  # as JSON reads it back: a cold and a warm run grade with the same data
 
 
-def _well_formed(entry: Any) -> bool:
-    return (
+def _digest(entry: Any) -> str:
+    return hashlib.sha256(json.dumps(entry).encode("utf-8")).hexdigest()
+
+
+def _intact(found: dict[str, Any]) -> bool:
+    """An entry as written: the right shape and the digest of its key (damage is rebuilt, not used)."""
+    entry = found.get("key")
+    well_formed = (
         isinstance(entry, dict)
         and isinstance(entry.get("parts"), dict)
         and all(isinstance(spec, dict) for spec in entry["parts"].values())
         and isinstance(entry.get("titles"), dict)
         and (entry.get("seed") is None or type(entry.get("seed")) is int)
     )
+    return well_formed and found.get("sha256") == _digest(entry)
 
 
 @dataclass(frozen=True)
