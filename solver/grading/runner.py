@@ -175,15 +175,16 @@ def grade_groups(
     layouts = []  # per group, per student: (part, task id or verdict)
     for index, group in enumerate(groups):
         settled: dict[tuple[str, str], Verdict] = {}  # verdicts that are the same for every student
+        graded_parts = {part_id: is_graded(spec.get("kind")) for part_id, spec in group.parts.items()}
         rows: list[list[tuple[str, int | Verdict]]] = []
         for submission in group.submissions:
             row: list[tuple[str, int | Verdict]] = []
-            for part_id, spec in group.parts.items():
+            for part_id, graded in graded_parts.items():
                 answer = submission.answers.get(part_id)
                 if submission.error is not None:
                     case = "refused" if submission.error.startswith("not graded") else "unreadable"
                     row.append((part_id, _settled(settled, case, part_id, _unreadable, case)))
-                elif not is_graded(spec.get("kind")):  # ungraded: the reference, the same for all
+                elif not graded:  # ungraded: the reference, the same for all
                     row.append((part_id, _settled(settled, "ungraded", part_id, group.graders[part_id].grade, None)))
                 elif answer is None:
                     row.append((part_id, _settled(settled, "unanswered", part_id, invalid, NO_ANSWER)))
