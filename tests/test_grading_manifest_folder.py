@@ -122,3 +122,20 @@ def test_owners_decide_over_the_files_own_student_field(tmp_path):
     assert "no manifest row" in by_file["stranger.json"].refused and by_file["stranger.json"].answers == {}
     assert "says '7'" in by_file["carol.json"].refused
     assert all(s.error for s in submissions if s.refused)
+
+
+def test_a_second_run_reads_every_variants_digest_and_key_from_the_cache(run_cli, batch, tmp_path, monkeypatch):
+    from solver.io.cache import forget_memory
+    from solver.variants import grading, keycache
+
+    forget_memory(keycache.KIND)
+    folder = answers(tmp_path, batch, {f"{s}.yaml": (s, s) for s in STUDENTS})
+    command = ("check", folder, "--manifest", batch / "out" / "manifest.csv", "--json", "--cache-dir", tmp_path / "c")
+    first = run_cli(*command)
+    assert first[0] == 0 and len(list((tmp_path / "c" / keycache.KIND).iterdir())) == 1 + 2 * len(STUDENTS)
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("a variant was drawn again")
+
+    monkeypatch.setattr(grading, "draw", no_drawing)
+    assert run_cli(*command) == first

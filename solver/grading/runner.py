@@ -179,12 +179,12 @@ def grade_groups(
         rows: list[list[tuple[str, int | Verdict]]] = []
         for submission in group.submissions:
             row: list[tuple[str, int | Verdict]] = []
-            for part_id, graded in graded_parts.items():
+            for part_id, automatic in graded_parts.items():
                 answer = submission.answers.get(part_id)
                 if submission.error is not None:
                     case = "refused" if submission.error.startswith("not graded") else "unreadable"
                     row.append((part_id, _settled(settled, case, part_id, _unreadable, case)))
-                elif not graded:  # ungraded: the reference, the same for all
+                elif not automatic:  # ungraded: the reference, the same for all
                     row.append((part_id, _settled(settled, "ungraded", part_id, group.graders[part_id].grade, None)))
                 elif answer is None:
                     row.append((part_id, _settled(settled, "unanswered", part_id, invalid, NO_ANSWER)))

@@ -59,15 +59,19 @@ def entry_name(inputs: Mapping[str, Any]) -> str:
 
 
 def checked_key(
-    cache_dir: str | Path | None, inputs: Mapping[str, Any] | None, build: Callable[[], dict[str, Any]]
+    cache_dir: str | Path | None,
+    inputs: Mapping[str, Any] | None,
+    build: Callable[[], dict[str, Any]],
+    well_formed: Callable[[Any], bool] | None = None,
 ) -> dict[str, Any]:
     """The entry for ``inputs`` ({"parts", "titles", "seed"} as ``build`` returns it once its checks
-    agreed), from the cache when it holds one; ``inputs=None``: not cacheable, always built."""
+    agreed), from the cache when it holds one; ``inputs=None``: not cacheable, always built.
+    ``well_formed`` tells an entry of another shape (a variant's digest) as written."""
     if inputs is None or cache_dir is None:
         return json.loads(json.dumps(build()))
     store, name = Cache(cache_dir), entry_name(inputs)
     found = store.read_json(KIND, name)
-    if isinstance(found, dict) and _intact(found):
+    if isinstance(found, dict) and (well_formed or _key_shaped)(found.get("key")) and _intact(found):
         return found["key"]
     entry: dict[str, Any] = json.loads(json.dumps(build()))  # raises when a cross-check disagrees: nothing stored
     stored = {"key": entry, "sha256": _digest(entry)}  # in the key's own order (Cache.write_json sorts)
@@ -80,16 +84,33 @@ def _digest(entry: Any) -> str:
 
 
 def _intact(found: dict[str, Any]) -> bool:
-    """An entry as written: the right shape and the digest of its key (damage is rebuilt, not used)."""
-    entry = found.get("key")
-    well_formed = (
+    """An entry as written: the digest of its key (damage is rebuilt, not used)."""
+    return found.get("sha256") == _digest(found.get("key"))
+
+
+def _key_shaped(entry: Any) -> bool:
+    return (
         isinstance(entry, dict)
         and isinstance(entry.get("parts"), dict)
         and all(isinstance(spec, dict) for spec in entry["parts"].values())
         and isinstance(entry.get("titles"), dict)
         and (entry.get("seed") is None or type(entry.get("seed")) is int)
     )
-    return well_formed and found.get("sha256") == _digest(entry)
+
+
+def variant_inputs(seed: int, drawing: Mapping[str, Any] | None, grading: Any, what: str) -> dict[str, Any] | None:
+    """The inputs that name ``what`` ("key" or "digest") of the variant ``seed`` draws with ``drawing``."""
+    from ..core import pipeline
+    from ..core.params import to_jsonable
+    from . import draw as drawing_module
+
+    problems = [*pipeline.PROBLEMS, *drawing_module.PROBLEMS]
+    return {
+        what: seed,
+        "options": pipeline.options_json(drawing),
+        "grading": None if grading is None else to_jsonable(grading),
+        "code": code_identity(problems),
+    }
 
 
 @dataclass(frozen=True)
