@@ -65,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
         write_gradescope(graded, args.gradescope, visibility=args.visibility, titles=keys.titles)
     results = graded.results
     if args.json:
-        data = [report.student_json(r) for r in results]
-        sys.stdout.write(dump_json(data if graded.is_class else data[0]))
+        data = report.class_json(results) if graded.is_class else report.student_json(results[0])
+        sys.stdout.write(dump_json(data))
     else:
         print(report.class_tables(results) if graded.is_class else report.student_table(results[0]))
     if graded.refused:  # a manifest row or student that could not be vouched for: said after the grades

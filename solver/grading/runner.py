@@ -40,6 +40,8 @@ class Oversized:
 
 def answer_problem(value: Any) -> str | None:
     """Why an answer value cannot be graded at all, or None; never recurses, never raises."""
+    if type(value) is str and len(value) <= MAX_ANSWER_CHARACTERS:  # most answers: nothing to walk
+        return None
     stack, items = [(value, 0)], 0
     while stack:
         item, depth = stack.pop()
