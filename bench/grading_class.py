@@ -3,12 +3,16 @@
 A synthetic class (every expression part of the homework's key answered the
 ways of :mod:`solver.grading.synthetic`: right, wrong, modelled mistakes,
 junk) is written as a CSV and graded by the CLI in a subprocess: start-up,
-drawing and checking the key, reading the cells, the workers, the JSON report.
-The baseline is PrairieLearn's method (``sympy.parse_expr`` with implicit
-multiplication and ``^`` as power, then ``.equals``) on the same class's plain
-ASCII answers, in this process (it never sees the junk: it would evaluate it).
-Ratios are printed per second of wall time and per second of CPU (the machine
-may be shared: CPU time is the steadier one).
+the key, reading the cells, the workers, the JSON report. It runs twice: first
+with no checked key in the cache (the key is solved and cross-checked, then
+kept), then again (the key read back); the trained networks come from the
+usual cache either way. The subprocess may write bytecode, as an installed hw6
+has it, even when PYTHONDONTWRITEBYTECODE is set here. The baseline is
+PrairieLearn's method (``sympy.parse_expr`` with implicit multiplication and
+``^`` as power, then ``.equals``) on the same class's plain ASCII answers, in
+this process (it never sees the junk: it would evaluate it). Ratios are printed
+per second of wall time and per second of CPU (the machine may be shared: CPU
+time is the steadier one).
 
     python bench/grading_class.py [--students 1000] [--jobs 2] [--baseline 300]
 """
@@ -96,6 +100,23 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def cache_without_keys(folder: Path) -> Path:
+    """A cache folder holding the usual cache's entries except its checked keys."""
+    folder.mkdir()
+    usual = Path("output/.cache")
+    for kind in usual.iterdir() if usual.is_dir() else ():
+        if kind.name != "checked-key":
+            (folder / kind.name).symlink_to(kind.resolve(), target_is_directory=True)
+    return folder
+
+
+def run_cli(command: list[str]) -> tuple[subprocess.CompletedProcess, float, float]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cpu, wall = children_cpu(), time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    return done, time.perf_counter() - wall, children_cpu() - cpu
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=1000)
@@ -107,27 +128,44 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "class.csv"
         plain = write_class(parts, args.students, path)
+        cache = cache_without_keys(Path(tmp) / "cache")
         command = [sys.executable, "-m", "solver", "check", str(path), "--json", "--jobs", str(args.jobs)]
-        cpu, wall = children_cpu(), time.perf_counter()
-        done = subprocess.run(command, capture_output=True, text=True, env=os.environ.copy(), check=False)
-        wall, cpu = time.perf_counter() - wall, children_cpu() - cpu
+        command += ["--cache-dir", str(cache)]
+        runs = [run_cli(command), run_cli(command)]  # the key built and checked, then read back
         in_process = in_process_rate(parts, path)
-    if done.returncode != 0:
-        print(done.stderr, file=sys.stderr)
+        distinct = distinct_answers(path)
+    for done, _, _ in runs:
+        if done.returncode != 0:
+            print(done.stderr, file=sys.stderr)
+            return 1
+    if runs[0][0].stdout != runs[1][0].stdout:
+        print("the two runs graded differently", file=sys.stderr)
         return 1
-    results = json.loads(done.stdout)
+    results = json.loads(runs[1][0].stdout)
     answers = sum(1 for r in results for p in r["parts"].values() if p["status"] != "ungraded")
     answers -= sum(1 for r in results for p in r["parts"].values() if p["feedback"] == NO_ANSWER)
     sample = random.Random(7).sample(plain, min(args.baseline, len(plain)))
     base_wall, base_cpu = baseline(parts, sample)
-    print(f"class: {args.students} students, {answers} answers, hw6 check --json --jobs {args.jobs} in a subprocess")
-    print(f"hw6 end to end:        {answers / wall:9.0f} answers/s wall, {answers / cpu:7.0f} per CPU second")
-    print(f"parse_expr + .equals:  {base_wall:9.1f} answers/s wall, {base_cpu:7.1f} per CPU second ({len(sample)})")
-    print(f"hw6 in this process:   {in_process:9.0f} answers per CPU second (grading only)")
     print(
-        f"ratio:                 {answers / wall / base_wall:9.0f}x wall, {answers / cpu / base_cpu:7.0f}x CPU (in-process grading alone: {in_process / base_cpu:.0f}x)"
+        f"class: {args.students} students, {answers} answers ({distinct} distinct), "
+        f"hw6 check --json --jobs {args.jobs} in a subprocess"
     )
+    print(f"parse_expr + .equals:     {base_wall:9.1f} answers/s wall, {base_cpu:7.1f} per CPU second ({len(sample)})")
+    print(f"hw6 in this process:      {in_process:9.0f} answers per CPU second (grading only, every answer)")
+    for label, (_, wall, cpu) in zip(("key built and checked", "key from the cache"), runs, strict=True):
+        print(
+            f"hw6 end to end, {label}: {wall:5.2f} s wall, {cpu:5.2f} s CPU: {answers / wall:6.0f} answers/s wall, "
+            f"{answers / cpu:6.0f} per CPU second; {answers / wall / base_wall:4.0f}x wall, "
+            f"{answers / cpu / base_cpu:4.0f}x CPU"
+        )
+    print(f"in-process grading alone: {in_process / base_cpu:.0f}x CPU")
     return 0
+
+
+def distinct_answers(path: Path) -> int:
+    with path.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    return len({(column, cell) for row in rows[1:] for column, cell in zip(rows[0][1:], row[1:], strict=True) if cell})
 
 
 if __name__ == "__main__":

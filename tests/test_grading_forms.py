@@ -224,3 +224,28 @@ def test_a_no_filter_key_whose_system_has_a_solution_is_not_graded():
     spec = {**NO_FILTER_KEY, "system": {"matrix": [[1, 1], [1, -1]], "rhs": [1, 2]}}
     grader = compile_part("6b", spec)
     assert not grader.graded and "has a solution" in grader.grade("none").feedback
+
+
+def test_the_class_path_gives_every_answer_its_own_verdict(keys, graded):
+    """Through the workers, with repeated answers graded once: the same verdict as alone, for every form."""
+    from solver.grading.runner import KeyGroup, grade_groups
+
+    labels = list(keys)
+    rows = [row for row in graded if row[0] in labels]
+    groups = []
+    for label in labels:
+        mine = [row for row in rows if row[0] == label]
+        students = [Submission(f"{label} {i}", {part: answer}) for i, (_, part, answer, _, _) in enumerate(mine)]
+        repeated = [Submission(f"{label} again {i}", {part: answer}) for i, (_, part, answer, _, _) in enumerate(mine)]
+        groups.append(KeyGroup(keys[label], compile_key(keys[label]), students + repeated))
+    results = grade_groups(groups, jobs=2)
+    for label, group_results in zip(labels, results, strict=True):
+        mine = [row for row in rows if row[0] == label]
+        for index, result in enumerate(group_results):
+            _, part, answer, _, alone = mine[index % len(mine)]
+            got = result.parts[part]
+            assert (got.status, got.feedback, got.method) == (alone.status, alone.feedback, alone.method), (
+                label,
+                part,
+                repr(answer)[:100],
+            )

@@ -38,14 +38,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..grading import report
-    from ..variants.draw import read_variant_options
-    from ..variants.grading import VariantKeys, checked_parts, grade_answers, part_titles, write_gradescope
+    from ..variants.draw import parse_seed, read_variant_options
+    from ..variants.grading import VariantKeys, grade_answers, write_gradescope
+    from ..variants.keycache import default_key
 
     context = options.context(args)
     scheduler = options.scheduler(args)
     drawing = read_variant_options(args.variant_options)
-    solved, variant, grading = options.solved(args, context, drawing)
-    keys = VariantKeys(checked_parts(solved, variant, grading), context, drawing, grading, part_titles(solved))
+    seed = parse_seed(args.seed) if args.seed is not None else None
+    key = default_key(seed, args.params, context, drawing)  # checked when made; kept in the cache
+    keys = VariantKeys(key.parts, context, drawing, key.grading, key.titles)
     staff_chose = args.seed is not None or args.params is not None  # then a file's own seed: is ignored
     graded = grade_answers(
         args.answers,
@@ -55,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         fixed_variant=staff_chose,
         scheduler=scheduler,
-        default_seed=variant.seed,
+        default_seed=key.seed,
     )
     for note in graded.notes:
         print(f"hw6: note: {note}", file=sys.stderr)
@@ -63,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
         write_gradescope(graded, args.gradescope, visibility=args.visibility, titles=keys.titles)
     results = graded.results
     if args.json:
-        data = [report.student_json(r) for r in results]
-        sys.stdout.write(dump_json(data if graded.is_class else data[0]))
+        data = report.class_json(results) if graded.is_class else report.student_json(results[0])
+        sys.stdout.write(dump_json(data))
     else:
         print(report.class_tables(results) if graded.is_class else report.student_table(results[0]))
     if graded.refused:  # a manifest row or student that could not be vouched for: said after the grades

@@ -22,11 +22,27 @@ def part_json(part: PartResult) -> dict[str, Any]:
     return data
 
 
-def student_json(result: StudentResult) -> dict[str, Any]:
+def class_json(results: Sequence[StudentResult]) -> list[dict[str, Any]]:
+    """Every student's JSON; students with the same part result share its mapping (written once)."""
+    shared: dict[int, tuple[PartResult, dict[str, Any]]] = {}
+    return [student_json(result, shared) for result in results]
+
+
+def student_json(
+    result: StudentResult, shared: dict[int, tuple[PartResult, dict[str, Any]]] | None = None
+) -> dict[str, Any]:
+    parts = {}
+    for part_id, part in result.parts.items():
+        if shared is None:
+            parts[part_id] = part_json(part)
+            continue
+        if (known := shared.get(id(part))) is None or known[0] is not part:
+            known = shared[id(part)] = (part, part_json(part))  # the result is kept: its id stays its own
+        parts[part_id] = known[1]
     data: dict[str, Any] = {
         "student": result.student,
         "seed": result.seed,
-        "parts": {part_id: part_json(part) for part_id, part in result.parts.items()},
+        "parts": parts,
         "score": result.score,
         "max_score": result.max_score,
     }

@@ -4,12 +4,14 @@ Limits in the parser stop what can be recognised in advance; the time limit
 stops the rest, in the worker processes of :mod:`.pool` (one pool per class,
 whatever the number of variants). What needs no grader (unanswered parts,
 ungraded parts, answers over the size limits) is settled here, once per part
-where it is the same for everyone.
+where it is the same for everyone; an answer several students gave to the same
+part of the same key is graded once (a class repeats its right answers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import pickle
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -38,6 +40,8 @@ class Oversized:
 
 def answer_problem(value: Any) -> str | None:
     """Why an answer value cannot be graded at all, or None; never recurses, never raises."""
+    if type(value) is str and len(value) <= MAX_ANSWER_CHARACTERS:  # most answers: nothing to walk
+        return None
     stack, items = [(value, 0)], 0
     while stack:
         item, depth = stack.pop()
@@ -68,6 +72,7 @@ class Submission:
     notes: list[str] = field(default_factory=list)
     error: str | None = None  # the whole submission is unreadable: every part is invalid with this
     seed: int | None = None  # graded against this variant's key; None: the default key
+    refused: str | None = None  # one line for staff when a manifest cannot vouch for this submission
 
 
 @dataclass(frozen=True)
@@ -168,23 +173,30 @@ def grade_groups(
 ) -> list[list[StudentResult]]:
     """Every group's submissions against its own key, in one pool of workers for the class."""
     tasks: list[Task] = []
+    first: dict[tuple[int, str, Hashable], int] = {}  # an answer seen before: graded once, its verdict shared
     layouts = []  # per group, per student: (part, task id or verdict)
     for index, group in enumerate(groups):
         settled: dict[tuple[str, str], Verdict] = {}  # verdicts that are the same for every student
+        graded_parts = {part_id: is_graded(spec.get("kind")) for part_id, spec in group.parts.items()}
         rows: list[list[tuple[str, int | Verdict]]] = []
         for submission in group.submissions:
             row: list[tuple[str, int | Verdict]] = []
-            for part_id, spec in group.parts.items():
+            for part_id, automatic in graded_parts.items():
                 answer = submission.answers.get(part_id)
                 if submission.error is not None:
-                    row.append((part_id, _settled(settled, "unreadable", part_id, _unreadable)))
-                elif not is_graded(spec.get("kind")):  # ungraded: the reference, the same for all
+                    case = "refused" if submission.error.startswith("not graded") else "unreadable"
+                    row.append((part_id, _settled(settled, case, part_id, _unreadable, case)))
+                elif not automatic:  # ungraded: the reference, the same for all
                     row.append((part_id, _settled(settled, "ungraded", part_id, group.graders[part_id].grade, None)))
                 elif answer is None:
                     row.append((part_id, _settled(settled, "unanswered", part_id, invalid, NO_ANSWER)))
                 elif (problem := answer_problem(answer)) is not None:
                     row.append((part_id, invalid(problem)))
+                elif (same := _identity(answer)) is not None and (index, part_id, same) in first:
+                    row.append((part_id, first[(index, part_id, same)]))
                 else:
+                    if same is not None:
+                        first[(index, part_id, same)] = len(tasks)
                     row.append((part_id, len(tasks)))
                     tasks.append((len(tasks), index, part_id, answer))
             rows.append(row)
@@ -209,7 +221,21 @@ def grade_groups(
     return graded
 
 
-def _unreadable() -> Verdict:
+def _identity(answer: Any) -> Hashable | None:
+    """What makes two answers the same answer (a verdict depends only on the key, the part and
+    the answer): the text itself, or a list's pickled bytes (equal bytes rebuild equal values,
+    and ``1``, ``1.0`` and ``True`` differ); None when it cannot be told."""
+    if type(answer) is str:
+        return answer
+    try:
+        return pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # noqa: BLE001 - not shared, graded on its own (and refused there if it cannot be sent)
+        return None
+
+
+def _unreadable(case: str) -> Verdict:
+    if case == "refused":  # a manifest cannot vouch for the submission
+        return invalid("not graded (see the note)")
     return invalid("the answer file cannot be read (see the note)")
 
 

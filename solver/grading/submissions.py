@@ -45,6 +45,7 @@ def read_submissions(
     key_for_seed: KeyForSeed | None = None,
     seeds: Mapping[str, int] | None = None,
     fixed_variant: bool = False,
+    owners: Mapping[str, str | None] | None = None,
 ) -> tuple[list[Submission], bool]:
     """The submissions in ``path`` and whether it is a class (folder or CSV) or one student.
 
@@ -54,6 +55,10 @@ def read_submissions(
     does a ``seed`` column (CSV) or ``seed:`` entry (file) choose the variant; otherwise it is
     ignored with a note. Answers are read against ``key_for_seed(seed)`` (variants may have
     other part ids). Every id is canonical (see :mod:`.identity`) and used by one student only.
+
+    ``owners`` (a manifest's file names -> student ids, None for a name two rows claim) makes a
+    folder's file name, not the file's own ``student:`` field, say whose answers it holds: a file
+    no row names, or whose ``student:`` names someone else, is refused (see :func:`read_owned`).
     """
     path = Path(path)
     reader = _SeededKeys(parts, key_for_seed, seeds, fixed_variant)
@@ -61,6 +66,9 @@ def read_submissions(
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
         if not files:
             raise InputFileError(f"{path}: no answer files ({', '.join(ANSWER_SUFFIXES)}) in this folder")
+        if owners is not None:
+            owned = {_nfc(name): None if owner is None else _nfc(owner) for name, owner in owners.items()}
+            return _unique([read_owned(p, reader, owned) for p in files]), True
         return _unique([read_file(p, reader, strict=False) for p in files]), True
     if not path.exists():
         raise InputFileError(f"{path}: no such file or folder")
@@ -76,7 +84,7 @@ class _SeededKeys:
 
     def __init__(self, default: Parts, key_for_seed: KeyForSeed | None, seeds: Mapping[str, int] | None, fixed: bool):
         self.default, self.key_for_seed, self.fixed = default, key_for_seed, fixed
-        self.seeds = None if seeds is None else {unicodedata.normalize("NFC", k).strip(): v for k, v in seeds.items()}
+        self.seeds = None if seeds is None else {_nfc(k): v for k, v in seeds.items()}
 
     def assign(self, submission: Submission, raw_seed: Any) -> Parts:
         """Set the submission's seed and return the parts to read its answers with."""
@@ -105,6 +113,10 @@ class _SeededKeys:
         return self.key_for_seed(seed)
 
 
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
 def _unique(submissions: list[Submission]) -> list[Submission]:
     """Two submissions under one id would both be graded as that student: neither is."""
     seen: dict[str, int] = {}
@@ -129,11 +141,26 @@ def _seed(raw: Any) -> int | None:
     return value if 0 <= value < 2**63 else None
 
 
-def read_file(path: Path, keys: _SeededKeys, *, strict: bool) -> Submission:
+def read_owned(path: Path, keys: _SeededKeys, owners: Mapping[str, str | None]) -> Submission:
+    """A file of a folder graded with a manifest: its name (a row's student_id or folder) says
+    whose it is; a name no row (or two rows) has is refused, unread."""
+    stem = _nfc(path.stem)
+    if stem in owners and owners[stem] is not None:
+        return read_file(path, keys, strict=False, owner=owners[stem])
+    if stem in owners:
+        why = "two manifest rows claim this file name (one as its student_id, one as its folder)"
+    else:
+        why = "no manifest row has this file name as its student_id or folder"
+    line = f"{path}: {why}; not graded (rename the file, or add the row)"
+    return Submission(student_name(stem) or "?", error=f"not graded: {path.name}: {why}", refused=line)
+
+
+def read_file(path: Path, keys: _SeededKeys, *, strict: bool, owner: str | None = None) -> Submission:
     """One student's file; with ``strict`` a file that is not answers at all is an error, else
     an invalid submission. A file that cannot be built (an integer of 5,000 digits, nesting
-    deeper than Python's stack) makes only that submission invalid."""
-    submission = _identified(path.stem, f"the file name {path.name!r}")
+    deeper than Python's stack) makes only that submission invalid. With ``owner`` (the
+    manifest's id its name matched) the file's ``student:`` field must be that id."""
+    submission = Submission(owner) if owner is not None else _identified(path.stem, f"the file name {path.name!r}")
     try:
         data = read_structured(path, max_bytes=MAX_FILE_BYTES)
         if not isinstance(data, Mapping):
@@ -147,7 +174,12 @@ def read_file(path: Path, keys: _SeededKeys, *, strict: bool) -> Submission:
         submission.error = f"{path.name}: cannot be read ({_reason(error)})"
         return submission
     name = data.get("student")
-    if isinstance(name, str) and name.strip() and "student" not in keys.default:
+    if owner is not None and "student" not in keys.default:
+        if (mismatch := _not_owner(name, owner)) is not None:
+            submission.error = f"not graded: {path.name}: {mismatch}"
+            submission.refused = f"{path}: {mismatch}; not graded"
+            return submission
+    elif isinstance(name, str) and name.strip() and "student" not in keys.default:
         claimed = _identified(name, "student")
         submission.student, submission.error = claimed.student, claimed.error or submission.error
     parts = keys.assign(submission, data.get("seed") if "seed" not in keys.default else None)
@@ -155,6 +187,20 @@ def read_file(path: Path, keys: _SeededKeys, *, strict: bool) -> Submission:
         answers, notes = _answers(data, parts)
         submission.answers, submission.notes = answers, submission.notes + notes
     return submission
+
+
+def _not_owner(name: Any, owner: str) -> str | None:
+    """Why a file's own ``student:`` field disagrees with the row its name matched, or None."""
+    if name is None or (isinstance(name, str) and not name.strip()):
+        return None  # no claim: the file name alone decides
+    try:
+        claimed = canonical_id(name) if isinstance(name, str) else None
+    except IdentityError:
+        claimed = None
+    if claimed == owner:
+        return None
+    shown = _short(student_name(name) if isinstance(name, str) else repr(name))
+    return f"its student field says {shown!r}, but its name is the manifest row of {_short(owner)!r}"
 
 
 def _identified(raw: str, field: str) -> Submission:

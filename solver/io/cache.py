@@ -109,7 +109,12 @@ def memoized(kind: str, key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def forget_memory() -> None:
-    """Drop the in-memory entries and objects (tests that measure what a cold run does)."""
+def forget_memory(kind: str | None = None) -> None:
+    """Drop the in-memory entries and objects (tests that measure what a cold run does), or only
+    the entries of ``kind``."""
+    if kind is not None:
+        for entry in [entry for entry in _MEMORY if entry[0] == kind]:
+            del _MEMORY[entry]
+        return
     _MEMORY.clear()
     _OBJECTS.clear()

@@ -293,30 +293,63 @@ def dump_json(data: Any) -> str:
     """The one JSON layout hw6 writes: stable, newline-terminated, mappings indented and
     lists of plain values kept on one line (``"symbols": ["w", "u1", "u2"]``)."""
     out: list[str] = []
-    _json_chunks(data, 0, out)
+    _json_chunks(data, 0, out, {})
     out.append("\n")
     return "".join(out)
 
 
 _scalar = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode  # one encoder: a class report has 10^5 values
+_string = json.encoder.encode_basestring  # what that encoder does with a str, without the method calls
+_CONSTANTS = {True: "true", False: "false"}
 
 
-def _json_chunks(value: Any, depth: int, out: list[str]) -> None:
+def _scalar_text(value: Any) -> str:
+    """The encoder's text for one plain value; the common types without its dispatch."""
+    kind = type(value)
+    if kind is str:
+        return _string(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is float and value - value == 0:  # finite (NaN and infinities go to the encoder, which refuses them)
+        return float.__repr__(value)
+    if kind is bool:
+        return _CONSTANTS[value]
+    if value is None:
+        return "null"
+    return _scalar(value)
+
+
+_NESTED = (dict, list, tuple)
+
+
+def _json_chunks(value: Any, depth: int, out: list[str], written: dict[tuple[int, int], str]) -> None:
+    """``written``: the text of each flat mapping by its identity and depth (a class report shares
+    one mapping per distinct part result: it is encoded once)."""
     pad, inner = "  " * depth, "  " * (depth + 1)
     if isinstance(value, dict) and value:
+        if not any(isinstance(item, _NESTED) for item in value.values()):  # one result's fields: one string
+            text = written.get((id(value), depth))
+            if text is None:
+                fields = ",\n".join(f"{inner}{_string(str(key))}: {_scalar_text(item)}" for key, item in value.items())
+                text = written[(id(value), depth)] = f"{{\n{fields}\n{pad}}}"
+            out.append(text)
+            return
         out.append("{\n")
         last = len(value) - 1
         for index, (key, item) in enumerate(value.items()):
-            out.append(f"{inner}{_scalar(str(key))}: ")
-            _json_chunks(item, depth + 1, out)
+            out.append(f"{inner}{_string(str(key))}: ")
+            if isinstance(item, _NESTED):
+                _json_chunks(item, depth + 1, out, written)
+            else:
+                out.append(_scalar_text(item))
             out.append(",\n" if index < last else "\n")
         out.append(pad + "}")
-    elif isinstance(value, (list, tuple)) and value and any(isinstance(v, (dict, list, tuple)) for v in value):
+    elif isinstance(value, (list, tuple)) and value and any(isinstance(v, _NESTED) for v in value):
         out.append("[\n")
         last = len(value) - 1
         for index, item in enumerate(value):
             out.append(inner)
-            _json_chunks(item, depth + 1, out)
+            _json_chunks(item, depth + 1, out, written)
             out.append(",\n" if index < last else "\n")
         out.append(pad + "]")
     elif isinstance(value, (list, tuple)):

@@ -8,7 +8,7 @@ from agrees, and the students are graded in groups that share a key.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from ..grading.submissions import read_submissions
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..problems import BuildContext
 from .draw import Drawn, draw
+from .keycache import checked_key, variant_inputs
 from .manifest import VerifiedManifest, params_digest, verify_manifest
 
 Parts = dict[str, Any]  # the "parts" of an answer key
@@ -66,17 +67,34 @@ class VariantKeys:
             self._drawn[seed] = draw(seed, self._context, options=self._drawing)
         return self._drawn[seed]
 
+    def _kept(self, seed: int, what: str, build: Callable[[], dict[str, Any]], shape: Any = None) -> dict[str, Any]:
+        """``build()`` for the variant ``seed``, or what the cache kept of it (see :mod:`.keycache`)."""
+        inputs = None if self._context.data_folders else variant_inputs(seed, self._drawing, self._grading, what)
+        return checked_key(self._context.cache_dir, inputs, build, shape)
+
     def digest(self, seed: int) -> str:
         """The params hash a manifest row of this version must carry for ``seed``."""
-        drawn = self.drawn(seed)
-        return params_digest(drawn.params, drawn.variant)
+
+        def build() -> dict[str, Any]:
+            drawn = self.drawn(seed)
+            return {"digest": params_digest(drawn.params, drawn.variant)}
+
+        return self._kept(seed, "digest", build, lambda e: isinstance(e, dict) and isinstance(e.get("digest"), str))[
+            "digest"
+        ]
 
     def __getitem__(self, seed: int | None) -> Parts:
         if seed not in self._keys:
             assert seed is not None  # the default key is there from the start
-            drawn = self.drawn(seed)
-            self._keys[seed] = checked_parts(drawn.solved, drawn.variant, self._grading)
-            self.titles.update(part_titles(drawn.solved))
+
+            def build() -> dict[str, Any]:
+                drawn = self.drawn(seed)
+                parts = checked_parts(drawn.solved, drawn.variant, self._grading)  # raises when a check disagrees
+                return {"parts": parts, "titles": part_titles(drawn.solved), "seed": seed}
+
+            entry = self._kept(seed, "key", build)
+            self._keys[seed] = entry["parts"]
+            self.titles.update(entry["titles"])
         return self._keys[seed]
 
     def recorded(self, seed: int, params_file: Path) -> None:
@@ -123,10 +141,12 @@ def grade_answers(
         for other_seed, params_file in verified.params_files.items():
             keys.recorded(other_seed, params_file)
     seeds = verified.seeds if verified else None
+    owners = verified.owners if verified and Path(answers).is_dir() else None  # file names say whose
     submissions, is_class = read_submissions(
-        answers, keys.default, key_for_seed=keys.for_seed, seeds=seeds, fixed_variant=fixed_variant
+        answers, keys.default, key_for_seed=keys.for_seed, seeds=seeds, fixed_variant=fixed_variant, owners=owners
     )
     refused = _unmatched(verified, submissions) if verified else []
+    refused += [s.refused for s in submissions if s.refused]
     if verified:
         refused = verified.problem_lines() + refused
     jobs = jobs or (min(2, os.cpu_count() or 1) if is_class else 1)
@@ -162,7 +182,19 @@ def grade_answers(
                 notes.append(f"part {part_id} is not graded automatically: {reason}")
     done = [r for r in results if r is not None]
     assert len(done) == len(results), "every submission is in the group of its seed"
+    if verified and is_class:
+        notes += _absent(verified, submissions, answers)
     return Graded(done, is_class, notes, refused)
+
+
+def _absent(manifest: VerifiedManifest, submissions: list, answers: str | Path) -> list[str]:
+    """The manifest's students with nothing in ``answers`` (rows that failed are reported already)."""
+    present = {s.student for s in submissions}
+    return [
+        f"{manifest.path}: line {line}: {student}: no answers in {answers}; nothing to grade"
+        for student, line in manifest.lines.items()
+        if student not in present and student not in manifest.problems
+    ]
 
 
 def _unmatched(manifest: VerifiedManifest, submissions: list) -> list[str]:

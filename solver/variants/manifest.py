@@ -60,6 +60,8 @@ class VerifiedManifest:
     seeds: dict[str, int] = field(default_factory=dict)
     params_files: dict[int, Path] = field(default_factory=dict)  # seed -> params.json of another version's row
     problems: dict[str, str] = field(default_factory=dict)  # student id -> "line N: why"
+    lines: dict[str, int] = field(default_factory=dict)  # student id -> its (first) line
+    owners: dict[str, str | None] = field(default_factory=dict)  # id or folder -> id; None: two rows'
 
     def problem_lines(self) -> list[str]:
         return [f"{self.path}: {problem}" for problem in self.problems.values()]
@@ -97,6 +99,11 @@ def verify_manifest(
     lines: dict[str, list[int]] = {}
     for row in rows:
         lines.setdefault(row.student, []).append(row.line)
+        if row.student:
+            verified.lines.setdefault(row.student, row.line)
+            for name in dict.fromkeys(n for n in (row.student, row.folder) if n):
+                known = verified.owners.setdefault(name, row.student)
+                verified.owners[name] = known if known == row.student else None
     for row in rows:
         try:
             drawn_with = json.loads(row.options) if row.options else None
