@@ -115,6 +115,8 @@ def submissions(variant, inputs):
         wrong = runtime.wrong_inputs(spec, key)
         if wrong:
             yield f"{spec['part']} wrong", key | wrong
+        if spec["kind"] == "sequences":  # a browser's textarea sends CRLF line ends
+            yield f"{spec['part']} crlf", key | {spec["name"]: key[spec["name"]].replace("\n", "\r\n")}
         if spec["kind"] == "numbers":  # too few digits, and one digit more than the key shows
             yield f"{spec['part']} rounded", key | {cell: f"{float(key[cell]):.3g}" for cell in spec["cells"]}
             yield f"{spec['part']} longer", key | {cell: key[cell] + "1" for cell in spec["cells"]}
