@@ -95,6 +95,16 @@ def test_two_cold_builds_write_the_same_notebooks(built, cache_dir, tmp_path):
         assert (tmp_path / "again" / name).read_bytes() == (built / name).read_bytes(), name
 
 
+def test_the_split_runs_give_what_one_top_to_bottom_run_gives(built, tmp_path):
+    """The kernels of their own (a problem's cells, each `alone` cell after the definitions) change nothing."""
+    stored = read(built / SOLUTION)
+    fresh = read(built / SOLUTION)
+    for each in fresh.cells:
+        if each.cell_type == "code":
+            each.outputs, each.execution_count = [], None
+    assert executed(fresh, cwd=tmp_path) == stored
+
+
 def test_a_second_build_reads_the_cache_and_variants_share_the_training(built, cache_dir, tmp_path, monkeypatch):
     calls: list[list[str]] = []
     real = execute.executed
@@ -206,4 +216,3 @@ def test_the_homeworks_problem_4_reaches_its_threshold(tmp_path):
     build({}, out, pdf=False, context=BuildContext(cache_dir=tmp_path / "cache", data_folders={"names": NAMES_DIR}))
     last = printed(read(out / SOLUTION), "train-p4").splitlines()[-1]
     assert last.endswith(": True"), last
-

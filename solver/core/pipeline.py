@@ -285,9 +285,10 @@ def prepare(
     the two notebooks in memory; the solution notebook is executed (cached in ``context``'s folder,
     reading its data folders) and its test cells are checked against the key.
 
-    Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
+    Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees, among them the
+    notebook's test cells, and :class:`NotebookFailed` when a cell of the solution raises.
     """
-    from ..notebooks.solution import Contribution, notebook_files, where_printed  # nbformat only where needed
+    from ..notebooks.solution import notebook_files, where_printed  # nbformat only where notebooks are made
 
     variant = variant or Variant()
     context = context or BuildContext()
@@ -297,11 +298,7 @@ def prepare(
     for item in solved:
         if item.problem.assets:
             files.update(item.problem.assets(item.solution))
-    contributions = [
-        Contribution(tuple(item.problem.notebook(item.solution)), _given_folders(item.problem, context))
-        for item in solved
-        if item.problem.notebook and notebooks
-    ]
+    contributions = notebook_contributions(solved, context) if notebooks else []
     written, notebook_checks = notebook_files(contributions, key["parts"], Cache(context.cache_dir))
     failures = [c for c in notebook_checks if not c.agrees]
     if failures:
@@ -321,10 +318,18 @@ def prepare(
     return Sheets(files, documents, checks)
 
 
-def _given_folders(problem: Problem, context: BuildContext) -> dict[str, Path]:
-    """The data folders ``problem`` declares that were given: its notebook cells may read them."""
-    given = {folder.key: context.data_folder(folder.key) for folder in problem.data_folders}
-    return {key: path for key, path in given.items() if path is not None}
+def notebook_contributions(solved: list[Solved], context: BuildContext) -> list[Any]:
+    """Each problem's notebook cells (solver.notebooks.solution.Contribution), with the data folders it
+    declares that were given: only those are where its cells run."""
+    from ..notebooks.solution import Contribution
+
+    contributions = []
+    for item in solved:
+        if item.problem.notebook:
+            given = {folder.key: context.data_folder(folder.key) for folder in item.problem.data_folders}
+            folders = {key: path for key, path in given.items() if path is not None}
+            contributions.append(Contribution(tuple(item.problem.notebook(item.solution)), folders))
+    return contributions
 
 
 def stage(sheets: Sheets, out_dir: str | Path) -> StagedOutput:

@@ -108,14 +108,18 @@ def _executed_or_failed(node: Any, scratch: str) -> Any:
     try:
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     except ImportError:
-        raise NotebookFailed(f"executing {SOLUTION} needs nbclient and ipykernel (pip install hw6 again)") from None
+        raise NotebookFailed(
+            f"executing {SOLUTION} needs nbclient and ipykernel, which hw6 installs (run scripts/bootstrap again)"
+        ) from None
     from jupyter_client.kernelspec import NoSuchKernel
 
     try:
         return executed(node, cwd=scratch)
     except CellExecutionError as exc:
         failed = next((c.id for c in node.cells if any(o.output_type == "error" for o in c.get("outputs", []))), "?")
-        raise NotebookFailed(f"{SOLUTION}: cell {failed} raised {exc.ename}: {exc.evalue}; nothing was written") from None
+        raise NotebookFailed(
+            f"{SOLUTION}: cell {failed} raised {exc.ename}: {exc.evalue}; nothing was written"
+        ) from None
     except CellTimeoutError:
         raise NotebookFailed(f"{SOLUTION}: a cell ran longer than {CELL_TIMEOUT} s; nothing was written") from None
     except (DeadKernelError, NoSuchKernel, RuntimeError) as exc:  # RuntimeError: the kernel did not start
