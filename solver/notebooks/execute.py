@@ -9,6 +9,7 @@ cells' sources, the data it reads and the libraries that print and plot
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import os
 import subprocess
@@ -27,6 +28,9 @@ from .cells import Cell
 CACHE_KIND = "notebook-run"
 FORMAT = 2  # bump when the normalisation changes what a run's outputs hold
 CELL_TIMEOUT = 600  # seconds per cell; the training cells are the slowest
+#: Starting a kernel can fail for reasons of the moment (two kernels drawing the same free port, a busy
+#: machine): a run whose kernel died is tried again, with a fresh kernel, this many times in all.
+KERNEL_ATTEMPTS = 3
 #: Plots render headless and the same everywhere (no Tk, no screen); one BLAS thread, as the build trains.
 KERNEL_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
@@ -53,7 +57,10 @@ def executed(node: Any, *, cwd: str | Path, timeout: int = CELL_TIMEOUT, allow_e
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
     )
-    client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own start-up notices are not ours to show
+    try:
+        client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own start-up notices are not ours to show
+    finally:
+        atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when the kernel did not start
     return normalised(node)
 
 
@@ -113,17 +120,23 @@ def _executed_or_failed(node: Any, scratch: str) -> Any:
         ) from None
     from jupyter_client.kernelspec import NoSuchKernel
 
-    try:
-        return executed(node, cwd=scratch)
-    except CellExecutionError as exc:
-        failed = next((c.id for c in node.cells if any(o.output_type == "error" for o in c.get("outputs", []))), "?")
-        raise NotebookFailed(
-            f"{SOLUTION}: cell {failed} raised {exc.ename}: {exc.evalue}; nothing was written"
-        ) from None
-    except CellTimeoutError:
-        raise NotebookFailed(f"{SOLUTION}: a cell ran longer than {CELL_TIMEOUT} s; nothing was written") from None
-    except (DeadKernelError, NoSuchKernel, RuntimeError) as exc:  # RuntimeError: the kernel did not start
-        raise NotebookFailed(f"{SOLUTION}: the Python kernel failed ({exc}); nothing was written") from None
+    for attempt in range(1, KERNEL_ATTEMPTS + 1):
+        running = nbformat.from_dict(node)  # a fresh copy each time: a failed attempt leaves outputs in it
+        try:
+            return executed(running, cwd=scratch)
+        except CellExecutionError as exc:
+            failed = next(
+                (c.id for c in running.cells if any(o.output_type == "error" for o in c.get("outputs", []))), "?"
+            )
+            raise NotebookFailed(
+                f"{SOLUTION}: cell {failed} raised {exc.ename}: {exc.evalue}; nothing was written"
+            ) from None
+        except CellTimeoutError:
+            raise NotebookFailed(f"{SOLUTION}: a cell ran longer than {CELL_TIMEOUT} s; nothing was written") from None
+        except (DeadKernelError, NoSuchKernel, RuntimeError) as exc:  # RuntimeError: the kernel did not start
+            if attempt == KERNEL_ATTEMPTS or isinstance(exc, NoSuchKernel):
+                raise NotebookFailed(f"{SOLUTION}: the Python kernel failed ({exc}); nothing was written") from None
+    raise AssertionError("unreachable")
 
 
 _DIGESTS: dict[tuple[str, tuple[tuple[str, int, int], ...]], str] = {}
