@@ -44,6 +44,7 @@ def cache_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, cache_dir) -> Path:
     """The homework without the names data: Problem 3's cells only, executed once for the module."""
+    forget_memory()  # an earlier test's runs in memory would be served without reaching this module's folder
     out = tmp_path_factory.mktemp("notebooks") / "out"
     build({}, out, pdf=False, context=BuildContext(cache_dir=cache_dir))
     return out
