@@ -1,7 +1,8 @@
 """Benchmark the cost of one student and of the Dask scheduler, for planning a course-sized batch.
 
 1. Per student, on this machine: draw and solve a variant, run the NumPy
-   cross-checks, render the sheets and key, compile both PDFs (single pass from
+   cross-checks, render the sheets and key, execute the solution notebook's
+   test cells (its other runs are shared), compile both PDFs (single pass from
    the precompiled format); mean seconds of each step over N students.
 2. The scheduler's overhead per task: M tasks that do nothing, submitted at once
    to a ``local:W`` cluster (already started) — wall seconds per task — and a
@@ -33,7 +34,13 @@ COURSE = 50_000
 def per_student(count: int, tmp: Path) -> dict[str, float]:
     warm = draw(0)
     compile_staged(stage(prepare(warm.solved, warm.variant), tmp / "warm"), prepare(warm.solved, warm.variant))
-    steps: dict[str, list[float]] = {"draw and solve": [], "cross-checks": [], "render": [], "compile 2 PDFs": []}
+    steps: dict[str, list[float]] = {
+        "draw and solve": [],
+        "cross-checks": [],
+        "render": [],
+        "solution notebook": [],
+        "compile 2 PDFs": [],
+    }
     for seed in range(1, count + 1):
         start = time.perf_counter()
         drawn = draw(seed)
@@ -43,8 +50,12 @@ def per_student(count: int, tmp: Path) -> dict[str, float]:
         checks = time.perf_counter() - start
         steps["cross-checks"].append(checks)
         start = time.perf_counter()
-        sheets = prepare(drawn.solved, drawn.variant)  # runs the checks again: subtract them
-        steps["render"].append(max(0.0, time.perf_counter() - start - checks))
+        prepare(drawn.solved, drawn.variant, notebooks=False)  # runs the checks again: subtract them
+        render = max(0.0, time.perf_counter() - start - checks)
+        steps["render"].append(render)
+        start = time.perf_counter()
+        sheets = prepare(drawn.solved, drawn.variant)  # executes the variant's test cells (the rest is shared)
+        steps["solution notebook"].append(max(0.0, time.perf_counter() - start - checks - render))
         staged = stage(sheets, tmp / "out")
         start = time.perf_counter()
         compile_staged(staged, sheets)

@@ -39,7 +39,7 @@ def sheets(count: int, root: Path) -> list[Path]:
     seed = 0
     while len(files) < count:
         drawn = draw(seed)
-        staged = stage(prepare(drawn.solved, drawn.variant), root)
+        staged = stage(prepare(drawn.solved, drawn.variant, notebooks=False), root)  # only the .tex files matter
         for kind in ("problems", "solutions")[: count - len(files)]:
             files.append(staged.staging / f"{kind}.tex")
         seed += 1

@@ -28,12 +28,12 @@ from solver.variants.draw import draw
 
 def generation(count: int) -> list[float]:
     warm = draw(0)  # warm caches (SymPy, Jinja2 templates, trained models, figures)
-    prepare(warm.solved, warm.variant)
+    prepare(warm.solved, warm.variant, notebooks=False)
     seconds = []
     for seed in range(1, count + 1):
         start = time.perf_counter()
         drawn = draw(seed)
-        prepare(drawn.solved, drawn.variant)
+        prepare(drawn.solved, drawn.variant, notebooks=False)  # the notebooks' execution: bench/notebooks.py
         seconds.append(time.perf_counter() - start)
     return seconds
 

@@ -7,6 +7,6 @@ module and one line here.
 
 from __future__ import annotations
 
-from . import batch, build, check, export, key, notebooks, report, stress, validate, verify
+from . import batch, build, check, export, key, report, stress, validate, verify
 
-COMMANDS = (build, batch, stress, key, verify, check, validate, report, export, notebooks)
+COMMANDS = (build, batch, stress, key, verify, check, validate, report, export)

@@ -24,7 +24,9 @@ def run(args: argparse.Namespace) -> int:
 
     context = options.context(args)
     solved, variant, grading = options.solved(args, context, read_variant_options(args.variant_options))
-    built = write(prepare(solved, variant, grading), args.out, pdf=not args.no_pdf, cache_dir=context.cache_dir)
+    built = write(
+        prepare(solved, variant, grading, context), args.out, pdf=not args.no_pdf, cache_dir=context.cache_dir
+    )
     for path in built.written:
         print(path)
     return 0

@@ -12,6 +12,7 @@ message and exits with its ``exit_code``. Anything else escaping is a bug.
     ├── TrainingDiverged       a training run's weights or gradients became NaN or infinite (the
     │                          configured learning rate is too high for it)
     ├── CrossCheckFailed       an exact answer disagrees with its numeric check (exit 1)
+    ├── NotebookFailed         the solution notebook did not run to its end (exit 1)
     └── OracleUnavailable      the torch oracle was asked for but is not installed
 
     ValueError                 not an Hw6Error: hw6's own code called something wrongly
@@ -109,6 +110,12 @@ class CrossCheckFailed(Hw6Error):
         lines = [f"{len(failures)} cross-check(s) disagree; nothing was written:"]
         lines += [f"  {c.part} [{c.backend}]: exact {c.exact}, numeric {c.numeric}" for c in failures]
         super().__init__("\n".join(lines))
+
+
+class NotebookFailed(Hw6Error):
+    """A cell of the solution notebook raised, timed out or lost its kernel; nothing is written."""
+
+    exit_code = 1
 
 
 class OracleUnavailable(Hw6Error):

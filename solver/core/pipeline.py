@@ -16,8 +16,8 @@ from typing import Any
 from .. import __version__
 from ..grading.answer_format import template_text
 from ..grading.points import GradingParams, points_for
+from ..io.cache import Cache
 from ..io.files import StagedOutput, dump_json, read_structured
-from ..notebooks import build as notebooks
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
 from .checks import Check
@@ -273,30 +273,63 @@ def render_sheet(
     return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
 
 
-def prepare(solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None) -> Sheets:
-    """Check every answer, then render both sheets, the key and the parameters in memory.
+def prepare(
+    solved: list[Solved],
+    variant: Variant | None = None,
+    grading: GradingParams | None = None,
+    context: BuildContext | None = None,
+    *,
+    notebooks: bool = True,
+) -> Sheets:
+    """Check every answer, then render both sheets, the key, the parameters and (with ``notebooks``)
+    the two notebooks in memory; the solution notebook is executed (cached in ``context``'s folder,
+    reading its data folders) and its test cells are checked against the key.
 
-    Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
+    Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees, among them the
+    notebook's test cells, and :class:`NotebookFailed` when a cell of the solution raises.
     """
+    from ..notebooks.solution import notebook_files, where_printed  # nbformat only where notebooks are made
+
     variant = variant or Variant()
+    context = context or BuildContext()
     checks = checked(solved)
+    key = answer_key(solved, variant, grading)
     files: dict[str, str | bytes] = {}
     for item in solved:
         if item.problem.assets:
             files.update(item.problem.assets(item.solution))
-    files.update(notebooks.files(item.problem.notebook(item.solution) for item in solved if item.problem.notebook))
+    contributions = notebook_contributions(solved, context) if notebooks else []
+    written, notebook_checks = notebook_files(contributions, key["parts"], Cache(context.cache_dir))
+    failures = [c for c in notebook_checks if not c.agrees]
+    if failures:
+        raise CrossCheckFailed(failures)
+    files.update(written)
+    checks += notebook_checks
     documents = ("problems", "solutions")
     sections = _sections(solved)
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
-    key = answer_key(solved, variant, grading)
     files["answers.json"] = dump_json(key)
-    files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant))
+    files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant), where_printed(contributions))
     recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
     if grading is not None:
         recorded["grading"] = grading
     files["params.json"] = dump_json(params_json(recorded, variant))
     return Sheets(files, documents, checks)
+
+
+def notebook_contributions(solved: list[Solved], context: BuildContext) -> list[Any]:
+    """Each problem's notebook cells (solver.notebooks.solution.Contribution), with the data folders it
+    declares that were given: only those are where its cells run."""
+    from ..notebooks.solution import Contribution
+
+    contributions = []
+    for item in solved:
+        if item.problem.notebook:
+            given = {folder.key: context.data_folder(folder.key) for folder in item.problem.data_folders}
+            folders = {key: path for key, path in given.items() if path is not None}
+            contributions.append(Contribution(tuple(item.problem.notebook(item.solution)), folders))
+    return contributions
 
 
 def stage(sheets: Sheets, out_dir: str | Path) -> StagedOutput:
@@ -341,4 +374,5 @@ def build(
     """Solve, check and write the sheets and key into ``out_dir``, all or nothing."""
     grading = params.get("grading")
     cache_dir = context.cache_dir if context else None
-    return write(prepare(solve_all(params, context), variant, grading), out_dir, pdf=pdf, cache_dir=cache_dir)
+    sheets = prepare(solve_all(params, context), variant, grading, context)
+    return write(sheets, out_dir, pdf=pdf, cache_dir=cache_dir)

@@ -100,11 +100,16 @@ def template_key(part_id: str) -> str:
     return part_id if _BARE_KEY.fullmatch(part_id) else json.dumps(part_id)
 
 
-def template_text(parts: Mapping[str, Mapping[str, Any]], variant: str) -> str:
+def template_text(
+    parts: Mapping[str, Mapping[str, Any]], variant: str, printed_in: Mapping[str, str] | None = None
+) -> str:
     """``answers-template.yaml``: every gradable part with an empty value and what it expects.
 
-    Filled in, it is an answers file; left empty, every part reads as "no answer".
+    Filled in, it is an answers file; left empty, every part reads as "no answer". ``printed_in``
+    names, per part, the notebook cell whose output is the answer (in the comments only: the
+    key is the same with or without notebooks).
     """
+    printed_in = printed_in or {}
     lines = [
         f"# Answers to Homework 6 ({variant}).",
         "# Write each answer after its part's colon, on the same line; a part left empty is not answered.",
@@ -114,7 +119,8 @@ def template_text(parts: Mapping[str, Mapping[str, Any]], variant: str) -> str:
         "",
     ]
     for part_id, spec in gradable(parts).items():
-        lines.append(f"{template_key(part_id)}:   # {describe(part_id, spec)}")
+        source = f"; copy what the {printed_in[part_id]} prints" if part_id in printed_in else ""
+        lines.append(f"{template_key(part_id)}:   # {describe(part_id, spec)}{source}")
     return "\n".join(lines) + "\n"
 
 

@@ -3,9 +3,11 @@
     cells      Cell, and the cells made from real functions (TODO bodies for the starter)
     reference  the pieces students write, as standalone NumPy (checked against solver.nn)
     provided   the code the notebooks give ready-made (data, backward passes, Adam, plots)
-    build      the two .ipynb files from every problem's cells (nbformat, deterministic)
-    execute    running the solution notebook (nbclient), outputs stored without timestamps
+    build      a notebook (nbformat, deterministic) from cells in notebook order
+    execute    running cells in a fresh kernel (nbclient), outputs without timestamps, cached
+    solution   both files as a build writes them: the solution executed and checked against the key
 
 Problems contribute cells through ``Problem.notebook``; the pipeline asks
-:func:`build.files` for the two files and never looks inside them.
+:func:`solution.notebook_files` for the two files and the checks of the
+solution's test cells, and never looks inside them.
 """

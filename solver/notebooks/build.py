@@ -2,8 +2,8 @@
 
 Both files are deterministic: cell ids come from the cells' names, the
 metadata is fixed (a generic Python 3 kernel, no version numbers) and nothing
-records when or where they were made. The solution is written unexecuted;
-:mod:`.execute` runs it and stores its outputs (``hw6 notebooks``).
+records when or where they were made. :mod:`.solution` executes the
+solution and puts its outputs in.
 """
 
 from __future__ import annotations
@@ -52,12 +52,8 @@ def to_bytes(node: Any) -> bytes:
     return (nbformat.v4.nbjson.writes(node).rstrip("\n") + "\n").encode("utf-8")
 
 
-def files(contributions: Iterable[Sequence[Cell]]) -> dict[str, bytes]:
-    """``notebook.ipynb`` and ``notebook-solution.ipynb`` from each problem's cells, in order
-    (the "setup" cells, which hold settings such as the data folder, first); no files when no
-    problem contributes cells."""
+def ordered(contributions: Iterable[Sequence[Cell]]) -> list[Cell]:
+    """Every problem's cells in notebook order: the "setup" cells, which hold settings such as
+    the data folder, first, then each problem's in turn."""
     cells = [cell for contributed in contributions for cell in contributed]
-    cells = [c for c in cells if c.role == "setup"] + [c for c in cells if c.role != "setup"]  # settings on top
-    if not cells:
-        return {}
-    return {STARTER: to_bytes(notebook(cells, solution=False)), SOLUTION: to_bytes(notebook(cells, solution=True))}
+    return [c for c in cells if c.role == "setup"] + [c for c in cells if c.role != "setup"]

@@ -21,14 +21,29 @@ TODO_MARK = "# TODO"
 
 
 @dataclass(frozen=True)
+class Printed:
+    """A test cell that prints an answer-key part: "<part> <label>: v1 v2 ..." (6 significant digits)."""
+
+    part: str  # the key's part, e.g. "3a"
+    where: str  # how a student finds the cell in the notebook, e.g. "Test Cases cell of section 1A"
+
+
+@dataclass(frozen=True)
 class Cell:
-    """One cell; ``name`` becomes its id (stable across builds, unique in a notebook)."""
+    """One cell; ``name`` becomes its id (stable across builds, unique in a notebook).
+
+    ``alone``: the cell needs only the functions defined above it (the given, TODO and setup
+    cells), not what the test cells computed, so it runs in a kernel of its own; its outputs
+    are then shared by every variant whose definitions are the same (e.g. a training run).
+    """
 
     name: str
     kind: Literal["markdown", "code"]
     starter: str
     solution: str
     role: Literal["text", "given", "todo", "test", "setup"] = "text"
+    alone: bool = False
+    prints: Printed | None = None
 
 
 def text(name: str, source: str) -> Cell:
@@ -36,9 +51,16 @@ def text(name: str, source: str) -> Cell:
     return Cell(name, "markdown", source, source)
 
 
-def code(name: str, source: str, role: Literal["given", "test", "setup"] = "given") -> Cell:
+def code(
+    name: str,
+    source: str,
+    role: Literal["given", "test", "setup"] = "given",
+    *,
+    alone: bool = False,
+    prints: Printed | None = None,
+) -> Cell:
     source = textwrap.dedent(source).strip()
-    return Cell(name, "code", source, source, role)
+    return Cell(name, "code", source, source, role, alone, prints)
 
 
 @functools.cache  # inspect tokenizes the whole module: read each function once per process

@@ -126,7 +126,7 @@ def run_batch(
                 continue
             try:
                 drawn = draw(seed, context, student=student.name or student.id, options=options)
-                sheets = prepare(drawn.solved, drawn.variant)
+                sheets = prepare(drawn.solved, drawn.variant, context=context)
                 staged = stage(sheets, folder)
             except Hw6Error as exc:
                 result.failed[student.id] = str(exc)

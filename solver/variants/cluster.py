@@ -141,7 +141,7 @@ def student_files(
     context = worker_context(folders)
     try:
         drawn = draw(seed, context, student=label, options=options)
-        sheets = prepare(drawn.solved, drawn.variant)
+        sheets = prepare(drawn.solved, drawn.variant, context=context)
         files = {name: c if isinstance(c, bytes) else c.encode("utf-8") for name, c in sheets.files.items()}
         if pdf:
             with tempfile.TemporaryDirectory(prefix="hw6-worker-") as tmp:

@@ -17,6 +17,8 @@ DATA_DIR = "data/names"
 
 
 def cells(solution: Solution) -> list[Cell]:
+    if solution.trained is None:
+        return []  # no data given: the build leaves Problem 4 out of both notebooks (they could not run)
     params = solution.params
     config = params.training
     samples = ", ".join(repr(name) for name in params.samples)

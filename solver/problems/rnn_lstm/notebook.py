@@ -10,11 +10,17 @@ from __future__ import annotations
 from typing import Any
 
 from ...notebooks import provided, reference
-from ...notebooks.cells import Cell, code, given, text, todo
+from ...notebooks.cells import Cell, Printed, code, given, text, todo
 from .solve import Solution
 
 #: The key's parts each test cell prints, in this order (the answer template points here).
 TEST_CELLS = {"3a": "test-1a", "3b": "test-1b", "3c": "test-1c"}
+#: Where a student finds each of them (the template's comments say it).
+WHERE = {"3a": "Test Cases cell of section 1A", "3b": "Tests cell of section 1B", "3c": "Tests cell of section 1C"}
+
+
+def _prints(part: str) -> Printed:
+    return Printed(part, WHERE[part])
 
 
 def _literal(matrix: Any) -> str:  # a SymPy matrix of exact tenths
@@ -67,6 +73,7 @@ def cells(solution: Solution) -> list[Cell]:
             print("3a h_1..h_T:", " ".join(f"{{v:.6g}}" for v in hs.ravel()))
             """,
             "test",
+            prints=_prints("3a"),
         ),
         text("1b", "## 1B: a regression head\n\nOne prediction per step: $\\hat y_t = W^f h_t + b^f$."),
         todo("todo-1b", "Section 1B", reference.regression_head),
@@ -78,6 +85,7 @@ def cells(solution: Solution) -> list[Cell]:
             print("3b predictions:", " ".join(f"{v:.6g}" for v in predictions.ravel()))
             """,
             "test",
+            prints=_prints("3b"),
         ),
         text(
             "1c",
@@ -98,6 +106,7 @@ def cells(solution: Solution) -> list[Cell]:
             print("3c losses (task 1, task 2):", " ".join(f"{v:.6g}" for v in losses))
             """,
             "test",
+            prints=_prints("3c"),
         ),
         text(
             "1d",
@@ -125,6 +134,7 @@ def cells(solution: Solution) -> list[Cell]:
             }}
             plot_gradients(runs, setting["steps"])
             """,
+            alone=True,  # the study's configuration is the same for every variant
         ),
         text(
             "1-8",
@@ -176,5 +186,6 @@ def cells(solution: Solution) -> list[Cell]:
                 print(f"{{num_layers}} layer(s): final training loss {{curve[-1]:.3g}}, below {{target:g}}: {{curve[-1] < target}}")
             """,
             "test",
+            alone=True,  # so is the training's: one run serves every variant
         ),
     ]
