@@ -41,10 +41,10 @@ def run(args: argparse.Namespace) -> int:
     from ..variants.draw import read_variant_options
     from ..variants.grading import VariantKeys, checked_parts, grade_answers, part_titles, write_gradescope
 
-    context = options.context(args)
+    context = options.context(args, sheets=False)
     scheduler = options.scheduler(args)
     drawing = read_variant_options(args.variant_options)
-    solved, variant, grading = options.solved(args, context, drawing)
+    solved, variant, grading, _ = options.solved(args, context, drawing)
     keys = VariantKeys(checked_parts(solved, variant, grading), context, drawing, grading, part_titles(solved))
     staff_chose = args.seed is not None or args.params is not None  # then a file's own seed: is ignored
     graded = grade_answers(

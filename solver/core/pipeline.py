@@ -20,7 +20,9 @@ from ..io.files import StagedOutput, dump_json, read_structured
 from ..notebooks import build as notebooks
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
+from . import selection
 from .checks import Check
+from .document import DocumentParams
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .exact import to_integer
 from .params import from_mapping, to_jsonable
@@ -52,6 +54,17 @@ class Variant:
             return f"hw6 {__version__}, homework values"
         marker = f", options {options_digest(self.options)}" if self.options else ""
         return f"hw6 {__version__}, seed {self.seed}{marker}"
+
+    @property
+    def footer_parts(self) -> tuple[str, ...]:
+        """What the sheets' footer says, so staff can trace a printed sheet: the variant and the version."""
+        which = "Homework" if self.seed is None else f"Variant {self.seed}"
+        options = (f"options {options_digest(self.options)}",) if self.options else ()
+        return (which, *options, f"version {__version__}")
+
+    @property
+    def footer(self) -> str:
+        return " \u00b7 ".join(self.footer_parts)
 
     def to_json(self) -> dict[str, Any] | None:
         if self.seed is None:
@@ -120,19 +133,20 @@ class Built:
 
 
 #: Sections of a parameters file that belong to no problem, read like a problem's parameters.
-OTHER_SECTIONS: dict[str, type] = {"grading": GradingParams}
-SECTION_COMMENTS = {"grading": "how hw6 check scores each part"}
+OTHER_SECTIONS: dict[str, type] = {"document": DocumentParams, "grading": GradingParams}
+SECTION_COMMENTS = {"document": "what page 1 of both sheets says", "grading": "how hw6 check scores each part"}
 #: The section a seeded build records in its params.json (see :func:`variant_from_data`).
 VARIANT_SECTION = "variant"
 
 
 def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
-    """Every problem's parameters from a parsed file, plus the ``grading`` section;
-    missing sections take defaults."""
+    """Every problem's parameters from a parsed file, plus the ``document`` and ``grading`` sections;
+    missing sections take defaults. A recorded ``skip`` (the problems a build left out) is kept
+    under its key as a frozenset."""
     if raw is None:
         raw = {}
     sections = by_section()
-    known = [*sections, *OTHER_SECTIONS, VARIANT_SECTION]
+    known = [*sections, *OTHER_SECTIONS, VARIANT_SECTION, selection.SKIP_FIELD]
     if not isinstance(raw, Mapping):
         raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(known) + ")", raw, has_got=True)
     for key in raw:
@@ -141,6 +155,11 @@ def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
     params = {name: from_mapping(problem.params_type, raw.get(name), name) for name, problem in sections.items()}
     for name, params_type in OTHER_SECTIONS.items():
         params[name] = from_mapping(params_type, raw.get(name), name)
+    if (skip := raw.get(selection.SKIP_FIELD)) is not None:
+        if not isinstance(skip, list):
+            raise ParamsError(selection.SKIP_FIELD, "a list of problems", skip, has_got=True)
+        if skip:
+            params[selection.SKIP_FIELD] = selection.skip_list(skip, PROBLEMS, selection.SKIP_FIELD)
     return params
 
 
@@ -184,18 +203,21 @@ def params_json(params: Mapping[str, Any], variant: Variant | None = None) -> di
     data = {
         section: to_jsonable(value)
         for section, value in params.items()
-        if not (section in OTHER_SECTIONS and value.is_default)
+        if not (section in OTHER_SECTIONS and value.is_default) and section != selection.SKIP_FIELD
     }
+    if skip := params.get(selection.SKIP_FIELD):
+        data[selection.SKIP_FIELD] = [p.section for p in PROBLEMS if p.section in skip]
     if variant is not None and variant.to_json() is not None:
         data[VARIANT_SECTION] = variant.to_json()
     return data
 
 
 def solve_all(params: Mapping[str, Any], context: BuildContext | None = None) -> list[Solved]:
-    """Solve every problem; a section missing from ``params`` takes the homework's values."""
+    """Solve every problem but those skipped (by ``context`` or a recorded ``skip``); a section
+    missing from ``params`` takes the homework's values."""
     context = context or BuildContext()
     solved = []
-    for problem in PROBLEMS:
+    for problem in selection.included(PROBLEMS, context.skip | params.get(selection.SKIP_FIELD, frozenset())):
         section = params.get(problem.section) or problem.params_type()
         solved.append(Solved(problem, section, problem.solve(section, context)))
     return solved
@@ -236,6 +258,8 @@ def answer_key(
     key: dict[str, Any] = {"generator": dict(GENERATOR)}
     if variant is not None and variant.to_json() is not None:
         key["variant"] = variant.to_json()
+    if skip := skipped_sections(solved):
+        key[selection.SKIP_FIELD] = skip
     key["params"] = {item.problem.section: to_jsonable(item.params) for item in solved}
     parts: dict[str, Any] = {}
     for item in solved:
@@ -245,6 +269,26 @@ def answer_key(
         parts[part_id]["points"] = points
     key["parts"] = parts
     return key
+
+
+def skipped_sections(solved: list[Solved]) -> list[str]:
+    """The problems ``solved`` leaves out, in sheet order."""
+    return selection.skipped(PROBLEMS, (item.problem.section for item in solved))
+
+
+def recorded_params(
+    solved: list[Solved], grading: GradingParams | None = None, document: DocumentParams | None = None
+) -> dict[str, Any]:
+    """What a build's params.json records: each solved problem's parameters, the non-problem sections
+    given and the problems left out, so that ``--params params.json`` rebuilds the same sheets and key."""
+    recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
+    if document is not None:
+        recorded["document"] = document
+    if grading is not None:
+        recorded["grading"] = grading
+    if skip := skipped_sections(solved):
+        recorded[selection.SKIP_FIELD] = frozenset(skip)
+    return recorded
 
 
 def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
@@ -264,20 +308,32 @@ def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
 
 
 def render_sheet(
-    kind: str, solved: list[Solved], variant: Variant, sections: list[dict[str, Any]] | None = None
+    kind: str,
+    solved: list[Solved],
+    variant: Variant,
+    sections: list[dict[str, Any]] | None = None,
+    document: DocumentParams | None = None,
 ) -> str:
     """``kind`` is "solutions" or "problems"; ``sections`` lets both sheets share one set of views."""
     from ..render.env import render  # Jinja2 only where sheets are rendered: grading never needs it
 
     sections = _sections(solved) if sections is None else sections
-    return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
+    document = document or DocumentParams()
+    return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR, document=document)
 
 
-def prepare(solved: list[Solved], variant: Variant | None = None, grading: GradingParams | None = None) -> Sheets:
-    """Check every answer, then render both sheets, the key and the parameters in memory.
+def prepare(
+    solved: list[Solved],
+    variant: Variant | None = None,
+    grading: GradingParams | None = None,
+    document: DocumentParams | None = None,
+) -> Sheets:
+    """Check every answer, then render both sheets, the key, the parameters and the staff report in memory.
 
     Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees.
     """
+    from .staff_report import REPORT_FILE, report_text
+
     variant = variant or Variant()
     checks = checked(solved)
     files: dict[str, str | bytes] = {}
@@ -288,14 +344,12 @@ def prepare(solved: list[Solved], variant: Variant | None = None, grading: Gradi
     documents = ("problems", "solutions")
     sections = _sections(solved)
     for kind in documents:
-        files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
+        files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections, document)
     key = answer_key(solved, variant, grading)
     files["answers.json"] = dump_json(key)
     files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant))
-    recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
-    if grading is not None:
-        recorded["grading"] = grading
-    files["params.json"] = dump_json(params_json(recorded, variant))
+    files["params.json"] = dump_json(params_json(recorded_params(solved, grading, document), variant))
+    files[REPORT_FILE] = report_text(solved, checks, variant, skipped_sections(solved))
     return Sheets(files, documents, checks)
 
 
