@@ -141,7 +141,7 @@ def test_python_dash_m_and_version():
 def test_build_writes_pdfs(run_cli, tmp_path):
     code, _, err = run_cli("build", *SKIP_NAMES, "--out", tmp_path)
     assert code == 0, err
-    assert files_in(tmp_path) == SHEETS | {"solutions.pdf", "problems.pdf", "figures"}
+    assert files_in(tmp_path) == SHEETS | {"solutions.pdf", "problems.pdf", "figures", "report.txt"}
     assert (tmp_path / "solutions.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -268,7 +268,6 @@ def test_build_with_the_folder_writes_metrics_and_the_log(run_cli, tmp_path):
     out = tmp_path / "out"
     code, stdout, err = run_cli(
         "build",
-        *SKIP_NAMES,
         "--no-pdf",
         "--params",
         params,
