@@ -20,6 +20,8 @@ from solver.variants.draw import draw, read_variant_options
 from solver.variants.fairness import band_breaks, homework_values
 from solver.variants.stress import run_stress
 
+from .conftest import SKIP_NAMES
+
 BY_SECTION = {p.section: p for p in PROBLEMS}
 OLD_PINS = Path(__file__).parent / "data" / "params-0.1.0" / "variant_pins.json"
 
@@ -98,7 +100,7 @@ def test_a_draw_outside_a_band_is_redrawn(monkeypatch):
 
 
 def test_stress_reports_the_fairness_table(run_cli):
-    code, out, err = run_cli("stress", "--count", "3", "--start", "5", "--json")
+    code, out, err = run_cli("stress", *SKIP_NAMES, "--count", "3", "--start", "5", "--json")
     assert code == 0, err
     table = {(row["section"], row["feature"]): row for row in json.loads(out)["fairness"]}
     row = table[("conv_filter", "row operations")]

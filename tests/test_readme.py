@@ -17,8 +17,15 @@ def opening_commands() -> list[str]:
 
 def test_two_commands_build_and_test():
     build, test = opening_commands()
-    assert build.startswith("scripts/bootstrap && ") and " build" in build
+    # the surnames live beside the checkout (../shared), so the first command builds every problem
+    assert build == "scripts/bootstrap && .venv/bin/hw6 build --names-dir ../shared/data/names"
     assert test.startswith("scripts/bootstrap --dev && ") and "pytest" in test
+
+
+def test_the_readme_says_how_to_build_without_the_surnames():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    opening = text[: text.index("\n## ")]
+    assert "--skip names_classifier" in opening and "--names-dir DIR" in opening
 
 
 def test_ci_runs_the_readme_test_command():

@@ -12,6 +12,8 @@ import pytest
 
 from solver.variants.lock import LOCK_NAME, folder_lock
 
+from .conftest import SKIP_NAMES
+
 
 @pytest.fixture
 def fifo(tmp_path) -> Path:
@@ -35,10 +37,10 @@ def test_devices_and_pipes_are_refused_before_reading(run_cli, tmp_path, fifo, d
     answers = tmp_path / "a.yaml"
     answers.write_text("1b: w\n")
     args = {
-        "params": ("key", "--params", path),
-        "options": ("build", "--seed", 1, "--variant-options", path, "--no-pdf", "--out", tmp_path / "o"),
+        "params": ("key", *SKIP_NAMES, "--params", path),
+        "options": ("build", *SKIP_NAMES, "--seed", 1, "--variant-options", path, "--no-pdf", "--out", tmp_path / "o"),
         "answers": ("check", path),
-        "roster": ("batch", "--roster", path, "--out", tmp_path / "o"),
+        "roster": ("batch", *SKIP_NAMES, "--roster", path, "--out", tmp_path / "o"),
         "class csv": ("check", path),
         "manifest": ("check", answers, "--manifest", path),
     }[use]
@@ -70,7 +72,7 @@ def test_an_answers_file_with_bad_values_is_one_line(run_cli, tmp_path, content,
 def test_roster_ids_that_share_a_folder_are_an_input_error(run_cli, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_text("id\nAlice\nalice\n")
-    code, _, err = run_cli("batch", "--roster", roster, "--out", tmp_path / "o", "--no-pdf")
+    code, _, err = run_cli("batch", *SKIP_NAMES, "--roster", roster, "--out", tmp_path / "o", "--no-pdf")
     one_line(code, err, "lines 2 and 3: the ids 'Alice' and 'alice' would share the folder")
     assert not (tmp_path / "o").exists()
 
@@ -81,7 +83,7 @@ def test_a_second_batch_finds_the_folder_busy(run_cli, tmp_path):
     out = tmp_path / "o"
     out.mkdir()
     with folder_lock(out):  # as a batch running in another process would
-        code, _, err = run_cli("batch", "--roster", roster, "--out", out, "--no-pdf")
+        code, _, err = run_cli("batch", *SKIP_NAMES, "--roster", roster, "--out", out, "--no-pdf")
     one_line(code, err, f"busy: another hw6 batch (pid {os.getpid()})")
     assert sorted(p.name for p in out.iterdir()) == [LOCK_NAME]
 
@@ -94,7 +96,7 @@ def test_a_lock_left_by_a_dead_batch_is_taken_over(run_cli, tmp_path):
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     (out / LOCK_NAME).write_text(f"{dead.pid}\n")
-    code, _, err = run_cli("batch", "--roster", roster, "--out", out, "--no-pdf")
+    code, _, err = run_cli("batch", *SKIP_NAMES, "--roster", roster, "--out", out, "--no-pdf")
     assert code == 0, err
     assert (out / "ann" / "answers.json").exists() and (out / "manifest.csv").exists()
 

@@ -14,7 +14,7 @@ import pytest
 
 from solver.io.staging import StagedOutput, remove_leftovers
 
-from .conftest import ROOT
+from .conftest import ROOT, SKIP_NAMES
 
 NEW_PARAMS = "rnn_backprop:\n  steps: 4\n"
 
@@ -145,7 +145,7 @@ def test_a_killed_build_leaves_the_old_output_or_the_new_one(tmp_path):
     out, cache = tmp_path / "out", tmp_path / "cache"
     (tmp_path / "new.yaml").write_text(NEW_PARAMS)
     args = {
-        name: ("build", "--no-pdf", "--cache-dir", cache, "--params", tmp_path / f"{name}.yaml")
+        name: ("build", *SKIP_NAMES, "--no-pdf", "--cache-dir", cache, "--params", tmp_path / f"{name}.yaml")
         for name in ("old", "new")
     }
     (tmp_path / "old.yaml").write_text("{}\n")
@@ -168,11 +168,11 @@ def test_a_killed_build_leaves_the_old_output_or_the_new_one(tmp_path):
 
 def test_files_the_new_build_does_not_make_go_with_the_old_build(run_cli, tmp_path):
     out = tmp_path / "out"
-    assert run_cli("build", "--no-pdf", "--out", out)[0] == 0
+    assert run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", out)[0] == 0
     (out / "solutions.pdf").write_bytes(b"%PDF- an earlier build's")
     (out / ".cache").mkdir()
     (out / ".cache" / "entry").write_text("kept")
-    assert run_cli("build", "--no-pdf", "--out", out)[0] == 0
+    assert run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", out)[0] == 0
     assert not (out / "solutions.pdf").exists() and (out / ".cache" / "entry").read_text() == "kept"
     assert leftovers(out) == []
 
@@ -183,7 +183,7 @@ def test_a_killed_run_is_cleaned_up_by_the_next(run_cli, tmp_path):
     dead.wait()
     (tmp_path / f".hw6-staging-out-{dead.pid}-abc").mkdir()
     (tmp_path / f".hw6-staging-out-{os.getpid()}-live").mkdir()  # a live owner's: left alone
-    assert run_cli("build", "--no-pdf", "--out", out)[0] == 0
+    assert run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", out)[0] == 0
     assert leftovers(out) == [f".hw6-staging-out-{os.getpid()}-live"]
 
 
@@ -203,7 +203,7 @@ def test_unusable_output_folders(run_cli, tmp_path, monkeypatch, out, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "notes.txt").write_text("mine")
-    code, stdout, err = run_cli("build", "--no-pdf", "--out", out)
+    code, stdout, err = run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", out)
     assert code == 2 and stdout == "" and message in err and err.count("\n") == 1, err
     assert (tmp_path / "notes" / "notes.txt").read_text() == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes"]
@@ -213,7 +213,7 @@ def test_unusable_output_folders(run_cli, tmp_path, monkeypatch, out, message):
 def test_stdout_on_a_full_device_is_one_line_and_exit_2():
     with open("/dev/full", "w") as full:
         result = subprocess.run(
-            [sys.executable, "-m", "solver", "key"],
+            [sys.executable, "-m", "solver", "key", *SKIP_NAMES],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdout=full,
@@ -230,7 +230,7 @@ def test_a_read_only_output_folder_is_one_line(run_cli, tmp_path):
     locked.mkdir()
     locked.chmod(0o500)
     try:
-        code, _, err = run_cli("build", "--no-pdf", "--out", locked / "out")
+        code, _, err = run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", locked / "out")
     finally:
         locked.chmod(0o700)
     assert code == 2 and "cannot write output there" in err and err.count("\n") == 1
@@ -241,7 +241,7 @@ def test_a_failing_write_is_one_line(run_cli, tmp_path, monkeypatch):
     import errno
 
     out = tmp_path / "out"
-    assert run_cli("build", "--no-pdf", "--out", out)[0] == 0
+    assert run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", out)[0] == 0
     before = snapshot(out)
     for number in (errno.ENOSPC, errno.EROFS, errno.EPERM):
 
@@ -249,7 +249,7 @@ def test_a_failing_write_is_one_line(run_cli, tmp_path, monkeypatch):
             raise OSError(number, os.strerror(number))
 
         monkeypatch.setattr(Path, "write_bytes", fail)
-        code, stdout, err = run_cli("build", "--no-pdf", "--out", out)
+        code, stdout, err = run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", out)
         monkeypatch.undo()
         assert code == 2 and os.strerror(number) in err and err.count("\n") == 1, err
         assert snapshot(out) == before and leftovers(out) == []

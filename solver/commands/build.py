@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.pipeline import prepare, write
+from ..core.pipeline import prepare, skipped_sections, write
+from ..core.staff_report import summary
 from . import options
 
 NAME = "build"
@@ -23,10 +24,10 @@ def run(args: argparse.Namespace) -> int:
     from ..variants.draw import read_variant_options
 
     context = options.context(args)
-    solved, variant, grading = options.solved(args, context, read_variant_options(args.variant_options))
-    built = write(
-        prepare(solved, variant, grading, context), args.out, pdf=not args.no_pdf, cache_dir=context.cache_dir
-    )
+    solved, variant, grading, document = options.solved(args, context, read_variant_options(args.variant_options))
+    sheets = prepare(solved, variant, grading, context, document=document)
+    built = write(sheets, args.out, pdf=not args.no_pdf, cache_dir=context.cache_dir)
     for path in built.written:
         print(path)
+    print(summary(skipped_sections(solved), built.checks))
     return 0

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ..variants.grading import VariantKeys, grade_answers, write_gradescope
     from ..variants.keycache import default_key
 
-    context = options.context(args)
+    context = options.context(args, sheets=False)
     scheduler = options.scheduler(args)
     drawing = read_variant_options(args.variant_options)
     seed = parse_seed(args.seed) if args.seed is not None else None

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.pipeline import Variant, read_params_and_variant, solve_all
+from ..core.pipeline import Variant, read_params, read_params_and_variant, solve_all
 from ..core.problem import BuildContext, DataFolder
+from ..core.selection import SKIP_FIELD, require_data, skip_list
 from ..problems import PROBLEMS
 
 DEFAULT_OUT = Path("output")
@@ -23,6 +24,13 @@ def context_options(parser: argparse.ArgumentParser) -> None:
     for folder in data_folders():
         parser.add_argument(f"--{folder.option}", dest=folder.dest, metavar="DIR", help=folder.help)
     parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        metavar="PROBLEM",
+        help="leave this problem out of the sheets and the key (repeatable): " + ", ".join(p.section for p in PROBLEMS),
+    )
 
 
 def params_option(parser: argparse.ArgumentParser) -> None:
@@ -87,20 +95,33 @@ def seed(text: str) -> int:
     return value
 
 
-def context(args: argparse.Namespace) -> BuildContext:
+def context(args: argparse.Namespace, *, sheets: bool = True) -> BuildContext:
+    """The build context the options give. With ``sheets`` (a command that writes sheets or a key to
+    hand out) a problem whose required data folder is missing must be skipped explicitly; commands
+    that grade (whose keys' data parts are graded by staff) solve it without its data."""
     cache = getattr(args, "cache_dir", None) or DEFAULT_OUT / ".cache"
     folders = {folder.key: getattr(args, folder.dest, None) for folder in data_folders()}
     given = {key: Path(value) for key, value in folders.items() if value}
-    return BuildContext(cache_dir=Path(cache), data_folders=given, progress=sys.stderr.isatty())
+    skip = skip_list(getattr(args, "skip", None) or [], PROBLEMS)
+    if getattr(args, "params", None):  # a params.json records what its build left out: rebuild the same
+        skip |= read_params(args.params).get(SKIP_FIELD, frozenset())
+    if getattr(args, "manifest", None):  # so does a batch's manifest
+        from ..variants.manifest import recorded_skips
+
+        skip |= skip_list(recorded_skips(args.manifest), PROBLEMS, f"{args.manifest}: skipped")
+    built = BuildContext(cache_dir=Path(cache), data_folders=given, progress=sys.stderr.isatty(), skip=skip)
+    if sheets:
+        require_data(PROBLEMS, built)
+    return built
 
 
-def solved(args: argparse.Namespace, build_context: BuildContext, options: dict) -> tuple[list, Variant, Any]:
-    """What ``--seed N`` draws, or what ``--params FILE`` (default: the homework) says:
-    the solved problems, the variant they are, and the grading section (None for a seed)."""
+def solved(args: argparse.Namespace, build_context: BuildContext, options: dict) -> tuple[list, Variant, Any, Any]:
+    """What ``--seed N`` draws, or what ``--params FILE`` (default: the homework) says: the solved
+    problems, the variant they are, and the grading and document sections (None for a seed)."""
     from ..variants.draw import draw, parse_seed
 
     if args.seed is not None:
         drawn = draw(parse_seed(args.seed), build_context, options=options)
-        return drawn.solved, drawn.variant, None
+        return drawn.solved, drawn.variant, None, None
     params, variant = read_params_and_variant(args.params)
-    return solve_all(params, build_context), variant, params.get("grading")
+    return solve_all(params, build_context), variant, params.get("grading"), params.get("document")

@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     except InputFileError as error:
         print(f"{path}: not valid: {error}")
         return 1
-    context = options.context(args)
+    context = options.context(args, sheets=False)
     drawing = read_variant_options(args.variant_options)
     seed = None
     if args.seed is None and args.params is None and isinstance(data, dict):
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         drawn = draw(seed, context, options=drawing)
         parts = checked_parts(drawn.solved, drawn.variant)
     else:
-        solved, variant, grading = options.solved(args, context, drawing)
+        solved, variant, grading, _ = options.solved(args, context, drawing)
         parts = checked_parts(solved, variant, grading)
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k not in ("student", "seed") or k in parts}

@@ -6,8 +6,6 @@ This is the only place that strings the problems together; it iterates over
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,15 +18,22 @@ from ..io.cache import Cache
 from ..io.files import StagedOutput, dump_json, read_structured
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
+from . import selection
 from .checks import Check
+from .document import DocumentParams
 from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .exact import to_integer
 from .params import from_mapping, to_jsonable
 from .reference import Section, reference_yaml
+from .variant import MAX_SEED as MAX_SEED
+from .variant import Variant as Variant
+from .variant import options_digest as options_digest
+from .variant import options_from_data as options_from_data
+from .variant import options_json as options_json
+from .variant import variant_label as variant_label
 
 GENERATOR = {"name": "hw6", "version": __version__}
 TEMPLATE_FILE = "answers-template.yaml"  # what students fill in and submit
-MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -36,72 +41,6 @@ class Solved:
     problem: Problem
     params: Any
     solution: Any
-
-
-@dataclass(frozen=True)
-class Variant:
-    """Identifies a sheet: the homework's own values (seed None) or a seeded variant."""
-
-    seed: int | None = None
-    student: str | None = None  # printed on the sheets of a roster batch
-    options: Mapping[str, Any] | None = None  # non-default drawing options, as JSON data
-
-    @property
-    def id(self) -> str:
-        if self.seed is None:
-            return f"hw6 {__version__}, homework values"
-        marker = f", options {options_digest(self.options)}" if self.options else ""
-        return f"hw6 {__version__}, seed {self.seed}{marker}"
-
-    def to_json(self) -> dict[str, Any] | None:
-        if self.seed is None:
-            return None
-        return {"seed": self.seed, **({"options": dict(self.options)} if self.options else {})}
-
-
-def variant_label(variant: Variant) -> str:
-    """How a sheet's variant is named to students: its seed, or the homework's own values."""
-    return "the homework's own values" if variant.seed is None else f"variant {variant.seed}"
-
-
-def options_digest(options: Mapping[str, Any] | None) -> str:
-    """A short, stable name for a set of drawing options."""
-    text = json.dumps(options or {}, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
-
-
-def options_from_data(raw: Any, source: str = "variant options") -> dict[str, Any]:
-    """Drawing options per problem (those with ``sample_options``); missing ones take defaults."""
-    takes = {p.section: p.sample_options for p in PROBLEMS if p.sample_options is not None}
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(takes) + ")", raw, has_got=True)
-    raw = dict(raw)
-    shared = raw.pop("structure", None)  # `structure: varied` for every problem that takes it
-    for key in raw:
-        if key not in takes:
-            raise ParamsError(str(key), "a section with drawing options: " + (", ".join(takes) or "none"))
-    if shared is not None and shared not in ("same", "varied"):
-        raise ParamsError("structure", "one of same, varied", shared, has_got=True)
-    if shared is not None:
-        for section, options_type in takes.items():
-            if "structure" in getattr(options_type, "__dataclass_fields__", {}):
-                given = raw.get(section)
-                raw[section] = {"structure": shared, **(given if isinstance(given, Mapping) else {})}
-    return {section: from_mapping(options_type, raw.get(section), section) for section, options_type in takes.items()}
-
-
-def options_json(options: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The options that differ from their defaults, as JSON data (None when all are defaults); only the
-    differing fields, so that adding an option does not change how older choices are recorded."""
-    data = {}
-    for section, value in (options or {}).items():
-        given, default = to_jsonable(value), to_jsonable(type(value)())
-        changed = {key: item for key, item in given.items() if default.get(key) != item}
-        if changed:
-            data[section] = changed
-    return data or None
 
 
 @dataclass(frozen=True)
@@ -120,19 +59,20 @@ class Built:
 
 
 #: Sections of a parameters file that belong to no problem, read like a problem's parameters.
-OTHER_SECTIONS: dict[str, type] = {"grading": GradingParams}
-SECTION_COMMENTS = {"grading": "how hw6 check scores each part"}
+OTHER_SECTIONS: dict[str, type] = {"document": DocumentParams, "grading": GradingParams}
+SECTION_COMMENTS = {"document": "what page 1 of both sheets says", "grading": "how hw6 check scores each part"}
 #: The section a seeded build records in its params.json (see :func:`variant_from_data`).
 VARIANT_SECTION = "variant"
 
 
 def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
-    """Every problem's parameters from a parsed file, plus the ``grading`` section;
-    missing sections take defaults."""
+    """Every problem's parameters from a parsed file, plus the ``document`` and ``grading`` sections;
+    missing sections take defaults. A recorded ``skip`` (the problems a build left out) is kept
+    under its key as a frozenset."""
     if raw is None:
         raw = {}
     sections = by_section()
-    known = [*sections, *OTHER_SECTIONS, VARIANT_SECTION]
+    known = [*sections, *OTHER_SECTIONS, VARIANT_SECTION, selection.SKIP_FIELD]
     if not isinstance(raw, Mapping):
         raise ParamsError(source, "a mapping whose keys are sections (" + ", ".join(known) + ")", raw, has_got=True)
     for key in raw:
@@ -141,6 +81,11 @@ def params_from_data(raw: Any, source: str = "parameters") -> dict[str, Any]:
     params = {name: from_mapping(problem.params_type, raw.get(name), name) for name, problem in sections.items()}
     for name, params_type in OTHER_SECTIONS.items():
         params[name] = from_mapping(params_type, raw.get(name), name)
+    if (skip := raw.get(selection.SKIP_FIELD)) is not None:
+        if not isinstance(skip, list):
+            raise ParamsError(selection.SKIP_FIELD, "a list of problems", skip, has_got=True)
+        if skip:
+            params[selection.SKIP_FIELD] = selection.skip_list(skip, PROBLEMS, selection.SKIP_FIELD)
     return params
 
 
@@ -184,18 +129,21 @@ def params_json(params: Mapping[str, Any], variant: Variant | None = None) -> di
     data = {
         section: to_jsonable(value)
         for section, value in params.items()
-        if not (section in OTHER_SECTIONS and value.is_default)
+        if not (section in OTHER_SECTIONS and value.is_default) and section != selection.SKIP_FIELD
     }
+    if skip := params.get(selection.SKIP_FIELD):
+        data[selection.SKIP_FIELD] = [p.section for p in PROBLEMS if p.section in skip]
     if variant is not None and variant.to_json() is not None:
         data[VARIANT_SECTION] = variant.to_json()
     return data
 
 
 def solve_all(params: Mapping[str, Any], context: BuildContext | None = None) -> list[Solved]:
-    """Solve every problem; a section missing from ``params`` takes the homework's values."""
+    """Solve every problem but those skipped (by ``context`` or a recorded ``skip``); a section
+    missing from ``params`` takes the homework's values."""
     context = context or BuildContext()
     solved = []
-    for problem in PROBLEMS:
+    for problem in selection.included(PROBLEMS, context.skip | params.get(selection.SKIP_FIELD, frozenset())):
         section = params.get(problem.section) or problem.params_type()
         solved.append(Solved(problem, section, problem.solve(section, context)))
     return solved
@@ -236,6 +184,8 @@ def answer_key(
     key: dict[str, Any] = {"generator": dict(GENERATOR)}
     if variant is not None and variant.to_json() is not None:
         key["variant"] = variant.to_json()
+    if skip := skipped_sections(solved):
+        key[selection.SKIP_FIELD] = skip
     key["params"] = {item.problem.section: to_jsonable(item.params) for item in solved}
     parts: dict[str, Any] = {}
     for item in solved:
@@ -245,6 +195,26 @@ def answer_key(
         parts[part_id]["points"] = points
     key["parts"] = parts
     return key
+
+
+def skipped_sections(solved: list[Solved]) -> list[str]:
+    """The problems ``solved`` leaves out, in sheet order."""
+    return selection.skipped(PROBLEMS, (item.problem.section for item in solved))
+
+
+def recorded_params(
+    solved: list[Solved], grading: GradingParams | None = None, document: DocumentParams | None = None
+) -> dict[str, Any]:
+    """What a build's params.json records: each solved problem's parameters, the non-problem sections
+    given and the problems left out, so that ``--params params.json`` rebuilds the same sheets and key."""
+    recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
+    if document is not None:
+        recorded["document"] = document
+    if grading is not None:
+        recorded["grading"] = grading
+    if skip := skipped_sections(solved):
+        recorded[selection.SKIP_FIELD] = frozenset(skip)
+    return recorded
 
 
 def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
@@ -264,13 +234,18 @@ def _sections(solved: list[Solved]) -> list[dict[str, Any]]:
 
 
 def render_sheet(
-    kind: str, solved: list[Solved], variant: Variant, sections: list[dict[str, Any]] | None = None
+    kind: str,
+    solved: list[Solved],
+    variant: Variant,
+    sections: list[dict[str, Any]] | None = None,
+    document: DocumentParams | None = None,
 ) -> str:
     """``kind`` is "solutions" or "problems"; ``sections`` lets both sheets share one set of views."""
     from ..render.env import render  # Jinja2 only where sheets are rendered: grading never needs it
 
     sections = _sections(solved) if sections is None else sections
-    return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR)
+    document = document or DocumentParams()
+    return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR, document=document)
 
 
 def prepare(
@@ -279,16 +254,18 @@ def prepare(
     grading: GradingParams | None = None,
     context: BuildContext | None = None,
     *,
+    document: DocumentParams | None = None,
     notebooks: bool = True,
 ) -> Sheets:
-    """Check every answer, then render both sheets, the key, the parameters and (with ``notebooks``)
-    the two notebooks in memory; the solution notebook is executed (cached in ``context``'s folder,
-    reading its data folders) and its test cells are checked against the key.
+    """Check every answer, then render both sheets, the key, the parameters, the staff report and
+    (with ``notebooks``) the two notebooks in memory; the solution notebook is executed (cached in
+    ``context``'s folder, reading its data folders) and its test cells are checked against the key.
 
     Raises :class:`CrossCheckFailed` (and writes nothing) when a check disagrees, among them the
     notebook's test cells, and :class:`NotebookFailed` when a cell of the solution raises.
     """
     from ..notebooks.solution import notebook_files, where_printed  # nbformat only where notebooks are made
+    from .staff_report import REPORT_FILE, report_text
 
     variant = variant or Variant()
     context = context or BuildContext()
@@ -308,13 +285,11 @@ def prepare(
     documents = ("problems", "solutions")
     sections = _sections(solved)
     for kind in documents:
-        files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections)
+        files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections, document)
     files["answers.json"] = dump_json(key)
     files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant), where_printed(contributions))
-    recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
-    if grading is not None:
-        recorded["grading"] = grading
-    files["params.json"] = dump_json(params_json(recorded, variant))
+    files["params.json"] = dump_json(params_json(recorded_params(solved, grading, document), variant))
+    files[REPORT_FILE] = report_text(solved, checks, variant, skipped_sections(solved))
     return Sheets(files, documents, checks)
 
 
@@ -374,5 +349,5 @@ def build(
     """Solve, check and write the sheets and key into ``out_dir``, all or nothing."""
     grading = params.get("grading")
     cache_dir = context.cache_dir if context else None
-    sheets = prepare(solve_all(params, context), variant, grading, context)
+    sheets = prepare(solve_all(params, context), variant, grading, context, document=params.get("document"))
     return write(sheets, out_dir, pdf=pdf, cache_dir=cache_dir)

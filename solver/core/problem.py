@@ -70,6 +70,9 @@ class DataFolder:
     option: str  # the command-line option without its dashes, e.g. "names-dir"
     key: str  # the name the problem reads it by
     help: str  # the option's help text
+    # Whether the problem cannot be solved without it: a sheet or key is then refused unless the
+    # problem is left out with ``--skip`` (see :func:`solver.core.selection.require_data`).
+    required: bool = False
 
     @property
     def dest(self) -> str:
@@ -84,6 +87,7 @@ class BuildContext:
     cache_dir: Path | None = None  # where expensive results (trained models) are kept
     data_folders: Mapping[str, Path] = field(default_factory=dict)  # DataFolder.key -> the folder given
     progress: bool = False  # draw progress bars on a terminal
+    skip: frozenset[str] = frozenset()  # sections of problems left out of the sheets and the key (--skip)
 
     def data_folder(self, key: str) -> Path | None:
         """The folder given for a problem's :class:`DataFolder` ``key``, or None when none was."""
@@ -121,6 +125,9 @@ class Problem:
     difficulty: Difficulty | None = None
     # Cells of the homework's notebooks (solver.notebooks.cells.Cell), in notebook order.
     notebook: Callable[[Any], Sequence[Any]] | None = None
+    # What staff should know about a solution that the student sheets do not say (how its values
+    # were computed and checked, targets, what was left out): lines of the build's report.txt.
+    staff_notes: Callable[[Any], Sequence[str]] | None = None
 
     @property
     def solution_template(self) -> str:

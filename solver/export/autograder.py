@@ -72,7 +72,14 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
     """A variant's key from its params.json text, with what identifies it; with ``checks``
     only once every cross-check agrees (without, the caller compares the key with a digest
     of one that was checked)."""
-    from ..core.pipeline import answer_key, params_from_data, params_json, solve_all, variant_from_data
+    from ..core.pipeline import (
+        answer_key,
+        params_from_data,
+        params_json,
+        recorded_params,
+        solve_all,
+        variant_from_data,
+    )
     from ..io.files import dump_json, parse_structured
     from ..variants.grading import checked_parts, part_titles
     from ..variants.manifest import text_digest
@@ -84,8 +91,7 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
         parts = checked_parts(solved, variant, params["grading"])
     else:
         parts = answer_key(solved, variant, params["grading"])["parts"]
-    recorded: dict[str, Any] = {s.problem.section: s.params for s in solved}
-    recorded["grading"] = params["grading"]
+    recorded = recorded_params(solved, params["grading"], params["document"])
     again = text_digest(dump_json(params_json(recorded, variant)))
     return parts, Rebuilt(parts, part_titles(solved), variant.seed, again)
 

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
 
     if sum(x is not None for x in (args.params, args.seed, args.manifest)) > 1:
         raise InputFileError("--params, --seed and --manifest are alternatives; give one")
-    context = options.context(args)
+    context = options.context(args, sheets=False)
     variants = _manifest_variants(Path(args.manifest)) if args.manifest else [_single_variant(args, context)]
     digests, points = _verified_keys(variants, context)
     files = autograder_files(variants, digests, points, args.visibility)

@@ -49,14 +49,18 @@ class Linear(Module):
         x = np.asarray(x, dtype=weight.dtype)
         if x.ndim < 1 or x.shape[-1] != self.in_features:
             raise LayerUsageError(f"Linear.forward: x has shape {x.shape}, expected (..., {self.in_features})")
+        # sheet: begin head_forward
         return x @ weight.T + self.params["bias"], x
+        # sheet: end head_forward
 
     def backward(self, ctx: Any, d_y: np.ndarray) -> Backward:
         x = ctx  # (..., in)
         flat_x = x.reshape(-1, self.in_features)  # (N, in)
         flat_dy = d_y.reshape(-1, self.out_features)  # (N, out)
+        # sheet: begin head_backward
         grads = {"weight": flat_dy.T @ flat_x, "bias": flat_dy.sum(axis=0)}  # (out, in), (out,)
         return Backward(d_y @ self.params["weight"], grads)  # (..., in)
+        # sheet: end head_backward
 
 
 # --------------------------------------------------------------------------- Embedding

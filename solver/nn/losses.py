@@ -26,17 +26,21 @@ class MSELoss:
             raise LayerUsageError(
                 f"MSELoss.forward: predictions {predictions.shape} and targets {targets.shape} must both be (B, T, O)"
             )
+        # sheet: begin mse_forward
         error = predictions - targets  # (B, T, O)
         if self.last_only:
             error = error[:, -1:]  # (B, 1, O)
         return float(np.mean(error * error)), (predictions.shape, error)
+        # sheet: end mse_forward
 
     def backward(self, ctx: Any, d_loss: float = 1.0) -> np.ndarray:
         shape, error = ctx
+        # sheet: begin mse_backward
         d_predictions = np.zeros(shape, error.dtype)  # (B, T, O)
         scored = d_predictions[:, -1:] if self.last_only else d_predictions  # (B, 1 or T, O), a view
         scored[...] = (2.0 * d_loss / error.size) * error  # (B, 1 or T, O)
         return d_predictions
+        # sheet: end mse_backward
 
 
 class SoftmaxCrossEntropy:

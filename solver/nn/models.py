@@ -43,9 +43,11 @@ class SequenceRegressor(Module):
         return {**prefixed("rnn", self.rnn.named_parameters()), **prefixed("head", self.head.named_parameters())}
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+        # sheet: begin regressor_forward
         hs, rnn_ctx = self.rnn.forward(x)  # (B, T, H)
         y, head_ctx = self.head.forward(hs)  # (B, T, O)
         return y, (rnn_ctx, head_ctx)
+        # sheet: end regressor_forward
 
     def backward(self, ctx: Any, d_y: np.ndarray) -> Backward:
         rnn_ctx, head_ctx = ctx

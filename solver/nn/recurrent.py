@@ -89,12 +89,14 @@ class RNN(Module):
             else check_array(where, "h0", h0, (batch, hidden), dtype=W_x.dtype)
         )
         h0 = h
+        # sheet: begin rnn_forward
         pre_input = x @ W_x.T + b  # (B, T, H): the input part of every step at once
         hs = np.empty((batch, steps, hidden), W_x.dtype)
         W_h_T = W_h.T
         for t in range(steps):
             h = activate(self.nonlinearity, pre_input[:, t] + h @ W_h_T)  # (B, H)
             hs[:, t] = h
+        # sheet: end rnn_forward
         return hs, (x, h0, hs)
 
     def backward(self, ctx: Any, d_hs: np.ndarray) -> Backward:
@@ -106,6 +108,7 @@ class RNN(Module):
         d_pre = np.empty_like(hs)  # (B, T, H): dL/d(pre-activation a_t)
         d_hidden = np.empty_like(hs)  # (B, T, H): total dL/dh_t
         from_later = np.zeros((batch, hidden), hs.dtype)  # (B, H): dL/dh_t through step t+1
+        # sheet: begin rnn_backward
         for t in range(steps - 1, -1, -1):
             d_h = d_hs[:, t] + from_later  # (B, H)
             d_hidden[:, t] = d_h  # (B, H)
@@ -119,6 +122,7 @@ class RNN(Module):
             "b": flat_d_pre.sum(axis=0),  # (H,)
         }
         d_x = d_pre @ self.params["W_x"]  # (B, T, D)
+        # sheet: end rnn_backward
         return Backward(d_x, grads, d_hidden, None, (from_later,))  # from_later is now dL/dh_0
 
 
@@ -188,6 +192,7 @@ class LSTM(Module):
             h = check_array(where, "h0", initial[0], (batch, hidden), dtype=U.dtype)
             c = check_array(where, "c0", initial[1], (batch, hidden), dtype=U.dtype)
         h0, c0 = h, c
+        # sheet: begin lstm_forward
         pre_input = x @ U + b  # (B, T, 4H)
         gates = np.empty((batch, steps, 4 * hidden), U.dtype)  # f, i, o after sigmoid; g after tanh
         cs = np.empty((batch, steps, hidden), U.dtype)
@@ -206,6 +211,7 @@ class LSTM(Module):
             h = tanh_cs[:, t] * o
             hs[:, t] = h
         return hs, (x, h0, c0, gates, cs, tanh_cs, hs)
+        # sheet: end lstm_forward
 
     def backward(self, ctx: Any, d_hs: np.ndarray) -> Backward:
         x, h0, c0, gates, cs, tanh_cs, hs = ctx  # (B,T,D), (B,H), (B,H), (B,T,4H), (B,T,H) x3
@@ -298,13 +304,16 @@ class Stacked(Module):
         return named
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+        # sheet: begin stacked_forward
         contexts = []
         for layer in self.layers:
             x, ctx = layer.forward(x)
             contexts.append(ctx)
         return x, contexts
+        # sheet: end stacked_forward
 
     def backward(self, ctx: Any, d_hs: np.ndarray) -> Backward:
+        # sheet: begin stacked_backward
         last = len(self.layers) - 1
         top = self.layers[last].backward(ctx[last], d_hs)
         grads = prefixed(str(last), top.grads)
@@ -313,5 +322,6 @@ class Stacked(Module):
             result = self.layers[k].backward(ctx[k], d_hs)
             grads.update(prefixed(str(k), result.grads))
             d_hs = result.d_input
+        # sheet: end stacked_backward
         grads = {name: grads[name] for name in self.named_parameters()}
         return Backward(d_hs, grads, top.d_hidden, top.d_cell)

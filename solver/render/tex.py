@@ -38,7 +38,7 @@ _ESCAPES = {
     ">": r"\textgreater{}",
     "|": r"\textbar{}",
     '"': r"\textquotedbl{}",
-    "'": r"\textquotesingle{}",
+    "'": r"\textquoteright{}",  # the typographic apostrophe (O’Brien, post’s); never a ligature
     "`": r"\textasciigrave{}",
 }
 
@@ -62,6 +62,8 @@ def _code_points(ranges: str) -> frozenset[int]:
 
 
 _PRINTABLE = _code_points(_T1_RANGES)
+# A number and its unit stay on one line ("174 s", "8 GPUs"): the space between them becomes a tie.
+_UNIT_SPACE = re.compile(r"(?<=\d)[ \u00a0](?=(?:s|ms|min|h|GB|MB|GPUs?|pt|px)\b)")
 
 
 def escape(text: Any) -> Tex:
@@ -83,7 +85,7 @@ def escape(text: Any) -> Tex:
         else:
             base = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) in _PRINTABLE)
             out.append(escape(base) if base else "?")
-    return Tex("".join(out))
+    return Tex(_UNIT_SPACE.sub("~", "".join(out)))
 
 
 def latex(value: Any) -> Tex:

@@ -25,7 +25,7 @@ from ..core.errors import Hw6Error
 from ..core.pipeline import Sheets, compile_staged, options_json, prepare, stage
 from ..io.files import StagedOutput, ensure_writable_dir, write_text_atomic
 from ..io.progress import Progress
-from ..problems import BuildContext
+from ..problems import PROBLEMS, BuildContext
 from .cluster import Failed, run_tasks, student_files, worker_folders
 from .draw import draw, student_seed
 from .lock import folder_lock
@@ -35,6 +35,7 @@ from .roster import Student, read_roster, spreadsheet_safe
 DONE_MARKER = ".hw6-done"
 MANIFEST_COLUMNS = ("student_id", "name", "folder", "seed", "version", "variant_options", "params_sha256")
 CONTACT_COLUMNS = ("email", "sid")  # written only when the roster has them
+SKIPPED_COLUMN = "skipped"  # the problems left out (--skip), written only when there are any
 
 
 @dataclass
@@ -84,6 +85,10 @@ def run_batch(
     students = read_roster(roster)  # everything is validated before anything is written
     recorded_options = options_json(options)
     options_text = json.dumps(recorded_options, sort_keys=True) if recorded_options else ""
+    skipped = " ".join(p.section for p in PROBLEMS if context is not None and p.section in context.skip)
+    marked = options_text + (
+        f" skip: {skipped}" if skipped else ""
+    )  # a student done without a problem is redone with it
     out = ensure_writable_dir(out_dir)
     result = BatchResult()
     rows: dict[str, dict] = {}
@@ -92,9 +97,9 @@ def run_batch(
 
     def done(student: Student, seed: int, staged: StagedOutput, params_text: str | bytes) -> None:
         digest = text_digest(params_text)
-        staged.write_text(DONE_MARKER, _marker(seed, options_text, digest))  # swapped in with the files
+        staged.write_text(DONE_MARKER, _marker(seed, marked, digest))  # swapped in with the files
         staged.commit()
-        rows[student.id] = _row(student, seed, options_text, digest)
+        rows[student.id] = _row(student, seed, options_text, digest, skipped)
         result.built.append(student.id)
 
     def finish(entry) -> None:
@@ -115,9 +120,9 @@ def run_batch(
         for student in students:
             seed = student_seed(salt, student.id)
             folder = out / student.folder
-            marker = _finished(folder, seed, options_text)
+            marker = _finished(folder, seed, marked)
             if marker is not None:
-                rows[student.id] = _row(student, seed, options_text, marker.get("params_sha256", ""))
+                rows[student.id] = _row(student, seed, options_text, marker.get("params_sha256", ""), skipped)
                 result.skipped.append(student.id)
                 bar.advance(student.id)
                 continue
@@ -157,12 +162,14 @@ def run_batch(
 
         result.manifest = out / "manifest.csv"
         contact = tuple(c for c in CONTACT_COLUMNS if any(getattr(s, c) for s in students))
+        contact += (SKIPPED_COLUMN,) if skipped else ()
         write_text_atomic(result.manifest, _manifest_text([rows[s.id] for s in students if s.id in rows], contact))
     return result
 
 
-def _row(student: Student, seed: int, options: str, digest: str) -> dict:
+def _row(student: Student, seed: int, options: str, digest: str, skipped: str = "") -> dict:
     return {
+        SKIPPED_COLUMN: skipped,
         "student_id": student.id,
         "name": student.name,
         "folder": student.folder,

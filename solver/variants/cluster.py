@@ -123,19 +123,24 @@ def _on_worker(version: str, function: Callable, *args: Any) -> Any:
     return function(*args)
 
 
-def worker_folders(context: BuildContext | None) -> dict[str, str]:
-    """The data folders given to the client, as paths the workers read (the same paths on every machine)."""
-    return {key: str(path) for key, path in context.data_folders.items()} if context else {}
+def worker_folders(context: BuildContext | None) -> dict[str, Any]:
+    """The data folders given to the client, as paths the workers read (the same paths on every machine),
+    and the problems it skips."""
+    if context is None:
+        return {"data": {}, "skip": []}
+    return {"data": {key: str(path) for key, path in context.data_folders.items()}, "skip": sorted(context.skip)}
 
 
-def worker_context(folders: Mapping[str, str]) -> BuildContext:
-    """The build context on a worker: ``folders`` are paths on the worker; the cache is the worker's own."""
+def worker_context(folders: Mapping[str, Any]) -> BuildContext:
+    """The build context on a worker: ``folders`` (:func:`worker_folders`) names paths on the worker; the
+    cache is the worker's own."""
     cache = Path(tempfile.gettempdir()) / "hw6-worker-cache"
-    return BuildContext(cache_dir=cache, data_folders={k: Path(v) for k, v in folders.items()}, progress=False)
+    data = {k: Path(v) for k, v in folders.get("data", {}).items()}
+    return BuildContext(cache_dir=cache, data_folders=data, progress=False, skip=frozenset(folders.get("skip", ())))
 
 
 def student_files(
-    seed: int, label: str, options: Mapping[str, Any] | None, pdf: bool, folders: Mapping[str, str]
+    seed: int, label: str, options: Mapping[str, Any] | None, pdf: bool, folders: Mapping[str, Any]
 ) -> dict[str, bytes] | Failed:
     """One student's folder as bytes: sheets, key, parameters, figures and (with ``pdf``) the PDFs."""
     context = worker_context(folders)
@@ -157,7 +162,7 @@ def student_files(
     return files
 
 
-def timed_draw(seed: int, options: Mapping[str, Any] | None, folders: Mapping[str, str]):
+def timed_draw(seed: int, options: Mapping[str, Any] | None, folders: Mapping[str, Any]):
     """A stress outcome for one seed (see :func:`solver.variants.stress.stress_one`)."""
     from .stress import stress_one
 

@@ -22,7 +22,8 @@ import numpy as np
 
 from ..core.errors import Hw6Error, ParamsError
 from ..core.exact import to_integer
-from ..core.pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json
+from ..core.pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json, recorded_params
+from ..core.selection import included
 from ..io.files import read_structured
 from ..problems import PROBLEMS, BuildContext
 from .fairness import band_breaks, structure_of
@@ -46,7 +47,8 @@ class Drawn:
 
     @property
     def params(self) -> dict:
-        return {item.problem.section: item.params for item in self.solved}
+        """What the variant's params.json records: each problem's parameters and any skipped problems."""
+        return recorded_params(self.solved)
 
 
 def parse_seed(value: object, field: str = "--seed") -> int:
@@ -76,7 +78,7 @@ def draw(
     context = context or BuildContext()
     options = dict(options or {})
     solved, attempts = [], {}
-    for problem in PROBLEMS:
+    for problem in included(PROBLEMS, context.skip):
         if problem.sample is None:
             params = problem.params_type()
             solved.append(Solved(problem, params, problem.solve(params, context)))

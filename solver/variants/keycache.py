@@ -149,6 +149,7 @@ def default_key(seed: int | None, params_file: str | None, context: BuildContext
             return entry(pipeline.solve_all(params, context), variant, grading)
 
     inputs["code"] = code_identity(problems)
+    inputs["skip"] = sorted(context.skip)  # a skipped problem is not in the key
     cacheable = not context.data_folders  # a data folder's contents are not in the inputs
     found = checked_key(context.cache_dir, inputs if cacheable else None, build)
     return DefaultKey(found["parts"], found["titles"], found.get("seed"), grading)

@@ -67,6 +67,16 @@ class VerifiedManifest:
         return [f"{self.path}: {problem}" for problem in self.problems.values()]
 
 
+def recorded_skips(path: str | Path) -> frozenset[str]:
+    """The problems a batch left out (its manifest's ``skipped`` column), so its keys are rebuilt the same."""
+    rows = read_csv_rows(Path(path), MAX_MANIFEST_BYTES, "a manifest CSV")
+    header = [cell.strip() for cell in rows[0]] if rows else []
+    if "skipped" not in header:
+        return frozenset()
+    column = header.index("skipped")
+    return frozenset(name for cells in rows[1:] if len(cells) > column for name in cells[column].split())
+
+
 def read_rows(path: Path) -> list[Row]:
     rows = read_csv_rows(path, MAX_MANIFEST_BYTES, "a manifest CSV")
     header = [cell.strip() for cell in rows[0]] if rows else []

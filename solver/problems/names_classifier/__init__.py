@@ -36,6 +36,7 @@ from .notebook import cells
 from .params import DEFAULT_SAMPLES, Params
 from .sheet import assets, view
 from .solve import Solution, solve
+from .staff import staff_notes
 from .variants import guarantees, sample
 
 SECTION = "names_classifier"
@@ -53,8 +54,11 @@ PROBLEM = Problem(
     view=view,
     sample=sample,
     guarantees=guarantees,
-    data_folders=(DataFolder(option="names-dir", key="names", help="folder of surname files for Problem 4"),),
+    data_folders=(
+        DataFolder(option="names-dir", key="names", help="folder of surname files for Problem 4", required=True),
+    ),
     notebook=cells,
+    staff_notes=staff_notes,
 )
 
 __all__ = [

@@ -68,7 +68,7 @@ def draw_confusion(confusion: np.ndarray, languages: Sequence[str]) -> bytes:
         ax.set_xlabel("predicted language")
         ax.set_ylabel("true language (test names)")
         colorbar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-        colorbar.set_label("share of the true language's test names")
+        colorbar.set_label("share of the true language\u2019s test names")
         return figures.pdf_bytes(figure, tight=True)
 
 

@@ -26,6 +26,7 @@ from .notebook import cells
 from .params import Params
 from .sheet import assets, view
 from .solve import Solution, solve
+from .staff import staff_notes
 from .variants import guarantees, sample
 
 PROBLEM = Problem(
@@ -42,6 +43,7 @@ PROBLEM = Problem(
     sample=sample,
     guarantees=guarantees,
     notebook=cells,
+    staff_notes=staff_notes,
 )
 
 __all__ = [

@@ -142,6 +142,7 @@ def view(solution: Solution) -> dict:
 
     from ...core.exact import exact_text
     from ...render.tex import Tex, number
+    from .code import reference_code
 
     case, n, params = solution.case, solution.numbers, solution.params
     sigma_tex = {"tanh": Tex(r"\tanh"), "relu": Tex(r"\operatorname{ReLU}"), "identity": Tex(r"\operatorname{id}")}
@@ -214,4 +215,5 @@ def view(solution: Solution) -> dict:
         "learning_rate": num(float(params.training.learning_rate), 3),
         "nonlinear_radius": num(float(params.study.nonlinear_radius), 3),
         "linear_check": solution.linear_check,
+        "code": reference_code(),
     }

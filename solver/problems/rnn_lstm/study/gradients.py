@@ -98,15 +98,21 @@ def build_network(config: GradientConfig) -> Network:
 
 def gradient_magnitudes(config: GradientConfig) -> Magnitudes:
     """The tool of part (d): per-step ||dL/dh_t||, ||h_t|| (and ||dL/dC_t||) for ``config``."""
+    # sheet: begin gradient_tool
     net = build_network(config)
     hs, layer_ctx = net.layer.forward(net.x)  # (B, T, H)
     predictions, head_ctx = net.head.forward(hs)  # (B, T, 1)
     loss, loss_ctx = net.loss.forward(predictions, net.y)
     d_hs = net.head.backward(head_ctx, net.loss.backward(loss_ctx)).d_input  # (B, T, H)
     result = net.layer.backward(layer_ctx, d_hs)
-    assert result.d_hidden is not None  # a recurrent layer's backward always gives it
+    # sheet: end gradient_tool
+    assert result.d_hidden is not None  # a recurrent layer always returns it
+    # sheet: begin gradient_tool
+    gradient_norms = np.linalg.norm(result.d_hidden, axis=(0, 2))  # (T,): over the batch and the hidden units
+    hidden_norms = np.linalg.norm(hs, axis=(0, 2))  # (T,)
+    # sheet: end gradient_tool
     cell = None if result.d_cell is None else np.linalg.norm(result.d_cell, axis=(0, 2))
-    return Magnitudes(config, np.linalg.norm(result.d_hidden, axis=(0, 2)), np.linalg.norm(hs, axis=(0, 2)), cell, loss)
+    return Magnitudes(config, gradient_norms, hidden_norms, cell, loss)
 
 
 # --------------------------------------------------------------------------- the study

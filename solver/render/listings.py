@@ -1,0 +1,41 @@
+"""Source code on a sheet: regions of hw6's own modules, cut out between marker comments.
+
+A region is the lines between ``# sheet: begin NAME`` and ``# sheet: end NAME`` in a module's
+source (the marker lines themselves left out), dedented, so a sheet always shows the code that
+computed its values. The text goes into a ``lstlisting`` environment (the ``listings`` package,
+no shell escape), where it is typeset verbatim.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import textwrap
+from types import ModuleType
+
+from .tex import Tex
+
+_MARKER = re.compile(r"^\s*# sheet: (begin|end) (\w+)\s*$")
+_END_OF_LISTING = "\\end{lstlisting}"
+
+
+def region(module: ModuleType, name: str) -> Tex:
+    """The lines of ``module``'s source between the ``begin``/``end`` markers of ``name``, dedented."""
+    lines = inspect.getsource(module).splitlines()
+    inside, taken, found = False, [], False
+    for line in lines:
+        marker = _MARKER.match(line)
+        if marker and marker.group(2) == name:
+            if marker.group(1) == "begin":
+                inside, found = True, True
+            else:
+                inside = False
+            continue
+        if inside and not (marker and marker.group(2) != name):
+            taken.append(line)
+    if not found or inside or not taken:
+        raise ValueError(f"{module.__name__}: no complete '# sheet: begin/end {name}' region")  # a bug in hw6
+    text = textwrap.dedent("\n".join(taken)).strip("\n")
+    if not text.isascii() or _END_OF_LISTING in text:
+        raise ValueError(f"{module.__name__}: region {name} cannot be typeset verbatim")  # a bug in hw6
+    return Tex(text)

@@ -1,0 +1,159 @@
+"""The compiled sheets as a head TA reads them: the homework and 10 variants, both PDFs each.
+
+Each sheet is built once (``--no-pdf``) and its two .tex files compiled by the same runner a build
+uses, in parallel, keeping the logs. Then every log must be free of Underfull boxes and of Overfull
+ones over 1 pt, no page may be less than half full unless the next page opens a problem (or it is
+the last), and the students' text (``pdftotext``) must carry no staff-only words. With the surnames
+(``../shared/data/names``) Problem 4 is on the sheets; without them it is skipped, and then the
+sheets must not mention it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from solver import __version__
+from solver.render import latex as latex_runner
+
+from .conftest import LATEX_MARKS, NAMES_DIR, SKIP_NAMES
+from .pdf_layout import pages, short_pages, text
+
+pytestmark = [*LATEX_MARKS, pytest.mark.slow]
+
+SEEDS = (3, 41, 0, 1, 2, 5, 7, 11, 42, 1000)  # the issue's two variants and eight more
+SHEETS = ("problems", "solutions")
+#: Words that belong to staff (tools, paths, build commands), never to a student sheet.
+STAFF_WORDS = (
+    "solver",
+    "SymPy",
+    "sympy",
+    "--names-dir",
+    "names-dir",
+    "--skip",
+    "names_classifier",
+    "torch.",
+    "hw6",
+    "latexmk",
+    "pdflatex",
+    "40-digit",
+    ".py",
+    "report.txt",
+    "output/",
+    "cache",
+)
+_OVERFULL = re.compile(r"^Overfull \\hbox \(([\d.]+)pt too wide\)", re.M)
+WITH_NAMES = NAMES_DIR.is_dir()
+
+
+@dataclass(frozen=True)
+class Compiled:
+    label: str
+    footer: str
+    folder: Path
+
+    def pdf(self, sheet: str) -> Path:
+        return self.folder / f"{sheet}.pdf"
+
+    def log(self, sheet: str) -> str:
+        return (self.folder / f"{sheet}.log").read_text(encoding="utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory) -> list[Compiled]:
+    """Every sheet built, then its .tex files compiled two at a time, the logs kept beside them."""
+    from solver.cli import main
+
+    base = tmp_path_factory.mktemp("layout")
+    data = ["--names-dir", str(NAMES_DIR)] if WITH_NAMES else list(SKIP_NAMES)
+    builds = [("homework", "Homework", [])] + [(f"seed{s}", f"Variant {s}", ["--seed", str(s)]) for s in SEEDS]
+    folders = []
+    for label, footer, which in builds:
+        out = base / label
+        args = ["build", *which, *data, "--no-pdf", "--out", str(out), "--cache-dir", str(base / "cache")]
+        assert main(args) == 0, f"hw6 {' '.join(args)} failed"
+        folders.append(Compiled(label, footer, out))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [
+            pool.submit(latex_runner.compile_pdf, item.folder / f"{sheet}.tex", cache_dir=base / "cache")
+            for item in folders
+            for sheet in SHEETS
+        ]
+        for job in jobs:
+            job.result()
+    return folders
+
+
+def test_no_overfull_or_underfull_box(compiled):
+    bad = []
+    for item in compiled:
+        for sheet in SHEETS:
+            log = item.log(sheet)
+            bad += [f"{item.label}/{sheet}: Overfull {w} pt" for w in _OVERFULL.findall(log) if float(w) > 1]
+            bad += [f"{item.label}/{sheet}: {line}" for line in log.splitlines() if line.startswith("Underfull")]
+    assert not bad, "\n".join(bad)
+
+
+def test_no_page_less_than_half_full_but_a_problems_last(compiled):
+    short = [
+        f"{item.label}/{sheet} page {page.number}: {page.fill:.0%} full, next page starts {page.first_line[:40]!r}"
+        for item in compiled
+        for sheet in SHEETS
+        for page in short_pages(item.pdf(sheet))
+    ]
+    assert not short, "\n".join(short)
+
+
+def test_student_sheets_carry_no_staff_words(compiled):
+    found = []
+    for item in compiled:
+        for sheet in SHEETS:
+            content = text(item.pdf(sheet))
+            found += [f"{item.label}/{sheet}: {word!r}" for word in STAFF_WORDS if word in content]
+            if not WITH_NAMES:  # a skipped problem leaves no trace
+                found += [f"{item.label}/{sheet}: {w!r}" for w in ("Problem 4", "surname") if w in content]
+    assert not found, "\n".join(found)
+
+
+def test_page_one_and_the_footer_say_what_staff_need(compiled):
+    for item in compiled:
+        for sheet in SHEETS:
+            found = pages(item.pdf(sheet))
+            first = " ".join(found[0].words)
+            assert "EECS 182" in first and "Spring 2023" in first, f"{item.label}/{sheet}: page 1 lacks the course"
+            assert "Due Friday, March 10, 2023, 10:59 PM" in first, f"{item.label}/{sheet}: page 1 lacks the due date"
+            footer = f"{item.footer} · version {__version__}"
+            content = text(item.pdf(sheet))
+            assert content.count(footer) == len(found), f"{item.label}/{sheet}: not every page ends with {footer!r}"
+
+
+def test_apostrophes_are_typographic(compiled):
+    """Prose possessives print with a typographic apostrophe, never a straight typewriter one."""
+    straight = []
+    for item in compiled:
+        for sheet in SHEETS:
+            content = text(item.pdf(sheet))
+            straight += [f"{item.label}/{sheet}: {m}" for m in sorted(set(re.findall(r"\b[A-Za-z]+'s\b", content)))]
+    assert not straight, "\n".join(straight)
+
+
+def test_problem_3_shows_the_reference_code(compiled):
+    """The listings are the source's own lines: the RNN step of solver/nn as it is now."""
+    from solver.nn import recurrent
+    from solver.render.listings import region
+
+    step = next(line.strip() for line in region(recurrent, "rnn_forward").splitlines() if "activate(" in line)
+    for item in compiled:
+        content = " ".join(text(item.pdf("solutions")).split())
+        assert " ".join(step.split("#")[0].split()) in content, f"{item.label}: the RNN step's code is not shown"
+        assert "reference implementation" in content
+
+
+def test_poppler_is_installed():
+    """The layout tests read PDFs with poppler (scripts/bootstrap --dev installs poppler-utils)."""
+    assert shutil.which("pdftotext") is not None
