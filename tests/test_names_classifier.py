@@ -22,6 +22,7 @@ from solver.problems import names_classifier as p4
 from solver.problems.names_classifier import training
 from solver.problems.names_classifier.data import NamesData, load_names, stratified_split
 from solver.problems.names_classifier.evaluation import Evaluation, probabilities
+from solver.problems.names_classifier.key import TARGET_ACCURACY, TARGET_BALANCED
 from solver.problems.names_classifier.params import TrainingConfig
 
 from .conftest import NAMES_DIR, SKIP_NAMES
@@ -129,6 +130,23 @@ def test_a_small_network_learns_on_a_subset_of_the_real_data():
     assert curve[-1] > curve[0] and trained.epochs[-1]["train_loss"] < trained.epochs[0]["train_loss"]
 
 
+@pytest.mark.slow
+@needs_names
+def test_the_default_recipe_reaches_both_targets_and_its_checks_agree(cache_dir, torch):
+    """The full default training (the one `hw6 build --names-dir` runs): accuracy and balanced accuracy."""
+    solution = p4.solve(p4.Params(), BuildContext(cache_dir=cache_dir, data_folders={"names": NAMES_DIR}))
+    test = solution.trained.test
+    assert test.accuracy >= TARGET_ACCURACY, test.accuracy
+    assert test.balanced_accuracy >= TARGET_BALANCED, test.balanced_accuracy
+    # recounted here from the confusion matrix's rows and columns
+    confusion = test.confusion
+    recalls = [confusion[c, c] / confusion[c].sum() for c in range(len(confusion))]
+    assert test.balanced_accuracy == pytest.approx(sum(recalls) / len(recalls), rel=1e-12)
+    assert test.accuracy == pytest.approx(np.trace(confusion) / confusion.sum(), rel=1e-12)
+    failed = [c for c in p4.crosscheck(solution) + p4.oracle_check(solution) if not c.agrees]
+    assert not failed, failed
+
+
 def test_batches_group_names_of_similar_length():
     lengths = np.array([3, 9, 3, 9, 4, 8, 4, 8])
     batches = training.length_batches(lengths, np.arange(8), 2, np.random.default_rng(0))
@@ -166,25 +184,58 @@ def test_torch_oracle_agrees(torch, solved):
 
 
 @pytest.mark.parametrize(
-    "cell, embedding, layers, weighted",
-    [("lstm", 5, 1, False), ("lstm", None, 2, True), ("rnn", 5, 2, False), ("rnn", None, 1, True)],
+    "cell, embedding, layers, weighted, bidirectional, dropout, smoothing",
+    [
+        ("lstm", 5, 1, False, False, 0.0, 0.0),
+        ("lstm", None, 2, True, False, 0.0, 0.0),
+        ("rnn", 5, 2, False, False, 0.0, 0.0),
+        ("rnn", None, 1, True, False, 0.0, 0.0),
+        ("lstm", 5, 1, True, True, 0.3, 0.1),
+        ("rnn", None, 2, False, True, 0.5, 0.2),
+    ],
 )
-def test_every_gradient_matches_torch_autograd(torch, cell, embedding, layers, weighted):
-    """Logits, loss and every parameter gradient of a padded batch against torch (float64, rtol 1e-10)."""
+def test_every_gradient_matches_torch_autograd(
+    torch, cell, embedding, layers, weighted, bidirectional, dropout, smoothing
+):
+    """Logits, loss and every parameter gradient of a padded batch against torch (float64, rtol 1e-10).
+
+    torch flips each name itself for the backward direction and applies the NumPy dropout mask
+    (a random draw, not a computation) to the same features.
+    """
     rng = np.random.default_rng(21)
-    model = SequenceClassifier.build(57, 6, 4, layers, cell, "tanh", embedding, rng=rng)
+    model = SequenceClassifier.build(
+        57, 6, 4, layers, cell, "tanh", embedding, bidirectional=bidirectional, dropout=dropout, rng=rng
+    )
     tokens, lengths, labels = rng.integers(0, 57, (7, 9)), np.array([9, 1, 4, 9, 2, 7, 5]), rng.integers(0, 4, 7)
     weights = rng.uniform(0.5, 2.0, 4) if weighted else None
-    loss = SoftmaxCrossEntropy(weights)
-    logits, ctx = model.forward(tokens, lengths)
+    loss = SoftmaxCrossEntropy(weights, smoothing)
+    logits, ctx = model.forward(tokens, lengths, np.random.default_rng(3))
+    mask = ctx[4]
+    assert (mask is None) == (dropout == 0.0)
     value, loss_ctx = loss.forward(logits, labels)
     grads = model.backward(ctx, loss.backward(loss_ctx)).grads
-    expected = mirrors.classifier(model, tokens, lengths, labels, weights)
+    expected = mirrors.classifier(model, tokens, lengths, labels, weights, smoothing, mask)
     np.testing.assert_allclose(logits, expected.logits, rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(value, expected.loss, rtol=1e-10)
-    assert set(grads) == set(expected.grads)
+    assert set(grads) == set(expected.grads) == set(model.named_parameters())
     for name, grad in grads.items():
         np.testing.assert_allclose(grad, expected.grads[name], rtol=1e-10, atol=1e-14, err_msg=name)
+
+
+def test_dropout_only_while_training_and_the_same_seed_gives_the_same_weights():
+    config = small_params(epochs=1, bidirectional=True, dropout="0.5", label_smoothing="0.1").training
+    model = training.new_model(config, 3)
+    tokens, lengths = np.array([[1, 2, 3], [4, 5, 0]]), np.array([3, 2])
+    assert np.array_equal(model.forward(tokens, lengths)[0], model.forward(tokens, lengths)[0])
+    dropped = model.forward(tokens, lengths, np.random.default_rng(0))[0]
+    assert not np.allclose(dropped, model.forward(tokens, lengths)[0])
+    again = model.forward(tokens, lengths, np.random.default_rng(0))[0]
+    assert np.array_equal(dropped, again)
+    data = NamesData(
+        ("Ivanov", "Petrov", "Sokolov", "Tanaka", "Yamamoto", "Suzuki"), np.array([0] * 3 + [1] * 3), ("R", "J")
+    )
+    first, second = (training.run_training(config, data, Cache(None)) for _ in range(2))
+    assert all(np.array_equal(first.weights[k], second.weights[k]) for k in first.weights)
 
 
 def test_oracle_catches_a_wrong_gradient(torch, solved, monkeypatch):
@@ -280,7 +331,11 @@ def test_build_with_the_folder_writes_metrics_and_the_log(run_cli, tmp_path):
     )
     assert code == 0, err
     solutions = (out / "solutions.tex").read_text()
-    assert "Problem 4: " in solutions and "confusion.pdf" in solutions and "17994 names" in solutions
+    assert "Problem 4: " in solutions and "confusion.pdf" in solutions
+    words = " ".join(solutions.split())
+    assert "17994 (name, language) pairs. They hold 17417 distinct names" in words
+    problems = " ".join((out / "problems.tex").read_text().split())
+    assert "17994 (name, language) pairs, 17417 distinct names" in problems
     assert (out / "submission_log.json").is_file() and (out / "figures" / "names_classifier" / "training.pdf").is_file()
     key = json.loads((out / "answers.json").read_text())["parts"]
     assert key["4"]["value"]["test_accuracy"] > 0.5

@@ -23,6 +23,7 @@ from solver.nn import (
     train,
 )
 from solver.nn.gradcheck import numerical_gradient
+from solver.nn.layers import Dropout, reversed_within
 
 from .strategies import cells, layer_counts, nonlinearities, recurrent_shapes, seeds, torch_rnn_nonlinearities
 
@@ -202,12 +203,14 @@ def test_softmax_cross_entropy_matches_torch(torch):
     rng = np.random.default_rng(8)
     logits, labels = rng.standard_normal((6, 4)) * 5, rng.integers(0, 4, 6)
     weights = rng.uniform(0.5, 2, 4)
-    for class_weights in (None, weights):
-        loss = SoftmaxCrossEntropy(class_weights)
+    for class_weights, smoothing in ((None, 0.0), (weights, 0.0), (None, 0.1), (weights, 0.3)):
+        loss = SoftmaxCrossEntropy(class_weights, smoothing)
         value, ctx = loss.forward(logits, labels)
         t_logits = torch.tensor(logits, requires_grad=True)
         t_weight = None if class_weights is None else torch.tensor(class_weights)
-        t_loss = torch.nn.functional.cross_entropy(t_logits, torch.tensor(labels), weight=t_weight)
+        t_loss = torch.nn.functional.cross_entropy(
+            t_logits, torch.tensor(labels), weight=t_weight, label_smoothing=smoothing
+        )
         t_loss.backward()
         assert_close(value, t_loss.item())
         assert_close(loss.backward(ctx), t_logits.grad.numpy())
@@ -242,6 +245,23 @@ def test_sequence_classifier_matches_torch(torch, embedding_size):
     assert set(grads) == set(p)
     for name, leaf in p.items():
         assert_close(grads[name], leaf.grad.numpy(), what=name)
+
+
+def test_dropout_keeps_the_mean_and_passes_gradients_through_its_mask():
+    layer = Dropout(0.25)
+    x = np.ones((400, 50))
+    assert layer.forward(x)[0] is x and layer.backward(None, x).d_input is x  # evaluation: the identity
+    y, mask = layer.forward(x, np.random.default_rng(0))
+    assert set(np.unique(mask)) == {0.0, 1 / 0.75}
+    assert abs(np.mean(mask == 0) - 0.25) < 0.01 and abs(y.mean() - 1.0) < 0.02
+    d_out = np.arange(x.size, dtype=float).reshape(x.shape)
+    assert np.array_equal(layer.backward(mask, d_out).d_input, d_out * mask)
+
+
+def test_reversed_within_flips_each_name_and_leaves_the_padding():
+    tokens = np.array([[1, 2, 3, 0, 0], [4, 5, 6, 7, 8], [9, 0, 0, 0, 0]])
+    flipped = reversed_within(tokens, np.array([3, 5, 1]))
+    assert flipped.tolist() == [[3, 2, 1, 0, 0], [8, 7, 6, 5, 4], [9, 0, 0, 0, 0]]
 
 
 def test_padding_after_a_sequence_end_does_not_matter():

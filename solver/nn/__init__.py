@@ -6,7 +6,7 @@ Every layer and model has ``params`` / ``named_parameters()`` (name -> array),
 ``d_hidden``/``d_cell``: the total dL/dh_t and dL/dC_t at every step).
 Batches are rows: sequences are (B, T, D), hidden states (B, H).
 
-    Linear, Embedding, one_hot             per-step maps and token inputs
+    Linear, Embedding, one_hot, Dropout    per-step maps, token inputs, dropout (training only)
     RNN, LSTM, Stacked, LastStep           recurrent layers, stacks, last state of padded sequences
     SequenceRegressor, SequenceClassifier  assembled models (Problems 3 and 4)
     MSELoss, SoftmaxCrossEntropy           losses with backward
@@ -23,7 +23,7 @@ layer, weights that diverge during training, becomes
 """
 
 from .core import NONLINEARITIES, Backward, Module
-from .layers import Embedding, LastStep, Linear, one_hot, sub_parameters
+from .layers import Dropout, Embedding, LastStep, Linear, one_hot, reversed_within, sub_parameters
 from .losses import MSELoss, SoftmaxCrossEntropy
 from .models import SequenceClassifier, SequenceRegressor
 from .optim import Adam
@@ -38,6 +38,7 @@ __all__ = [
     "Schedule",
     "Adam",
     "Backward",
+    "Dropout",
     "Embedding",
     "Fitted",
     "History",
@@ -53,6 +54,7 @@ __all__ = [
     "fit",
     "float64_weights",
     "one_hot",
+    "reversed_within",
     "cosine_schedule",
     "sub_parameters",
     "train",

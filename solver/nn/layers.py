@@ -1,4 +1,4 @@
-"""Per-step layers with hand-written backward passes: Linear, Embedding (and one_hot), LastStep.
+"""Per-step layers with hand-written backward passes: Linear, Embedding (and one_hot), LastStep, Dropout.
 
 Batches are rows: a sequence batch is (B, T, D), a hidden state (B, H). The
 recurrent layers are in :mod:`.recurrent`.
@@ -128,6 +128,38 @@ class LastStep(Module):
         d_hs = np.zeros(shape, d_last.dtype)  # (B, T, H)
         d_hs[np.arange(shape[0]), index] = d_last  # (B, H) into each sequence's last step
         return Backward(d_hs, {})
+
+
+def reversed_within(tokens: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Each row's first ``lengths[b]`` tokens in reverse order, the padding after them left in place: (B, T)."""
+    steps = tokens.shape[1]
+    position = np.arange(steps)[None, :]  # (1, T)
+    source = lengths[:, None] - 1 - position  # (B, T): step t reads step length - 1 - t ...
+    source = np.where(source >= 0, source, position)  # ... and a padding step reads itself
+    return np.take_along_axis(tokens, source, axis=1)
+
+
+class Dropout(Module):
+    """Inverted dropout: during training each value is kept with probability 1 - rate and scaled by 1 / (1 - rate).
+
+    ``forward(x, rng)`` draws the mask from ``rng``; without a generator (evaluation) it is the identity.
+    The ctx is the mask (scaled, the same shape as x) or None, so a test can apply the very same mask elsewhere.
+    """
+
+    def __init__(self, rate: float):
+        if not 0.0 <= rate < 1.0:
+            raise LayerUsageError(f"Dropout: rate must be in [0, 1), got {rate!r}")
+        self.rate = float(rate)
+        self.params = {}
+
+    def forward(self, x: np.ndarray, rng: np.random.Generator | None = None) -> tuple[np.ndarray, Any]:
+        if rng is None or not self.rate:
+            return x, None
+        mask = (rng.random(x.shape) >= self.rate).astype(x.dtype) / x.dtype.type(1.0 - self.rate)
+        return x * mask, mask
+
+    def backward(self, ctx: Any, d_out: np.ndarray) -> Backward:
+        return Backward(d_out if ctx is None else d_out * ctx, {})
 
 
 def sub_parameters(named: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:

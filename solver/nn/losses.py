@@ -47,11 +47,17 @@ class SoftmaxCrossEntropy:
     """Mean of -log softmax(logits)[label] over a batch: logits (B, C), labels (B,) integers.
 
     ``weights`` (C,) optionally weighs each class (the mean is then weighted, as in torch).
+    ``label_smoothing`` = eps mixes the one-hot target with the uniform distribution, as
+    ``torch.nn.functional.cross_entropy`` does: (1 - eps) times the loss above plus eps / C times
+    -sum_c w_c log p_c, both divided by the batch's sum of w[label].
     ``forward`` also returns the probabilities in the ctx (``ctx[0]``).
     """
 
-    def __init__(self, weights: np.ndarray | None = None):
+    def __init__(self, weights: np.ndarray | None = None, label_smoothing: float = 0.0):
         self.weights = None if weights is None else np.asarray(weights, dtype=np.float64)
+        if not 0.0 <= label_smoothing < 1.0:
+            raise LayerUsageError(f"SoftmaxCrossEntropy: label_smoothing must be in [0, 1), got {label_smoothing!r}")
+        self.label_smoothing = float(label_smoothing)
 
     def forward(self, logits: np.ndarray, labels: np.ndarray) -> tuple[float, Any]:
         logits = np.asarray(logits)
@@ -62,15 +68,25 @@ class SoftmaxCrossEntropy:
             )
         if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[1]):
             raise LayerUsageError(f"SoftmaxCrossEntropy.forward: labels must be from 0 to {logits.shape[1] - 1}")
+        classes = logits.shape[1]
         shifted = logits - logits.max(axis=1, keepdims=True)  # (B, C): no overflow in exp
         log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))  # (B, C)
         picked = log_probs[np.arange(len(labels)), labels]  # (B,)
-        weight = np.ones(len(labels)) if self.weights is None else self.weights[labels]  # (B,)
-        loss = float(-(weight * picked).sum() / weight.sum())
-        return loss, (np.exp(log_probs), labels, weight)
+        class_weight = np.ones(classes) if self.weights is None else self.weights  # (C,)
+        weight = class_weight[labels]  # (B,)
+        eps = self.label_smoothing
+        loss = -(1.0 - eps) * (weight * picked).sum()
+        if eps:
+            loss -= eps / classes * (log_probs @ class_weight).sum()  # the uniform part of the target
+        return float(loss / weight.sum()), (np.exp(log_probs), labels, weight, class_weight)
 
     def backward(self, ctx: Any, d_loss: float = 1.0) -> np.ndarray:
-        probs, labels, weight = ctx  # (B, C), (B,), (B,)
+        probs, labels, weight, class_weight = ctx  # (B, C), (B,), (B,), (C,)
+        eps, classes = self.label_smoothing, probs.shape[1]
         d_logits = probs.copy()  # (B, C)
         d_logits[np.arange(len(labels)), labels] -= 1.0
-        return d_logits * (d_loss * weight / weight.sum())[:, None]  # (B, C)
+        d_logits *= ((1.0 - eps) * weight)[:, None]  # (B, C): the labels' part
+        if eps:
+            # d/dz_j of -sum_c w_c log p_c is p_j sum_c w_c - w_j, for every name
+            d_logits += (eps / classes) * (probs * class_weight.sum() - class_weight)
+        return d_logits * (d_loss / weight.sum())  # (B, C)

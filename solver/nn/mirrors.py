@@ -148,59 +148,92 @@ def _from_torch_gates(torch_layout: np.ndarray) -> np.ndarray:
 
 
 class TorchClassifier:
-    """``model``'s weights in torch: the recurrent stack as a torch.nn module, the rest as leaf tensors."""
+    """``model``'s weights in torch: the recurrent stacks as torch.nn modules, the rest as leaf tensors.
+
+    A reverse stack reads each name flipped by torch (``torch.flip`` of its own letters, row by
+    row), not by the NumPy model's index arithmetic; a dropout mask is taken as given (the mask
+    is random, what is checked is how it scales the features and their gradients).
+    """
 
     def __init__(self, model: SequenceClassifier):
         torch = import_torch()
         params = model.named_parameters()
         self.vocab_size = model.vocab_size
-        self.layers = model.rnn.layers
-        lstms, rnns = _cells(self.layers)
-        self.is_lstm = bool(lstms)
-        self.rnn = torch_lstm(lstms) if lstms else torch_rnn(rnns)
+        self.stacks = {"rnn": model.rnn.layers}
+        if model.reverse is not None:
+            self.stacks["reverse"] = model.reverse.layers
+        self.modules = {prefix: _torch_stack(layers) for prefix, layers in self.stacks.items()}
+        self.rnn = self.modules["rnn"]
         self.leaves: dict[str, Any] = {
             name: torch.tensor(params[name], dtype=torch.float64, requires_grad=True)
             for name in ("embedding.weight", "head.weight", "head.bias")
             if name in params
         }
 
-    def logits(self, tokens: np.ndarray, lengths: np.ndarray):
+    def _inputs(self, tokens_t):
+        torch = import_torch()
+        if "embedding.weight" in self.leaves:
+            return torch.nn.functional.embedding(tokens_t, self.leaves["embedding.weight"])  # (B, T, E)
+        return torch.nn.functional.one_hot(tokens_t, self.vocab_size).double()  # (B, T, V)
+
+    def logits(self, tokens: np.ndarray, lengths: np.ndarray, mask: np.ndarray | None = None):
         torch = import_torch()
         F = torch.nn.functional
         tokens_t = torch.tensor(tokens, dtype=torch.long)
-        if "embedding.weight" in self.leaves:
-            x = F.embedding(tokens_t, self.leaves["embedding.weight"])  # (B, T, E)
-        else:
-            x = F.one_hot(tokens_t, self.vocab_size).double()  # (B, T, V)
-        hs, _ = self.rnn(x)  # (B, T, H)
-        last = hs[torch.arange(len(lengths)), torch.tensor(lengths - 1)]  # (B, H): each name's last letter
-        return F.linear(last, self.leaves["head.weight"], self.leaves["head.bias"])  # (B, C)
+        rows = torch.arange(len(lengths))
+        hs, _ = self.modules["rnn"](self._inputs(tokens_t))  # (B, T, H)
+        features = hs[rows, torch.tensor(lengths - 1)]  # (B, H): each name's last letter
+        if "reverse" in self.modules:
+            flipped = tokens_t.clone()
+            for row, length in enumerate(lengths.tolist()):
+                flipped[row, :length] = torch.flip(tokens_t[row, :length], dims=(0,))
+            back, _ = self.modules["reverse"](self._inputs(flipped))  # (B, T, H)
+            features = torch.cat([features, back[rows, torch.tensor(lengths - 1)]], dim=1)  # (B, 2H)
+        if mask is not None:
+            features = features * torch.tensor(mask, dtype=torch.float64)
+        return F.linear(features, self.leaves["head.weight"], self.leaves["head.bias"])  # (B, C)
 
     def grads(self) -> dict[str, np.ndarray]:
         """After ``backward()``: every gradient under our parameter names, in our layouts."""
         grads: dict[str, np.ndarray] = {name: leaf.grad.numpy() for name, leaf in self.leaves.items()}
-        for k in range(len(self.layers)):
-            weight_ih = getattr(self.rnn, f"weight_ih_l{k}").grad.numpy()
-            weight_hh = getattr(self.rnn, f"weight_hh_l{k}").grad.numpy()
-            bias = getattr(self.rnn, f"bias_ih_l{k}").grad.numpy()
-            if self.is_lstm:
-                grads[f"rnn.{k}.U"] = _from_torch_gates(weight_ih)
-                grads[f"rnn.{k}.W"] = _from_torch_gates(weight_hh)
-                grads[f"rnn.{k}.b"] = _from_torch_gates(bias[:, None])[0]
-            else:
-                grads[f"rnn.{k}.W_x"], grads[f"rnn.{k}.W_h"], grads[f"rnn.{k}.b"] = weight_ih, weight_hh, bias
+        for prefix, layers in self.stacks.items():
+            module = self.modules[prefix]
+            for k, layer in enumerate(layers):
+                weight_ih = getattr(module, f"weight_ih_l{k}").grad.numpy()
+                weight_hh = getattr(module, f"weight_hh_l{k}").grad.numpy()
+                bias = getattr(module, f"bias_ih_l{k}").grad.numpy()
+                if isinstance(layer, LSTM):
+                    grads[f"{prefix}.{k}.U"] = _from_torch_gates(weight_ih)
+                    grads[f"{prefix}.{k}.W"] = _from_torch_gates(weight_hh)
+                    grads[f"{prefix}.{k}.b"] = _from_torch_gates(bias[:, None])[0]
+                else:
+                    grads[f"{prefix}.{k}.W_x"], grads[f"{prefix}.{k}.W_h"] = weight_ih, weight_hh
+                    grads[f"{prefix}.{k}.b"] = bias
         return grads
 
 
+def _torch_stack(layers: Sequence[RNN | LSTM]) -> Any:
+    lstms, rnns = _cells(layers)
+    return torch_lstm(lstms) if lstms else torch_rnn(rnns)
+
+
 def classifier(
-    model: SequenceClassifier, tokens: np.ndarray, lengths: np.ndarray, labels: np.ndarray, weights: np.ndarray | None
+    model: SequenceClassifier,
+    tokens: np.ndarray,
+    lengths: np.ndarray,
+    labels: np.ndarray,
+    weights: np.ndarray | None,
+    label_smoothing: float = 0.0,
+    mask: np.ndarray | None = None,
 ) -> TorchResult:
-    """Forward and backward of ``model``'s weights in torch, on one padded batch."""
+    """Forward and backward of ``model``'s weights in torch, on one padded batch (``mask``: a dropout mask)."""
     torch = import_torch()
     network = TorchClassifier(model)
-    logits = network.logits(tokens, lengths)
+    logits = network.logits(tokens, lengths, mask)
     class_weight = None if weights is None else torch.tensor(np.asarray(weights), dtype=torch.float64)
-    loss = torch.nn.functional.cross_entropy(logits, torch.tensor(labels, dtype=torch.long), weight=class_weight)
+    loss = torch.nn.functional.cross_entropy(
+        logits, torch.tensor(labels, dtype=torch.long), weight=class_weight, label_smoothing=label_smoothing
+    )
     loss.backward()
     return TorchResult(logits.detach().numpy(), float(loss.detach()), network.grads())
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from .core import Backward, Module, prefixed
-from .layers import Embedding, LastStep, Linear, one_hot
+from .layers import Dropout, Embedding, LastStep, Linear, one_hot, reversed_within
 from .recurrent import Stacked
 
 
@@ -58,16 +58,30 @@ class SequenceRegressor(Module):
 
 
 class SequenceClassifier(Module):
-    """Tokens (B, T) -> one-hot or embedding -> recurrent stack -> last state -> Linear -> logits (B, C).
+    """Tokens (B, T) -> one-hot or embedding -> recurrent stack -> last state -> dropout -> Linear -> logits (B, C).
 
-    ``forward(tokens, lengths)`` takes padded token batches with each
+    ``forward(tokens, lengths, rng)`` takes padded token batches with each
     sequence's length; pair it with :class:`~solver.nn.losses.SoftmaxCrossEntropy`.
     With ``embedding_size=None`` the inputs are one-hot vectors of ``vocab_size``.
+    A ``reverse`` stack (bidirectional) reads every sequence from its last token back
+    to its first (the same embedding); the head then sees both final states side by
+    side, forward first. Dropout acts on the head's input only when ``forward`` is
+    given a generator (training); without one the model is deterministic.
     """
 
-    def __init__(self, vocab_size: int, rnn: Stacked, head: Linear, embedding: Embedding | None = None):
+    def __init__(
+        self,
+        vocab_size: int,
+        rnn: Stacked,
+        head: Linear,
+        embedding: Embedding | None = None,
+        reverse: Stacked | None = None,
+        dropout: float = 0.0,
+    ):
         self.vocab_size, self.rnn, self.head, self.embedding = vocab_size, rnn, head, embedding
+        self.reverse = reverse
         self.last = LastStep()
+        self.dropout = Dropout(dropout)
 
     @classmethod
     def build(
@@ -80,6 +94,8 @@ class SequenceClassifier(Module):
         nonlinearity: str = "tanh",
         embedding_size: int | None = None,
         *,
+        bidirectional: bool = False,
+        dropout: float = 0.0,
         rng=None,
         dtype=np.float64,
     ) -> SequenceClassifier:
@@ -87,34 +103,69 @@ class SequenceClassifier(Module):
         embedding = None if embedding_size is None else Embedding(vocab_size, embedding_size, rng=rng, dtype=dtype)
         width = vocab_size if embedding_size is None else embedding_size
         rnn = Stacked.build(width, hidden_size, num_layers, cell, nonlinearity, rng=rng, dtype=dtype)
-        return cls(vocab_size, rnn, Linear(hidden_size, num_classes, rng=rng, dtype=dtype), embedding)
+        reverse = (
+            Stacked.build(width, hidden_size, num_layers, cell, nonlinearity, rng=rng, dtype=dtype)
+            if bidirectional
+            else None
+        )
+        features = hidden_size * (2 if bidirectional else 1)
+        head = Linear(features, num_classes, rng=rng, dtype=dtype)
+        return cls(vocab_size, rnn, head, embedding, reverse, dropout)
 
     def named_parameters(self) -> dict[str, np.ndarray]:
         named = prefixed("embedding", self.embedding.named_parameters()) if self.embedding else {}
         return {
             **named,
             **prefixed("rnn", self.rnn.named_parameters()),
+            **(prefixed("reverse", self.reverse.named_parameters()) if self.reverse else {}),
             **prefixed("head", self.head.named_parameters()),
         }
 
-    def forward(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> tuple[np.ndarray, Any]:
-        dtype = self.head.params["weight"].dtype
+    def _inputs(self, tokens: np.ndarray) -> tuple[np.ndarray, Any]:
         if self.embedding is None:
-            x, embedding_ctx = one_hot(tokens, self.vocab_size, dtype), None  # (B, T, V)
-        else:
-            x, embedding_ctx = self.embedding.forward(tokens)  # (B, T, E)
+            return one_hot(tokens, self.vocab_size, self.head.params["weight"].dtype), None  # (B, T, V)
+        return self.embedding.forward(tokens)  # (B, T, E)
+
+    def forward(
+        self, tokens: np.ndarray, lengths: np.ndarray | None = None, rng: np.random.Generator | None = None
+    ) -> tuple[np.ndarray, Any]:
+        tokens = np.asarray(tokens)
+        x, embedding_ctx = self._inputs(tokens)  # (B, T, E or V)
         hs, rnn_ctx = self.rnn.forward(x)  # (B, T, H)
         last, last_ctx = self.last.forward(hs, lengths)  # (B, H)
-        logits, head_ctx = self.head.forward(last)  # (B, C)
-        return logits, (embedding_ctx, rnn_ctx, last_ctx, head_ctx)
+        reverse_ctx = None
+        if self.reverse is not None:
+            full = np.full(len(tokens), tokens.shape[1]) if lengths is None else np.asarray(lengths)
+            x_back, back_embedding_ctx = self._inputs(reversed_within(tokens, full))  # (B, T, E or V)
+            hs_back, back_ctx = self.reverse.forward(x_back)  # (B, T, H): step t has read tokens len-1 .. len-1-t
+            first, first_ctx = self.last.forward(hs_back, lengths)  # (B, H): after reading back to the first
+            last = np.concatenate([last, first], axis=1)  # (B, 2H)
+            reverse_ctx = (back_embedding_ctx, back_ctx, first_ctx)
+        features, dropout_ctx = self.dropout.forward(last, rng)  # (B, H or 2H)
+        logits, head_ctx = self.head.forward(features)  # (B, C)
+        return logits, (embedding_ctx, rnn_ctx, last_ctx, reverse_ctx, dropout_ctx, head_ctx)
 
     def backward(self, ctx: Any, d_logits: np.ndarray) -> Backward:
-        embedding_ctx, rnn_ctx, last_ctx, head_ctx = ctx
-        head = self.head.backward(head_ctx, d_logits)  # d_input (B, H)
-        last = self.last.backward(last_ctx, head.d_input)  # d_input (B, T, H)
+        embedding_ctx, rnn_ctx, last_ctx, reverse_ctx, dropout_ctx, head_ctx = ctx
+        head = self.head.backward(head_ctx, d_logits)  # d_input (B, H or 2H)
+        d_features = self.dropout.backward(dropout_ctx, head.d_input).d_input  # (B, H or 2H)
+        hidden = self.rnn.hidden_size
+        last = self.last.backward(last_ctx, d_features[:, :hidden])  # d_input (B, T, H)
         rnn = self.rnn.backward(rnn_ctx, last.d_input)  # d_input (B, T, E or V)
-        grads = {**prefixed("rnn", rnn.grads), **prefixed("head", head.grads)}
+        grads = {**prefixed("rnn", rnn.grads)}
         if self.embedding is not None:
             grads = {**prefixed("embedding", self.embedding.backward(embedding_ctx, rnn.d_input).grads), **grads}
+        if reverse_ctx is not None and self.reverse is not None:
+            back_embedding_ctx, back_ctx, first_ctx = reverse_ctx
+            first = self.last.backward(first_ctx, d_features[:, hidden:])  # d_input (B, T, H)
+            back = self.reverse.backward(back_ctx, first.d_input)  # d_input (B, T, E or V)
+            grads.update(prefixed("reverse", back.grads))
+            if self.embedding is not None:
+                # the reversed tokens are embedded with the same rows: their gradients add up
+                grads["embedding.weight"] = (
+                    grads["embedding.weight"]
+                    + self.embedding.backward(back_embedding_ctx, back.d_input).grads["weight"]
+                )
+        grads.update(prefixed("head", head.grads))
         no_gradient = np.zeros((*rnn.d_input.shape[:2], 0), rnn.d_input.dtype)  # tokens have none
         return Backward(no_gradient, grads, rnn.d_hidden, rnn.d_cell)

@@ -62,6 +62,17 @@ def crosscheck(solution: Solution) -> list[Check]:
             "4.per_language", "numpy: counted confusion rows", test.per_class[present], per_language, rtol=1e-12
         )
     )
+    predicted_as = [confusion[:, c].sum() for c in range(classes)]
+    precision = [confusion[c, c] / predicted_as[c] for c in range(classes) if predicted_as[c]]
+    checks.append(
+        compare_arrays(
+            "4.precision",
+            "numpy: counted confusion columns",
+            test.precision[~np.isnan(test.precision)],
+            precision,
+            rtol=1e-12,
+        )
+    )
     checks.append(
         compare_arrays(
             "4.balanced_accuracy",
@@ -116,6 +127,12 @@ def crosscheck(solution: Solution) -> list[Check]:
             rtol=1e-12,
             atol=tolerance,
         )
+    )
+
+    names = sorted(trained.data.names)
+    distinct = 1 + sum(1 for before, after in zip(names, names[1:], strict=False) if after != before)
+    checks.append(
+        compare_equal("4.distinct_names", "numpy: changes in the sorted names", distinct, trained.data.distinct_names)
     )
 
     split = trained.split

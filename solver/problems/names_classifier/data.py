@@ -42,6 +42,11 @@ class NamesData:
     skipped: Counter = field(default_factory=Counter)  # reason -> count
     duplicates: int = 0  # (name, language) pairs seen more than once, kept once
 
+    @property
+    def distinct_names(self) -> int:
+        """Distinct normalised names; fewer than the (name, language) pairs, as some names have several languages."""
+        return len(set(self.names))
+
     def counts(self) -> dict[str, int]:
         tally = np.bincount(self.labels, minlength=len(self.languages))
         return {language: int(n) for language, n in zip(self.languages, tally, strict=False)}

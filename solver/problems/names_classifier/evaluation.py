@@ -63,15 +63,26 @@ class Evaluation:
             return np.where(totals > 0, np.diag(self.confusion) / totals, np.nan)
 
     @cached_property
+    def precision(self) -> np.ndarray:
+        """(C,) share of the names predicted as each language that are that language; NaN if never predicted."""
+        predicted = self.confusion.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(predicted > 0, np.diag(self.confusion) / predicted, np.nan)
+
+    @cached_property
     def balanced_accuracy(self) -> float:
         """The mean of the per-language accuracies (languages present here)."""
         return float(np.nanmean(self.per_class))
 
-    def loss(self, weights: np.ndarray | None = None) -> float:
-        """Mean cross-entropy (weighted by class like :class:`solver.nn.SoftmaxCrossEntropy`)."""
-        picked = self.probabilities[np.arange(len(self.labels)), self.labels]  # (N,)
-        weight = np.ones(len(self.labels)) if weights is None else np.asarray(weights)[self.labels]  # (N,)
-        return float(-(weight * np.log(np.maximum(picked, np.finfo(np.float64).tiny))).sum() / weight.sum())
+    def loss(self, weights: np.ndarray | None = None, label_smoothing: float = 0.0) -> float:
+        """Mean cross-entropy, weighted by class and label-smoothed like :class:`solver.nn.SoftmaxCrossEntropy`."""
+        log_probs = np.log(np.maximum(self.probabilities, np.finfo(np.float64).tiny))  # (N, C)
+        class_weight = np.ones(self.classes) if weights is None else np.asarray(weights)  # (C,)
+        weight = class_weight[self.labels]  # (N,)
+        picked = log_probs[np.arange(len(self.labels)), self.labels]  # (N,)
+        total = (1.0 - label_smoothing) * (weight * picked).sum()
+        total += label_smoothing / self.classes * (log_probs @ class_weight).sum()
+        return float(-total / weight.sum())
 
 
 def top_k(probabilities: np.ndarray, k: int) -> list[tuple[int, float]]:

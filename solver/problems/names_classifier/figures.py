@@ -11,6 +11,9 @@ from ...io.cache import Cache
 
 CACHE_KIND = "names_classifier-figures"
 CONFUSION_FORMAT = 3  # bump when the confusion-matrix drawing changes
+#: The sheet prints the confusion matrix at its natural size, so these are the printed sizes (inches, points).
+CONFUSION_SIZE = (6.4, 6.0)
+COUNT_POINTS = 8
 
 
 def training_plot(epochs: Sequence[dict[str, float]]) -> figures.Plot:
@@ -38,14 +41,17 @@ def training_plot(epochs: Sequence[dict[str, float]]) -> figures.Plot:
 
 
 def draw_confusion(confusion: np.ndarray, languages: Sequence[str]) -> bytes:
-    """Rows are the true languages, columns the predictions; colour = share of the row, text = count."""
+    """Rows are the true languages, columns the predictions; colour = share of the row, text = count.
+
+    Drawn at the size the sheet prints it (no scaling), so the counts are COUNT_POINTS points high on paper.
+    """
     confusion = np.asarray(confusion)
     totals = confusion.sum(axis=1, keepdims=True)
     shares = np.divide(confusion, totals, out=np.zeros(confusion.shape), where=totals > 0)
     size = len(languages)
     languages = [name.replace("$", r"\$") for name in languages]  # a file name is text, never mathtext
     with figures.style() as Figure:
-        figure = Figure(figsize=(0.86 * figures.TEXT_WIDTH_IN, 5.4))  # its width on the sheet: sizes print as set
+        figure = Figure(figsize=CONFUSION_SIZE)
         ax = figure.subplots()
         image = ax.imshow(shares, cmap="Blues", vmin=0.0, vmax=1.0, interpolation="nearest")
         for row in range(size):
@@ -58,7 +64,7 @@ def draw_confusion(confusion: np.ndarray, languages: Sequence[str]) -> bytes:
                         str(int(confusion[row, column])),
                         ha="center",
                         va="center",
-                        fontsize=9,  # prints at 8 pt or more once the cropped figure is placed
+                        fontsize=COUNT_POINTS,
                         color="white" if dark else "0.15",
                     )
         ax.set_xticks(range(size), labels=list(languages), rotation=60, ha="right", rotation_mode="anchor")

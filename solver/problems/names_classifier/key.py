@@ -8,7 +8,8 @@ from ...core.problem import Part
 from . import log
 from .solve import Solution, Trained
 
-TARGET_ACCURACY = 0.80  # what hw6's default configuration must reach on the test names
+TARGET_ACCURACY = 0.78  # what the default configuration must reach on the test names ...
+TARGET_BALANCED = 0.52  # ... and on average per language (it reaches 79.9% and 55.4%)
 DATA_ARCHIVE = "https://download.pytorch.org/tutorial/data.zip"
 UNAVAILABLE = (
     "not computed: the surnames data set was not given. Download "
@@ -59,7 +60,7 @@ def parts(solution: Solution) -> dict[str, Part]:
             log.metrics(trained),
             extra={
                 "graded_as": "not graded automatically: each student's run gives its own numbers; compare with the reference run",
-                "target": {"test_accuracy": TARGET_ACCURACY},
+                "target": {"test_accuracy": TARGET_ACCURACY, "balanced_accuracy": TARGET_BALANCED},
             },
         )
     answer = misuse_answer(trained)

@@ -22,14 +22,14 @@ from .data import DATA_SOURCE
 from .params import Params, TrainingConfig
 from .solve import Trained
 
-LOG_FORMAT = 1  # bump when a field changes meaning
+LOG_FORMAT = 2  # bump when a field changes meaning
 SIGNIFICANT = 6
 
 FIELDS = {
     "data": "where the names came from, how they were prepared and split; fingerprint = SHA-256 of the normalised names, labels and languages",
     "config": "the training configuration (names_classifier.training in hw6's parameters)",
     "model": "the network and its parameter shapes",
-    "epochs": "after each epoch: learning rate, mean training loss over the epoch's batches, accuracy on the whole training split, validation loss and accuracy",
+    "epochs": "after each epoch: learning rate, mean training loss over the epoch's batches (the weighted, label-smoothed loss trained on), accuracy on a fixed sample of training names as many as the validation names, validation loss (the same loss) and accuracy",
     "final": "the trained weights evaluated again in float64: test accuracy, balanced accuracy (mean of per-language accuracies), per-language results, confusion matrix",
     "samples": "top-3 predictions with probabilities for a fixed list of names",
 }
@@ -146,4 +146,10 @@ def architecture(config: TrainingConfig) -> str:
     """The network in one line, for the log."""
     inputs = f"embedding ({config.embedding_size})" if config.embedding_size else "one-hot characters"
     stack = f"{config.layers}-layer " if config.layers > 1 else ""
-    return f"{inputs} -> {stack}{config.cell.upper()} ({config.hidden_size}) -> last state of each name -> linear -> softmax"
+    recurrent = f"{stack}{config.cell.upper()} ({config.hidden_size})"
+    if config.bidirectional:
+        reading = f"{recurrent} forwards and another backwards -> both final states"
+    else:
+        reading = f"{recurrent} -> last state of each name"
+    dropout = f" -> dropout ({float(config.dropout):g})" if config.dropout else ""
+    return f"{inputs} -> {reading}{dropout} -> linear -> softmax"

@@ -10,10 +10,26 @@ from __future__ import annotations
 
 from ...notebooks import classifier
 from ...notebooks.cells import Cell, code, given, text, todo
-from .key import TARGET_ACCURACY
+from .key import TARGET_ACCURACY, TARGET_BALANCED
 from .solve import Solution
 
 DATA_DIR = "data/names"
+
+
+WEIGHTING = {
+    "none": "",
+    "sqrt": ", so the loss weighs each language by the square root of its rarity",
+    "balanced": ", so the loss weighs each language by its rarity",
+}
+
+
+def _weights_expression(class_weights: str) -> str:
+    """The notebook's expression for the languages' loss weights of ``class_weights``."""
+    if class_weights == "none":
+        return "None  # every name counts the same"
+    if class_weights == "balanced":
+        return "language_weights(labels[train], len(languages)) ** 2  # inverse frequency"
+    return "language_weights(labels[train], len(languages))  # square root of the inverse frequency"
 
 
 def cells(solution: Solution) -> list[Cell]:
@@ -37,11 +53,14 @@ def cells(solution: Solution) -> list[Cell]:
             f"""
             # Problem 4: naming the language of a surname
 
-            A character-level LSTM reads a surname one letter at a time and scores every language
-            with its last hidden state. The data, the network and its backward pass are given; the
-            training loop is yours. The trained network should name the language of at least
-            {100 * TARGET_ACCURACY:.0f}% of the test names. Afterwards, hand in the `submission_log.json`
-            the last cell writes.
+            A character-level network reads a surname one letter at a time, forwards with one LSTM and
+            backwards with another, and scores every language with their two final hidden states. The
+            data, the network and its backward pass are given; the training loop is yours. The
+            languages are very unequal (about half the names are Russian){WEIGHTING[config.class_weights]}, and the
+            network is scored twice: by its accuracy
+            on the test names (at least {100 * TARGET_ACCURACY:.0f}%) and by its balanced accuracy, the
+            mean over the languages of the share of each language's names it gets right (at least
+            {100 * TARGET_BALANCED:.0f}%). Afterwards, hand in the `submission_log.json` the last cell writes.
             """,
         ),
         code("p4-imports", f'import json\n\nimport numpy as np\n\nALPHABET = "{classifier.ALPHABET}"'),
@@ -60,12 +79,17 @@ def cells(solution: Solution) -> list[Cell]:
         ),
         given(
             "network",
+            classifier.reverse_names,
             classifier.new_classifier,
+            classifier.lstm_states,
             classifier.classifier_forward,
             classifier.cross_entropy,
+            classifier.lstm_backward,
             classifier.classifier_backward,
             classifier.adam_step,
-            classifier.accuracy,
+            classifier.predict,
+            classifier.scores,
+            classifier.language_weights,
         ),
         text("p4-loop", "## The training loop\n\nThe docstring says what one epoch does."),
         todo("todo-p4", "Problem 4", classifier.train_classifier),
@@ -73,14 +97,16 @@ def cells(solution: Solution) -> list[Cell]:
             "train-p4",
             f"""
             params = new_classifier(len(languages), hidden={config.hidden_size}, embedding={config.embedding_size}, seed={config.seed})
+            weights = {_weights_expression(config.class_weights)}
             curve = train_classifier(
-                params, codes[train], lengths[train], labels[train], epochs={config.epochs},
-                batch_size={config.batch_size}, lr={float(config.learning_rate)},
-                final_ratio={float(config.final_lr_ratio)}, seed={config.seed},
+                params, codes[train], lengths[train], labels[train], weights, epochs={config.epochs},
+                batch_size={config.batch_size}, lr={float(config.learning_rate)}, final_ratio={float(config.final_lr_ratio)},
+                dropout={float(config.dropout)}, smoothing={float(config.label_smoothing)}, seed={config.seed},
             )
-            test_accuracy = accuracy(params, codes[test], lengths[test], labels[test])
+            test_accuracy, balanced_accuracy = scores(params, codes[test], lengths[test], labels[test])
             print("mean training loss per epoch:", " ".join(f"{{v:.4f}}" for v in curve))
             print(f"test accuracy {{test_accuracy:.3f}}, at least {TARGET_ACCURACY:g}: {{test_accuracy >= {TARGET_ACCURACY}}}")
+            print(f"balanced accuracy {{balanced_accuracy:.3f}}, at least {TARGET_BALANCED:g}: {{balanced_accuracy >= {TARGET_BALANCED}}}")
             """,
             "test",
         ),
@@ -109,6 +135,7 @@ def cells(solution: Solution) -> list[Cell]:
                 "test_names": int(len(test)),
                 "epoch_losses": [round(v, 6) for v in curve],
                 "test_accuracy": round(test_accuracy, 6),
+                "balanced_accuracy": round(balanced_accuracy, 6),
                 "predictions": predictions,
             }
             with open("submission_log.json", "w") as file:

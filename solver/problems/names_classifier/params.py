@@ -23,14 +23,29 @@ class TrainingConfig(ParamsBase):
         32, "width of the learned character vectors; 0 feeds one-hot vectors", minimum=0, maximum=256
     )
     layers: int = param(1, "stacked recurrent layers", minimum=1, maximum=3)
-    epochs: int = param(6, "passes over the training names", minimum=1, maximum=100)
-    batch_size: int = param(32, "names per Adam step", minimum=1, maximum=4096)
-    learning_rate: Number = param(sp.Rational("0.003"), "Adam's initial learning rate", minimum=0, maximum=1)
+    bidirectional: bool = param(
+        True, "a second recurrent stack reads each name backwards; the head sees both final states"
+    )
+    dropout: Number = param(
+        sp.Rational("0.5"),
+        "share of the head's inputs zeroed at random while training",
+        minimum=0,
+        maximum=sp.Rational("0.9"),
+    )
+    label_smoothing: Number = param(
+        sp.Rational("0.1"),
+        "share of each training target spread evenly over all languages",
+        minimum=0,
+        maximum=sp.Rational("0.5"),
+    )
+    epochs: int = param(8, "passes over the training names", minimum=1, maximum=100)
+    batch_size: int = param(64, "names per Adam step", minimum=1, maximum=4096)
+    learning_rate: Number = param(sp.Rational("0.005"), "Adam's initial learning rate", minimum=0, maximum=1)
     final_lr_ratio: Number = param(
         sp.Rational("0.02"), "cosine decay: the last epoch's rate over the first", minimum=0, maximum=1
     )
     class_weights: Literal["none", "balanced", "sqrt"] = param(
-        "none", "loss weight of each language: none, balanced (inverse frequency) or its square root"
+        "sqrt", "loss weight of each language: none, balanced (inverse frequency) or its square root"
     )
     seed: int = param(0, "seed of the initial weights and the batch order", minimum=0, maximum=2**31 - 1)
     split_seed: int = param(0, "seed of the stratified train/validation/test split", minimum=0, maximum=2**31 - 1)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from ...io.files import dump_json
@@ -11,6 +14,7 @@ from .key import DATA_ARCHIVE, TARGET_ACCURACY, misuse_answer
 from .log import run_log
 from .params import TrainingConfig
 from .solve import Solution
+from .training import class_weights
 
 FIGURE_DIR = "figures/names_classifier"
 LOG_FILE = "submission_log.json"
@@ -24,10 +28,48 @@ def _description(config: TrainingConfig, classes: int) -> str:
         inputs = "Each character enters as a one-hot vector"
     cell = "an LSTM" if config.cell == "lstm" else "a tanh RNN"
     stack = f"{config.layers} stacked layers of {cell}" if config.layers > 1 else cell
-    return (
-        f"{inputs}, {stack} with {config.hidden_size} hidden units reads the name letter by letter, and the hidden "
-        f"state after its last letter goes through a linear layer and a softmax over the {classes} languages"
-    )
+    if config.bidirectional:
+        reading = (
+            f"{stack} with {config.hidden_size} hidden units reads the name letter by letter and a second one reads it "
+            "backwards, from its last letter to its first; their two final hidden states, side by side, go through a "
+            f"linear layer and a softmax over the {classes} languages"
+        )
+    else:
+        reading = (
+            f"{stack} with {config.hidden_size} hidden units reads the name letter by letter, and the hidden "
+            f"state after its last letter goes through a linear layer and a softmax over the {classes} languages"
+        )
+    return f"{inputs}, {reading}"
+
+
+def _weights(config: TrainingConfig, trained) -> dict[str, Any] | None:
+    """The loss weights of the largest and the smallest language, as the sheet quotes them."""
+    languages = trained.languages
+    weights = class_weights(config, trained.data.labels[trained.split.train], len(languages))
+    if weights is None:
+        return None
+    heaviest, lightest = int(np.argmax(weights)), int(np.argmin(weights))
+    return {
+        "largest": {"language": languages[lightest], "weight": f"{weights[lightest]:.2f}"},
+        "smallest": {"language": languages[heaviest], "weight": f"{weights[heaviest]:.2f}"},
+    }
+
+
+def curve_facts(epochs: Sequence[dict[str, float]]) -> dict[str, Any]:
+    """What the training curves show, computed: where the validation loss and accuracy peak, how the losses end."""
+    validation_loss = [e["validation_loss"] for e in epochs]
+    train_loss = [e["train_loss"] for e in epochs]
+    lowest = int(np.argmin(validation_loss))
+    after = range(lowest + 1, len(epochs))
+    return {
+        "epochs": len(epochs),
+        "loss_epoch": 1 + lowest,
+        "accuracy_epoch": 1 + int(np.argmax([e["validation_accuracy"] for e in epochs])),
+        # lowest at the last epoch: the validation loss fell to the end; else it rose after its lowest point
+        "still_falling": lowest == len(epochs) - 1,
+        "train_kept_falling": all(train_loss[k] < train_loss[k - 1] for k in after),
+        "gap": f"{100 * (epochs[-1]['train_accuracy'] - epochs[-1]['validation_accuracy']):.1f}",
+    }
 
 
 def assets(solution: Solution) -> dict[str, bytes]:
@@ -69,13 +111,16 @@ def view(solution: Solution) -> dict:
         row = test.confusion[c]
         wrong = [(int(row[k]), languages[k]) for k in range(len(languages)) if k != c and row[k]]
         wrong.sort(key=lambda item: (-item[0], item[1]))
+        predicted = int(test.confusion[:, c].sum())
         rows.append(
             {
                 "language": language,
                 "names": sizes[language],
                 "test": int(row.sum()),
                 "correct": int(row[c]),
-                "accuracy": percent(test.per_class[c], 0) if row.sum() else Tex("--"),
+                "predicted": predicted,
+                "recall": percent(test.per_class[c], 0) if row.sum() else Tex("--"),
+                "precision": percent(test.precision[c], 0) if predicted else Tex("--"),
                 "confused": ", ".join(f"{name} ({count})" for count, name in wrong[:2]),
             }
         )
@@ -96,6 +141,7 @@ def view(solution: Solution) -> dict:
         **common,
         "lines": len(data.names) + data.duplicates + data.skipped_lines,
         "names": len(data.names),
+        "distinct": data.distinct_names,
         "duplicates": data.duplicates,
         "skipped": data.skipped_text(),
         "languages": len(languages),
@@ -116,13 +162,13 @@ def view(solution: Solution) -> dict:
         "accuracy": percent(test.accuracy),
         "balanced": percent(test.balanced_accuracy),
         "validation_accuracy": percent(trained.validation.accuracy),
-        "reached": test.accuracy >= TARGET_ACCURACY,
+        "dropout": number(float(config.dropout), 3),
+        "label_smoothing": number(float(config.label_smoothing), 3),
+        "weights": _weights(config, trained),
         "majority": {"language": trained.majority[0], "share": percent(trained.majority[1])},
-        "best_validation": {
-            "epoch": 1 + int(np.argmax([e["validation_accuracy"] for e in epochs])),
-            "loss_epoch": 1 + int(np.argmin([e["validation_loss"] for e in epochs])),
-        },
+        "curve": curve_facts(epochs),
         "final_train_accuracy": percent(epochs[-1]["train_accuracy"]),
+        "final_validation_accuracy": percent(epochs[-1]["validation_accuracy"]),
         "rows": rows,
         "samples": samples,
         "figure": {"training": f"{FIGURE_DIR}/training.pdf", "confusion": f"{FIGURE_DIR}/confusion.pdf"},
