@@ -61,7 +61,9 @@ def add_drawing_arguments(parser: argparse.ArgumentParser) -> None:
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     from ..commands import options
 
-    parser.add_argument("--variants", metavar="N", type=variant_count, help="export N variants: the seeds START to START+N-1")
+    parser.add_argument(
+        "--variants", metavar="N", type=variant_count, help="export N variants: the seeds START to START+N-1"
+    )
     parser.add_argument("--start", metavar="SEED", type=options.seed, help="the first seed (default 0)")
     parser.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: export its distinct variants")
     add_drawing_arguments(parser)
