@@ -16,31 +16,27 @@ import xml.etree.ElementTree as ET
 
 from .. import __version__
 from ..core.pipeline import Solved
-from ..io.files import write_bytes_atomic
 from .moodle_cloze import CLOZE_KINDS, ClozePart, cloze_part, cloze_question
 from .moodle_stack import STACK_KINDS, stack_question
 from .moodle_text import statement
-from .selection import Exported, add_selection_arguments, out_file, selected_variants
+from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "moodle"
 HELP = "a Moodle XML question file: one category per problem, one STACK or Cloze question per variant"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", metavar="XML", required=True, help="the Moodle XML question file to write")
-    add_selection_arguments(parser)
+    add_export_arguments(parser, "XML", "the Moodle XML question file to write")
 
 
 def run(args: argparse.Namespace) -> int:
-    out = out_file(args)
-    variants = selected_variants(args)
+    return run_export(args, artifact)
+
+
+def artifact(variants: list[Exported]) -> Artifact:
     data, notes = moodle_xml(variants)
-    write_bytes_atomic(out, data)
-    for note in notes:
-        print(f"hw6: {note}")
     categories = data.count(b'<question type="category">')
-    print(f"hw6: wrote {out}: {len(variants)} variant(s) in {categories} categories (one per problem)")
-    return 0
+    return Artifact(data, f"{len(variants)} variant(s) in {categories} categories (one per problem)", tuple(notes))
 
 
 def moodle_xml(variants: list[Exported]) -> tuple[bytes, list[str]]:

@@ -18,11 +18,11 @@ from typing import Any
 
 from .. import __version__
 from ..core.errors import InputFileError
-from ..io.files import dump_json, write_bytes_atomic
+from ..io.files import dump_json
 from . import wheel
 from .pl.inputs import input_spec, question_html, shape_params, skeleton
 from .pl.questions import QUESTIONS, Question
-from .selection import Exported, add_selection_arguments, out_file, selected_variants
+from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "prairielearn"
 HELP = "a PrairieLearn course fragment (questions graded by hw6, one assessment) for N variants or a batch"
@@ -34,22 +34,21 @@ RUNTIME = "hw6_prairielearn.py"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", metavar="ZIP", required=True, help="the zip to write (unpack it into a course's root)")
-    add_selection_arguments(parser)
+    add_export_arguments(parser, "ZIP", "the zip to write (unpack it into a course's root)")
 
 
 def run(args: argparse.Namespace) -> int:
-    out = out_file(args)
-    variants = selected_variants(args)
+    return run_export(args, artifact)
+
+
+def artifact(variants: list[Exported]) -> Artifact:
     unseeded = next((v.label for v in variants if v.seed is None), None)
     if unseeded is not None:
-        raise InputFileError(f"{args.manifest}: a variant has no seed ({unseeded}); export batches drawn from seeds")
+        raise InputFileError(f"a variant of the batch has no seed ({unseeded}); export batches drawn from seeds")
     files = course_files(variants)
-    write_bytes_atomic(out, wheel.deterministic_zip(files))
     questions = [name for name, _ in files if name.endswith("/info.json") and name.startswith("questions/")]
-    seeds = _ranges([v.seed for v in variants])
-    print(f"hw6: wrote {out}: {len(questions)} questions, {len(variants)} variant(s) (seeds {seeds})")
-    return 0
+    summary = f"{len(questions)} questions, {len(variants)} variant(s) (seeds {_ranges([v.seed for v in variants])})"
+    return Artifact(wheel.deterministic_zip(files), summary)
 
 
 def question_uuid(name: str) -> str:

@@ -16,9 +16,8 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..core.errors import InputFileError
-from ..io.files import write_bytes_atomic
 from . import qti_items, qti_xml, wheel
-from .selection import Exported, add_selection_arguments, out_file, selected_variants
+from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "qti"
 HELP = "a Canvas QTI 1.2 zip (Classic Quizzes): numeric parts, one question group of whole variants per problem"
@@ -26,18 +25,18 @@ NOT_EXPORTED = "Problems 1 and 2 and 6(b) without a unique filter: graded by hw6
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", metavar="ZIP", required=True, help="the QTI zip to write (import it into Canvas)")
-    add_selection_arguments(parser)
+    add_export_arguments(parser, "ZIP", "the QTI zip to write (import it into Canvas)")
 
 
 def run(args: argparse.Namespace) -> int:
-    out = out_file(args)
-    variants = selected_variants(args)
+    return run_export(args, artifact)
+
+
+def artifact(variants: list[Exported]) -> Artifact:
     files, groups = package(variants)
-    write_bytes_atomic(out, wheel.deterministic_zip(files))
     counts = ", ".join(f"{g.title}: {len(g.questions)}" for g in groups)
-    print(f"hw6: wrote {out}: {len(variants)} variant(s); questions {counts}; not exported: {NOT_EXPORTED}")
-    return 0
+    summary = f"{len(variants)} variant(s); questions {counts}; not exported: {NOT_EXPORTED}"
+    return Artifact(wheel.deterministic_zip(files), summary)
 
 
 def package(variants: Sequence[Exported]) -> tuple[list[tuple[str, bytes]], list[qti_xml.Group]]:

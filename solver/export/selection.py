@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 from .. import __version__
 from ..core.errors import InputFileError
 from ..core.pipeline import Solved
-from ..io.files import read_text
+from ..io.files import read_text, write_bytes_atomic
 from ..variants.manifest import text_digest
 
 MAX_VARIANTS = 500
@@ -48,6 +49,32 @@ class VariantFile:
     student_id: str = ""
     email: str = ""
     sid: str = ""
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """What an export writes to ``--out``, what it says it wrote, and lines on what it left out."""
+
+    data: bytes
+    summary: str
+    notes: tuple[str, ...] = ()
+
+
+def add_export_arguments(parser: argparse.ArgumentParser, out_metavar: str, out_help: str) -> None:
+    """``--out FILE`` and the selection of variants: the options of every format that exports variants."""
+    parser.add_argument("--out", metavar=out_metavar, required=True, help=out_help)
+    add_selection_arguments(parser)
+
+
+def run_export(args: argparse.Namespace, make: Callable[[list[Exported]], Artifact]) -> int:
+    """Select the variants, make the artifact from them and write it to ``--out`` (whole or not at all)."""
+    out = out_file(args)
+    artifact = make(selected_variants(args))
+    write_bytes_atomic(out, artifact.data)
+    for note in artifact.notes:
+        print(f"hw6: {note}")
+    print(f"hw6: wrote {out}: {artifact.summary}")
+    return 0
 
 
 def add_drawing_arguments(parser: argparse.ArgumentParser) -> None:
