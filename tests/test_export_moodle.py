@@ -15,7 +15,7 @@ import sympy as sp
 
 from solver import __version__
 from solver.core.problem import BuildContext
-from solver.export import moodle
+from solver.export import moodle, selection
 from solver.export.maxima import key_expression, to_maxima
 from solver.export.moodle_cloze import cloze_part, escape, subquestion
 from solver.grading.kinds import compile_part
@@ -23,6 +23,7 @@ from solver.grading.kinds import compile_part
 from .moodle_reading import cloze_boxes, cloze_score, moodle_numeric, questions, split_unescaped, unescape
 
 VARIANTS = int(os.environ.get("HW6_MOODLE_VARIANTS", "3"))  # seeds 1..N
+FILE = "hw6-moodle.xml"
 STACK_REQUIRED = (
     "name/text",
     "questiontext/text",
@@ -39,12 +40,20 @@ def exported(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("moodle")
     context = BuildContext(cache_dir=base / "cache")
-    variants = moodle.seed_variants(VARIANTS, None, context)
+    variants = selection.seed_variants(range(1, VARIANTS + 1), None, context)
     assert (
-        main(["export", "moodle", "--variants", str(VARIANTS), "--out", str(base), "--cache-dir", str(base / "cache")])
+        main(
+            [
+                *("export", "moodle", "--variants", str(VARIANTS), "--start", "1"),
+                "--out",
+                str(base / FILE),
+                "--cache-dir",
+                str(base / "cache"),
+            ]
+        )
         == 0
     )
-    data = (base / moodle.FILE_NAME).read_bytes()
+    data = (base / FILE).read_bytes()
     return variants, data, ET.fromstring(data)
 
 
@@ -241,25 +250,29 @@ def test_a_batch_manifest_exports_each_students_variant_once(tmp_path, run_cli):
     cache = tmp_path / "cache"
     run_batch(roster, tmp_path / "out", pdf=False, context=BuildContext(cache_dir=cache), progress=False)
     manifest = tmp_path / "out" / "manifest.csv"
-    code, out, err = run_cli("export", "moodle", "--manifest", manifest, "--out", tmp_path / "m", "--cache-dir", cache)
+    code, out, err = run_cli(
+        "export", "moodle", "--manifest", manifest, "--out", tmp_path / "m" / FILE, "--cache-dir", cache
+    )
     assert code == 0, err
     assert "2 variant(s)" in out
-    root = ET.parse(tmp_path / "m" / moodle.FILE_NAME).getroot()
+    root = ET.parse(tmp_path / "m" / FILE).getroot()
     seeds = {re.sub(r".*seed ", "", q.findtext("name/text") or "") for _, q in questions(root)}
     rows = [line.split(",") for line in manifest.read_text(encoding="utf-8").splitlines()[1:]]
     assert seeds == {row[3] for row in rows} and len(rows) == 2
     folders = [row[2] for row in rows]
     params = (tmp_path / "out" / folders[0] / "params.json").read_text(encoding="utf-8")
     (tmp_path / "out" / folders[0] / "params.json").write_text(params.replace("{", "{ ", 1), encoding="utf-8")
-    code, _, err = run_cli("export", "moodle", "--manifest", manifest, "--out", tmp_path / "n", "--cache-dir", cache)
+    code, _, err = run_cli(
+        "export", "moodle", "--manifest", manifest, "--out", tmp_path / "n" / FILE, "--cache-dir", cache
+    )
     assert code == 2 and "changed since the batch" in err and not (tmp_path / "n").exists()
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--out", "x"], "give one of --variants N and --manifest CSV"),
-        (["--out", "x", "--variants", "2", "--manifest", "m.csv"], "give one of --variants N and --manifest CSV"),
+        (["--out", "x"], "give --variants N or --manifest CSV"),
+        (["--out", "x", "--variants", "2", "--manifest", "m.csv"], "give --variants N or --manifest CSV"),
         (["--out", "x", "--variants", "0"], "expected a number of variants from 1 to 500"),
         (["--out", "x", "--manifest", "missing.csv"], "missing.csv"),
     ],

@@ -23,6 +23,7 @@ import sympy as sp
 from solver.core.problem import BuildContext
 from solver.export import moodle
 from solver.export.maxima import key_expression, to_maxima
+from solver.export.selection import seed_variants
 from solver.grading.kinds import compile_part
 
 from .moodle_reading import questions, stack_trees, walk
@@ -70,8 +71,8 @@ def stack_run(maxima, tmp_path_factory):
     count = int(os.environ.get("HW6_MOODLE_VARIANTS", "3"))
     context = BuildContext(cache_dir=base / "cache")
     (base / "varied.yaml").write_text("structure: varied\n", encoding="utf-8")
-    variants = moodle.seed_variants(count, None, context) + moodle.seed_variants(
-        count, str(base / "varied.yaml"), context
+    variants = seed_variants(range(1, count + 1), None, context) + seed_variants(
+        range(1, count + 1), str(base / "varied.yaml"), context
     )
     root = ET.fromstring(moodle.moodle_xml(variants)[0])
     stack = [q for _, q in questions(root) if q.get("type") == "stack"]

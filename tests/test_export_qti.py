@@ -25,6 +25,7 @@ from solver.variants.draw import draw
 from .qti_canvas import NS, canvas_blanks_score, canvas_range_score, field
 
 SEEDS = (0, 1, 2)
+ZIP = "hw6-canvas-qti.zip"
 INVALID = "not a number"
 
 
@@ -32,14 +33,14 @@ INVALID = "not a number"
 def exported(tmp_path_factory):
     base = tmp_path_factory.mktemp("qti")
     for name in ("one", "two"):
-        args = ["export", "qti", "--variants", len(SEEDS), "--start", SEEDS[0], "--out", base / name]
+        args = ["export", "qti", "--variants", len(SEEDS), "--start", SEEDS[0], "--out", base / name / ZIP]
         assert main([str(a) for a in [*args, "--cache-dir", base / "cache"]]) == 0
     keys = {seed: answer_key(draw(seed, BuildContext(cache_dir=base / "cache")).solved)["parts"] for seed in SEEDS}
     return base, keys
 
 
 def _zip(base: Path, name: str = "one") -> zipfile.ZipFile:
-    return zipfile.ZipFile(io.BytesIO((base / name / "hw6-canvas-qti.zip").read_bytes()))
+    return zipfile.ZipFile(io.BytesIO((base / name / ZIP).read_bytes()))
 
 
 def _assessment(base: Path) -> ET.Element:
@@ -258,7 +259,7 @@ def test_no_answer_where_students_see_it(exported):
 
 def test_exports_are_byte_identical_and_name_version_and_seeds(exported):
     base, _ = exported
-    assert (base / "one" / "hw6-canvas-qti.zip").read_bytes() == (base / "two" / "hw6-canvas-qti.zip").read_bytes()
+    assert (base / "one" / ZIP).read_bytes() == (base / "two" / ZIP).read_bytes()
     assert {info.date_time for info in _zip(base).infolist()} == {(1980, 1, 1, 0, 0, 0)}
     fields = {
         f.findtext("q:fieldlabel", namespaces=NS): f.findtext("q:fieldentry", namespaces=NS)
@@ -304,7 +305,9 @@ def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys):
     manifest = tmp_path / "batch" / "manifest.csv"
 
     def export(out: Path) -> int:
-        return main([str(a) for a in ("export", "qti", "--manifest", manifest, "--out", out, "--cache-dir", cache)])
+        return main(
+            [str(a) for a in ("export", "qti", "--manifest", manifest, "--out", out / ZIP, "--cache-dir", cache)]
+        )
 
     assert export(tmp_path / "out") == 0
     with manifest.open(encoding="utf-8", newline="") as handle:

@@ -248,7 +248,9 @@ def test_the_choice_of_variants_is_checked(run_cli, tmp_path, capsys):
     assert code == 2 and "one of them" in err
     with pytest.raises(SystemExit) as stopped:
         run_cli("export", "prairielearn", "--variants", "0", "--out", tmp_path / "x.zip")
-    assert stopped.value.code == 2 and "--variants: expected a count" in capsys.readouterr().err
+    assert (
+        stopped.value.code == 2 and "--variants: expected a number of variants from 1 to 500" in capsys.readouterr().err
+    )
     assert not (tmp_path / "x.zip").exists()
 
 

@@ -15,16 +15,16 @@ import csv
 import hashlib
 import io
 import json
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..core.errors import InputFileError
-from ..io.files import dump_json, read_text, write_bytes_atomic
+from ..io.files import dump_json, write_bytes_atomic
 from ..variants.manifest import text_digest
 from . import wheel
+from .selection import VariantFile, add_drawing_arguments, manifest_rows
 
 NAME = "gradescope"
 HELP = "a Gradescope autograder zip (setup.sh, run_autograder, hw6 wheel, each variant's parameters)"
@@ -33,8 +33,6 @@ FORMAT = 1  # of config.json and the variants manifest, read by solver.export.au
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..commands import options
-
     parser.add_argument("--out", metavar="ZIP", required=True, help="the autograder zip to write")
     parser.add_argument("--params", metavar="FILE", help="one variant for everyone: these parameters")
     parser.add_argument("--seed", metavar="N", help="one variant for everyone: the variant with this seed")
@@ -45,19 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="visible",
         help="when students see their results (default: visible; after_published: when staff publish grades)",
     )
-    options.variant_options(parser)
-    parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
-
-
-@dataclass(frozen=True)
-class VariantFile:
-    """One variant to ship: its parameters file and who it belongs to (empty for everyone)."""
-
-    path: str  # inside variants/
-    params_text: str
-    student_id: str = ""
-    email: str = ""
-    sid: str = ""
+    add_drawing_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -66,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if sum(x is not None for x in (args.params, args.seed, args.manifest)) > 1:
         raise InputFileError("--params, --seed and --manifest are alternatives; give one")
     context = options.context(args, sheets=False)
-    variants = _manifest_variants(Path(args.manifest)) if args.manifest else [_single_variant(args, context)]
+    variants = manifest_rows(Path(args.manifest)) if args.manifest else [_single_variant(args, context)]
     digests, points = _verified_keys(variants, context)
     files = autograder_files(variants, digests, points, args.visibility)
     spread = f"{min(points):g}" if min(points) == max(points) else f"{min(points):g} to {max(points):g}"
@@ -94,40 +80,6 @@ def _single_variant(args: argparse.Namespace, context) -> VariantFile:
     else:
         recorded, variant = read_params_and_variant(args.params)
     return VariantFile("params.json", dump_json(params_json(recorded, variant)))
-
-
-def _manifest_variants(manifest: Path) -> list[VariantFile]:
-    """Every student of a batch, with their params.json checked against the manifest's digest."""
-    from ..variants.roster import student_folder, unguard_spreadsheet
-
-    text = read_text(manifest, 64 * 2**20, "a manifest CSV")
-    try:
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise InputFileError(f"{manifest}: not a valid CSV file ({exc})") from None
-    needed = {"student_id", "folder", "version", "params_sha256"}
-    if not rows or not needed <= set(rows[0]):
-        raise InputFileError(f"{manifest}: expected a batch manifest with the columns {', '.join(sorted(needed))}")
-    variants = []
-    for line, row in enumerate(rows, start=2):
-        cell = {key: unguard_spreadsheet(value or "") for key, value in row.items() if key}
-        student = cell["student_id"]
-        if cell["version"] != __version__:
-            raise InputFileError(
-                f"{manifest} line {line}: drawn by hw6 {cell['version']}, this is {__version__}; export with that version"
-            )
-        folder = cell["folder"]
-        if folder != student_folder(student):
-            raise InputFileError(f"{manifest} line {line}: folder {folder!r} is not the folder of {student!r}")
-        params_text = read_text(manifest.parent / folder / "params.json", 4 * 2**20, "a params.json")
-        if text_digest(params_text) != cell["params_sha256"]:
-            raise InputFileError(
-                f"{manifest.parent / folder / 'params.json'}: changed since the batch (digest differs)"
-            )
-        variants.append(
-            VariantFile(f"{folder}/params.json", params_text, student, cell.get("email", ""), cell.get("sid", ""))
-        )
-    return variants
 
 
 def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], list[float]]:

@@ -13,105 +13,30 @@ from __future__ import annotations
 
 import argparse
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from .. import __version__
-from ..core.errors import InputFileError
 from ..core.pipeline import Solved
-from ..io.files import write_bytes_atomic
 from .moodle_cloze import CLOZE_KINDS, ClozePart, cloze_part, cloze_question
 from .moodle_stack import STACK_KINDS, stack_question
 from .moodle_text import statement
+from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "moodle"
 HELP = "a Moodle XML question file: one category per problem, one STACK or Cloze question per variant"
-FILE_NAME = "hw6-moodle.xml"
-MAX_VARIANTS = 500
-
-
-@dataclass(frozen=True)
-class Exported:
-    """A variant to export: its seed (None: parameters without one), label, problems and key."""
-
-    seed: int | None
-    label: str
-    solved: list[Solved]
-    parts: dict[str, Any]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..commands import options
-
-    parser.add_argument("--out", metavar="DIR", required=True, help=f"folder to write {FILE_NAME} into")
-    parser.add_argument("--variants", metavar="N", type=_count, help="export the variants with seeds 1 to N")
-    parser.add_argument("--manifest", metavar="CSV", help="export the variants of a batch's manifest.csv")
-    options.variant_options(parser)
-    parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
-
-
-def _count(text: str) -> int:
-    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_VARIANTS:
-        raise argparse.ArgumentTypeError(f"expected a number of variants from 1 to {MAX_VARIANTS}, got {text!r}")
-    return int(text)
+    add_export_arguments(parser, "XML", "the Moodle XML question file to write")
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..commands import options
-    from ..core.problem import BuildContext
+    return run_export(args, artifact)
 
-    if (args.variants is None) == (args.manifest is None):
-        raise InputFileError("give one of --variants N and --manifest CSV")
-    context = BuildContext(cache_dir=options.context(args).cache_dir)  # Problem 4 is not exported
-    if args.manifest:
-        variants = manifest_variants(Path(args.manifest), context)
-    else:
-        variants = seed_variants(args.variants, args.variant_options, context)
+
+def artifact(variants: list[Exported]) -> Artifact:
     data, notes = moodle_xml(variants)
-    path = Path(args.out) / FILE_NAME
-    write_bytes_atomic(path, data)
-    for note in notes:
-        print(f"hw6: {note}")
     categories = data.count(b'<question type="category">')
-    print(f"hw6: wrote {path}: {len(variants)} variant(s) in {categories} categories (one per problem)")
-    return 0
-
-
-def seed_variants(count: int, options_file: str | None, context) -> list[Exported]:
-    from ..variants.draw import draw, read_variant_options
-    from ..variants.grading import checked_parts
-
-    drawing = read_variant_options(options_file)
-    exported = []
-    for seed in range(1, count + 1):
-        drawn = draw(seed, context, options=drawing)
-        parts = checked_parts(drawn.solved, drawn.variant)
-        exported.append(Exported(seed, f"seed {seed}", drawn.solved, parts))
-    return exported
-
-
-def manifest_variants(manifest: Path, context) -> list[Exported]:
-    """A batch's distinct variants, each params.json checked against the manifest's digest."""
-    from ..core.pipeline import params_from_data, solve_all, variant_from_data
-    from ..io.files import parse_structured
-    from ..variants.grading import checked_parts
-    from ..variants.manifest import text_digest
-    from .gradescope import _manifest_variants
-
-    exported, seen = [], set()
-    for row in _manifest_variants(manifest):
-        digest = text_digest(row.params_text)
-        if digest in seen:
-            continue  # students who share a variant share its questions
-        seen.add(digest)
-        raw = parse_structured(row.params_text, row.path, json_only=True)
-        params, variant = params_from_data(raw, row.path), variant_from_data(raw)
-        solved = solve_all(params, context)
-        parts = checked_parts(solved, variant, params["grading"])
-        label = f"seed {variant.seed}" if variant.seed is not None else f"parameters {digest[:12]}"
-        exported.append(Exported(variant.seed, label, solved, parts))
-    return sorted(exported, key=lambda e: (e.seed is None, e.seed or 0, e.label))
+    return Artifact(data, f"{len(variants)} variant(s) in {categories} categories (one per problem)", tuple(notes))
 
 
 def moodle_xml(variants: list[Exported]) -> tuple[bytes, list[str]]:

@@ -13,22 +13,20 @@ from __future__ import annotations
 import argparse
 import re
 import uuid
-from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..core.errors import InputFileError
-from ..io.files import dump_json, write_bytes_atomic
+from ..io.files import dump_json
 from . import wheel
 from .pl.inputs import input_spec, question_html, shape_params, skeleton
 from .pl.questions import QUESTIONS, Question
+from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "prairielearn"
 HELP = "a PrairieLearn course fragment (questions graded by hw6, one assessment) for N variants or a batch"
 NAMESPACE = uuid.UUID("007ec0af-9f75-4868-b40f-754f35ff689d")  # fixed: a problem keeps its uuid across exports
-MAX_VARIANTS = 1000
 TOPIC = "Deep learning"
 COURSE_INSTANCE = "courseInstances/hw6"
 GRADING_ROOTS = ("kinds", "runner")  # what the runtime imports from hw6grading; the rest follows their imports
@@ -36,82 +34,21 @@ RUNTIME = "hw6_prairielearn.py"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..commands import options
-
-    parser.add_argument("--out", metavar="ZIP", required=True, help="the zip to write (unpack it into a course's root)")
-    parser.add_argument("--variants", metavar="N", type=options.count, help="export the variants of N seeds")
-    parser.add_argument("--start", metavar="SEED", default="1", help="the first of the N seeds (default 1)")
-    parser.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: export its students' variants")
-    options.variant_options(parser)
-    parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
-
-
-@dataclass(frozen=True)
-class Exported:
-    """One variant: its seed, its params digest, every problem solved and its checked key."""
-
-    seed: int
-    params_sha256: str
-    solved: list[Any]
-    parts: dict[str, Any]
+    add_export_arguments(parser, "ZIP", "the zip to write (unpack it into a course's root)")
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..commands import options
+    return run_export(args, artifact)
 
-    if (args.variants is None) == (args.manifest is None):
-        raise InputFileError("give --variants N or --manifest CSV (one of them)")
-    context = options.context(args)
-    variants = _manifest_variants(args, context) if args.manifest else _seeded_variants(args, context)
+
+def artifact(variants: list[Exported]) -> Artifact:
+    unseeded = next((v.label for v in variants if v.seed is None), None)
+    if unseeded is not None:
+        raise InputFileError(f"a variant of the batch has no seed ({unseeded}); export batches drawn from seeds")
     files = course_files(variants)
-    write_bytes_atomic(args.out, wheel.deterministic_zip(files))
     questions = [name for name, _ in files if name.endswith("/info.json") and name.startswith("questions/")]
-    seeds = _ranges([v.seed for v in variants])
-    print(f"hw6: wrote {args.out}: {len(questions)} questions, {len(variants)} variant(s) (seeds {seeds})")
-    return 0
-
-
-def _seeded_variants(args: argparse.Namespace, context: Any) -> list[Exported]:
-    from ..core.problem import BuildContext
-    from ..variants.draw import draw, parse_seed, read_variant_options
-    from ..variants.grading import checked_parts
-    from ..variants.manifest import params_digest
-
-    start = parse_seed(args.start, "--start")
-    if args.variants > MAX_VARIANTS or start + args.variants - 1 > 2**63 - 1:
-        raise InputFileError(f"--variants: expected 1 to {MAX_VARIANTS} seeds from --start, got {args.variants}")
-    drawing = read_variant_options(args.variant_options)
-    context = BuildContext(cache_dir=context.cache_dir)  # Problem 4 (the surnames data) is not exported
-    exported = []
-    for seed in range(start, start + args.variants):
-        drawn = draw(seed, context, options=drawing)
-        parts = checked_parts(drawn.solved, drawn.variant, None)
-        exported.append(Exported(seed, params_digest(drawn.params, drawn.variant), drawn.solved, parts))
-    return exported
-
-
-def _manifest_variants(args: argparse.Namespace, context: Any) -> list[Exported]:
-    """The distinct variants of a batch, each params.json checked against the manifest's digest."""
-    from ..core.pipeline import params_from_data, solve_all, variant_from_data
-    from ..core.problem import BuildContext
-    from ..io.files import parse_structured
-    from ..variants.grading import checked_parts
-    from ..variants.manifest import text_digest
-    from .gradescope import _manifest_variants as batch_rows
-
-    context = BuildContext(cache_dir=context.cache_dir)
-    exported: dict[int, Exported] = {}
-    for row in batch_rows(Path(args.manifest)):
-        raw = parse_structured(row.params_text, row.path, json_only=True)
-        variant = variant_from_data(raw)
-        if variant.seed is None:
-            raise InputFileError(f"{row.path}: the variant has no seed; export batches drawn from seeds")
-        if variant.seed not in exported:
-            params = params_from_data(raw, row.path)
-            solved = solve_all(params, context)
-            parts = checked_parts(solved, variant, params["grading"])
-            exported[variant.seed] = Exported(variant.seed, text_digest(row.params_text), solved, parts)
-    return [exported[seed] for seed in sorted(exported)]
+    summary = f"{len(questions)} questions, {len(variants)} variant(s) (seeds {_ranges([v.seed for v in variants])})"
+    return Artifact(wheel.deterministic_zip(files), summary)
 
 
 def question_uuid(name: str) -> str:
@@ -233,9 +170,9 @@ def grading_files() -> list[tuple[str, bytes]]:
     return [(f"{name}.py", (package / f"{name}.py").read_bytes()) for name in names]
 
 
-def _ranges(seeds: list[int]) -> str:
-    """The seeds for a comment: a run as "1 to 20", a few listed, many cut short."""
-    ordered = sorted(set(seeds))
+def _ranges(seeds: list[int | None]) -> str:
+    """The seeds for a comment: a run as "1 to 20", a few listed, many cut short (every variant has one)."""
+    ordered = sorted({seed for seed in seeds if seed is not None})
     if len(ordered) > 2 and ordered[-1] - ordered[0] == len(ordered) - 1:
         return f"{ordered[0]} to {ordered[-1]}"
     if len(ordered) > 5:
