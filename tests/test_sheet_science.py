@@ -78,14 +78,20 @@ def test_one_network_keeps_one_colour_across_a_figures_panels(solved):
         assert all(len(c) == 1 for c in colours.values()), (plot.name, colours)
 
 
-def _placed_fractions() -> dict[str, float]:
-    """Figure name -> its width on the sheet as a fraction of the text width (from the templates)."""
-    placed = {}
+def _placed_fractions() -> dict[str, float | None]:
+    """Figure name -> its width on the sheet as a fraction of the text width, or None for a figure placed
+    at its natural size, shrunk only to fit the line (from the templates)."""
+    placed: dict[str, float | None] = {}
     for template in TEMPLATES.glob("problems/*.tex.j2"):
+        text, problem = template.read_text(), template.name.split(".")[0]
         for fraction, name in re.findall(
-            r"\\includegraphics\[width=([0-9.]*)\\linewidth\]\{\\VAR\{view\.figure\.(\w+)\}\}", template.read_text()
+            r"\\includegraphics\[width=([0-9.]*)\\linewidth\]\{\\VAR\{view\.figure\.(\w+)\}\}", text
         ):
-            placed[f"{template.name.split('.')[0]}/{name}"] = float(fraction or 1)
+            placed[f"{problem}/{name}"] = float(fraction or 1)
+        for name in re.findall(
+            r"\\adjustbox\{max width=\\linewidth\}\{\\includegraphics\{\\VAR\{view\.figure\.(\w+)\}\}\}", text
+        ):
+            placed[f"{problem}/{name}"] = None
     return placed
 
 
@@ -125,7 +131,8 @@ def test_figures_print_in_computer_modern_at_8_pt_or_more(solved, monkeypatch):
     for name, draw in drawn.items():
         assert name in placed, name
         pdf, smallest = _printed_sizes(draw, monkeypatch)
-        scale = placed[name] * text_width_pt / _width_pt(pdf)
+        fraction, width = placed[name], _width_pt(pdf)
+        scale = fraction * text_width_pt / width if fraction is not None else min(1.0, text_width_pt / width)
         assert smallest * scale >= MIN_PRINTED_PT, (name, smallest, scale)
         assert b"/Type3" not in pdf.replace(b" ", b""), name  # TrueType fonts, not Type 3
         assert b"Cmr10" in pdf and b"STIX" not in pdf, name  # Computer Modern throughout, its partial sign too

@@ -10,7 +10,7 @@ from ...io import figures
 from ...io.cache import Cache
 
 CACHE_KIND = "names_classifier-figures"
-CONFUSION_FORMAT = 3  # bump when the confusion-matrix drawing changes
+CONFUSION_FORMAT = 4  # bump when the confusion-matrix drawing changes
 #: The sheet prints the confusion matrix at its natural size, so these are the printed sizes (inches, points).
 CONFUSION_SIZE = (6.4, 6.0)
 COUNT_POINTS = 8
@@ -74,7 +74,7 @@ def draw_confusion(confusion: np.ndarray, languages: Sequence[str]) -> bytes:
         ax.set_xlabel("predicted language")
         ax.set_ylabel("true language (test names)")
         colorbar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-        colorbar.set_label("share of the true language\u2019s test names")
+        colorbar.set_label("share of the test names of the true language")
         return figures.pdf_bytes(figure, tight=True)
 
 
