@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..core.pipeline import read_params, run_checks, solve_all
-from ..io.text import table
+from ..core.staff_report import checks_table
 from . import options
 
 NAME = "verify"
@@ -20,18 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     solved = solve_all(read_params(args.params), options.context(args))
     checks, notes = run_checks(solved, oracle=not args.no_torch)
-    rows = [
-        (
-            c.part,
-            c.backend,
-            c.exact,
-            c.numeric,
-            "" if c.error is None else f"{c.error:.1e}",
-            "yes" if c.agrees else "NO",
-        )
-        for c in checks
-    ]
-    print(table(("part", "backend", "exact", "numeric", "rel. error", "agrees"), rows))
+    print(checks_table(checks))
     for note in notes:
         print(f"note: {note}")
     failed = sum(not c.agrees for c in checks)

@@ -55,6 +55,12 @@ def report_text(solved: Sequence[Solved], checks: Sequence[Check], variant: Vari
         if notes:
             lines.append(f"Problem {item.problem.number} ({item.problem.section}):")
             lines += [f"  {note}" for note in notes]
+    lines += ["", checks_table(checks), ""]
+    return "\n".join(lines)
+
+
+def checks_table(checks: Sequence[Check]) -> str:
+    """One row per cross-check: part, backend, exact and numeric value, relative error, agrees (as ``hw6 verify`` prints)."""
     rows = [
         (
             c.part,
@@ -66,8 +72,7 @@ def report_text(solved: Sequence[Solved], checks: Sequence[Check], variant: Vari
         )
         for c in checks
     ]
-    lines += ["", table(("part", "backend", "exact", "numeric", "rel. error", "agrees"), rows), ""]
-    return "\n".join(lines)
+    return table(("part", "backend", "exact", "numeric", "rel. error", "agrees"), rows)
 
 
 def summary(skipped: Sequence[str], checks: Sequence[Check]) -> str:
