@@ -17,8 +17,11 @@ def opening_commands() -> list[str]:
 
 def test_two_commands_build_and_test():
     build, test = opening_commands()
-    # the surnames live beside the checkout (../shared), so the first command builds every problem
-    assert build == "scripts/bootstrap && .venv/bin/hw6 build --names-dir ../shared/data/names"
+    # the surnames live beside the checkout (../shared): the script builds every problem with them, and
+    # skips Problem 4 explicitly (saying so) where they are missing
+    assert build == "scripts/bootstrap && scripts/build-homework"
+    script = (ROOT / "scripts" / "build-homework").read_text()
+    assert "--names-dir" in script and "../shared/data/names" in script and "--skip names_classifier" in script
     assert test.startswith("scripts/bootstrap --dev && ") and "pytest" in test
 
 
@@ -77,3 +80,25 @@ def test_the_key_table_names_the_package_that_computes_each_part():
             modules = {module for part_id, module in owner.items() if part_id.split(".")[0] == named}
             wrong = {module for module in modules if not module.startswith(f"solver.problems.{package}")}
             assert modules and not wrong, f"README says problems/{package} computes {named}; it is {modules}"
+
+
+def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp_path):
+    """Where ../shared is not beside the clone, scripts/build-homework leaves Problem 4 out explicitly."""
+    import json
+    import os
+    import subprocess
+
+    if not (ROOT / ".venv" / "bin" / "hw6").exists():
+        assert os.environ.get("CI") != "true", "CI runs scripts/bootstrap first: .venv/bin/hw6 must exist"
+        return  # a worktree without its own .venv
+    out = tmp_path / "out"
+    env = {**os.environ, "HW6_NAMES_DIR": str(tmp_path / "no-such-folder")}
+    done = subprocess.run(
+        [ROOT / "scripts" / "build-homework", "--no-pdf", "--out", out, "--cache-dir", tmp_path / "cache"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Problem 4 is left out" in done.stderr
+    assert json.loads((out / "params.json").read_text())["skip"] == ["names_classifier"]
