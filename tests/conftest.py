@@ -118,3 +118,14 @@ def assert_build_rejects(run_cli, tmp_path: Path, content: str, fragment: str) -
     assert code == 2 and stdout == ""
     assert fragment in err and len(err.strip().splitlines()) == 1
     assert not out.exists() or not any(out.iterdir())
+
+
+def small_batch(folder: Path, cache: Path) -> Path:
+    """A two-student batch without PDFs written into ``folder`` (what the exports' manifest tests read); its manifest."""
+    from solver.core.problem import BuildContext
+    from solver.variants.batch import run_batch
+
+    roster = folder.parent / f"{folder.name}-roster.csv"
+    roster.write_text("id,name\nann,Ann A\nbob,Bob B\n", encoding="utf-8")
+    run_batch(roster, folder, pdf=False, context=BuildContext(cache_dir=cache), progress=False)
+    return folder / "manifest.csv"

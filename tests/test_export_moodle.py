@@ -20,6 +20,7 @@ from solver.export.maxima import key_expression, to_maxima
 from solver.export.moodle_cloze import cloze_part, escape, subquestion
 from solver.grading.kinds import compile_part
 
+from .conftest import small_batch
 from .moodle_reading import cloze_boxes, cloze_score, moodle_numeric, questions, split_unescaped, unescape
 
 VARIANTS = int(os.environ.get("HW6_MOODLE_VARIANTS", "3"))  # seeds 1..N
@@ -243,13 +244,8 @@ def test_a_below_target_box_takes_zero_to_just_below_the_target():
 
 
 def test_a_batch_manifest_exports_each_students_variant_once(tmp_path, run_cli):
-    from solver.variants.batch import run_batch
-
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,name\nann,Ann A\nbob,Bob B\n", encoding="utf-8")
     cache = tmp_path / "cache"
-    run_batch(roster, tmp_path / "out", pdf=False, context=BuildContext(cache_dir=cache), progress=False)
-    manifest = tmp_path / "out" / "manifest.csv"
+    manifest = small_batch(tmp_path / "out", cache)
     code, out, err = run_cli(
         "export", "moodle", "--manifest", manifest, "--out", tmp_path / "m" / FILE, "--cache-dir", cache
     )

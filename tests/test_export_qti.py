@@ -22,6 +22,7 @@ from solver.core.problem import BuildContext
 from solver.grading.runner import compile_key, grade_answer
 from solver.variants.draw import draw
 
+from .conftest import small_batch
 from .qti_canvas import NS, canvas_blanks_score, canvas_range_score, field
 
 SEEDS = (0, 1, 2)
@@ -296,13 +297,8 @@ def test_range_bounds_follow_canvas_rounding():
 def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys):
     import csv
 
-    from solver.variants.batch import run_batch
-
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,name\nada,Ada\nben,Ben\n", encoding="utf-8")
     cache = tmp_path / "cache"
-    run_batch(roster, tmp_path / "batch", pdf=False, context=BuildContext(cache_dir=cache), progress=False)
-    manifest = tmp_path / "batch" / "manifest.csv"
+    manifest = small_batch(tmp_path / "batch", cache)
 
     def export(out: Path) -> int:
         return main(

@@ -20,7 +20,7 @@ from solver.grading.runner import Submission, grade_submissions
 from solver.variants.draw import draw
 from solver.variants.grading import checked_parts
 
-from .conftest import ROOT
+from .conftest import ROOT, small_batch
 
 SEEDS = (1, 2, 3)
 VARIANT_SEEDS = (0, 1, 2, 5, 2**31 - 1, 2**53 + 7)  # PrairieLearn's variant seeds, for generate()
@@ -257,18 +257,12 @@ def test_the_choice_of_variants_is_checked(run_cli, tmp_path, capsys):
 def test_a_batch_manifest_exports_its_distinct_variants(exported, tmp_path):
     import csv
 
-    from solver.variants.batch import run_batch
-
     _, _, cache = exported
-    roster = tmp_path / "roster.csv"
-    roster.write_text("id,name\nann,Ann A\nbob,Bob B\n", encoding="utf-8")
-    run_batch(roster, tmp_path / "out", pdf=False, context=BuildContext(cache_dir=cache), progress=False)
-    with open(tmp_path / "out" / "manifest.csv", encoding="utf-8", newline="") as handle:
+    manifest = small_batch(tmp_path / "out", cache)
+    with open(manifest, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     seeds = sorted({int(row["seed"]) for row in rows})
-    assert (
-        export("--manifest", tmp_path / "out" / "manifest.csv", "--out", tmp_path / "b.zip", "--cache-dir", cache) == 0
-    )
+    assert export("--manifest", manifest, "--out", tmp_path / "b.zip", "--cache-dir", cache) == 0
     with zipfile.ZipFile(tmp_path / "b.zip") as archive:
         record = json.loads(archive.read("serverFilesCourse/hw6-export.json"))
         beam = json.loads(archive.read("questions/hw6/beam_search/hw6-variants.json"))
