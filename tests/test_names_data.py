@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from solver.core.errors import InputFileError
-from solver.problems.names_classifier.data import encode, load_names, stratified_split, to_ascii
+from solver.problems.names_classifier.data import NamesData, encode, load_names, name_split, stratified_split, to_ascii
+from solver.problems.names_classifier.evaluation import Evaluation
 
 from .conftest import NAMES_DIR
 
@@ -76,3 +77,30 @@ def test_stratified_split_keeps_every_language_in_every_part():
 def test_encode_pads_and_reports_lengths():
     codes, lengths = encode(["ab", "abc"])
     assert codes.shape == (2, 3) and list(lengths) == [2, 3] and codes[0, 2] == 0
+
+
+def test_name_split_puts_each_name_in_one_part_and_counts_held_out_names_once():
+    names = ("Abel", "Abel", "Smith", "Ivanov", "Petrov", "Sokolov", "Orlov", "Young", "Black", "Brown", "Grey")
+    labels = np.array([0, 1, 0, 2, 2, 2, 2, 0, 1, 0, 1])
+    data = NamesData(names, labels, ("English", "French", "Russian"))
+    assert data.listed_under["Abel"] == (0, 1)
+    assert data.primary[0] == data.primary[1] == 1  # French has fewer names than English
+    split = name_split(data, (0.5, 0.25, 0.25), seed=4)
+    parts = [{names[i] for i in part} for part in (split.train, split.validation, split.test)]
+    assert not (parts[0] & parts[1] or parts[0] & parts[2] or parts[1] & parts[2])
+    assert set().union(*parts) == set(names)
+    held_out = np.concatenate([split.validation, split.test])
+    assert len({names[i] for i in held_out}) == len(held_out)  # one pair per held-out name ...
+    assert all(labels[i] == data.primary[i] for i in held_out)  # ... that of its primary language
+    if "Abel" in parts[0]:
+        assert {0, 1} <= set(split.train.tolist())  # a training name trains with all its languages
+
+
+def test_a_name_of_two_languages_is_right_when_called_either():
+    listed = np.array([[True, True, False], [False, False, True], [True, False, False]])
+    chances = np.array([[0.7, 0.2, 0.1], [0.5, 0.1, 0.4], [0.1, 0.8, 0.1]])
+    evaluation = Evaluation(np.array([1, 2, 0]), chances, listed)
+    assert evaluation.targets.tolist() == [0, 2, 0]  # the first counts under English, where it was named
+    assert evaluation.accuracy == 1 / 3
+    assert evaluation.confusion.tolist() == [[1, 1, 0], [0, 0, 0], [1, 0, 0]]
+    assert Evaluation(np.array([1, 2, 0]), chances).accuracy == 0.0  # without the lists: only the primary

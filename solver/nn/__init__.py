@@ -8,7 +8,8 @@ Batches are rows: sequences are (B, T, D), hidden states (B, H).
 
     Linear, Embedding, one_hot, Dropout    per-step maps, token inputs, dropout (training only)
     RNN, LSTM, Stacked, LastStep           recurrent layers, stacks, last state of padded sequences
-    SequenceRegressor, SequenceClassifier  assembled models (Problems 3 and 4)
+    SequenceRegressor, SequenceClassifier  assembled models (Problems 3 and 4); Ensemble averages classifiers
+    ngrams.NgramVocabulary, NgramBag       a bag of character n-grams beside the recurrent states
     MSELoss, SoftmaxCrossEntropy           losses with backward
     Adam, train, cosine_schedule, History  optimisation (progress: solver.io.progress)
     fit, cached_fit, Schedule, Fitted      the training recipe Problems 3 and 4 share
@@ -25,7 +26,7 @@ layer, weights that diverge during training, becomes
 from .core import NONLINEARITIES, Backward, Module
 from .layers import Dropout, Embedding, LastStep, Linear, one_hot, reversed_within, sub_parameters
 from .losses import MSELoss, SoftmaxCrossEntropy
-from .models import SequenceClassifier, SequenceRegressor
+from .models import Ensemble, SequenceClassifier, SequenceRegressor
 from .optim import Adam
 from .recurrent import LSTM, LSTM_GATES, RNN, Stacked
 from .train import Fitted, History, Schedule, cached_fit, cosine_schedule, fit, float64_weights, train
@@ -40,6 +41,7 @@ __all__ = [
     "Backward",
     "Dropout",
     "Embedding",
+    "Ensemble",
     "Fitted",
     "History",
     "LastStep",

@@ -155,3 +155,15 @@ def slope_from_output(name: str) -> Callable[[np.ndarray], np.ndarray | float]:
 def sigmoid(a: np.ndarray) -> np.ndarray:
     # tanh form: no overflow warning for large |a| and as accurate as 1 / (1 + exp(-a)).
     return 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def add_rows(rows: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """(count, E): values (N, E) summed into rows ``rows`` (N,), repeated rows adding up.
+
+    ``np.bincount`` over flat positions does in one pass what ``np.add.at`` does element by
+    element (several times faster); it sums in float64, and the result has ``values``' dtype.
+    """
+    width = values.shape[1]
+    flat = (rows[:, None] * width + np.arange(width)[None, :]).ravel()  # (N * E,)
+    total = np.bincount(flat, weights=values.ravel(), minlength=count * width)  # (count * E,)
+    return total.reshape(count, width).astype(values.dtype, copy=False)

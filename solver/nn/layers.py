@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import LayerUsageError
-from .core import Backward, Module, as_rng, check_array, check_size, submodule_items, uniform
+from .core import Backward, Module, add_rows, as_rng, check_array, check_size, submodule_items, uniform
 
 # --------------------------------------------------------------------------- Linear
 
@@ -84,8 +84,8 @@ class Embedding(Module):
     def backward(self, ctx: Any, d_out: np.ndarray) -> Backward:
         tokens = ctx  # (B, T)
         weight = self.params["weight"]
-        d_weight = np.zeros_like(weight)  # (V, E)
-        np.add.at(d_weight, tokens.ravel(), d_out.reshape(-1, weight.shape[1]))  # repeated tokens add up
+        d_rows = d_out.reshape(-1, weight.shape[1])  # (B * T, E)
+        d_weight = add_rows(tokens.ravel(), d_rows, len(weight)).astype(weight.dtype)  # (V, E): repeats add up
         return Backward(np.zeros((*tokens.shape, 0), weight.dtype), {"weight": d_weight})  # tokens: no gradient
 
 

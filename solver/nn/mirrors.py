@@ -164,9 +164,10 @@ class TorchClassifier:
             self.stacks["reverse"] = model.reverse.layers
         self.modules = {prefix: _torch_stack(layers) for prefix, layers in self.stacks.items()}
         self.rnn = self.modules["rnn"]
+        self.vocabulary = model.vocabulary
         self.leaves: dict[str, Any] = {
             name: torch.tensor(params[name], dtype=torch.float64, requires_grad=True)
-            for name in ("embedding.weight", "head.weight", "head.bias")
+            for name in ("embedding.weight", "ngrams.weight", "head.weight", "head.bias")
             if name in params
         }
 
@@ -189,6 +190,14 @@ class TorchClassifier:
                 flipped[row, :length] = torch.flip(tokens_t[row, :length], dims=(0,))
             back, _ = self.modules["reverse"](self._inputs(flipped))  # (B, T, H)
             features = torch.cat([features, back[rows, torch.tensor(lengths - 1)]], dim=1)  # (B, 2H)
+        if self.vocabulary is not None:
+            # torch's embedding_bag averages each name's known n-grams (the ids are the vocabulary's lookup)
+            ids = self.vocabulary.ids(tokens, lengths)  # (B, G), -1 where none
+            known = [row[row >= 0] for row in ids]
+            offsets = np.cumsum([0] + [len(row) for row in known[:-1]])
+            flat = torch.tensor(np.concatenate(known), dtype=torch.long)
+            bag = F.embedding_bag(flat, self.leaves["ngrams.weight"], torch.tensor(offsets), mode="mean")  # (B, N)
+            features = torch.cat([features, bag], dim=1)  # (B, 2H + N)
         if mask is not None:
             features = features * torch.tensor(mask, dtype=torch.float64)
         return F.linear(features, self.leaves["head.weight"], self.leaves["head.bias"])  # (B, C)
@@ -243,3 +252,11 @@ def predictions(model: SequenceClassifier, codes: np.ndarray, lengths: np.ndarra
     torch = import_torch()
     with torch.no_grad():
         return TorchClassifier(model).logits(codes, lengths).argmax(dim=1).numpy()
+
+
+def ensemble_predictions(models: Sequence[SequenceClassifier], codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """torch's predicted class of every name: the largest mean softmax over ``models`` (forward only)."""
+    torch = import_torch()
+    with torch.no_grad():
+        chances = sum(torch.softmax(TorchClassifier(model).logits(codes, lengths), dim=1) for model in models)
+        return chances.argmax(dim=1).numpy()

@@ -13,6 +13,7 @@ import numpy as np
 
 from .core import Backward, Module, prefixed
 from .layers import Dropout, Embedding, LastStep, Linear, one_hot, reversed_within
+from .ngrams import NgramBag, NgramVocabulary
 from .recurrent import Stacked
 
 
@@ -77,9 +78,14 @@ class SequenceClassifier(Module):
         embedding: Embedding | None = None,
         reverse: Stacked | None = None,
         dropout: float = 0.0,
+        bag: NgramBag | None = None,
+        vocabulary: NgramVocabulary | None = None,
     ):
+        if (bag is None) != (vocabulary is None):
+            raise ValueError("SequenceClassifier: an n-gram bag needs its vocabulary, and the other way round")
         self.vocab_size, self.rnn, self.head, self.embedding = vocab_size, rnn, head, embedding
         self.reverse = reverse
+        self.bag, self.vocabulary = bag, vocabulary
         self.last = LastStep()
         self.dropout = Dropout(dropout)
 
@@ -96,10 +102,14 @@ class SequenceClassifier(Module):
         *,
         bidirectional: bool = False,
         dropout: float = 0.0,
+        vocabulary: NgramVocabulary | None = None,
+        bag_size: int = 0,
         rng=None,
         dtype=np.float64,
     ) -> SequenceClassifier:
         rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
+        if vocabulary is not None and not bag_size:
+            raise ValueError("SequenceClassifier.build: an n-gram vocabulary needs bag_size > 0")
         embedding = None if embedding_size is None else Embedding(vocab_size, embedding_size, rng=rng, dtype=dtype)
         width = vocab_size if embedding_size is None else embedding_size
         rnn = Stacked.build(width, hidden_size, num_layers, cell, nonlinearity, rng=rng, dtype=dtype)
@@ -108,9 +118,10 @@ class SequenceClassifier(Module):
             if bidirectional
             else None
         )
-        features = hidden_size * (2 if bidirectional else 1)
+        bag = None if vocabulary is None else NgramBag(len(vocabulary), bag_size, rng=rng, dtype=dtype)
+        features = hidden_size * (2 if bidirectional else 1) + (bag_size if bag else 0)
         head = Linear(features, num_classes, rng=rng, dtype=dtype)
-        return cls(vocab_size, rnn, head, embedding, reverse, dropout)
+        return cls(vocab_size, rnn, head, embedding, reverse, dropout, bag, vocabulary)
 
     def named_parameters(self) -> dict[str, np.ndarray]:
         named = prefixed("embedding", self.embedding.named_parameters()) if self.embedding else {}
@@ -118,8 +129,13 @@ class SequenceClassifier(Module):
             **named,
             **prefixed("rnn", self.rnn.named_parameters()),
             **(prefixed("reverse", self.reverse.named_parameters()) if self.reverse else {}),
+            **(prefixed("ngrams", self.bag.named_parameters()) if self.bag else {}),
             **prefixed("head", self.head.named_parameters()),
         }
+
+    @property
+    def classes(self) -> int:
+        return self.head.out_features
 
     def _inputs(self, tokens: np.ndarray) -> tuple[np.ndarray, Any]:
         if self.embedding is None:
@@ -141,12 +157,17 @@ class SequenceClassifier(Module):
             first, first_ctx = self.last.forward(hs_back, lengths)  # (B, H): after reading back to the first
             last = np.concatenate([last, first], axis=1)  # (B, 2H)
             reverse_ctx = (back_embedding_ctx, back_ctx, first_ctx)
-        features, dropout_ctx = self.dropout.forward(last, rng)  # (B, H or 2H)
+        bag_ctx = None
+        if self.bag is not None and self.vocabulary is not None:
+            full = np.full(len(tokens), tokens.shape[1]) if lengths is None else np.asarray(lengths)
+            mean, bag_ctx = self.bag.forward(self.vocabulary.ids(tokens, full))  # (B, N)
+            last = np.concatenate([last, mean.astype(last.dtype)], axis=1)  # (B, 2H + N)
+        features, dropout_ctx = self.dropout.forward(last, rng)  # (B, H, 2H or 2H + N)
         logits, head_ctx = self.head.forward(features)  # (B, C)
-        return logits, (embedding_ctx, rnn_ctx, last_ctx, reverse_ctx, dropout_ctx, head_ctx)
+        return logits, (embedding_ctx, rnn_ctx, last_ctx, reverse_ctx, bag_ctx, dropout_ctx, head_ctx)
 
     def backward(self, ctx: Any, d_logits: np.ndarray) -> Backward:
-        embedding_ctx, rnn_ctx, last_ctx, reverse_ctx, dropout_ctx, head_ctx = ctx
+        embedding_ctx, rnn_ctx, last_ctx, reverse_ctx, bag_ctx, dropout_ctx, head_ctx = ctx
         head = self.head.backward(head_ctx, d_logits)  # d_input (B, H or 2H)
         d_features = self.dropout.backward(dropout_ctx, head.d_input).d_input  # (B, H or 2H)
         hidden = self.rnn.hidden_size
@@ -157,7 +178,7 @@ class SequenceClassifier(Module):
             grads = {**prefixed("embedding", self.embedding.backward(embedding_ctx, rnn.d_input).grads), **grads}
         if reverse_ctx is not None and self.reverse is not None:
             back_embedding_ctx, back_ctx, first_ctx = reverse_ctx
-            first = self.last.backward(first_ctx, d_features[:, hidden:])  # d_input (B, T, H)
+            first = self.last.backward(first_ctx, d_features[:, hidden : 2 * hidden])  # d_input (B, T, H)
             back = self.reverse.backward(back_ctx, first.d_input)  # d_input (B, T, E or V)
             grads.update(prefixed("reverse", back.grads))
             if self.embedding is not None:
@@ -166,6 +187,40 @@ class SequenceClassifier(Module):
                     grads["embedding.weight"]
                     + self.embedding.backward(back_embedding_ctx, back.d_input).grads["weight"]
                 )
+        if bag_ctx is not None and self.bag is not None:
+            states = hidden * (2 if self.reverse is not None else 1)
+            grads.update(prefixed("ngrams", self.bag.backward(bag_ctx, d_features[:, states:]).grads))
         grads.update(prefixed("head", head.grads))
         no_gradient = np.zeros((*rnn.d_input.shape[:2], 0), rnn.d_input.dtype)  # tokens have none
         return Backward(no_gradient, grads, rnn.d_hidden, rnn.d_cell)
+
+
+class Ensemble:
+    """Networks whose class probabilities are averaged: ``forward`` gives log(mean softmax) (B, C).
+
+    The log of the mean probability is a logit: its softmax is the mean probability itself, so
+    anything that takes a classifier's logits takes the ensemble's. Prediction only (no backward:
+    each network is trained on its own).
+    """
+
+    def __init__(self, networks: tuple[SequenceClassifier, ...]):
+        if not networks:
+            raise ValueError("Ensemble: needs at least one network")
+        self.networks = networks
+
+    @property
+    def classes(self) -> int:
+        return self.networks[0].head.out_features
+
+    def parameter_count(self) -> int:
+        return sum(network.parameter_count() for network in self.networks)
+
+    def forward(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> tuple[np.ndarray, None]:
+        if len(self.networks) == 1:
+            return self.networks[0].forward(tokens, lengths)[0], None
+        total = np.zeros((len(tokens), self.classes))  # (B, C)
+        for network in self.networks:
+            logits = network.forward(tokens, lengths)[0].astype(np.float64)  # (B, C)
+            shifted = np.exp(logits - logits.max(axis=1, keepdims=True))  # (B, C)
+            total += shifted / shifted.sum(axis=1, keepdims=True)  # (B, C): this network's probabilities
+        return np.log(total / len(self.networks)), None  # (B, C)

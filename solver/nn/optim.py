@@ -14,6 +14,10 @@ class Adam:
 
     ``params`` maps names to the model's own arrays; ``step(grads)`` takes the
     gradients under the same names and changes the arrays in place.
+
+    A parameter named in ``lazy`` (a table of rows, like an n-gram bag's, of which a batch
+    touches few) is updated the way ``torch.optim.SparseAdam`` does: only the rows whose
+    gradient is not zero, their moments included; the other rows keep their moments as they are.
     """
 
     def __init__(
@@ -22,6 +26,7 @@ class Adam:
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
+        lazy: frozenset[str] = frozenset(),
     ):
         if not lr > 0:
             raise LayerUsageError(f"Adam: lr must be positive, got {lr!r}")
@@ -30,6 +35,7 @@ class Adam:
         self.first = {name: np.zeros_like(p) for name, p in self.params.items()}
         self.second = {name: np.zeros_like(p) for name, p in self.params.items()}
         self.steps = 0
+        self.lazy = frozenset(lazy) & set(self.params)
 
     def step(self, grads: Mapping[str, np.ndarray]) -> None:
         if set(grads) != set(self.params):
@@ -40,9 +46,20 @@ class Adam:
         step_size = self.lr / correction1
         for name, param in self.params.items():
             grad = grads[name]
+            if name in self.lazy:
+                self._lazy_step(name, grad, step_size, correction2)
+                continue
             m, v = self.first[name], self.second[name]
             m *= self.beta1
             m += (1.0 - self.beta1) * grad
             v *= self.beta2
             v += (1.0 - self.beta2) * grad * grad
             param -= step_size * m / (np.sqrt(v / correction2) + self.eps)
+
+    def _lazy_step(self, name: str, grad: np.ndarray, step_size: float, correction2: float) -> None:
+        rows = np.flatnonzero(np.any(grad != 0, axis=1))  # the rows this batch reached
+        g = grad[rows]  # (R, E)
+        m = self.first[name][rows] * self.beta1 + (1.0 - self.beta1) * g  # (R, E)
+        v = self.second[name][rows] * self.beta2 + (1.0 - self.beta2) * g * g  # (R, E)
+        self.first[name][rows], self.second[name][rows] = m, v
+        self.params[name][rows] -= step_size * m / (np.sqrt(v / correction2) + self.eps)

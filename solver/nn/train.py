@@ -202,11 +202,13 @@ def fit(
     monitor: Callable[[int], Mapping[str, float]] | None = None,
     target: float | None = None,
     stop_at_target: bool = False,
+    lazy: frozenset[str] = frozenset(),
 ) -> Fitted:
     """:func:`train` with Adam from ``schedule.learning_rate`` down a cosine to ``final_lr_ratio`` of it
-    over ``schedule.epochs``, on one BLAS thread; the other arguments are :func:`train`'s."""
+    over ``schedule.epochs``, on one BLAS thread (``lazy``: parameters Adam updates row by row, see
+    :class:`Adam`); the other arguments are :func:`train`'s."""
     learning_rate = float(schedule.learning_rate)
-    optimizer = Adam(model.named_parameters(), lr=learning_rate)
+    optimizer = Adam(model.named_parameters(), lr=learning_rate, lazy=lazy)
     start = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
         history = train(

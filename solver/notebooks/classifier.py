@@ -4,7 +4,8 @@ Standalone NumPy like :mod:`.provided`; the student writes
 :func:`train_classifier` (the loop), everything else is given. A name is read
 character by character (a learned vector per character), by one LSTM forwards
 and by another backwards, and the two final hidden states are scored against
-every language (the recipe of hw6's own run, :mod:`solver.problems.names_classifier`).
+every language: one network of hw6's own classifier (:mod:`solver.problems.names_classifier`)
+without its n-gram bag.
 """
 
 from __future__ import annotations

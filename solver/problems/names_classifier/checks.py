@@ -15,7 +15,7 @@ import numpy as np
 from ...core.checks import Check, compare_arrays, compare_equal
 from ...nn import SoftmaxCrossEntropy, mirrors
 from .data import encode
-from .evaluation import softmax
+from .evaluation import Evaluation, probabilities, softmax
 from .solve import Solution, Trained
 from .training import class_weights
 
@@ -37,11 +37,14 @@ def crosscheck(solution: Solution) -> list[Check]:
         ),
         compare_equal("4.probabilities", "numpy: all in [0, 1]", True, bool(np.all((probs >= 0) & (probs <= 1)))),
     ]
-    # The confusion matrix again, one name at a time, from the largest probability found by a loop.
+    # The confusion matrix again, one name at a time, from the largest probability found by a loop;
+    # a name listed under the predicted language counts under it, from the data's own lists.
     confusion = np.zeros((classes, classes), dtype=np.int64)
-    for row, label in zip(probs, labels, strict=False):
+    listed_under = trained.data.listed_under
+    test_names = [trained.data.names[i] for i in trained.split.test]
+    for row, label, name in zip(probs, labels, test_names, strict=True):
         best = max(range(classes), key=lambda c: (row[c], -c))
-        confusion[label, best] += 1
+        confusion[best if best in listed_under[name] else label, best] += 1
     checks.append(
         compare_equal("4.confusion", "numpy: counted name by name", confusion.tolist(), test.confusion.tolist())
     )
@@ -114,20 +117,26 @@ def crosscheck(solution: Solution) -> list[Check]:
             )
         )
 
-    # The curve was measured in training arithmetic; the float64 re-evaluation of the last
-    # epoch's weights must agree up to a few names whose top two probabilities nearly tie.
-    last = trained.classifier.epochs[-1]["validation_accuracy"]
-    tolerance = 0.0 if trained.classifier.config.dtype == "float64" else 3 / len(trained.validation.labels)
-    checks.append(
-        compare_arrays(
-            "4.validation_accuracy",
-            "numpy float64 re-evaluation",
-            [last],
-            [trained.validation.accuracy],
-            rtol=1e-12,
-            atol=tolerance,
+    # Each network's curve was measured in training arithmetic; the float64 re-evaluation of its
+    # last epoch's weights must agree up to a few names whose top two probabilities nearly tie.
+    validation = trained.split.validation
+    tolerance = 0.0 if trained.classifier.config.dtype == "float64" else 3 / len(validation)
+    for network, model_of_network in zip(trained.classifier.networks, trained.model.networks, strict=True):
+        measured = Evaluation(
+            trained.data.labels[validation],
+            probabilities(model_of_network, encoded.codes[validation], encoded.lengths[validation]),
+            trained.data.listed(validation),
         )
-    )
+        checks.append(
+            compare_arrays(
+                "4.validation_accuracy",
+                f"numpy float64 re-evaluation (network seed {network.config.seed})",
+                [network.epochs[-1]["validation_accuracy"]],
+                [measured.accuracy],
+                rtol=1e-12,
+                atol=tolerance,
+            )
+        )
 
     names = sorted(trained.data.names)
     distinct = 1 + sum(1 for before, after in zip(names, names[1:], strict=False) if after != before)
@@ -135,10 +144,17 @@ def crosscheck(solution: Solution) -> list[Check]:
         compare_equal("4.distinct_names", "numpy: changes in the sorted names", distinct, trained.data.distinct_names)
     )
 
-    split = trained.split
-    everything = np.concatenate([split.train, split.validation, split.test])
-    disjoint = len(np.unique(everything)) == len(everything) == len(trained.data.names)
-    checks.append(compare_equal("4.split", "numpy: parts disjoint, covering every name", True, disjoint))
+    split, data = trained.split, trained.data
+    parts = [[data.names[i] for i in part] for part in (split.train, split.validation, split.test)]
+    seen = [set(part) for part in parts]
+    disjoint = (
+        not (seen[0] & seen[1] or seen[0] & seen[2] or seen[1] & seen[2])
+        and len(seen[0] | seen[1] | seen[2]) == data.distinct_names
+        and len(parts[0]) == sum(len(data.listed_under[name]) for name in seen[0])  # every pair of a training name
+        and len(parts[1]) == len(seen[1])  # held-out names once each
+        and len(parts[2]) == len(seen[2])
+    )
+    checks.append(compare_equal("4.split", "python sets: names in one part each, covering every name", True, disjoint))
     checks.append(compare_equal("4.split", "numpy: every language in the test names", classes, len(np.unique(labels))))
     return checks
 
@@ -147,28 +163,33 @@ def oracle_check(solution: Solution) -> list[Check]:
     trained = solution.trained
     if trained is None:
         return []
-    model, encoded, labels = trained.model, trained.encoded, trained.data.labels
+    encoded, labels = trained.encoded, trained.data.labels
     index = _oracle_batch(trained)
     tokens, lengths = encoded.batch(index)
     weights = class_weights(trained.classifier.config, labels[trained.split.train], len(trained.languages))
     loss = SoftmaxCrossEntropy(weights)
-    logits, ctx = model.forward(tokens, lengths)
-    value, loss_ctx = loss.forward(logits, labels[index])
-    grads = model.backward(ctx, loss.backward(loss_ctx)).grads
-    torch_result = mirrors.classifier(model, tokens, lengths, labels[index], weights)
     backend = "torch autograd, torch.nn." + ("LSTM" if trained.classifier.config.cell == "lstm" else "RNN")
-    checks = [
-        compare_arrays("4.logits", backend, logits, torch_result.logits, rtol=EXACT_RTOL, atol=1e-13),
-        compare_arrays("4.loss", backend, [value], [torch_result.loss], rtol=EXACT_RTOL),
-    ]
-    for name, grad in grads.items():
-        scale = float(np.max(np.abs(grad))) if grad.size else 0.0
-        checks.append(
-            compare_arrays(
-                f"4.grad.{name}", backend, grad, torch_result.grads[name], rtol=EXACT_RTOL, atol=1e-12 * scale
+    checks = []
+    networks = trained.model.networks
+    for k, model in enumerate(networks):
+        part = "4" if len(networks) == 1 else f"4.network{k + 1}"
+        logits, ctx = model.forward(tokens, lengths)
+        value, loss_ctx = loss.forward(logits, labels[index])
+        grads = model.backward(ctx, loss.backward(loss_ctx)).grads
+        torch_result = mirrors.classifier(model, tokens, lengths, labels[index], weights)
+        checks += [
+            compare_arrays(f"{part}.logits", backend, logits, torch_result.logits, rtol=EXACT_RTOL, atol=1e-13),
+            compare_arrays(f"{part}.loss", backend, [value], [torch_result.loss], rtol=EXACT_RTOL),
+        ]
+        for name, grad in grads.items():
+            scale = float(np.max(np.abs(grad))) if grad.size else 0.0
+            checks.append(
+                compare_arrays(
+                    f"{part}.grad.{name}", backend, grad, torch_result.grads[name], rtol=EXACT_RTOL, atol=1e-12 * scale
+                )
             )
-        )
-    predicted = mirrors.predictions(model, encoded.codes[trained.split.test], encoded.lengths[trained.split.test])
+    test = trained.split.test
+    predicted = mirrors.ensemble_predictions(networks, encoded.codes[test], encoded.lengths[test])
     checks.append(compare_equal("4.predictions", backend, trained.test.predictions.tolist(), predicted.tolist()))
     return checks
 

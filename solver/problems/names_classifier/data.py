@@ -16,6 +16,7 @@ import string
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -56,6 +57,32 @@ class NamesData:
         content = {"languages": list(self.languages), "names": list(self.names), "labels": self.labels.tolist()}
         text = json.dumps(content, separators=(",", ":"), ensure_ascii=True)
         return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+    @cached_property
+    def listed_under(self) -> dict[str, tuple[int, ...]]:
+        """Each distinct name and the languages the data lists it under, in the order first read."""
+        languages: dict[str, list[int]] = {}
+        for name, label in zip(self.names, self.labels.tolist(), strict=True):
+            languages.setdefault(name, []).append(label)
+        return {name: tuple(labels) for name, labels in languages.items()}
+
+    @cached_property
+    def primary(self) -> np.ndarray:
+        """(N,) for each pair, the language its name is split and counted under: the rarest of its languages.
+
+        The rarest, so that a name listed under both English and Scottish counts for the language
+        with fewer names (ties: the lower index).
+        """
+        counts = np.bincount(self.labels, minlength=len(self.languages))
+        rarest = {name: min(labels, key=lambda c: (counts[c], c)) for name, labels in self.listed_under.items()}
+        return np.array([rarest[name] for name in self.names], dtype=np.int64)
+
+    def listed(self, indices: np.ndarray) -> np.ndarray:
+        """(N, C) bool: for the names at ``indices``, every language the data lists each under."""
+        table = np.zeros((len(indices), len(self.languages)), dtype=bool)
+        for row, i in enumerate(np.asarray(indices).tolist()):
+            table[row, list(self.listed_under[self.names[i]])] = True
+        return table
 
     def subset(self, indices: np.ndarray) -> NamesData:
         """The names at ``indices`` (in that order), with every language kept."""
@@ -147,7 +174,10 @@ def load_names(folder: str | Path) -> NamesData:
 
 @dataclass(frozen=True)
 class Split:
-    train: np.ndarray  # indices into NamesData.names
+    """Indices into NamesData.names. ``train`` holds every pair of its names; ``validation`` and ``test``
+    hold one pair per name, the one of its primary language (:attr:`NamesData.primary`)."""
+
+    train: np.ndarray
     validation: np.ndarray
     test: np.ndarray
 
@@ -165,6 +195,30 @@ def stratified_split(labels: np.ndarray, fractions: tuple[float, float, float], 
         parts[0].append(members[n_test + n_validation :])
     train, validation, test = (np.sort(np.concatenate(p)) for p in parts)
     return Split(train, validation, test)
+
+
+def name_split(data: NamesData, fractions: tuple[float, float, float], seed: int) -> Split:
+    """The distinct names split three ways, stratified by their primary language.
+
+    A name goes wholly to one part, with every language it is listed under, so no test or
+    validation name is one the network was trained on (splitting the (name, language) pairs
+    instead would put about one test name in twenty in training under another language).
+    """
+    first: dict[str, int] = {}  # name -> its first pair index, and the pair of its primary language
+    representative: dict[str, int] = {}
+    for i, name in enumerate(data.names):
+        first.setdefault(name, i)
+        if data.labels[i] == data.primary[i]:
+            representative[name] = i
+    names = list(first)  # distinct, in the order first read
+    by_name = stratified_split(data.primary[[first[n] for n in names]], fractions, seed)
+    training = {names[k] for k in by_name.train.tolist()}
+    train = np.array([i for i, name in enumerate(data.names) if name in training], dtype=np.int64)
+
+    def held_out(part: np.ndarray) -> np.ndarray:
+        return np.sort(np.array([representative[names[k]] for k in part.tolist()], dtype=np.int64))
+
+    return Split(train, held_out(by_name.validation), held_out(by_name.test))
 
 
 def encode(names: list[str] | tuple[str, ...], max_length: int | None = None) -> tuple[np.ndarray, np.ndarray]:

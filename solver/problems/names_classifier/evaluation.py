@@ -20,7 +20,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 def probabilities(model, codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """softmax(logits) of every name (N, C), computed in batches of similar lengths on one BLAS thread."""
     order = np.argsort(lengths, kind="stable")
-    out = np.empty((len(lengths), model.head.out_features), dtype=np.float64)
+    out = np.empty((len(lengths), model.classes), dtype=np.float64)
     with threadpool_limits(limits=1, user_api="blas"):
         for start in range(0, len(order), EVALUATION_BATCH):
             index = order[start : start + EVALUATION_BATCH]
@@ -32,10 +32,24 @@ def probabilities(model, codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """A model's probabilities on one split against the true labels."""
+    """A model's probabilities on one split against the names' languages.
 
-    labels: np.ndarray  # (N,)
+    A name the data lists under several languages is right when the prediction is any of them;
+    every score counts each name under one language, :attr:`targets`.
+    """
+
+    labels: np.ndarray  # (N,) each name's primary language
     probabilities: np.ndarray  # (N, C)
+    listed: np.ndarray | None = None  # (N, C) bool, every language of each name; None: only ``labels``
+
+    @cached_property
+    def targets(self) -> np.ndarray:
+        """(N,) the language each name is counted under: the predicted one when the name is listed under it,
+        else its primary language."""
+        if self.listed is None:
+            return self.labels
+        hit = self.listed[np.arange(len(self.labels)), self.predictions]  # (N,)
+        return np.where(hit, self.predictions, self.labels)
 
     @property
     def classes(self) -> int:
@@ -47,13 +61,13 @@ class Evaluation:
 
     @cached_property
     def confusion(self) -> np.ndarray:
-        """(C, C) counts: row = true language, column = predicted language."""
-        cells = np.bincount(self.labels * self.classes + self.predictions, minlength=self.classes**2)
+        """(C, C) counts: row = the language a name is counted under (:attr:`targets`), column = predicted."""
+        cells = np.bincount(self.targets * self.classes + self.predictions, minlength=self.classes**2)
         return cells.reshape(self.classes, self.classes)
 
     @cached_property
     def accuracy(self) -> float:
-        return float(np.mean(self.predictions == self.labels))
+        return float(np.mean(self.predictions == self.targets))
 
     @cached_property
     def per_class(self) -> np.ndarray:
@@ -78,8 +92,9 @@ class Evaluation:
         """Mean cross-entropy, weighted by class and label-smoothed like :class:`solver.nn.SoftmaxCrossEntropy`."""
         log_probs = np.log(np.maximum(self.probabilities, np.finfo(np.float64).tiny))  # (N, C)
         class_weight = np.ones(self.classes) if weights is None else np.asarray(weights)  # (C,)
-        weight = class_weight[self.labels]  # (N,)
-        picked = log_probs[np.arange(len(self.labels)), self.labels]  # (N,)
+        targets = self.targets  # the counted language: a listed name's prediction costs nothing extra
+        weight = class_weight[targets]  # (N,)
+        picked = log_probs[np.arange(len(targets)), targets]  # (N,)
         total = (1.0 - label_smoothing) * (weight * picked).sum()
         total += label_smoothing / self.classes * (log_probs @ class_weight).sum()
         return float(-total / weight.sum())

@@ -71,7 +71,8 @@ def run_log(trained: Trained, params: Params) -> dict[str, Any]:
     data, split, test, languages = trained.data, trained.split, trained.test, trained.languages
     counts = {
         language: {
-            part: int(np.sum(data.labels[getattr(split, part)] == c)) for part in ("train", "validation", "test")
+            part: int(np.sum((data.labels if part == "train" else data.primary)[getattr(split, part)] == c))
+            for part in ("train", "validation", "test")
         }
         for c, language in enumerate(languages)
     }
@@ -88,6 +89,8 @@ def run_log(trained: Trained, params: Params) -> dict[str, Any]:
             "split": {
                 "seed": params.training.split_seed,
                 "stratified": True,
+                "by": "distinct name: every pair of a training name trains; a validation or test name counts once, "
+                "right when the prediction is any of its languages",
                 "counts": {part: int(len(getattr(split, part))) for part in ("train", "validation", "test")},
                 "per_language": counts,
             },
@@ -95,20 +98,22 @@ def run_log(trained: Trained, params: Params) -> dict[str, Any]:
         config=to_jsonable(params.training),
         model={
             "architecture": architecture(params.training),
-            "parameters": model.parameter_count(),
-            "shapes": {name: list(value.shape) for name, value in model.named_parameters().items()},
+            "networks": len(model.networks),
+            "parameters": model.networks[0].parameter_count(),
+            "shapes": {name: list(value.shape) for name, value in model.networks[0].named_parameters().items()},
         },
         epochs=list(trained.classifier.epochs),
         final={
             **metrics(trained),
             "validation_accuracy": rounded(trained.validation.accuracy),
+            "validation_balanced_accuracy": rounded(trained.validation.balanced_accuracy),
             "per_language_counts": {
                 language: {"test_names": int(test.confusion[c].sum()), "correct": int(test.confusion[c, c])}
                 for c, language in enumerate(languages)
             },
             "confusion": {
                 "order": list(languages),
-                "rows": "true language",
+                "rows": "the language a name counts under (the predicted one when the name is listed under it)",
                 "columns": "predicted language",
                 "counts": test.confusion.tolist(),
             },
@@ -151,5 +156,8 @@ def architecture(config: TrainingConfig) -> str:
         reading = f"{recurrent} forwards and another backwards -> both final states"
     else:
         reading = f"{recurrent} -> last state of each name"
+    if config.ngram_length:
+        reading += f", beside the mean of the name's 1- to {config.ngram_length}-gram vectors ({config.ngram_size})"
     dropout = f" -> dropout ({float(config.dropout):g})" if config.dropout else ""
-    return f"{inputs} -> {reading}{dropout} -> linear -> softmax"
+    ensemble = f"; the mean of {config.networks} networks' probabilities" if config.networks > 1 else ""
+    return f"{inputs} -> {reading}{dropout} -> linear -> softmax{ensemble}"

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from ...notebooks import classifier
 from ...notebooks.cells import Cell, code, given, text, todo
-from .key import TARGET_ACCURACY, TARGET_BALANCED
+from .params import TrainingConfig
 from .solve import Solution
 
 DATA_DIR = "data/names"
+#: The one network students train: the LSTM pair of the sheet's classifier without its n-gram bag or
+#: second network, at the width and length that reach the targets below in about a minute.
+NOTEBOOK_NETWORK = TrainingConfig(hidden_size=128, epochs=8, ngram_length=0, networks=1)
+TARGET_ACCURACY = 0.78  # the notebook's network reaches about 80% ...
+TARGET_BALANCED = 0.52  # ... and 55% on its own split of the pairs
 
 
 WEIGHTING = {
@@ -36,7 +41,7 @@ def cells(solution: Solution) -> list[Cell]:
     if solution.trained is None:
         return []  # no data given: the build leaves Problem 4 out of both notebooks (they could not run)
     params = solution.params
-    config = params.training
+    config = NOTEBOOK_NETWORK
     samples = ", ".join(repr(name) for name in params.samples)
     return [
         code(
@@ -61,6 +66,8 @@ def cells(solution: Solution) -> list[Cell]:
             on the test names (at least {100 * TARGET_ACCURACY:.0f}%) and by its balanced accuracy, the
             mean over the languages of the share of each language's names it gets right (at least
             {100 * TARGET_BALANCED:.0f}%). Afterwards, hand in the `submission_log.json` the last cell writes.
+            (The solution sheet's classifier adds the mean of learned vectors of the name's groups of letters
+            and averages two such networks, which scores higher.)
             """,
         ),
         code("p4-imports", f'import json\n\nimport numpy as np\n\nALPHABET = "{classifier.ALPHABET}"'),

@@ -18,13 +18,24 @@ DEFAULT_SAMPLES = ("Dovesky", "Jackson", "Satoshi", "Hinton", "Schmidhuber", "Fi
 @dataclass(frozen=True)
 class TrainingConfig(ParamsBase):
     cell: Literal["rnn", "lstm"] = param("lstm", "recurrent layer (the RNN uses tanh)")
-    hidden_size: int = param(128, "width H of the recurrent layers", minimum=1, maximum=512)
+    hidden_size: int = param(64, "width H of the recurrent layers", minimum=1, maximum=512)
     embedding_size: int = param(
         32, "width of the learned character vectors; 0 feeds one-hot vectors", minimum=0, maximum=256
     )
     layers: int = param(1, "stacked recurrent layers", minimum=1, maximum=3)
     bidirectional: bool = param(
         True, "a second recurrent stack reads each name backwards; the head sees both final states"
+    )
+    ngram_length: int = param(
+        4, "longest character n-gram in the bag beside the recurrent states (0: no bag)", minimum=0, maximum=6
+    )
+    ngram_size: int = param(32, "width of the n-grams' learned vectors", minimum=1, maximum=256)
+    ngram_min_count: int = param(2, "training names an n-gram must occur in to get a vector", minimum=1, maximum=1000)
+    networks: int = param(
+        2,
+        "networks trained with seeds seed, seed + 1, ...; the classifier averages their probabilities",
+        minimum=1,
+        maximum=8,
     )
     dropout: Number = param(
         sp.Rational("0.5"),
@@ -38,7 +49,7 @@ class TrainingConfig(ParamsBase):
         minimum=0,
         maximum=sp.Rational("0.5"),
     )
-    epochs: int = param(8, "passes over the training names", minimum=1, maximum=100)
+    epochs: int = param(12, "passes over the training names", minimum=1, maximum=100)
     batch_size: int = param(64, "names per Adam step", minimum=1, maximum=4096)
     learning_rate: Number = param(sp.Rational("0.005"), "Adam's initial learning rate", minimum=0, maximum=1)
     final_lr_ratio: Number = param(

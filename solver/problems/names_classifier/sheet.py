@@ -39,7 +39,16 @@ def _description(config: TrainingConfig, classes: int) -> str:
             f"{stack} with {config.hidden_size} hidden units reads the name letter by letter, and the hidden "
             f"state after its last letter goes through a linear layer and a softmax over the {classes} languages"
         )
-    return f"{inputs}, {reading}"
+    description = f"{inputs}, {reading}"
+    if config.ngram_length:
+        bag = (
+            f"Beside the hidden states, the linear layer also sees the mean of learned vectors of {config.ngram_size} "
+            f"numbers, one for each group of 1 to {config.ngram_length} consecutive letters in the name (read between "
+            "a start and an end mark, capitals as small letters) that occurs in at least "
+            f"{config.ngram_min_count} training names"
+        )
+        description = f"{description}. {bag}"
+    return description
 
 
 def _weights(config: TrainingConfig, trained) -> dict[str, Any] | None:
@@ -155,13 +164,15 @@ def view(solution: Solution) -> dict:
             "test": percent(float(config.test_fraction), 0),
         },
         "architecture": _description(config, len(languages)),
-        "parameter_count": f"{trained.model.parameter_count():,}",
+        "parameter_count": f"{trained.model.networks[0].parameter_count():,}",
         "renamed": [s for s in samples if s["normalised"]],
         "learning_rate": number(float(config.learning_rate), 3),
         "final_lr": number(float(config.learning_rate * config.final_lr_ratio), 3),
         "accuracy": percent(test.accuracy),
         "balanced": percent(test.balanced_accuracy),
         "validation_accuracy": percent(trained.validation.accuracy),
+        "validation_balanced": percent(trained.validation.balanced_accuracy),
+        "seeds": ", ".join(str(network.config.seed) for network in trained.classifier.networks),
         "dropout": number(float(config.dropout), 3),
         "label_smoothing": number(float(config.label_smoothing), 3),
         "weights": _weights(config, trained),

@@ -59,9 +59,10 @@ class Trained:
 
     @cached_property
     def majority(self) -> tuple[str, float]:
-        """The largest language in the training split and its share of the test names."""
+        """The largest language in the training split and the share of the test names listed under it."""
         label = int(np.argmax(np.bincount(self.data.labels[self.split.train], minlength=len(self.languages))))
-        return self.languages[label], float(np.mean(self.test.labels == label))
+        assert self.test.listed is not None
+        return self.languages[label], float(np.mean(self.test.listed[:, label]))
 
     @cached_property
     def ambiguous(self) -> int:
@@ -98,7 +99,8 @@ def _trained(params: Params, data: NamesData, cache: Cache, progress: bool) -> T
     encoded = Encoded.of(data)
 
     def evaluation(indices: np.ndarray) -> Evaluation:
-        return Evaluation(data.labels[indices], probabilities(model, encoded.codes[indices], encoded.lengths[indices]))
+        chances = probabilities(model, encoded.codes[indices], encoded.lengths[indices])
+        return Evaluation(data.labels[indices], chances, data.listed(indices))
 
     test = evaluation(split.test)
     samples = _samples(params, data, split, model)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .key import TARGET_ACCURACY
+from .key import TARGET_ACCURACY, TARGET_BALANCED
 from .sheet import LOG_FILE
 from .solve import Solution
 
@@ -11,10 +11,18 @@ def staff_notes(solution: Solution) -> list[str]:
     trained = solution.trained
     if trained is None:
         return ["not solved: no --names-dir was given (the key's 4 is null); this build wrote no sheet for it"]
-    accuracy = trained.test.accuracy
-    verdict = "reached" if accuracy >= TARGET_ACCURACY else "NOT reached"
+
+    def verdict(value: float, target: float) -> str:
+        return f"{100 * value:.1f}% against at least {100 * target:.0f}%: " + (
+            "reached" if value >= target else "NOT reached"
+        )
+
+    classifier = trained.classifier
+    timing = "read from the cache" if classifier.cached else f"{classifier.seconds:.0f} s of training (all networks)"
     return [
-        f"test accuracy {100 * accuracy:.1f}% against the target of at least {100 * TARGET_ACCURACY:.0f}%: {verdict}",
+        f"test accuracy {verdict(trained.test.accuracy, TARGET_ACCURACY)}; balanced accuracy "
+        f"{verdict(trained.test.balanced_accuracy, TARGET_BALANCED)}",
+        f"{len(classifier.networks)} network(s), {timing}",
         f"data fingerprint {trained.data.fingerprint()}; the build also wrote {LOG_FILE} (an example of the log "
         "students hand in)",
     ]

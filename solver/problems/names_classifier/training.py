@@ -16,6 +16,11 @@ them in float64.
 
 from __future__ import annotations
 
+import dataclasses
+import multiprocessing
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -23,15 +28,18 @@ from typing import Any
 import numpy as np
 
 from ...core.params import to_jsonable
-from ...io.cache import Cache
-from ...nn import SequenceClassifier, SoftmaxCrossEntropy, cached_fit, fit, float64_weights
-from .data import ALPHABET, NamesData, Split, encode, stratified_split
+from ...io.cache import Cache, cache_key
+from ...nn import Ensemble, SequenceClassifier, SoftmaxCrossEntropy, cached_fit, fit, float64_weights
+from ...nn.ngrams import NgramVocabulary
+from .data import ALPHABET, NamesData, Split, encode, name_split
 from .evaluation import Evaluation, probabilities
 from .params import TrainingConfig
 
 CACHE_KIND = "names_classifier-training"
-FORMAT = 2  # bump when the training procedure changes what it produces
+FORMAT = 3  # bump when the training procedure changes what it produces
 VOCAB_SIZE = len(ALPHABET)
+#: The n-grams' symbols: a letter and its capital are one symbol; the other characters their own.
+CASE_FOLD = np.array([ALPHABET.lower().index(c.lower()) for c in ALPHABET], dtype=np.int64)
 #: What each epoch records, in this order (the cache stores keys sorted; the log keeps this order).
 EPOCH_FIELDS = ("learning_rate", "train_loss", "train_accuracy", "validation_loss", "validation_accuracy")
 
@@ -55,20 +63,65 @@ class Encoded:
 
 
 @dataclass(frozen=True)
-class TrainedClassifier:
-    config: TrainingConfig
+class TrainedNetwork:
+    """One trained network of the ensemble (its own seed)."""
+
+    config: TrainingConfig  # with this network's seed
     weights: dict[str, np.ndarray]  # the trained parameters, exact float64 copies
+    ngrams: NgramVocabulary | None  # the n-grams its bag knows (from the training names)
     epochs: tuple[dict[str, float], ...]  # per epoch: EPOCH_FIELDS
     seconds: float  # wall time of the training when it ran (0 when read from the cache)
     cached: bool
 
     def model(self, dtype=np.float64) -> SequenceClassifier:
-        model = new_model(self.config, len(self.weights["head.bias"]), dtype)
+        model = new_model(self.config, len(self.weights["head.bias"]), self.ngrams, dtype)
         model.load(self.weights)
         return model
 
 
-def new_model(config: TrainingConfig, classes: int, dtype=np.float64) -> SequenceClassifier:
+@dataclass(frozen=True)
+class TrainedClassifier:
+    """The trained networks; the classifier's probabilities are their mean."""
+
+    config: TrainingConfig
+    networks: tuple[TrainedNetwork, ...]
+
+    @property
+    def cached(self) -> bool:
+        return all(network.cached for network in self.networks)
+
+    @property
+    def seconds(self) -> float:
+        return sum(network.seconds for network in self.networks)
+
+    @property
+    def epochs(self) -> tuple[dict[str, float], ...]:
+        """Each epoch's records, the mean over the networks (one network: its own)."""
+        return tuple(
+            {name: float(np.mean([network.epochs[k][name] for network in self.networks])) for name in EPOCH_FIELDS}
+            for k in range(self.config.epochs)
+        )
+
+    def model(self, dtype=np.float64) -> Ensemble:
+        return Ensemble(tuple(network.model(dtype) for network in self.networks))
+
+
+def network_configs(config: TrainingConfig) -> list[TrainingConfig]:
+    """The configuration of each network: seeds ``seed``, ``seed + 1``, ..., one network each."""
+    return [dataclasses.replace(config, seed=config.seed + k, networks=1) for k in range(config.networks)]
+
+
+def ngram_vocabulary(config: TrainingConfig, data: NamesData, split: Split) -> NgramVocabulary | None:
+    """The n-grams found in at least ``ngram_min_count`` training names (None: no bag)."""
+    if not config.ngram_length:
+        return None
+    codes, lengths = encode(list(dict.fromkeys(data.names[i] for i in split.train.tolist())))  # each name once
+    return NgramVocabulary.fit(codes, lengths, CASE_FOLD, config.ngram_length, config.ngram_min_count)
+
+
+def new_model(
+    config: TrainingConfig, classes: int, ngrams: NgramVocabulary | None = None, dtype=np.float64
+) -> SequenceClassifier:
     rng = np.random.default_rng([config.seed, 41])
     embedding = config.embedding_size or None
     return SequenceClassifier.build(
@@ -81,6 +134,8 @@ def new_model(config: TrainingConfig, classes: int, dtype=np.float64) -> Sequenc
         embedding,
         bidirectional=config.bidirectional,
         dropout=float(config.dropout),
+        vocabulary=ngrams,
+        bag_size=config.ngram_size if ngrams is not None else 0,
         rng=rng,
         dtype=dtype,
     )
@@ -101,7 +156,7 @@ def training_loss(config: TrainingConfig, train_labels: np.ndarray, classes: int
 
 
 def split_of(config: TrainingConfig, data: NamesData) -> Split:
-    return stratified_split(data.labels, config.fractions, config.split_seed)
+    return name_split(data, config.fractions, config.split_seed)
 
 
 def length_batches(
@@ -129,20 +184,25 @@ def _train(config: TrainingConfig, data: NamesData, split: Split, progress: bool
     classes = len(data.languages)
     encoded = Encoded.of(data)
     labels = data.labels
-    model = new_model(config, classes, dtype)
+    ngrams = ngram_vocabulary(config, data, split)
+    model = new_model(config, classes, ngrams, dtype)
     loss = training_loss(config, labels[split.train], classes)
 
     def batches(rng: np.random.Generator):
         for index in length_batches(encoded.lengths, split.train, config.batch_size, rng):
             yield (*encoded.batch(index), rng), labels[index]  # the same generator draws the dropout masks
 
-    def measured(indices: np.ndarray) -> Evaluation:
-        return Evaluation(labels[indices], probabilities(model, encoded.codes[indices], encoded.lengths[indices]))
+    def measured(indices: np.ndarray, listed: np.ndarray | None = None) -> Evaluation:
+        return Evaluation(
+            labels[indices], probabilities(model, encoded.codes[indices], encoded.lengths[indices]), listed
+        )
+
+    validation_listed = data.listed(split.validation)
 
     watched = monitored_training_names(split)
 
     def monitor(epoch: int) -> dict[str, float]:
-        trained, held_out = measured(watched), measured(split.validation)
+        trained, held_out = measured(watched), measured(split.validation, validation_listed)
         return {
             "train_accuracy": trained.accuracy,
             "validation_loss": held_out.loss(loss.weights, loss.label_smoothing),
@@ -158,31 +218,63 @@ def _train(config: TrainingConfig, data: NamesData, split: Split, progress: bool
         label=f"training the surname {config.cell.upper()}",
         batches=batches,
         monitor=monitor,
+        lazy=frozenset({"ngrams.weight"}),  # a batch reaches a few of the n-grams' rows
     )
     history = fitted.history
     epochs = [
         {"learning_rate": rate, **metrics, "train_loss": value}
         for rate, metrics, value in zip(history.learning_rates, history.metrics, history.losses, strict=True)
     ]
-    return {"epochs": epochs, "weights": fitted.weights, "seconds": fitted.seconds}
+    keys = None if ngrams is None else ngrams.keys.tolist()
+    return {"epochs": epochs, "weights": fitted.weights, "seconds": fitted.seconds, "ngrams": keys}
 
 
 def run_training(config: TrainingConfig, data: NamesData, cache: Cache, *, progress: bool = False) -> TrainedClassifier:
-    """Train (or read from the cache) the classifier of ``config`` on ``data``."""
-    return cached_fit(
-        cache,
-        CACHE_KIND,
-        {"format": FORMAT, "config": to_jsonable(config), "data": data.fingerprint()},
-        lambda: _train(config, data, split_of(config, data), progress),
-        partial(_read, config, len(data.languages)),
+    """Train (or read from the cache) each network of ``config`` on ``data``; each is cached on its own.
+
+    Networks not in the cache train at the same time, one process per core (each on one BLAS
+    thread, as :func:`solver.nn.fit` trains), so two networks take the time of one on two cores.
+    Each network's seed fixes its result, so the processes change only the time it takes.
+    """
+    split = split_of(config, data)
+    configs = network_configs(config)
+    keys = [{"format": FORMAT, "config": to_jsonable(network), "data": data.fingerprint()} for network in configs]
+    missing = [k for k, key in enumerate(keys) if cache.read_json(CACHE_KIND, cache_key(CACHE_KIND, key)) is None]
+    trained: dict[int, dict] = {}
+    if len(missing) > 1 and _may_start_processes():
+        if progress:
+            print(f"training {len(missing)} surname networks at once ...", file=sys.stderr, flush=True)
+        context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
+        workers = min(len(missing), os.cpu_count() or 1)
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            runs = {k: pool.submit(_train, configs[k], data, split, False) for k in missing}
+            trained = {k: run.result() for k, run in runs.items()}
+
+    def run(k: int) -> dict:
+        return trained.pop(k) if k in trained else _train(configs[k], data, split, progress)
+
+    networks = tuple(
+        cached_fit(cache, CACHE_KIND, key, partial(run, k), partial(_read, configs[k], len(data.languages)))
+        for k, key in enumerate(keys)
     )
+    return TrainedClassifier(config, networks)
 
 
-def _read(config: TrainingConfig, classes: int, stored: Any, cached: bool) -> TrainedClassifier:
-    """A cache entry as a :class:`TrainedClassifier` (raises KeyError, ValueError, ... when it is damaged)."""
+def _may_start_processes() -> bool:
+    """False inside a daemon process (a Dask or multiprocessing worker), which may not have children."""
+    return not multiprocessing.current_process().daemon and (os.cpu_count() or 1) > 1
+
+
+def _read(config: TrainingConfig, classes: int, stored: Any, cached: bool) -> TrainedNetwork:
+    """A cache entry as a :class:`TrainedNetwork` (raises KeyError, ValueError, ... when it is damaged)."""
     weights = float64_weights(stored["weights"])
     epochs = tuple({name: float(epoch[name]) for name in EPOCH_FIELDS} for epoch in stored["epochs"])
     if len(epochs) != config.epochs:
         raise ValueError(f"{len(epochs)} epochs stored, {config.epochs} configured")
-    new_model(config, classes).load(weights)  # the shapes fit this configuration
-    return TrainedClassifier(config, weights, epochs, 0.0 if cached else float(stored["seconds"]), cached)
+    keys = stored["ngrams"]
+    ngrams = None if keys is None else NgramVocabulary(np.asarray(keys, dtype=np.int64), CASE_FOLD, config.ngram_length)
+    if (ngrams is None) != (not config.ngram_length):
+        raise ValueError("the stored n-grams do not fit this configuration")
+    new_model(config, classes, ngrams).load(weights)  # the shapes fit this configuration
+    seconds = 0.0 if cached else float(stored["seconds"])
+    return TrainedNetwork(config, weights, ngrams, epochs, seconds, cached)
