@@ -72,9 +72,9 @@ def draw_confusion(confusion: np.ndarray, languages: Sequence[str]) -> bytes:
             range(size), labels=[f"{name} ({int(n)})" for name, n in zip(languages, totals[:, 0], strict=False)]
         )
         ax.set_xlabel("predicted language")
-        ax.set_ylabel("true language (test names)")
+        ax.set_ylabel("language of the test names")
         colorbar = figure.colorbar(image, ax=ax, fraction=0.04, pad=0.02)
-        colorbar.set_label("share of the test names of the true language")
+        colorbar.set_label("share of the test names in the row")
         return figures.pdf_bytes(figure, tight=True)
 
 

@@ -18,7 +18,8 @@ def staff_notes(solution: Solution) -> list[str]:
         )
 
     classifier = trained.classifier
-    timing = "read from the cache" if classifier.cached else f"{classifier.seconds:.0f} s of training (all networks)"
+    each = ", ".join(f"{network.seconds:.0f} s" for network in classifier.networks)
+    timing = "read from the cache" if classifier.cached else f"trained in {each} (at the same time where cores allow)"
     return [
         f"test accuracy {verdict(trained.test.accuracy, TARGET_ACCURACY)}; balanced accuracy "
         f"{verdict(trained.test.balanced_accuracy, TARGET_BALANCED)}",
