@@ -78,7 +78,7 @@ def numpy_run(config, data, split, grouped: bool) -> Run:
 def torch_run(config, data, split) -> Run:
     import torch
 
-    from solver.nn.mirrors import TorchClassifier
+    from solver.nn.mirrors import TorchClassifier, bag_inputs
 
     torch.set_num_threads(1)
     torch.manual_seed(config.seed)
@@ -112,10 +112,7 @@ def torch_run(config, data, split) -> Run:
             back, _ = network.modules["reverse"](F.embedding(flipped, leaves["embedding.weight"]))
             features = torch.cat([features, back[rows, last]], dim=1)
         if ngrams is not None:
-            ids = ngrams.ids(tokens, lengths)  # (B, G), -1 where none
-            known = [row[row >= 0] for row in ids]
-            offsets = torch.tensor(np.cumsum([0] + [len(row) for row in known[:-1]]))
-            flat = torch.from_numpy(np.concatenate(known))
+            flat, offsets = bag_inputs(ngrams, tokens, lengths)
             bag = F.embedding_bag(flat, leaves["ngrams.weight"], offsets, mode="mean", sparse=True)  # (B, N)
             features = torch.cat([features, bag], dim=1)
         features = F.dropout(features, float(config.dropout), training=train)

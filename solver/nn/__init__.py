@@ -12,7 +12,7 @@ Batches are rows: sequences are (B, T, D), hidden states (B, H).
     ngrams.NgramVocabulary, NgramBag       a bag of character n-grams beside the recurrent states
     MSELoss, SoftmaxCrossEntropy           losses with backward
     Adam, train, cosine_schedule, History  optimisation (progress: solver.io.progress)
-    fit, cached_fit, Schedule, Fitted      the training recipe Problems 3 and 4 share
+    fit, cached_fit(s), Schedule, Fitted   the training recipe Problems 3 and 4 share
     mirrors                                the same layers and models in torch, for the oracle checks
 
 Bad inputs (shapes, unknown nonlinearities, T < 1, NaN) raise
@@ -29,7 +29,7 @@ from .losses import MSELoss, SoftmaxCrossEntropy
 from .models import Ensemble, SequenceClassifier, SequenceRegressor
 from .optim import Adam
 from .recurrent import LSTM, LSTM_GATES, RNN, Stacked
-from .train import Fitted, History, Schedule, cached_fit, cosine_schedule, fit, float64_weights, train
+from .train import Fitted, History, Schedule, cached_fit, cached_fits, cosine_schedule, fit, float64_weights, train
 
 __all__ = [
     "LSTM",
@@ -53,6 +53,7 @@ __all__ = [
     "SoftmaxCrossEntropy",
     "Stacked",
     "cached_fit",
+    "cached_fits",
     "fit",
     "float64_weights",
     "one_hot",

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..core.checks import import_torch
 from .models import SequenceClassifier
+from .ngrams import NgramVocabulary
 from .recurrent import LSTM, RNN, Stacked
 
 #: Our gate blocks f, i, o, g sit at these positions of torch's i, f, g, o.
@@ -192,11 +193,8 @@ class TorchClassifier:
             features = torch.cat([features, back[rows, torch.tensor(lengths - 1)]], dim=1)  # (B, 2H)
         if self.vocabulary is not None:
             # torch's embedding_bag averages each name's known n-grams (the ids are the vocabulary's lookup)
-            ids = self.vocabulary.ids(tokens, lengths)  # (B, G), -1 where none
-            known = [row[row >= 0] for row in ids]
-            offsets = np.cumsum([0] + [len(row) for row in known[:-1]])
-            flat = torch.tensor(np.concatenate(known), dtype=torch.long)
-            bag = F.embedding_bag(flat, self.leaves["ngrams.weight"], torch.tensor(offsets), mode="mean")  # (B, N)
+            flat, offsets = bag_inputs(self.vocabulary, tokens, lengths)
+            bag = F.embedding_bag(flat, self.leaves["ngrams.weight"], offsets, mode="mean")  # (B, N)
             features = torch.cat([features, bag], dim=1)  # (B, 2H + N)
         if mask is not None:
             features = features * torch.tensor(mask, dtype=torch.float64)
@@ -247,16 +245,18 @@ def classifier(
     return TorchResult(logits.detach().numpy(), float(loss.detach()), network.grads())
 
 
-def predictions(model: SequenceClassifier, codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """torch's predicted class of every name (forward only)."""
-    torch = import_torch()
-    with torch.no_grad():
-        return TorchClassifier(model).logits(codes, lengths).argmax(dim=1).numpy()
-
-
-def ensemble_predictions(models: Sequence[SequenceClassifier], codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def predictions(models: Sequence[SequenceClassifier], codes: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """torch's predicted class of every name: the largest mean softmax over ``models`` (forward only)."""
     torch = import_torch()
     with torch.no_grad():
         chances = sum(torch.softmax(TorchClassifier(model).logits(codes, lengths), dim=1) for model in models)
         return chances.argmax(dim=1).numpy()
+
+
+def bag_inputs(vocabulary: NgramVocabulary, tokens: np.ndarray, lengths: np.ndarray) -> tuple[Any, Any]:
+    """A batch's known n-gram ids, flat, and where each name's start: the inputs of torch's ``embedding_bag``."""
+    torch = import_torch()
+    ids = vocabulary.ids(tokens, lengths)  # (B, G), -1 where none
+    known = [row[row >= 0] for row in ids]
+    offsets = np.cumsum([0] + [len(row) for row in known[:-1]])
+    return torch.tensor(np.concatenate(known), dtype=torch.long), torch.tensor(offsets)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.errors import LayerUsageError
 from .core import Backward, Module, prefixed
 from .layers import Dropout, Embedding, LastStep, Linear, one_hot, reversed_within
 from .ngrams import NgramBag, NgramVocabulary
@@ -82,7 +83,7 @@ class SequenceClassifier(Module):
         vocabulary: NgramVocabulary | None = None,
     ):
         if (bag is None) != (vocabulary is None):
-            raise ValueError("SequenceClassifier: an n-gram bag needs its vocabulary, and the other way round")
+            raise LayerUsageError("SequenceClassifier: an n-gram bag needs its vocabulary, and the other way round")
         self.vocab_size, self.rnn, self.head, self.embedding = vocab_size, rnn, head, embedding
         self.reverse = reverse
         self.bag, self.vocabulary = bag, vocabulary
@@ -109,7 +110,7 @@ class SequenceClassifier(Module):
     ) -> SequenceClassifier:
         rng = np.random.default_rng(rng) if not isinstance(rng, np.random.Generator) else rng
         if vocabulary is not None and not bag_size:
-            raise ValueError("SequenceClassifier.build: an n-gram vocabulary needs bag_size > 0")
+            raise LayerUsageError("SequenceClassifier.build: an n-gram vocabulary needs bag_size > 0")
         embedding = None if embedding_size is None else Embedding(vocab_size, embedding_size, rng=rng, dtype=dtype)
         width = vocab_size if embedding_size is None else embedding_size
         rnn = Stacked.build(width, hidden_size, num_layers, cell, nonlinearity, rng=rng, dtype=dtype)
@@ -146,12 +147,12 @@ class SequenceClassifier(Module):
         self, tokens: np.ndarray, lengths: np.ndarray | None = None, rng: np.random.Generator | None = None
     ) -> tuple[np.ndarray, Any]:
         tokens = np.asarray(tokens)
+        full = np.full(len(tokens), tokens.shape[1]) if lengths is None else np.asarray(lengths)  # (B,)
         x, embedding_ctx = self._inputs(tokens)  # (B, T, E or V)
         hs, rnn_ctx = self.rnn.forward(x)  # (B, T, H)
         last, last_ctx = self.last.forward(hs, lengths)  # (B, H)
         reverse_ctx = None
         if self.reverse is not None:
-            full = np.full(len(tokens), tokens.shape[1]) if lengths is None else np.asarray(lengths)
             x_back, back_embedding_ctx = self._inputs(reversed_within(tokens, full))  # (B, T, E or V)
             hs_back, back_ctx = self.reverse.forward(x_back)  # (B, T, H): step t has read tokens len-1 .. len-1-t
             first, first_ctx = self.last.forward(hs_back, lengths)  # (B, H): after reading back to the first
@@ -159,7 +160,6 @@ class SequenceClassifier(Module):
             reverse_ctx = (back_embedding_ctx, back_ctx, first_ctx)
         bag_ctx = None
         if self.bag is not None and self.vocabulary is not None:
-            full = np.full(len(tokens), tokens.shape[1]) if lengths is None else np.asarray(lengths)
             mean, bag_ctx = self.bag.forward(self.vocabulary.ids(tokens, full))  # (B, N)
             last = np.concatenate([last, mean.astype(last.dtype)], axis=1)  # (B, 2H + N)
         features, dropout_ctx = self.dropout.forward(last, rng)  # (B, H, 2H or 2H + N)
@@ -205,18 +205,18 @@ class Ensemble:
 
     def __init__(self, networks: tuple[SequenceClassifier, ...]):
         if not networks:
-            raise ValueError("Ensemble: needs at least one network")
+            raise LayerUsageError("Ensemble: needs at least one network")
         self.networks = networks
 
     @property
     def classes(self) -> int:
-        return self.networks[0].head.out_features
+        return self.networks[0].classes
 
     def parameter_count(self) -> int:
         return sum(network.parameter_count() for network in self.networks)
 
     def forward(self, tokens: np.ndarray, lengths: np.ndarray | None = None) -> tuple[np.ndarray, None]:
-        if len(self.networks) == 1:
+        if len(self.networks) == 1:  # its own logits, not log(softmax(logits)): the same predictions, unrounded
             return self.networks[0].forward(tokens, lengths)[0], None
         total = np.zeros((len(tokens), self.classes))  # (B, C)
         for network in self.networks:

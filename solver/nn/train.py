@@ -15,7 +15,7 @@ A run whose weights or gradients stop being finite raises :class:`TrainingDiverg
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, SupportsFloat, TypeVar
 
@@ -242,16 +242,33 @@ def cached_fit(cache: Cache, kind: str, config: Any, run: Callable[[], dict], re
     or written for other shapes) is trained again and replaced; on a fresh run's data those
     exceptions are bugs and propagate.
     """
-    key = cache_key(kind, config)
-    stored = cache.read_json(kind, key)
-    if stored is not None:
-        try:
-            return read(stored, True)
-        except (TypeError, KeyError, ValueError, AttributeError):
-            pass  # damaged: train again
-    stored = run()
-    cache.write_json(kind, key, stored)
-    return read(stored, False)
+    return cached_fits(cache, kind, [config], lambda missing: [run()], [read])[0]
+
+
+def cached_fits(
+    cache: Cache,
+    kind: str,
+    configs: Sequence[Any],
+    run_missing: Callable[[list[int]], list[dict]],
+    reads: Sequence[Callable[[Any, bool], T]],
+) -> list[T]:
+    """:func:`cached_fit` for several runs: each entry is read once, and ``run_missing(indices)`` trains
+    the runs not in the cache (or damaged) together, returning their JSON data in that order."""
+    results: dict[int, T] = {}
+    keys = [cache_key(kind, config) for config in configs]
+    for k, (key, read) in enumerate(zip(keys, reads, strict=True)):
+        stored = cache.read_json(kind, key)
+        if stored is not None:
+            try:
+                results[k] = read(stored, True)
+            except (TypeError, KeyError, ValueError, AttributeError):
+                pass  # damaged: train again
+    missing = [k for k in range(len(configs)) if k not in results]
+    if missing:
+        for k, stored in zip(missing, run_missing(missing), strict=True):
+            cache.write_json(kind, keys[k], stored)
+            results[k] = reads[k](stored, False)
+    return [results[k] for k in range(len(configs))]
 
 
 def float64_weights(stored: Mapping[str, Any]) -> dict[str, np.ndarray]:

@@ -189,7 +189,7 @@ def oracle_check(solution: Solution) -> list[Check]:
                 )
             )
     test = trained.split.test
-    predicted = mirrors.ensemble_predictions(networks, encoded.codes[test], encoded.lengths[test])
+    predicted = mirrors.predictions(networks, encoded.codes[test], encoded.lengths[test])
     checks.append(compare_equal("4.predictions", backend, trained.test.predictions.tolist(), predicted.tolist()))
     return checks
 

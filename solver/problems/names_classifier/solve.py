@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import warnings
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -67,7 +66,7 @@ class Trained:
     @cached_property
     def ambiguous(self) -> int:
         """Names the data lists under more than one language."""
-        return sum(1 for count in Counter(self.data.names).values() if count > 1)
+        return sum(1 for languages in self.data.listed_under.values() if len(languages) > 1)
 
 
 @dataclass(frozen=True)
@@ -113,9 +112,7 @@ def _samples(params: Params, data: NamesData, split: Split, model) -> tuple[Samp
     test_labels = data.labels[split.test]
     languages = rng.permutation(np.unique(test_labels))[: params.test_examples]
     chosen = [(data.names[int(rng.choice(split.test[test_labels == label]))], "test") for label in sorted(languages)]
-    listed: dict[str, list[str]] = {}
-    for name, label in zip(data.names, data.labels, strict=False):
-        listed.setdefault(name, []).append(data.languages[label])
+    listed = data.listed_under
     chosen += [(name, "data" if to_ascii(name) in listed else "new") for name in params.samples]
     normalised = [to_ascii(name) for name, _ in chosen]
     if not chosen:
@@ -123,6 +120,6 @@ def _samples(params: Params, data: NamesData, split: Split, model) -> tuple[Samp
     codes, lengths = encode(normalised)
     probs = probabilities(model, codes, lengths)
     return tuple(
-        Sample(name, norm, origin, tuple(listed.get(norm, ())), probs[k])
+        Sample(name, norm, origin, tuple(data.languages[c] for c in listed.get(norm, ())), probs[k])
         for k, ((name, origin), norm) in enumerate(zip(chosen, normalised, strict=False))
     )

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 
 from ...core.params import to_jsonable
-from ...io.cache import Cache, cache_key
-from ...nn import Ensemble, SequenceClassifier, SoftmaxCrossEntropy, cached_fit, fit, float64_weights
+from ...io.cache import Cache
+from ...nn import Ensemble, SequenceClassifier, SoftmaxCrossEntropy, cached_fits, fit, float64_weights
 from ...nn.ngrams import NgramVocabulary
 from .data import ALPHABET, NamesData, Split, encode, name_split
 from .evaluation import Evaluation, probabilities
@@ -238,26 +238,20 @@ def run_training(config: TrainingConfig, data: NamesData, cache: Cache, *, progr
     """
     split = split_of(config, data)
     configs = network_configs(config)
-    keys = [{"format": FORMAT, "config": to_jsonable(network), "data": data.fingerprint()} for network in configs]
-    missing = [k for k, key in enumerate(keys) if cache.read_json(CACHE_KIND, cache_key(CACHE_KIND, key)) is None]
-    trained: dict[int, dict] = {}
-    if len(missing) > 1 and _may_start_processes():
+
+    def run_missing(missing: list[int]) -> list[dict]:
+        if len(missing) == 1 or not _may_start_processes():
+            return [_train(configs[k], data, split, progress) for k in missing]
         if progress:
             print(f"training {len(missing)} surname networks at once ...", file=sys.stderr, flush=True)
         context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-        workers = min(len(missing), os.cpu_count() or 1)
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            runs = {k: pool.submit(_train, configs[k], data, split, False) for k in missing}
-            trained = {k: run.result() for k, run in runs.items()}
+        with ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1), mp_context=context) as pool:
+            runs = [pool.submit(_train, configs[k], data, split, False) for k in missing]
+            return [run.result() for run in runs]
 
-    def run(k: int) -> dict:
-        return trained.pop(k) if k in trained else _train(configs[k], data, split, progress)
-
-    networks = tuple(
-        cached_fit(cache, CACHE_KIND, key, partial(run, k), partial(_read, configs[k], len(data.languages)))
-        for k, key in enumerate(keys)
-    )
-    return TrainedClassifier(config, networks)
+    keys = [{"format": FORMAT, "config": to_jsonable(network), "data": data.fingerprint()} for network in configs]
+    reads = [partial(_read, network, len(data.languages)) for network in configs]
+    return TrainedClassifier(config, tuple(cached_fits(cache, CACHE_KIND, keys, run_missing, reads)))
 
 
 def _may_start_processes() -> bool:
