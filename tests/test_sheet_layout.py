@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from solver import __version__
+from solver.core.variant import opaque_label
 from solver.render import latex as latex_runner
 
 from .conftest import LATEX_MARKS, NAMES_DIR, SKIP_NAMES
@@ -71,7 +72,8 @@ def compiled(tmp_path_factory) -> list[Compiled]:
 
     base = tmp_path_factory.mktemp("layout")
     data = ["--names-dir", str(NAMES_DIR)] if WITH_NAMES else list(SKIP_NAMES)
-    builds = [("homework", "Homework", [])] + [(f"seed{s}", f"Variant {s}", ["--seed", str(s)]) for s in SEEDS]
+    builds = [("homework", "Homework", [])]
+    builds += [(f"seed{s}", f"Variant {opaque_label(s, '')}", ["--seed", str(s)]) for s in SEEDS]
     folders = []
     for label, footer, which in builds:
         out = base / label

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from solver import __version__
+from solver.core.variant import opaque_label
 from solver.problems import PROBLEMS
 from solver.variants import draw as variants
 from solver.variants.draw import VariantError, draw, student_seed
@@ -156,8 +157,9 @@ def test_every_page_carries_the_variant_id(run_cli, tmp_path):
     run_cli("build", *SKIP_NAMES, "--seed", 42, "--no-pdf", "--out", tmp_path)
     for sheet in ("problems.tex", "solutions.tex"):
         tex = (tmp_path / sheet).read_text()
-        footer = rf"\newcommand{{\sheetfooter}}{{Variant 42 \textperiodcentered{{}} version {__version__}}}"
-        assert footer in tex, "the footer names the variant and the version"
+        label = opaque_label(42, "")  # no --salt: the label keyed with the empty secret
+        footer = rf"\newcommand{{\sheetfooter}}{{Variant {label} \textperiodcentered{{}} version {__version__}}}"
+        assert footer in tex, "the footer names the variant by its label, and the version"
         assert r"\lfoot{\footnotesize \sheetfooter}" in tex and r"\fancypagestyle{plain}" in tex
 
 
@@ -380,7 +382,7 @@ def test_options_change_what_is_drawn_and_are_recorded(run_cli, tmp_path, keep_o
     )
     for name in KEEP:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert r"Variant 9 \textperiodcentered{} options " in (tmp_path / "a" / "problems.tex").read_text()
+    assert rf"Variant {opaque_label(9, '')} \textperiodcentered{{}} options " in (tmp_path / "a" / "problems.tex").read_text()
     key = json.loads((tmp_path / "a" / "answers.json").read_text())
     assert key["parts"]["2d"]["value"]["returns_optimum"] is True
 

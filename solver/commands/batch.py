@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
+from ..core.errors import InputWarning
 from . import options
 
 NAME = "batch"
@@ -24,9 +26,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     options.context_options(parser)
 
 
+UNSALTED = "no --salt: a student's seed, label and key follow from the student's id alone; give --salt TEXT"
+
+
 def run(args: argparse.Namespace) -> int:
     from ..variants.batch import run_batch
     from ..variants.draw import read_variant_options
+
+    if not args.salt:  # the seeds come from the ids alone: anyone who knows an id has the key
+        warnings.warn(UNSALTED, InputWarning, stacklevel=1)
 
     result = run_batch(
         args.roster,

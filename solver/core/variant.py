@@ -1,9 +1,16 @@
-"""Which sheet a build is: the homework's own values or a seeded variant, and the drawing options it used."""
+"""Which sheet a build is: the homework's own values or a seeded variant, and the drawing options it used.
+
+Students see a variant only by its opaque label (:func:`opaque_label`), never by its seed: hw6 is
+public, so a seed on a sheet is the sheet's key (``hw6 key``). The label is a keyed hash of the seed
+under the batch's secret (``--salt``); staff files (the manifest, report.txt) map it back to the seed.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +21,11 @@ from .errors import ParamsError
 from .params import from_mapping, to_jsonable
 
 MAX_SEED = 2**63 - 1
+# Crockford's base 32: digits and capitals without I, L, O and U, so a label read aloud or copied by
+# hand is not misread (0/O, 1/I/L); 8 characters (40 bits) in two groups of 4.
+LABEL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+LABEL_CHARACTERS = 8
+LABEL_PATTERN = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 
 
 @dataclass(frozen=True)
@@ -23,6 +35,14 @@ class Variant:
     seed: int | None = None
     student: str | None = None  # printed on the sheets of a roster batch
     options: Mapping[str, Any] | None = None  # non-default drawing options, as JSON data
+    label: str | None = None  # what students see; None: the seed's label under no secret
+
+    @property
+    def shown_label(self) -> str | None:
+        """The variant's name on every student-facing file (None for the homework's own values)."""
+        if self.seed is None:
+            return None
+        return self.label or opaque_label(self.seed, "")
 
     @property
     def id(self) -> str:
@@ -34,7 +54,7 @@ class Variant:
     @property
     def footer_parts(self) -> tuple[str, ...]:
         """What the sheets' footer says, so staff can trace a printed sheet: the variant and the version."""
-        which = "Homework" if self.seed is None else f"Variant {self.seed}"
+        which = "Homework" if self.seed is None else f"Variant {self.shown_label}"
         options = (f"options {options_digest(self.options)}",) if self.options else ()
         return (which, *options, f"version {__version__}")
 
@@ -49,8 +69,27 @@ class Variant:
 
 
 def variant_label(variant: Variant) -> str:
-    """How a sheet's variant is named to students: its seed, or the homework's own values."""
-    return "the homework's own values" if variant.seed is None else f"variant {variant.seed}"
+    """How a sheet's variant is named to students: its opaque label, or the homework's own values."""
+    return "the homework's own values" if variant.seed is None else f"variant {variant.shown_label}"
+
+
+def opaque_label(seed: int, secret: str) -> str:
+    """A short label for variant ``seed`` that only the holder of ``secret`` can tie to the seed: the
+    first 40 bits of HMAC-SHA256(secret, seed) in Crockford base 32, e.g. ``7KQ2-M9XD``. Under the
+    empty secret (a build without ``--salt``) anyone can recompute it for a guessed seed."""
+    key = b"hw6-variant-label\0" + secret.encode("utf-8")
+    digest = hmac.new(key, str(seed).encode("ascii"), hashlib.sha256).digest()
+    bits = int.from_bytes(digest[:5], "big")
+    text = "".join(LABEL_ALPHABET[(bits >> shift) & 31] for shift in range(35, -1, -5))
+    return f"{text[:4]}-{text[4:]}"
+
+
+def normal_label(text: str) -> str | None:
+    """``text`` as a label (case and the letters Crockford reads as digits forgiven), or None."""
+    cleaned = text.strip().upper().translate(str.maketrans("OIL", "011"))
+    if len(cleaned) == LABEL_CHARACTERS and "-" not in cleaned:
+        cleaned = f"{cleaned[:4]}-{cleaned[4:]}"
+    return cleaned if LABEL_PATTERN.match(cleaned) else None
 
 
 def options_digest(options: Mapping[str, Any] | None) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 from .. import __version__
 from ..core.errors import Hw6Error
 from ..core.pipeline import Sheets, compile_staged, options_json, prepare, stage
+from ..core.variant import opaque_label
 from ..io.files import StagedOutput, ensure_writable_dir, write_text_atomic
 from ..io.progress import Progress
 from ..problems import PROBLEMS, BuildContext
@@ -33,7 +34,7 @@ from .manifest import text_digest
 from .roster import Student, read_roster, spreadsheet_safe
 
 DONE_MARKER = ".hw6-done"
-MANIFEST_COLUMNS = ("student_id", "name", "folder", "seed", "version", "variant_options", "params_sha256")
+MANIFEST_COLUMNS = ("student_id", "name", "folder", "seed", "label", "version", "variant_options", "params_sha256")
 CONTACT_COLUMNS = ("email", "sid")  # written only when the roster has them
 SKIPPED_COLUMN = "skipped"  # the problems left out (--skip), written only when there are any
 
@@ -46,10 +47,13 @@ class BatchResult:
     manifest: Path | None = None
 
 
-def _on_cluster(scheduler, students, pdf, context, options):
+def _on_cluster(scheduler, students, pdf, context, options, salt):
     """``(student, seed, files or Failed)`` as the cluster finishes them."""
     folders = worker_folders(context)
-    tasks = [(seed, student.name or student.id, options, pdf, folders) for student, seed in students]
+    tasks = [
+        (seed, student.name or student.id, options, pdf, folders, opaque_label(seed, salt))
+        for student, seed in students
+    ]
     for index, files in run_tasks(scheduler, student_files, tasks):
         yield (*students[index], files)
 
@@ -99,7 +103,7 @@ def run_batch(
         digest = text_digest(params_text)
         staged.write_text(DONE_MARKER, _marker(seed, marked, digest))  # swapped in with the files
         staged.commit()
-        rows[student.id] = _row(student, seed, options_text, digest, skipped)
+        rows[student.id] = _row(student, seed, options_text, digest, skipped, label=opaque_label(seed, salt))
         result.built.append(student.id)
 
     def finish(entry) -> None:
@@ -122,7 +126,8 @@ def run_batch(
             folder = out / student.folder
             marker = _finished(folder, seed, marked)
             if marker is not None:
-                rows[student.id] = _row(student, seed, options_text, marker.get("params_sha256", ""), skipped)
+                digest = marker.get("params_sha256", "")
+                rows[student.id] = _row(student, seed, options_text, digest, skipped, label=opaque_label(seed, salt))
                 result.skipped.append(student.id)
                 bar.advance(student.id)
                 continue
@@ -130,7 +135,8 @@ def run_batch(
                 remote.append((student, seed))
                 continue
             try:
-                drawn = draw(seed, context, student=student.name or student.id, options=options)
+                label = opaque_label(seed, salt)
+                drawn = draw(seed, context, student=student.name or student.id, options=options, label=label)
                 sheets = prepare(drawn.solved, drawn.variant, context=context)
                 staged = stage(sheets, folder)
             except Hw6Error as exc:
@@ -148,7 +154,7 @@ def run_batch(
         while pending:
             finish(pending.pop(0))
         if scheduler is not None:
-            for student, seed, files in _on_cluster(scheduler, remote, pdf, context, options):
+            for student, seed, files in _on_cluster(scheduler, remote, pdf, context, options, salt):
                 try:
                     if isinstance(files, Failed):
                         raise Hw6Error(files.message)
@@ -167,13 +173,14 @@ def run_batch(
     return result
 
 
-def _row(student: Student, seed: int, options: str, digest: str, skipped: str = "") -> dict:
+def _row(student: Student, seed: int, options: str, digest: str, skipped: str = "", *, label: str = "") -> dict:
     return {
         SKIPPED_COLUMN: skipped,
         "student_id": student.id,
         "name": student.name,
         "folder": student.folder,
         "seed": seed,
+        "label": label,
         "version": __version__,
         "variant_options": options,
         "params_sha256": digest,

@@ -140,12 +140,18 @@ def worker_context(folders: Mapping[str, Any]) -> BuildContext:
 
 
 def student_files(
-    seed: int, label: str, options: Mapping[str, Any] | None, pdf: bool, folders: Mapping[str, Any]
+    seed: int,
+    label: str,
+    options: Mapping[str, Any] | None,
+    pdf: bool,
+    folders: Mapping[str, Any],
+    variant_label: str | None = None,
 ) -> dict[str, bytes] | Failed:
-    """One student's folder as bytes: sheets, key, parameters, figures and (with ``pdf``) the PDFs."""
+    """One student's folder as bytes: sheets, key, parameters, figures and (with ``pdf``) the PDFs;
+    ``label`` is the student's name on the sheets, ``variant_label`` the variant's opaque label."""
     context = worker_context(folders)
     try:
-        drawn = draw(seed, context, student=label, options=options)
+        drawn = draw(seed, context, student=label, options=options, label=variant_label)
         sheets = prepare(drawn.solved, drawn.variant, context=context)
         files = {name: c if isinstance(c, bytes) else c.encode("utf-8") for name, c in sheets.files.items()}
         if pdf:

@@ -71,9 +71,11 @@ def draw(
     *,
     student: str | None = None,
     options: Mapping[str, Any] | None = None,
+    label: str | None = None,
 ) -> Drawn:
     """Draw and solve every problem of variant ``seed``; ``options`` (from
-    :func:`solver.pipeline.options_from_data`) tune how problems that take them draw."""
+    :func:`solver.pipeline.options_from_data`) tune how problems that take them draw; ``label`` is
+    what the sheets call the variant (see :func:`solver.core.variant.opaque_label`)."""
     seed = parse_seed(seed)
     context = context or BuildContext()
     options = dict(options or {})
@@ -103,7 +105,7 @@ def draw(
             )
         solved.append(Solved(problem, params, solution))
         attempts[problem.section] = attempt + 1
-    return Drawn(Variant(seed=seed, student=student, options=options_json(options)), solved, attempts)
+    return Drawn(Variant(seed=seed, student=student, options=options_json(options), label=label), solved, attempts)
 
 
 def read_variant_options(path: str | Path | None) -> dict[str, Any]:
