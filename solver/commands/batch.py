@@ -33,9 +33,6 @@ def run(args: argparse.Namespace) -> int:
     from ..variants.batch import run_batch
     from ..variants.draw import read_variant_options
 
-    if not args.salt:  # the seeds come from the ids alone: anyone who knows an id has the key
-        warnings.warn(UNSALTED, InputWarning, stacklevel=1)
-
     result = run_batch(
         args.roster,
         args.out,
@@ -52,4 +49,6 @@ def run(args: argparse.Namespace) -> int:
     )
     for student_id, message in result.failed.items():
         print(f"hw6: error: student {student_id}: {message}", file=sys.stderr)
+    if not args.salt and result.built:  # the seeds come from the ids alone: anyone who knows an id has the key
+        warnings.warn(UNSALTED, InputWarning, stacklevel=1)
     return 1 if result.failed else 0

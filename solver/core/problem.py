@@ -19,6 +19,7 @@ from typing import Any
 
 from ..grading.kinds import PART_KINDS
 from .checks import Check
+from .degenerate import Degenerate
 from .difficulty import Difficulty
 
 
@@ -123,6 +124,9 @@ class Problem:
     # The features that make a variant harder, with the band each must fall in relative to the
     # homework's values: a draw outside is redrawn (unless drawn with structure: varied).
     difficulty: Difficulty | None = None
+    # Named kinds of degenerate draw, redrawn like a broken
+    # guarantee whatever the drawing options, and counted by name in `hw6 stress`.
+    degenerate: tuple[Degenerate, ...] = ()
     # Cells of the homework's notebooks (solver.notebooks.cells.Cell), in notebook order.
     notebook: Callable[[Any], Sequence[Any]] | None = None
     # What staff should know about a solution that the student sheets do not say (how its values

@@ -4,7 +4,8 @@ A variant is fixed by (seed, generator version). Each problem draws from its
 own stream, ``default_rng([seed, crc32(section), attempt])``, so adding a
 problem or changing one problem's sampler leaves the others' draws alone; a
 draw that breaks one of the problem's guarantees is redrawn with the next
-attempt number, so the same seed always lands on the same final variant.
+attempt number, so the same seed always lands on the same final variant. A problem's named
+degenerate kinds (:mod:`solver.core.degenerate`) are guarantees too, under any drawing options.
 A change that alters what a seed produces must bump ``solver.__version__``
 (``tests/test_variants.py`` pins the draws of a few seeds).
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import zlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ class Drawn:
     variant: Variant
     solved: list[Solved]
     attempts: dict[str, int]
+    redrawn: dict[str, int] = field(default_factory=dict)  # degenerate kind's name -> draws it rejected
 
     @property
     def params(self) -> dict:
@@ -80,6 +82,7 @@ def draw(
     context = context or BuildContext()
     options = dict(options or {})
     solved, attempts = [], {}
+    redrawn: dict[str, int] = {}
     for problem in included(PROBLEMS, context.skip):
         if problem.sample is None:
             params = problem.params_type()
@@ -94,6 +97,10 @@ def draw(
             params = problem.sample(problem_rng(seed, problem.section, attempt), *extra)
             solution = problem.solve(params, context)
             broken = problem.guarantees(params, solution, *extra) if problem.guarantees else []
+            for kind in problem.degenerate:  # whatever the options: a degenerate variant is never handed out
+                if (why := kind.broken(params, solution)) is not None:
+                    broken.append(why)
+                    redrawn[kind.name] = redrawn.get(kind.name, 0) + 1
             if not broken and structure_of(extra[0] if extra else None) == "same":
                 broken = band_breaks(problem, solution)  # as hard as the homework, no more, no less
             if not broken:
@@ -105,7 +112,9 @@ def draw(
             )
         solved.append(Solved(problem, params, solution))
         attempts[problem.section] = attempt + 1
-    return Drawn(Variant(seed=seed, student=student, options=options_json(options), label=label), solved, attempts)
+    return Drawn(
+        Variant(seed=seed, student=student, options=options_json(options), label=label), solved, attempts, redrawn
+    )
 
 
 def read_variant_options(path: str | Path | None) -> dict[str, Any]:

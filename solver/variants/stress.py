@@ -2,8 +2,9 @@
 
 For every seed the whole pipeline short of LaTeX runs: draw with guarantees,
 solve, NumPy cross-checks, render both sheets and the key. Failures must be
-zero; the timings and the histograms of each problem's ``features`` let staff
-see that variants are sound, fair and not guessable.
+zero, and so must the variants handed out of each named degenerate kind; the
+timings and the histograms of each problem's ``features`` let staff see that
+variants are sound, fair and not guessable.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.degenerate import degenerate_names
 from ..core.errors import Hw6Error
 from ..core.pipeline import prepare
+from ..core.selection import included
 from ..io.progress import Progress
 from ..problems import PROBLEMS, BuildContext
 from .draw import draw
@@ -31,11 +34,15 @@ class StressReport:
     features: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     attempts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     fairness: Fairness | None = None
+    # Each named kind of degenerate draw: how many draws it rejected, and the seeds handed out with it.
+    redrawn: Counter = field(default_factory=Counter)
+    degenerate: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         """Any variant failed, or one of them has a difficulty feature outside its band."""
-        return bool(self.failures) or bool(self.fairness and self.fairness.fails)
+        degenerate = any(self.degenerate.values())
+        return bool(self.failures) or bool(self.fairness and self.fairness.fails) or degenerate
 
     def json(self) -> dict[str, Any]:
         return {
@@ -43,6 +50,10 @@ class StressReport:
             "failures": {str(seed): message for seed, message in self.failures.items()},
             "fairness": self.fairness.json() if self.fairness else [],
             "seconds_per_variant": statistics.fmean(self.seconds) if self.seconds else None,
+            "degenerate": {
+                name: {"redrawn": self.redrawn[name], "handed_out": len(seeds), "seeds": seeds[:20]}
+                for name, seeds in self.degenerate.items()
+            },
         }
 
     def text(self) -> str:
@@ -59,6 +70,13 @@ class StressReport:
             outside = sum(len(s.outside) for s in self.fairness.spreads.values() if s.enforced)
             lines.append(f"fairness (difficulty features against the homework's; {outside} outside their bands):")
             lines += ["  " + line for line in self.fairness.table().splitlines()]
+        if self.degenerate:
+            handed_out = sum(len(seeds) for seeds in self.degenerate.values())
+            lines.append(f"degenerate variants ({handed_out} handed out; draws redrawn for each kind):")
+            width = max(len(name) for name in self.degenerate)
+            for name, seeds in self.degenerate.items():
+                which = f"  seeds {', '.join(map(str, seeds[:10]))}" if seeds else ""
+                lines.append(f"  {name:<{width}}  handed out {len(seeds)}  redrawn {self.redrawn[name]}{which}")
         for title, table in (("draws needed to meet the guarantees", self.attempts), ("answers", self.features)):
             if table:
                 lines.append(f"{title}:")
@@ -90,6 +108,8 @@ class Outcome:
     attempts: dict[str, int] = field(default_factory=dict)
     features: list[tuple[str, Any]] = field(default_factory=list)  # (section.key, value), repeats kept
     difficulty: list[tuple[str, float]] = field(default_factory=list)  # (section.feature, value)
+    redrawn: dict[str, int] = field(default_factory=dict)  # degenerate kind -> draws it rejected
+    degenerate: list[str] = field(default_factory=list)  # the kinds the handed-out variant is (none)
 
 
 def stress_one(seed: int, context: BuildContext | None, options: Mapping[str, Any] | None) -> Outcome:
@@ -100,15 +120,16 @@ def stress_one(seed: int, context: BuildContext | None, options: Mapping[str, An
     except Hw6Error as exc:
         return Outcome(seed, failure=str(exc).splitlines()[0])
     seconds = time.perf_counter() - began
-    features, difficulty = [], []
+    features, difficulty, degenerate = [], [], []
     for item in drawn.solved:
+        degenerate += degenerate_names(list(item.problem.degenerate), item.params, item.solution)
         if item.problem.features:
             for key, value in item.problem.features(item.solution).items():
                 features.append((f"{item.problem.section}.{key}", value))
         if item.problem.difficulty is not None:
             for name, measured in item.problem.difficulty.measure(item.solution).items():
                 difficulty.append((f"{item.problem.section}.{name}", float(measured)))
-    return Outcome(seed, None, seconds, dict(drawn.attempts), features, difficulty)
+    return Outcome(seed, None, seconds, dict(drawn.attempts), features, difficulty, dict(drawn.redrawn), degenerate)
 
 
 def _add(report: StressReport, outcome: Outcome) -> None:
@@ -116,6 +137,9 @@ def _add(report: StressReport, outcome: Outcome) -> None:
         report.failures[outcome.seed] = outcome.failure
         return
     report.seconds.append(outcome.seconds)
+    report.redrawn.update(outcome.redrawn)
+    for name in outcome.degenerate:
+        report.degenerate.setdefault(name, []).append(outcome.seed)
     for section, attempts in outcome.attempts.items():
         report.attempts[section][attempts] += 1
     for name, value in outcome.features:
@@ -138,6 +162,8 @@ def run_stress(
     """``count`` seeds from ``start``, here or (``scheduler``) one task per seed on a Dask cluster;
     ``bands`` ("section.feature" -> band) replaces declared bands in the fairness check (not in drawing)."""
     report = StressReport(count, fairness=Fairness(PROBLEMS, options or {}, bands))
+    kinds = [kind.name for p in included(PROBLEMS, context.skip if context else frozenset()) for kind in p.degenerate]
+    report.degenerate = {name: [] for name in kinds}
     seeds = range(start, start + count)
     with Progress(count, "stress", enabled=progress) as bar:
         if scheduler is None:

@@ -27,7 +27,7 @@ from .params import Params
 from .sheet import assets, view
 from .solve import Solution, solve
 from .staff import staff_notes
-from .variants import guarantees, sample
+from .variants import DEGENERATE, guarantees, sample
 
 PROBLEM = Problem(
     section="rnn_lstm",
@@ -42,6 +42,7 @@ PROBLEM = Problem(
     view=view,
     sample=sample,
     guarantees=guarantees,
+    degenerate=DEGENERATE,
     notebook=cells,
     staff_notes=staff_notes,
 )

@@ -4,22 +4,49 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core.degenerate import Degenerate
 from .key import short
 from .params import Params, StudyParams, TestCaseParams, TrainingParams
 from .solve import Solution
 
+HOMEWORK_CASE = TestCaseParams()  # the homework's test case: H = 3, T = 4, so 12 hidden values to fill in
+STEPS_BAND = (HOMEWORK_CASE.steps - 1, HOMEWORK_CASE.steps + 1)  # T = 3 to 5: 9 to 15 hidden values
+
 
 def sample(rng: np.random.Generator) -> Params:
-    """Another test input for (a)-(c). The study and the training keep the homework's
-    configuration: their figures and runs take seconds, and every variant then shares one
-    cached copy (the written answers cite the same measured numbers for everyone)."""
+    """Another test input for (a)-(c): the homework's H and a T within one step of its own (see
+    :data:`STEPS_BAND`). The study and the training keep the homework's configuration: their
+    figures and runs take seconds, and every variant then shares one cached copy (the written
+    answers cite the same measured numbers for everyone)."""
+    low, high = STEPS_BAND
     return Params(
         test_case=TestCaseParams(
-            seed=int(rng.integers(0, 10_000)), hidden_size=int(rng.integers(2, 4)), steps=int(rng.integers(3, 6))
+            seed=int(rng.integers(0, 10_000)),
+            hidden_size=HOMEWORK_CASE.hidden_size,
+            steps=int(rng.integers(low, high + 1)),
         ),
         study=StudyParams(),
         training=TrainingParams(),
     )
+
+
+def _size_outside_band(params: Params, solution: Solution) -> bool:
+    case = params.test_case
+    low, high = STEPS_BAND
+    return case.hidden_size != HOMEWORK_CASE.hidden_size or not low <= case.steps <= high
+
+
+DEGENERATE = (
+    Degenerate(
+        "3(a) last input zero", "x_T = 0 drops the input's term from the last step", lambda p, s: s.case.x[-1] == 0
+    ),
+    Degenerate(
+        "3(a) size outside band",
+        f"the test case should have the homework's H = {HOMEWORK_CASE.hidden_size} and T from "
+        f"{STEPS_BAND[0]} to {STEPS_BAND[1]} (the homework's T = {HOMEWORK_CASE.steps}, one step either way)",
+        _size_outside_band,
+    ),
+)
 
 
 def guarantees(params: Params, solution: Solution) -> list[str]:

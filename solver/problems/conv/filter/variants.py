@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ....core.degenerate import Degenerate
 from .. import exact as conv
 from .. import linsolve
 from .difficulty import SAME_SHAPE, SampleOptions, structure_breaks
@@ -57,6 +58,20 @@ def guarantees(params: Params, solution: Solution, options: SampleOptions | None
     if max(abs(v) for v in (*params.signal, *params.output)) > 60:
         broken.append("numbers too large for hand computation")
     return broken
+
+
+def _palindromic(params: Params, solution: Solution) -> bool:
+    found = tuple(solution.filter or ())
+    return len(found) > 1 and found == found[::-1]
+
+
+DEGENERATE = (
+    Degenerate(
+        "6(b) palindromic filter",
+        "the filter reads the same reversed, so sliding it flipped or not gives the same output",
+        _palindromic,
+    ),
+)
 
 
 def features(solution: Solution) -> dict[str, object]:

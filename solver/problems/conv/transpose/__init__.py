@@ -18,7 +18,7 @@ from .key import parts
 from .params import Params
 from .sheet import view
 from .solve import Solution, solve
-from .variants import features, guarantees, sample
+from .variants import DEGENERATE, features, guarantees, sample
 
 PROBLEM = Problem(
     section="transpose_conv",
@@ -33,6 +33,7 @@ PROBLEM = Problem(
     sample=sample,
     sample_options=SampleOptions,
     guarantees=guarantees,
+    degenerate=DEGENERATE,
     features=features,
     difficulty=DIFFICULTY,
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ....core.degenerate import Degenerate
 from .. import exact as conv
 from .difficulty import SampleOptions, structure_breaks
 from .params import Params, integer_grid
@@ -49,6 +50,21 @@ def guarantees(params: Params, solution: Solution, options: SampleOptions | None
     if min(result_shape) < 2 or max(result_shape) > 7 or len(solution.placements) > 9:
         broken.append("the output should be between 2 and 7 entries across, from at most 9 copies")
     return broken
+
+
+def _flip_invariant(params: Params, solution: Solution) -> bool:
+    """The filter equals its flip: rotated by 180 degrees (2-D) or reversed (1-D), as convolution flips it."""
+    grid = [list(row) for row in params.filter_grid]
+    return grid == [row[::-1] for row in grid[::-1]]
+
+
+DEGENERATE = (
+    Degenerate(
+        "6(c) flip-invariant filter",
+        "the filter equals its flip (e.g. all -1), so flipping it or not gives the same answer",
+        _flip_invariant,
+    ),
+)
 
 
 def features(solution: Solution) -> dict[str, object]:
