@@ -47,14 +47,22 @@ def test_drawn_variants_are_inside_every_band(seed):
 
 
 def test_structure_varied_keeps_0_1_0s_draws():
-    """rnn_backprop and 6b/6c draw exactly what 0.1.0 did; beam search only lost the words of its text."""
+    """rnn_backprop and 6b/6c draw what 0.1.0 did, but for a degenerate draw (redrawn since); beam search
+    only lost the words of its text."""
     old = json.loads(OLD_PINS.read_text())
     assert old["version"] == "0.1.0"
     varied = read_variant_options_from({"structure": "varied"})
     now = pinned_draws_with(varied, [int(seed) for seed in old["seeds"]])
+    kept = 0
     for seed, sections in old["seeds"].items():
+        redrawn = draw(int(seed), options=varied).redrawn
         for section in ("rnn_backprop", "conv_filter", "transpose_conv"):
-            assert now[seed][section] == sections[section], (seed, section)
+            kinds = [kind.name for kind in BY_SECTION[section].degenerate]
+            if now[seed][section] != sections[section]:
+                assert any(redrawn.get(name) for name in kinds), (seed, section)
+            else:
+                kept += 1
+    assert kept >= 2 * len(old["seeds"]), "most draws are 0.1.0's"
     steps = {draw(seed, options=varied).params["rnn_backprop"].steps for seed in range(12)}
     assert steps == {3, 4, 5}
 

@@ -103,7 +103,7 @@ def test_build_by_label_rebuilds_the_students_sheets(batch, run_cli, tmp_path):
         "build", *SKIP_NAMES, "--label", row["label"], "--manifest", manifest, "--no-pdf", "--out", tmp_path
     )
     assert code == 0, err
-    for name in ("problems.tex", "solutions.tex", "answers-template.yaml", "answers.json"):
+    for name in ("problems.tex", "solutions.tex", "answers-template.yaml", "answers.json", "params.json", "report.txt"):
         assert (tmp_path / name).read_bytes() == (batch / row["folder"] / name).read_bytes(), name
 
 

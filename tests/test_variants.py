@@ -382,7 +382,10 @@ def test_options_change_what_is_drawn_and_are_recorded(run_cli, tmp_path, keep_o
     )
     for name in KEEP:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert rf"Variant {opaque_label(9, '')} \textperiodcentered{{}} options " in (tmp_path / "a" / "problems.tex").read_text()
+    assert (
+        rf"Variant {opaque_label(9, '')} \textperiodcentered{{}} options "
+        in (tmp_path / "a" / "problems.tex").read_text()
+    )
     key = json.loads((tmp_path / "a" / "answers.json").read_text())
     assert key["parts"]["2d"]["value"]["returns_optimum"] is True
 
