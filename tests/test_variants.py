@@ -335,9 +335,10 @@ def test_a_batch_manifest_gives_each_student_their_key(run_cli, tmp_path, roster
     assert code == 0, err
     results = {r["student"]: r for r in json.loads(stdout)}
     assert set(results) == set(NAMES)
+    labels = {row["student_id"]: row["label"] for row in manifest(out)}
     for result in results.values():
         assert result["parts"]["6b"]["status"] == result["parts"]["6c"]["status"] == "correct"
-        assert result["notes"][0].startswith("graded against the variant with seed ")
+        assert result["notes"][0] == f"graded against variant {labels[result['student']]}", "the label, never the seed"
 
 
 def test_a_bad_manifest_is_a_clear_error(run_cli, tmp_path):

@@ -22,6 +22,7 @@ from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..problems import BuildContext
 from .draw import Drawn, draw
 from .keycache import checked_key, variant_inputs
+from .labels import labels_by_seed
 from .manifest import VerifiedManifest, params_digest, verify_manifest
 
 Parts = dict[str, Any]  # the "parts" of an answer key
@@ -158,6 +159,7 @@ def grade_answers(
 
         remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions])
     seeds_in_use = list(dict.fromkeys(s.seed for s in submissions))
+    labels = labels_by_seed(manifest) if manifest else {}
     groups = [[i for i, s in enumerate(submissions) if s.seed == seed] for seed in seeds_in_use]
     graders = {seed: compile_key(keys[seed]) for seed in seeds_in_use}
     if remote is None:  # one pool of workers for every variant
@@ -174,7 +176,9 @@ def grade_answers(
     for seed, group, graded in zip(seeds_in_use, groups, graded_groups, strict=True):
         for index, result in zip(group, graded, strict=True):
             result.seed = seed if seed is not None else default_seed
-            if seed is not None:
+            if seed is not None and seed in labels:  # the student sees the label, never the seed
+                result.notes.insert(0, f"graded against variant {labels[seed]}")
+            elif seed is not None:
                 result.notes.insert(0, f"graded against the variant with seed {seed}")
             results[index] = result
         for part_id, grader in graders[seed].compiled().items():

@@ -108,3 +108,20 @@ def check_label_arguments(label: str | None, manifest: str | None, alternatives:
     if given:
         raise ParamsError("--label", f"no {', '.join(given)} (the manifest records the variant)", None)
     return True
+
+
+def labels_by_seed(manifest: str | Path) -> dict[int, str]:
+    """Each seed's label as a batch's manifest records it (empty for a manifest without labels), so
+    what students are told names their variant by its label, never by its seed."""
+    rows = read_csv_rows(Path(manifest), MAX_MANIFEST_BYTES, "a manifest CSV")
+    header = [cell.strip() for cell in rows[0]] if rows else []
+    if LABEL_COLUMN not in header or "seed" not in header:
+        return {}
+    seed_at, label_at = header.index("seed"), header.index(LABEL_COLUMN)
+    labels = {}
+    for cells in rows[1:]:
+        if len(cells) > max(seed_at, label_at):
+            seed_text, label = unguard_spreadsheet(cells[seed_at]).strip(), normal_label(cells[label_at])
+            if seed_text.isdigit() and label is not None:
+                labels[int(seed_text)] = label
+    return labels
