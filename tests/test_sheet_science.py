@@ -136,3 +136,17 @@ def test_figures_print_in_computer_modern_at_8_pt_or_more(solved, monkeypatch):
         assert smallest * scale >= MIN_PRINTED_PT, (name, smallest, scale)
         assert b"/Type3" not in pdf.replace(b" ", b""), name  # TrueType fonts, not Type 3
         assert b"Cmr10" in pdf and b"STIX" not in pdf, name  # Computer Modern throughout, its partial sign too
+
+
+def test_3f_asks_neutrally_and_answers_the_textbook_way_before_the_measured_caveat(solved):
+    from solver.core.pipeline import Solved, Variant, render_sheet
+
+    item = [Solved(p3.PROBLEM, p3.Params(), solved)]
+    question = render_sheet("problems", item, Variant()).split(r"\partlabel{f}")[1].split(r"\partlabel{g}")[0]
+    assert "Does either activation give more" in question and "which one" not in question, "no one-of-each premise"
+    answer = render_sheet("solutions", item, Variant()).split(r"\partlabel{f}")[1].split(r"\partlabel{g}")[0]
+    textbook = r"ReLU gives the more exploding gradients and $\tanh$ the more vanishing ones"
+    assert answer.index(textbook) < answer.index(r"\toprule") < answer.index("in these runs"), "textbook, then runs"
+    reference = p3.parts(solved)["3f"].value
+    assert reference.startswith("The usual answer: ReLU gives the more exploding gradients and tanh the more vanishing")
+    assert reference.index("vanishing ones") < reference.index("Measured")
