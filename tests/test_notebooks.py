@@ -160,7 +160,7 @@ def test_the_starter_is_the_solution_with_todo_bodies_and_no_outputs(built):
     nbformat.validate(starter)
     assert [c.id for c in starter.cells] == [c.id for c in solved.cells]
     todos = [c.id for c in starter.cells if "todo" in c.metadata.get("tags", [])]
-    assert todos == ["todo-1a", "todo-1b", "todo-1c", "todo-1d", "todo-1-8", "todo-1k"]
+    assert todos == ["todo-1a", "todo-1b", "todo-1c", "todo-1d", "todo-1h", "todo-1k"]
     for mine, theirs in zip(starter.cells, solved.cells, strict=True):
         if mine.cell_type == "code":
             assert mine.outputs == [] and mine.execution_count is None

@@ -13,7 +13,7 @@ oracle. Training (k) and the figures are cached under ``context.cache_dir``.
     key        the answer key: parts() and the written reference answers
     sheet      the figures and the template variables
     variants   sample() and guarantees()
-    notebook   the cells of the homework's notebook (sections 1A-1D, 1.8, 1.K)
+    notebook   the cells of the homework's notebook (sections 1A-1D, 1.H, 1.K)
     study/     data, testcases, gradients, derivations, training: the experiments themselves
 """
 

@@ -1,4 +1,4 @@
-"""Problem 3's notebook cells: sections 1A-1D, 1.8 and 1.K with this variant's test input.
+"""Problem 3's notebook cells: sections 1A-1D, 1.H and 1.K with this variant's test input.
 
 The test cells print 3a-3c of the answer key (6 significant digits) when the
 student's functions are right; the training cell uses the variant's
@@ -137,9 +137,9 @@ def cells(solution: Solution) -> list[Cell]:
             alone=True,  # the study's configuration is the same for every variant
         ),
         text(
-            "1-8",
+            "1h",
             """
-            ## 1.8: an LSTM layer (optional)
+            ## 1.H: an LSTM layer (optional)
 
             The gates of step $t$ come from one product $z = x_t U + h_{t-1} W + b$ whose four blocks of
             width H are, in order, $f$, $i$, $o$ (sigmoid) and $\\tilde C$ (tanh). Then
@@ -147,10 +147,10 @@ def cells(solution: Solution) -> list[Cell]:
             """,
         ),
         given("sigmoid", reference.sigmoid),
-        todo("todo-1-8", "Section 1.8", reference.lstm_step),
+        todo("todo-1h", "Section 1.H", reference.lstm_step),
         given("lstm-forward", reference.lstm_forward),
         code(
-            "test-1-8",
+            "test-1h",
             f"""
             rng = np.random.default_rng({case.params.seed})
             H = {case.params.hidden_size}
