@@ -18,6 +18,7 @@ class Page:
     number: int
     fill: float  # how far down the text block its lowest word reaches, 0 (empty) to 1 (full)
     first_line: str  # the words of its top line
+    last_line: str  # the words of its lowest line above the footer
     words: tuple[str, ...]
 
 
@@ -39,8 +40,9 @@ def pages(pdf: Path) -> list[Page]:
         lowest = max((y1 for _, y1, _ in words), default=top)
         first_y = min((y0 for y0, _, _ in words), default=top)
         first_line = " ".join(w for y0, _, w in words if abs(y0 - first_y) < 3)
+        last_line = " ".join(w for _, y1, w in words if abs(y1 - lowest) < 3)
         fill = (lowest - top) / (bottom - top)
-        result.append(Page(number, fill, first_line, tuple(w for _, _, w in words)))
+        result.append(Page(number, fill, first_line, last_line, tuple(w for _, _, w in words)))
     return result
 
 

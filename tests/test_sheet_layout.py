@@ -159,3 +159,65 @@ def test_problem_3_shows_the_reference_code(compiled):
 def test_poppler_is_installed():
     """The layout tests read PDFs with poppler (scripts/bootstrap --dev installs poppler-utils)."""
     assert shutil.which("pdftotext") is not None
+
+
+#: A page may not end on a problem's heading, a lone part label, or a line that leads in to what follows.
+_DANGLING = re.compile(r"^Problem \d+:|^\([a-z]\)$|:$")
+
+
+def test_no_heading_or_lead_in_ends_a_page(compiled):
+    dangling = [
+        f"{item.label}/{sheet} page {page.number} ends with {page.last_line!r}"
+        for item in compiled
+        for sheet in SHEETS
+        for page in pages(item.pdf(sheet))[:-1]
+        if _DANGLING.search(page.last_line.strip())
+    ]
+    assert not dangling, "\n".join(dangling)
+
+
+def test_no_display_continues_on_the_next_page(compiled):
+    """A page that opens with '=' or '+' holds the rest of a display that began on the page before."""
+    split = [
+        f"{item.label}/{sheet} page {page.number} opens with {page.first_line[:40]!r}"
+        for item in compiled
+        for sheet in SHEETS
+        for page in pages(item.pdf(sheet))
+        if page.first_line.lstrip()[:1] in ("=", "+")
+    ]
+    assert not split, "\n".join(split)
+
+
+def test_no_figure_floats_into_a_paragraph(compiled):
+    """A figure ends a paragraph: text straight after one would be the rest of a sentence split around it."""
+    inside = []
+    for item in compiled:
+        for sheet in SHEETS:
+            lines = (item.folder / f"{sheet}.tex").read_text(encoding="utf-8").splitlines()
+            for number, line in enumerate(lines[:-1], start=1):
+                after = lines[number].strip()
+                if line.strip() == r"\end{sheetfigure}" and after and not after.startswith(("\\", "%")):
+                    inside.append(f"{item.label}/{sheet}.tex line {number + 1}: {after[:50]!r}")
+    assert not inside, "\n".join(inside)
+
+
+def test_urls_break_only_at_punctuation(compiled):
+    """Each URL either fits on its line or breaks after a slash, hyphen, dot or similar, never inside a word.
+
+    A URL has no spaces, so where it spans two of poppler's words it was broken at a line's end (the words are
+    read from the boxes, as pdftotext's text would join a hyphenated break)."""
+    broken = []
+    for item in compiled:
+        for sheet in SHEETS:
+            tex = (item.folder / f"{sheet}.tex").read_text(encoding="utf-8")
+            words = "\n".join(word for page in pages(item.pdf(sheet)) for word in page.words)
+            for url in sorted(set(re.findall(r"\\url\{([^}]*)\}", tex))):
+                found = re.search("\n?".join(re.escape(ch) for ch in url), words)
+                assert found, f"{item.label}/{sheet}: {url} is not in the PDF's text"
+                text = found.group(0)
+                broken += [
+                    f"{item.label}/{sheet}: {url} breaks after {text[k - 1]!r}"
+                    for k, ch in enumerate(text)
+                    if ch == "\n" and text[k - 1] not in "/-._?=&#"
+                ]
+    assert not broken, "\n".join(broken)

@@ -25,6 +25,7 @@ from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
 from .exact import to_integer
 from .params import from_mapping, to_jsonable
 from .reference import Section, reference_yaml
+from .rubric import RUBRIC_FILE, rubric_markdown
 from .variant import MAX_SEED as MAX_SEED
 from .variant import Variant as Variant
 from .variant import options_digest as options_digest
@@ -287,6 +288,7 @@ def prepare(
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections, document)
     files["answers.json"] = dump_json(key)
+    files[RUBRIC_FILE] = rubric_markdown(key["parts"], variant_label(variant))
     files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant), where_printed(contributions))
     files["params.json"] = dump_json(params_json(recorded_params(solved, grading, document), variant))
     files[REPORT_FILE] = report_text(solved, checks, variant, skipped_sections(solved))

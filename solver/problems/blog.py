@@ -14,6 +14,7 @@ from fractions import Fraction
 from ..core.checks import Check
 from ..core.params import ParamsBase
 from ..core.problem import BuildContext, Part, Problem
+from ..core.rubric import Item, with_rubric
 
 SOURCE = "https://myrtle.ai/learn/how-to-train-your-resnet/"
 
@@ -119,10 +120,39 @@ def parts(solution: Solution) -> dict[str, Part]:
         "final_s": solution.final_s,
         "accuracy": float(solution.accuracy),
     }
+    accuracy = f"{float(solution.accuracy):.0%}"
+    reflection = ["an answer that is the student's own, whatever it singles out"]
     return {
-        "5a": Part("written", ANSWER_5A, extra={"data": data, "source": SOURCE}),
-        "5b": Part("written", ANSWER_5B, extra={"example": True}),
-        "5c": Part("written", ANSWER_5C, extra={"example": True}),
+        "5a": with_rubric(
+            Part("written", ANSWER_5A, extra={"data": data, "source": SOURCE}),
+            Item(
+                1,
+                f"The goal: {accuracy} test accuracy on CIFAR-10, trained from scratch; the start: "
+                f"{solution.baseline_single_gpu_s} s on one GPU (the DAWNBench entry the series set out to beat).",
+                accepted=[f"the authors' cleaned-up baseline of {solution.milestones[0].seconds} s as the start"],
+                wrong=["an accuracy or time from another benchmark"],
+            ),
+            Item(1, f"The end: {accuracy} in {solution.final_s} s on a single GPU."),
+        ),
+        "5b": with_rubric(
+            Part("written", ANSWER_5B, extra={"example": True}),
+            Item(
+                1,
+                "About 100 words on something specific the student learned from the series (a technique, a "
+                "measurement or a lesson about hyperparameters), in their own words.",
+                accepted=reflection,
+                wrong=["a summary of the title only", "far longer or shorter than asked"],
+            ),
+        ),
+        "5c": with_rubric(
+            Part("written", ANSWER_5C, extra={"example": True}),
+            Item(
+                1,
+                "About 100 words naming one of the authors' approaches and why it interested the student.",
+                accepted=reflection,
+                wrong=["an approach named with no reason"],
+            ),
+        ),
     }
 
 

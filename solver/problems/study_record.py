@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ..core.checks import Check
 from ..core.params import ParamsBase
 from ..core.problem import BuildContext, Part, Problem
+from ..core.rubric import Item, with_rubric
 
 QUESTIONS = {
     "7a": "Which sources, if any, did you use while working on this homework?",
@@ -31,7 +32,11 @@ def crosscheck(solution: dict[str, str]) -> list[Check]:
 def parts(solution: dict[str, str]) -> dict[str, Part]:
     """The answer key: ``7a``, ``7b``, ``7c``, each reading only its question text from the solution
     (a part id -> question map); the answers are the student's own, so nothing is graded."""
-    return {part_id: Part("personal", None, extra={"question": question}) for part_id, question in solution.items()}
+    honest = Item(1, "Any honest, complete answer ('none' is an answer).", wrong=["left blank"])
+    return {
+        part_id: with_rubric(Part("personal", None, extra={"question": question}), honest)
+        for part_id, question in solution.items()
+    }
 
 
 def view(solution: dict[str, str]) -> dict:

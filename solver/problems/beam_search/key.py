@@ -10,6 +10,7 @@ import sympy as sp
 
 from ...core.exact import exact_text
 from ...core.problem import Part
+from ...core.rubric import Item, with_rubric
 from .engine.tree import Hypothesis, Step, exhaustive
 from .solve import Solution
 
@@ -148,6 +149,53 @@ def optimum_reference(solution: Solution) -> str:
     )
 
 
+def optimum_rubric(solution: Solution) -> tuple[Item, Item]:
+    """2(d)'s rubric: the verdict with the two sequences, then the reason, in this tree's numbers."""
+    best, optimum = entry(solution, solution.beam_best), entry(solution, solution.optimum)
+
+    def named(e: dict) -> str:
+        return f"[{' '.join(e['sequence'])}] ({e['logprob']})"
+
+    cut = solution.optimum_cut
+    if solution.returns_optimum and best["sequence"] != optimum["sequence"]:
+        verdict = (
+            f"Yes, up to a tie: beam search returns {named(best)}, as likely as {named(optimum)}, the highest total."
+        )
+        reason = "Both have the highest total of all sequences; the tie rule ranks the one beam search returns first."
+        opposite = "No"
+    elif solution.returns_optimum:
+        verdict = f"Yes: beam search returns {named(best)}, the most likely of all sequences."
+        reason = (
+            "Its prefixes were among the kept hypotheses at every step; in general a pruned prefix can lead to a "
+            "better sequence, so nothing guarantees this."
+        )
+        opposite = "No"
+    else:
+        verdict = f"No: beam search returns {named(best)}, but {named(optimum)} is more likely."
+        assert cut is not None  # the optimum was missed, so its prefix was pruned at some step
+        where = "tied with" if cut.margin == 0 else "below"
+        reason = (
+            f"The optimum's prefix {named(entry(solution, cut.prefix))} was pruned at step {cut.step}, {where} the "
+            f"weakest kept hypothesis {named(entry(solution, cut.weakest_kept))}; beam search never returns to a "
+            "pruned prefix, however cheap its continuation."
+        )
+        opposite = "Yes"
+    return (
+        Item(
+            1,
+            verdict,
+            accepted=["the verdict with both sequences named, totals optional"],
+            wrong=[f"the opposite verdict ({opposite})", "beam search always returns the most likely sequence"],
+        ),
+        Item(
+            1,
+            reason,
+            accepted=["every sequence's total listed, with the pruned prefix pointed out"],
+            wrong=["comparing the last token's log-probabilities instead of the totals"],
+        ),
+    )
+
+
 def parts(solution: Solution) -> dict[str, Part]:
     """The answer key. Part ids and the solution fields each reads:
 
@@ -193,6 +241,7 @@ def parts(solution: Solution) -> dict[str, Part]:
             "ranking": [entry(solution, h) for h in solution.ranking[:10]],
         },
     )
+    out["2d"] = with_rubric(out["2d"], *optimum_rubric(solution))
     out["2e"] = Part(
         "complexity",
         "T*k*M",

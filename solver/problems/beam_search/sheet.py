@@ -197,6 +197,4 @@ def view(solution: Solution) -> dict:
         "greedy": sheet.greedy(),
         "answer": sheet.answer(),
         "ties": solution.ties,
-        "scored": sum(len(step.candidates) for step in solution.steps),
-        "bound": params.length * params.beam_width * vocab_size,
     }

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.problem import Part
-from . import log
+from ...core.rubric import Item, with_rubric
+from . import log, notebook
 from .solve import Solution, Trained
 
 TARGET_ACCURACY = 0.85  # what the default configuration must reach on the test names ...
@@ -63,5 +64,33 @@ def parts(solution: Solution) -> dict[str, Part]:
                 "target": {"test_accuracy": TARGET_ACCURACY, "balanced_accuracy": TARGET_BALANCED},
             },
         )
+    four = with_rubric(
+        four,
+        Item(1, "The notebook's submission_log.json handed in, from a run of the student's own classifier."),
+        Item(
+            1,
+            f"The run reaches the notebook's targets: at least {notebook.TARGET_ACCURACY:.0%} test accuracy and "
+            f"{notebook.TARGET_BALANCED:.0%} balanced accuracy (mean of the per-language accuracies).",
+            wrong=["accuracy measured on training names"],
+        ),
+    )
     answer = misuse_answer(trained)
-    return {"4": four, "4a": Part("written", answer, extra={"reference": answer})}
+    misuse = with_rubric(
+        Part("written", answer, extra={"reference": answer}),
+        Item(
+            1,
+            "A concrete misuse: sorting or screening people by presumed ethnicity or nationality, as in hiring, "
+            "lending, housing, insurance, policing or border control.",
+            accepted=["surveillance or profiling of a group", "targeting of people for harassment"],
+            wrong=["only that the model could be inaccurate, with no one harmed"],
+        ),
+        Item(
+            1,
+            "Why it harms: the name stands in for origin, which is unfair and often unlawful to act on, and the "
+            "guess is unreliable (names change with marriage and migration, many are mixed) while its confident "
+            "probabilities hide the bias of its data.",
+            accepted=["one of these reasons argued well"],
+            wrong=["a restatement of the misuse with no reason"],
+        ),
+    )
+    return {"4": four, "4a": misuse}

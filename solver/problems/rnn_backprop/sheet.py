@@ -98,9 +98,9 @@ def view(solution: Solution) -> dict:
         "y_value": value(solution.values["y"]),
         "dydw": value(solution.dydw),
         "total": value(solution.total),
-        "edge_sum": Tex(
-            " + ".join(f"e_{{{e['number']}}}" for e in edges) if detailed else rf"e_1 + e_2 + \dots + e_{{{steps}}}"
-        ),
+        # The sum of what each edge contributes, written with the nodes' names (not the edge labels, which name
+        # edges, not values); a long chain's gap stays a gap.
+        "edge_sum": Tex(" + ".join(r"\dots" if e["gap"] else e["node_terms"] for e in edges)),
         "forward": forward,
         "backward": backward,
         "edges": edges,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ...core.problem import Part
+from . import rubric
 from .solve import Solution
 from .study import derivations, training
 from .study.testcases import mp_floats
@@ -138,4 +139,4 @@ def parts(solution: Solution) -> dict[str, Part]:
             "graded_as": "below the target; the values themselves depend on the run",
         },
     )
-    return out
+    return rubric.attach(out)

@@ -6,6 +6,7 @@ import sympy as sp
 
 from ....core.exact import exact_json
 from ....core.problem import Part
+from ....core.rubric import Item, with_rubric
 from .. import exact as conv
 from .. import linsolve
 from .solve import Solution
@@ -106,7 +107,21 @@ def parts(solution: Solution) -> dict[str, Part]:
         part = Part(
             "vector", None, None, {**extra, "reason": reason, "least_squares": _json_list(solution.least_squares)}
         )
-    return {"6a": Part("written", None, None, {"reference": REFERENCE_6A}), "6b": part}
+    reasons = with_rubric(
+        Part("written", None, None, {"reference": REFERENCE_6A}),
+        Item(
+            2,
+            "Two reasons, one point each: parameter sharing (few weights, reused at every position), locality "
+            "(the related pixels of an image are the nearby ones), translation equivariance (a pattern is found "
+            "wherever it appears).",
+            accepted=[
+                "fewer parameters, hence less memory and less overfitting",
+                "translation invariance after pooling",
+            ],
+            wrong=["convolutional layers are nonlinear", "the same reason twice in other words"],
+        ),
+    )
+    return {"6a": reasons, "6b": part}
 
 
 def _vector_latex(values) -> str:

@@ -71,8 +71,14 @@ def view(solution: Solution) -> dict:
             ]
             for r, row in enumerate(copy.grid)
         ]
-        scale = sp.latex(copy.scale) if copy.scale >= 0 else rf"\left({sp.latex(copy.scale)}\right)"
-        return Tex(rf"\underbrace{{{matrix(cells, small=True)}}}_{{{scale}\,W}}")
+        # A unit scale reads as W or -W, as a person writes it (not "1 W").
+        if copy.scale in (1, -1):
+            label = "W" if copy.scale == 1 else "-W"
+        elif copy.scale >= 0:
+            label = rf"{sp.latex(copy.scale)}\,W"
+        else:
+            label = rf"\left({sp.latex(copy.scale)}\right)\,W"
+        return Tex(rf"\underbrace{{{matrix(cells, small=True)}}}_{{{label}}}")
 
     copy_lines = []
     if d == 2 and show_copies:
