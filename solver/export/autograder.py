@@ -101,8 +101,11 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
 
 
 def read_manifest(setup: Setup) -> list[dict[str, str]]:
+    from ..variants.roster import unguard_spreadsheet
+
     text = (setup.variants / "manifest.csv").read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    return [{key: unguard_spreadsheet(value or "") for key, value in row.items() if key} for row in rows]
 
 
 def find_student(users: list[dict[str, Any]], rows: list[dict[str, str]], notes: list[str]) -> dict[str, str]:

@@ -23,6 +23,8 @@ MAX_ROSTER_BYTES = 10 * 1024 * 1024
 _SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
 RESERVED_FOLDERS = ("manifest.csv",)  # beside the students' folders in a batch's output
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"
+_GUARDED_START = (*_FORMULA_START, GUARD)
 
 
 @dataclass(frozen=True)
@@ -99,11 +101,15 @@ def student_folder(student_id: str) -> str:
 
 
 def spreadsheet_safe(cell: object) -> str:
-    """Text a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    """Text a spreadsheet shows as text: a leading = + - @ tab or carriage return would start a
+    formula, so such a cell gets a leading apostrophe. A cell that already starts with an apostrophe
+    gets one too, so that :func:`unguard_spreadsheet` undoes exactly this (``=x`` and ``'=x`` stay
+    two ids)."""
     text = str(cell)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return GUARD + text if text.startswith(_GUARDED_START) else text
 
 
 def unguard_spreadsheet(text: str) -> str:
-    """The text :func:`spreadsheet_safe` was given (reading a manifest back)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    """The text :func:`spreadsheet_safe` was given (reading a manifest back). A cell it never
+    writes (an apostrophe before anything else) is read as it is."""
+    return text[1:] if text.startswith(GUARD) and text[1:].startswith(_GUARDED_START) else text
