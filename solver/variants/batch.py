@@ -6,7 +6,9 @@ is one task on a Dask cluster (:mod:`.cluster`) that returns the folder's bytes,
 written here exactly as a local build writes them. A student's folder is complete
 when its ``.hw6-done`` marker records the seed and version that made it; a
 rerun skips those and redoes every other student, so an interrupted batch
-resumes where it stopped. The manifest is rewritten atomically at the end.
+resumes where it stopped. The manifest is rewritten atomically at the end. A full disk
+or an unwritable folder stops the batch at once (one error, exit 2): it would fail every
+student alike; what was staged is removed and the finished students resume on a rerun.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.errors import Hw6Error
+from ..core.errors import Hw6Error, OutputError
 from ..core.pipeline import Sheets, compile_staged, options_json, prepare, stage
 from ..io.files import StagedOutput, ensure_writable_dir, write_text_atomic
 from ..io.progress import Progress
@@ -109,8 +111,28 @@ def run_batch(
             done(student, seed, staged, sheets.files["params.json"])
         except Hw6Error as exc:
             staged.discard()
+            if isinstance(exc, OutputError):
+                raise  # a full disk or an unwritable folder fails every student alike: stop here
             result.failed[student.id] = str(exc)
         bar.advance(student.id)
+
+    def finish_or_abandon(entry) -> None:
+        try:
+            finish(entry)
+        except OutputError:
+            abandon()
+            raise
+
+    def abandon() -> None:
+        """Stop on an output error: wait for the LaTeX runs under way and remove what they staged."""
+        for _, _, _, staged, future in pending:
+            future.cancel()
+            try:
+                future.result()
+            except Exception:  # noqa: BLE001 - the first output error is the one reported
+                pass
+            staged.discard()
+        pending.clear()
 
     with (
         folder_lock(out),
@@ -133,6 +155,9 @@ def run_batch(
                 drawn = draw(seed, context, student=student.name or student.id, options=options)
                 sheets = prepare(drawn.solved, drawn.variant, context=context)
                 staged = stage(sheets, folder)
+            except OutputError:
+                abandon()
+                raise
             except Hw6Error as exc:
                 result.failed[student.id] = str(exc)
                 bar.advance(student.id)
@@ -144,9 +169,9 @@ def run_batch(
             )
             pending.append((student, seed, sheets, staged, future))
             while len(pending) > 2 * max(1, jobs):  # keep LaTeX busy without staging the whole class
-                finish(pending.pop(0))
+                finish_or_abandon(pending.pop(0))
         while pending:
-            finish(pending.pop(0))
+            finish_or_abandon(pending.pop(0))
         if scheduler is not None:
             for student, seed, files in _on_cluster(scheduler, remote, pdf, context, options):
                 try:
@@ -156,6 +181,8 @@ def run_batch(
                     for name, data in files.items():
                         staged.write_bytes(name, data)
                     done(student, seed, staged, files["params.json"])
+                except OutputError:
+                    raise
                 except Hw6Error as exc:
                     result.failed[student.id] = str(exc)
                 bar.advance(student.id)
