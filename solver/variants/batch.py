@@ -94,7 +94,7 @@ def run_batch(
     out = ensure_writable_dir(out_dir)
     result = BatchResult()
     rows: dict[str, dict] = {}
-    pending: list[tuple[Student, int, Sheets, object, Future]] = []
+    pending: list[tuple[Student, int, Sheets, StagedOutput, Future]] = []
     remote: list[tuple[Student, int]] = []  # students left for the cluster
 
     def done(student: Student, seed: int, staged: StagedOutput, params_text: str | bytes) -> None:
