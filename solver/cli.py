@@ -3,12 +3,14 @@ every error a user can cause into one line on stderr and its exit code.
 
 Exit codes: 0 success; 1 a cross-check disagrees; 2 bad input, unwritable
 output or LaTeX failure (one message on stderr naming the field or file).
-Output is UTF-8 whatever the locale.
+Output is UTF-8 whatever the locale. SIGINT and SIGTERM stop any command cleanly
+(nothing half-written, workers and kernels shut down): one line, exit 130 or 143.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import codecs
 import errno
 import io
@@ -20,6 +22,8 @@ from . import __version__
 from .commands import COMMANDS
 from .core.errors import Hw6Error, InputWarning
 from .grading.inputs import InputRejected
+from .io import signals
+from .io.signals import Stopped
 
 
 class _Parser(argparse.ArgumentParser):
@@ -85,6 +89,14 @@ def main(argv: list[str] | None = None) -> int:
     if getattr(args, "seed", None) is not None and getattr(args, "params", None) is not None:
         print("hw6: error: --seed and --params are alternatives; give one", file=sys.stderr)
         return 2
+    signals.install()
+    try:
+        return _run(args)
+    finally:
+        signals.uninstall()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default", InputWarning)  # once per message and call of main()
@@ -95,9 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     except (Hw6Error, InputRejected) as exc:
         print(f"hw6: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Stopped as exc:  # SIGINT or SIGTERM: everything on the way out has cleaned up
+        print(f"hw6: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("hw6: interrupted", file=sys.stderr)
         return 130
+    except asyncio.CancelledError:  # a library's task, cancelled by the signal it took over
+        stopped = Stopped(signals.received() or 0)
+        if not signals.received():
+            raise
+        print(f"hw6: {stopped.message}", file=sys.stderr)
+        return stopped.exit_code
     except BrokenPipeError:  # e.g. `hw6 key | head`: the reader left, which is not an error
         _drop_stdout()
         return 0

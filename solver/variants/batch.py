@@ -114,24 +114,15 @@ def run_batch(
             if isinstance(exc, OutputError):
                 raise  # a full disk or an unwritable folder fails every student alike: stop here
             result.failed[student.id] = str(exc)
+        except BaseException:  # a signal while waiting for LaTeX
+            _drop(staged, future)
+            raise
         bar.advance(student.id)
 
-    def finish_or_abandon(entry) -> None:
-        try:
-            finish(entry)
-        except OutputError:
-            abandon()
-            raise
-
     def abandon() -> None:
-        """Stop on an output error: wait for the LaTeX runs under way and remove what they staged."""
+        """Stop (an output error, a signal): wait for the LaTeX runs under way, remove what they staged."""
         for _, _, _, staged, future in pending:
-            future.cancel()
-            try:
-                future.result()
-            except Exception:  # noqa: BLE001 - the first output error is the one reported
-                pass
-            staged.discard()
+            _drop(staged, future)
         pending.clear()
 
     with (
@@ -139,39 +130,42 @@ def run_batch(
         Progress(len(students), "batch", enabled=progress) as bar,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
-        for student in students:
-            seed = student_seed(salt, student.id)
-            folder = out / student.folder
-            marker = _finished(folder, seed, marked)
-            if marker is not None:
-                rows[student.id] = _row(student, seed, options_text, marker.get("params_sha256", ""), skipped)
-                result.skipped.append(student.id)
-                bar.advance(student.id)
-                continue
-            if scheduler is not None:
-                remote.append((student, seed))
-                continue
-            try:
-                drawn = draw(seed, context, student=student.name or student.id, options=options)
-                sheets = prepare(drawn.solved, drawn.variant, context=context)
-                staged = stage(sheets, folder)
-            except OutputError:
-                abandon()
-                raise
-            except Hw6Error as exc:
-                result.failed[student.id] = str(exc)
-                bar.advance(student.id)
-                continue
-            future = (
-                pool.submit(compile_staged, staged, sheets, context.cache_dir if context else None)
-                if pdf
-                else _done_future()
-            )
-            pending.append((student, seed, sheets, staged, future))
-            while len(pending) > 2 * max(1, jobs):  # keep LaTeX busy without staging the whole class
-                finish_or_abandon(pending.pop(0))
-        while pending:
-            finish_or_abandon(pending.pop(0))
+        try:  # a full disk, SIGINT or SIGTERM: what is staged is removed before stopping
+            for student in students:
+                seed = student_seed(salt, student.id)
+                folder = out / student.folder
+                marker = _finished(folder, seed, marked)
+                if marker is not None:
+                    rows[student.id] = _row(student, seed, options_text, marker.get("params_sha256", ""), skipped)
+                    result.skipped.append(student.id)
+                    bar.advance(student.id)
+                    continue
+                if scheduler is not None:
+                    remote.append((student, seed))
+                    continue
+                try:
+                    drawn = draw(seed, context, student=student.name or student.id, options=options)
+                    sheets = prepare(drawn.solved, drawn.variant, context=context)
+                    staged = stage(sheets, folder)
+                except Hw6Error as exc:
+                    if isinstance(exc, OutputError):
+                        raise
+                    result.failed[student.id] = str(exc)
+                    bar.advance(student.id)
+                    continue
+                future = (
+                    pool.submit(compile_staged, staged, sheets, context.cache_dir if context else None)
+                    if pdf
+                    else _done_future()
+                )
+                pending.append((student, seed, sheets, staged, future))
+                while len(pending) > 2 * max(1, jobs):  # keep LaTeX busy without staging the whole class
+                    finish(pending.pop(0))
+            while pending:
+                finish(pending.pop(0))
+        except BaseException:
+            abandon()
+            raise
         if scheduler is not None:
             for student, seed, files in _on_cluster(scheduler, remote, pdf, context, options):
                 try:
@@ -217,6 +211,16 @@ def _manifest_text(rows: list[dict], contact: tuple[str, ...] = ()) -> str:
     for row in rows:
         writer.writerow([spreadsheet_safe(row[c]) for c in columns])
     return buffer.getvalue()
+
+
+def _drop(staged: StagedOutput, future: Future) -> None:
+    """Remove a student's staged folder once the LaTeX run writing into it (if any) has ended."""
+    future.cancel()
+    try:
+        future.result()
+    except BaseException:  # noqa: BLE001 - what stops the batch is reported, not this run's end
+        pass
+    staged.discard()
 
 
 def _done_future() -> Future:
