@@ -426,3 +426,14 @@ def test_a_group_members_name_is_shown_escaped(graders, batch):
     users = [{**USERS["bob"][0], "name": "<b>Bob</b>"}, *USERS["ann"]]
     results, _ = roster.run({"answers-template.yaml": fill(template, parts)}, users)
     assert results["score"] == total(parts) and "&lt;b&gt;Bob&lt;/b&gt;" in results["output"]
+
+
+def test_the_answers_file_is_opened_without_following_a_link(tmp_path):
+    """A link swapped in after the submission was listed is refused when it is opened."""
+    from solver.export.autograder import Refused, read_answers
+
+    (tmp_path / "right.yaml").write_text("1b: w\n", encoding="utf-8")
+    (tmp_path / "answers.yaml").symlink_to(tmp_path / "right.yaml")
+    with pytest.raises(Refused, match="cannot be read"):
+        read_answers(tmp_path / "answers.yaml")
+    assert read_answers(tmp_path / "right.yaml") == {"1b": "w"}

@@ -226,10 +226,11 @@ def answers_file(submission: Path) -> Path:
 
 def read_answers(path: Path) -> Any:
     from ..core.errors import InputFileError
-    from ..io.files import read_structured
+    from ..io.files import parse_structured
 
     try:
-        data = read_structured(path, max_bytes=MAX_ANSWER_BYTES)
+        text = _read_no_link(path)
+        data = parse_structured(text, str(path), json_only=path.suffix.lower() == ".json")
     except InputFileError as error:
         message = shown(str(error).replace(str(path), path.name))
         raise Refused("Answers file", f"The answers file cannot be read: {message}") from None
@@ -238,6 +239,30 @@ def read_answers(path: Path) -> Any:
     if not isinstance(data, dict):
         raise Refused("Answers file", f"{shown(path.name)} must map part ids to answers (part id: answer, one a line).")
     return data
+
+
+def _read_no_link(path: Path) -> str:
+    """The file's UTF-8 text, opened without following a link (one swapped in after the folder was
+    listed is refused too) and only if it is a regular file of at most MAX_ANSWER_BYTES."""
+    from ..core.errors import InputFileError
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputFileError(f"{path}: not a regular file")
+        raw = handle.read(MAX_ANSWER_BYTES + 1)
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise InputFileError(f"{path}: larger than {MAX_ANSWER_BYTES // 2**20} MiB")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputFileError(f"{path}: line {line} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def grade(setup: Setup) -> dict[str, Any]:
