@@ -71,31 +71,36 @@ def stored_pair(tmp_path: Path) -> Cache:
 
 
 @pytest.mark.parametrize(
-    "damage",
+    ("damage", "said"),
     [
-        lambda path: flip_bit(path),
-        lambda path: flip_bit(path, at=len(MAGIC) + 5),  # in the header
-        lambda path: flip_bit(path, at=2),  # in the magic line
-        change_a_digit,
-        replace_with_fifo,
-        lambda path: path.write_bytes(path.read_bytes()[:-4]),
-        lambda path: path.write_bytes(b""),
-        lambda path: (path.unlink(), path.mkdir()),
-        lambda path: path.write_bytes(MAGIC + b"{not json\n{}"),
-        lambda path: path.write_bytes(MAGIC + b"no header line"),
+        (flip_bit, True),
+        (lambda path: flip_bit(path, at=len(MAGIC) + 5), True),  # in the header
+        (lambda path: flip_bit(path, at=2), False),  # in the first line: not an entry of this format
+        (change_a_digit, True),
+        (replace_with_fifo, True),
+        (lambda path: path.write_bytes(path.read_bytes()[:-4]), True),
+        (lambda path: path.write_bytes(b""), False),
+        (lambda path: (path.unlink(), path.mkdir()), True),
+        (lambda path: path.write_bytes(MAGIC + b"{not json\n{}"), True),
+        (lambda path: path.write_bytes(MAGIC + b"no header line"), True),
     ],
 )
-def test_a_damaged_entry_is_a_miss(tmp_path, damage):
+def test_a_damaged_entry_is_a_miss_and_is_replaced(tmp_path, damage, said):
     store = stored_pair(tmp_path)
-    damage(store.path(KIND, KEY, "json"))
+    path = store.path(KIND, KEY, "json")
+    damage(path)
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         assert store.read_json(KIND, KEY) is None
-    assert len(damaging_warnings(record)) <= 1
+    messages = damaging_warnings(record)
+    assert len(messages) == int(said) and all(str(path) in m for m in messages)
     assert store.read_json(KIND, OTHER) == {"value": 67890}
-    store.write_json(KIND, KEY, {"value": 12345})  # replaced, FIFO and folder included... but a folder stays
+    store.write_json(KIND, KEY, {"value": 12345})  # what the recomputation does
     forget_memory()
-    if store.path(KIND, KEY, "json").is_file():
+    if path.is_dir():  # a folder in the entry's place cannot be replaced: it stays a miss
+        with pytest.warns(InputWarning, match="not a regular file"):
+            assert store.read_json(KIND, KEY) is None
+    else:
         assert store.read_json(KIND, KEY) == {"value": 12345}
 
 

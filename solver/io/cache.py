@@ -150,7 +150,7 @@ def read_regular(path: Path) -> bytes | None:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             _say_once(
-                path.parent.name, f"{path}: the cache entry is not a regular file; it is computed again and replaced"
+                path.parent.name, f"{path}: the cache entry is not a regular file; it is computed again"
             )
             return None
         chunks = []
