@@ -149,9 +149,7 @@ def read_regular(path: Path) -> bytes | None:
         return None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            _say_once(
-                path.parent.name, f"{path}: the cache entry is not a regular file; it is computed again"
-            )
+            _say_once(path.parent.name, f"{path}: the cache entry is not a regular file; it is computed again")
             return None
         chunks = []
         while chunk := os.read(fd, 1 << 20):
