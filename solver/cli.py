@@ -3,12 +3,17 @@ every error a user can cause into one line on stderr and its exit code.
 
 Exit codes: 0 success; 1 a cross-check disagrees; 2 bad input, unwritable
 output or LaTeX failure (one message on stderr naming the field or file).
+Output is UTF-8 whatever the locale. SIGINT and SIGTERM stop any command cleanly
+(nothing half-written, workers and kernels shut down): one line, exit 130 or 143.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import codecs
 import errno
+import io
 import os
 import sys
 import warnings
@@ -17,6 +22,8 @@ from . import __version__
 from .commands import COMMANDS
 from .core.errors import Hw6Error, InputWarning
 from .grading.inputs import InputRejected
+from .io import signals
+from .io.signals import Stopped
 
 
 class _Parser(argparse.ArgumentParser):
@@ -49,11 +56,47 @@ def _one_line_input_warnings(fallback):
     return show
 
 
+def _original_bytes_or_escape(error: UnicodeError) -> tuple[bytes, int]:
+    """An encoding error handler: a file name's undecodable byte (``surrogateescape``) is written
+    back as that byte, anything else that UTF-8 cannot hold as a visible ``\\uXXXX``."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = bytearray()
+    for char in error.object[error.start : error.end]:
+        code = ord(char)
+        out += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}".encode()
+    return bytes(out), error.end
+
+
+OUTPUT_ERRORS = "hw6-bytes-or-escape"
+codecs.register_error(OUTPUT_ERRORS, _original_bytes_or_escape)
+
+
+def _utf8_streams() -> None:
+    """hw6 reads and writes UTF-8 whatever the locale says (``LC_ALL=tr_TR.ISO-8859-9`` or ``C``):
+    names, ids and feedback hold any letter, and an encoding error is never a user's traceback."""
+    for stream, errors in ((sys.stdin, "strict"), (sys.stdout, OUTPUT_ERRORS), (sys.stderr, OUTPUT_ERRORS)):
+        if isinstance(stream, io.TextIOWrapper) and codecs.lookup(stream.encoding).name != "utf-8":
+            try:
+                stream.reconfigure(encoding="utf-8", errors=errors)
+            except (OSError, ValueError):  # already read from or written to: keep it as it is
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_streams()
     args = build_parser().parse_args(argv)
     if getattr(args, "seed", None) is not None and getattr(args, "params", None) is not None:
         print("hw6: error: --seed and --params are alternatives; give one", file=sys.stderr)
         return 2
+    signals.install()
+    try:
+        return _run(args)
+    finally:
+        signals.uninstall()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("default", InputWarning)  # once per message and call of main()
@@ -64,9 +107,18 @@ def main(argv: list[str] | None = None) -> int:
     except (Hw6Error, InputRejected) as exc:
         print(f"hw6: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except Stopped as exc:  # SIGINT or SIGTERM: everything on the way out has cleaned up
+        print(f"hw6: {exc.message}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("hw6: interrupted", file=sys.stderr)
         return 130
+    except asyncio.CancelledError:  # a library's task, cancelled by the signal it took over
+        stopped = Stopped(signals.received() or 0)
+        if not signals.received():
+            raise
+        print(f"hw6: {stopped.message}", file=sys.stderr)
+        return stopped.exit_code
     except BrokenPipeError:  # e.g. `hw6 key | head`: the reader left, which is not an error
         _drop_stdout()
         return 0

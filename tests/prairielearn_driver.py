@@ -170,6 +170,21 @@ for folder in request["questions"]:
                     }
                 )
     out["questions"][folder] = {"chosen": chosen, "cases": cases, "tests": tests, "inputs": shapes}
+    variant = new_variant(folder, 0)
+    call(module, "generate", variant)
+    inputs = runtime.variant_of(variant)["inputs"]
+    key = {}
+    for spec in inputs:
+        key.update(runtime.key_inputs(spec, runtime.variant_of(variant)["parts"][spec["part"]]["value"]))
+    hostile = request.get("hostile") or {}
+    for spec in inputs:
+        if spec["element"] != "string":
+            continue
+        texts = list(hostile.get("texts", ()))
+        texts += hostile.get("towers", []) if spec["part"] in hostile.get("tower_parts", ()) else []
+        for text in texts:
+            got = submit(module, variant, key | {spec["name"]: text}, inputs)
+            out.setdefault("hostile", []).append({"part": spec["part"], "name": spec["name"], "text": text} | got)
 out["sys_path"] = sys.path
 out["violations"] = violations
 out["modules"] = sorted(m.split(".")[0] for m in sys.modules if not m.startswith("_"))

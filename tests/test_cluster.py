@@ -207,3 +207,28 @@ def test_a_worker_with_another_hw6_version_refuses_the_task():
     with pytest.raises(RuntimeError, match="this worker runs hw6 .*, the client hw6 0.0.0-other"):
         cluster._on_worker("0.0.0-other", cluster._nothing, 1)
     assert cluster._on_worker(cluster.__version__, cluster._nothing, 7) == 7
+
+
+def test_a_scheduler_lost_mid_batch_is_one_line_and_exit_2(local_batch, tmp_path):
+    """The scheduler killed while a batch runs on it: hw6 says so in one line (none of distributed's
+    log or tracebacks), exits 2, and the students finished keep their folders."""
+    students, _ = local_batch
+    (tmp_path / "cluster").mkdir()
+    doomed = Cluster(tmp_path / "cluster")
+    try:
+        out = tmp_path / "remote"
+        batch = subprocess.Popen(
+            [sys.executable, "-m", "solver", "batch", *SKIP_NAMES, "--roster", students, "--out", out, "--no-pdf",
+             "--scheduler", doomed.address],
+            cwd=tmp_path, env=doomed.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        while not list(out.glob("*/.hw6-done")) and batch.poll() is None:
+            time.sleep(0.05)
+        assert batch.poll() is None, batch.communicate()
+        doomed.scheduler.kill()
+        _, err = batch.communicate()
+    finally:
+        doomed.stop()
+    assert batch.returncode == 2
+    assert err.startswith("hw6: error: --scheduler: lost the connection to ") and err.count("\n") == 1, err
+    assert list(out.glob("*/.hw6-done"))

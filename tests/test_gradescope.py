@@ -98,10 +98,22 @@ class Autograder:
         self.venv = venv
         self.cache = base / "hw6-cache"
 
-    def run(self, files: dict[str, bytes | str], users: list[dict] | None = None, *, source: Path | None = None):
+    def run(
+        self,
+        files: dict[str, bytes | str],
+        users: list[dict] | None = None,
+        *,
+        source: Path | None = None,
+        links: dict[str, Path] | None = None,
+        fifos: tuple[str, ...] = (),
+    ):
         self.runs += 1
         root = self.base / f"run{self.runs}"
         (root / "submission").mkdir(parents=True)
+        for name, target in (links or {}).items():
+            (root / "submission" / name).symlink_to(target)
+        for name in fifos:
+            os.mkfifo(root / "submission" / name)
         (root / "source").symlink_to(source or self.source)
         (root / "hw6-venv").symlink_to(self.venv)
         if self.cache.exists():
@@ -331,3 +343,97 @@ def test_validate_finds_a_students_variant_in_the_manifest(run_cli, batch, tmp_p
     ghost.write_text(fill(template, parts))
     code, _, err = run_cli("validate", ghost, "--manifest", batch / "manifest.csv")
     assert code == 2 and "'ghost'" in err
+
+
+RIGHT_ELSEWHERE = "right-answers.yaml"
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        {"answers.yaml": Path("/etc/passwd")},
+        {"answers.yaml": "RIGHT"},  # a file of right answers elsewhere on the machine
+        {"answers.yml": Path("/etc")},
+        {"mine": "RIGHT_FOLDER"},  # a linked folder holding the right answers
+        {"answers.json": Path("/nonexistent/answers.json")},
+    ],
+)
+def test_a_link_in_the_submission_is_refused_and_nothing_it_points_to_is_read(graders, batch, tmp_path, links):
+    roster, _ = graders
+    template, parts = student(batch, "ann")
+    (tmp_path / RIGHT_ELSEWHERE).write_text(fill(template, parts), encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "answers.yaml").write_text(fill(template, parts), encoding="utf-8")
+    where = {"RIGHT": tmp_path / RIGHT_ELSEWHERE, "RIGHT_FOLDER": tmp_path / "folder"}
+    results, _ = roster.run({}, USERS["ann"], links={n: where.get(str(t), t) for n, t in links.items()})
+    assert results["score"] == 0 and "(a link)" in results["output"] and "root:" not in json.dumps(results)
+    (test,) = results["tests"]
+    assert test["name"] == "Answers file" and test["max_score"] == total(parts)
+
+
+def test_a_fifo_in_the_submission_is_refused_without_waiting_on_it(graders, batch):
+    roster, _ = graders
+    template, parts = student(batch, "ann")
+    results, _ = roster.run({"notes.yaml": fill(template, parts)}, USERS["ann"], fifos=("answers.yaml",))
+    assert results["score"] == 0 and "answers.yaml (not a regular file)" in results["output"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "<img src=x onerror=alert(1)>.txt",
+        "<script>alert(1)<\\script>.txt",
+        "a&amp;<b>bold<\\\\b>.txt",
+        "line\nbreak<i>.txt",
+        b"\xff\xfe<u>bytes<\\u>.txt",
+    ],
+)
+def test_a_file_name_is_shown_escaped(graders, batch, tmp_path, name):
+    roster, _ = graders
+    file = os.fsdecode(name) if isinstance(name, bytes) else name
+    results, _ = roster.run({file: "not answers"}, USERS["ann"])
+    shown = results["output"] + results["tests"][0]["output"]
+    assert "No answers file" in shown and "<" not in shown and "&lt;" in shown
+    assert "\n" not in results["tests"][0]["output"]
+
+
+def test_an_answers_file_named_like_html_is_graded_and_its_name_escaped(graders, batch):
+    roster, _ = graders
+    template, parts = student(batch, "ann")
+    results, _ = roster.run({"<script>alert(1)<\\script>.yml": fill(template, parts)}, USERS["ann"])
+    assert results["score"] == total(parts)
+    assert "Format check of &lt;script&gt;alert(1)&lt;\\script&gt;.yml: valid." in results["output"]
+    assert "<script>" not in json.dumps(results)
+
+
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"email": "<img src=x onerror=alert(1)>@x.edu", "id": 98},
+        {"email": "", "name": "<script>alert(1)</script>", "id": 97},
+    ],
+)
+def test_an_unknown_submitters_address_is_shown_escaped(graders, user):
+    roster, _ = graders
+    results, _ = roster.run({"a.yaml": "1b: w\n"}, [user])
+    assert results["tests"][0]["name"] == "Roster" and "&lt;" in results["output"]
+    assert "<" not in results["output"] + results["tests"][0]["output"]
+
+
+def test_a_group_members_name_is_shown_escaped(graders, batch):
+    roster, _ = graders
+    template, parts = student(batch, "bob")
+    users = [{**USERS["bob"][0], "name": "<b>Bob</b>"}, *USERS["ann"]]
+    results, _ = roster.run({"answers-template.yaml": fill(template, parts)}, users)
+    assert results["score"] == total(parts) and "&lt;b&gt;Bob&lt;/b&gt;" in results["output"]
+
+
+def test_the_answers_file_is_opened_without_following_a_link(tmp_path):
+    """A link swapped in after the submission was listed is refused when it is opened."""
+    from solver.export.autograder import Refused, read_answers
+
+    (tmp_path / "right.yaml").write_text("1b: w\n", encoding="utf-8")
+    (tmp_path / "answers.yaml").symlink_to(tmp_path / "right.yaml")
+    with pytest.raises(Refused, match="cannot be read"):
+        read_answers(tmp_path / "answers.yaml")
+    assert read_answers(tmp_path / "right.yaml") == {"1b": "w"}

@@ -14,6 +14,8 @@ from solver.grading.submissions import Submission
 from solver.io.cache import forget_memory
 from solver.variants import keycache
 
+from .cache_entries import entry_data, reseal
+
 SLOW = "SLOW-ANSWER"
 
 
@@ -125,14 +127,14 @@ def test_a_damaged_entry_is_rebuilt(run_cli, tmp_path):
     answers.write_text(ALICE)
     first = run_cli("check", answers, "--json", "--cache-dir", cache)
     (entry,) = entries(cache)
-    intact = json.loads(entry.read_text())
-    edited = json.loads(entry.read_text())
+    intact = json.loads(entry_data(entry))
+    edited = json.loads(entry_data(entry))
     edited["key"]["parts"]["1b"]["value"] = "w"  # a key that was never checked
     for damage in ("not json", '{"key": {"parts": [1, 2]}}', json.dumps(edited), json.dumps({**intact, "sha256": ""})):
-        entry.write_text(damage)
+        reseal(entry, damage.encode())  # each behind a right header: the entry's own checks refuse it
         forget_memory(keycache.KIND)  # the copy in memory would hide the damage
         assert run_cli("check", answers, "--json", "--cache-dir", cache) == first, damage
-        assert json.loads(entry.read_text()) == intact
+        assert json.loads(entry_data(entry)) == intact
 
 
 def test_the_entry_depends_on_every_file_of_the_package(tmp_path, monkeypatch):

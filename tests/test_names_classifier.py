@@ -427,7 +427,10 @@ def test_skipped_lines_are_one_counted_warning(run_cli, tmp_path):
     code, out, err = run_cli("key", "--params", params, "--names-dir", folder, "--cache-dir", tmp_path / "cache")
     assert code == 0
     warnings = [line for line in err.splitlines() if line.startswith("hw6: warning:")]
-    assert warnings == [f"hw6: warning: {folder}: 2 lines skipped (not UTF-8: 1, control characters: 1)"]
+    assert warnings == [
+        f"hw6: warning: {folder}: read 2 languages (Japanese, Russian), 24 names; "
+        "2 lines skipped (not UTF-8: 1, control characters: 1)"
+    ]
     assert json.loads(out)["parts"]["4"]["value"]["test_names"] == 2  # one per language
 
 

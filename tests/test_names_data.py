@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -47,6 +49,35 @@ def test_malformed_files_are_counted_not_fatal(tmp_path):
         "file with no usable names (Empty.txt)": 1,
         "file with fewer than 3 names (Tiny.txt)": 1,
     }
+
+
+def test_hidden_and_irregular_files_are_skipped_and_said(tmp_path):
+    (tmp_path / "Good.txt").write_text("Smith\nJones\nBrown\n", encoding="utf-8")
+    (tmp_path / "Other.txt").write_text("Le\nPham\nTran\n", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Aa\nBb\nCc\nDd\n", encoding="utf-8")
+    (tmp_path / "._Good.txt").write_bytes(b"\x00\x05\x16\x07Mac OS X")  # a macOS zip leftover
+    (tmp_path / "Folder.txt").mkdir()
+    os.mkfifo(tmp_path / "Pipe.txt")  # read, it would wait forever
+    (tmp_path / "Gone.txt").symlink_to(tmp_path / "missing.txt")
+    data = load_names(tmp_path)
+    assert data.languages == ("Good", "Other") and ".hidden" not in data.languages
+    assert data.skipped == {
+        "file .hidden.txt (hidden)": 1,
+        "file ._Good.txt (hidden)": 1,
+        "file Folder.txt (not a regular file)": 1,
+        "file Pipe.txt (not a regular file)": 1,
+        "file Gone.txt (not a regular file)": 1,
+    }
+    assert "file .hidden.txt (hidden) skipped" in data.skipped_text()
+
+
+def test_the_notebooks_reader_skips_hidden_files_too(tmp_path):
+    from solver.notebooks import classifier
+
+    (tmp_path / "Good.txt").write_text("Smith\nJones\n", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("Aa\n", encoding="utf-8")
+    (tmp_path / "Folder.txt").mkdir()
+    assert classifier.load_names(tmp_path)[2] == ["Good"]
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ variant from PrairieLearn's seed; the fragment is deterministic, well-formed and
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -26,6 +27,14 @@ SEEDS = (1, 2, 3)
 VARIANT_SEEDS = (0, 1, 2, 5, 2**31 - 1, 2**53 + 7)  # PrairieLearn's variant seeds, for generate()
 TEST_REPEATS = 4  # per test type and variant: "Test 100 times" in miniature
 ISOLATED_PACKAGES = ("numpy", "numpy.libs", "sympy", "mpmath")
+# Answers that ran for minutes or were echoed as HTML (issue 28), sent to the string inputs.
+TOWERS = ("9**9**9", "9^9^9", "10^10^10", "(999999/999998)^1000 ^ 1000", "O(9^9^9)", "2^2^2^2^2^2^2")
+TOWER_PARTS = ("2e", "1b")
+HTML_ANSWERS = (
+    "<img src=x onerror=alert(1)>" + "1" * 40,
+    "<script>alert(1)</script>",
+    "w & <b>u</b>",
+)
 
 
 def export(*args) -> int:
@@ -65,6 +74,7 @@ def run(exported):
         "questions": [str(p) for p in sorted((course / "questions" / "hw6").iterdir())],
         "variant_seeds": list(VARIANT_SEEDS),
         "test_repeats": TEST_REPEATS,
+        "hostile": {"texts": list(HTML_ANSWERS), "towers": list(TOWERS), "tower_parts": list(TOWER_PARTS)},
     }
     done = subprocess.run(
         [sys.executable, "-I", "-S", "-B", str(ROOT / "tests" / "prairielearn_driver.py")],
@@ -123,7 +133,7 @@ def test_every_variant_key_mistake_and_invalid_input_scores_as_hw6_check_scores(
                     earned = sum(entry["score"] * entry["weight"] for entry in entries)
                     assert earned == pytest.approx(part.score, abs=1e-4), (where, spec, part, entries)
                     if part.status != "invalid":
-                        expected = part.feedback or part.status.capitalize() + "."
+                        expected = html.escape(part.feedback or part.status.capitalize() + ".", quote=False)
                         assert {entry["feedback"] for entry in entries} == {expected}, (where, part, entries)
                         assert shown["feedback"][spec["name"]] == expected, where
                 hw6_total = sum(result.parts[spec["part"]].score for spec in inputs)
@@ -277,3 +287,25 @@ def test_statement_numbers_are_exact(value, text):
     from solver.export.pl.questions import number_text
 
     assert number_text(value) == text
+
+
+def test_a_hostile_answer_is_bounded_in_time_and_scores_nothing(run):
+    """Each tower ends (as a format error, or graded wrong), whatever the rest of the answers."""
+    towers = [case for case in run["hostile"] if case["text"] in TOWERS]
+    assert {case["part"] for case in towers} == set(TOWER_PARTS)
+    for case in towers:
+        chosen = case if case["gradable"] else case["forced"]
+        assert chosen["partial_scores"][case["name"]]["score"] == 0, case
+        assert case["score"] < 1, case
+
+
+def test_nothing_a_student_typed_is_echoed_as_html(run):
+    cases = [case for case in run["hostile"] if case["text"] in HTML_ANSWERS]
+    assert len(cases) >= len(HTML_ANSWERS) * 3
+    for case in cases:
+        shown = [*case["format_errors"].values(), *case["feedback"].values()]
+        shown += [entry["feedback"] for entry in case["partial_scores"].values()]
+        if case["forced"]:
+            shown += [*case["forced"]["feedback"].values()]
+        assert not [text for text in shown if "<" in text or ">" in text], case
+    assert any("&lt;" in text for case in cases for text in case["format_errors"].values())

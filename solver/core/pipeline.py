@@ -21,7 +21,7 @@ from ..render import latex as latex_runner
 from . import selection
 from .checks import Check
 from .document import DocumentParams
-from .errors import CrossCheckFailed, OracleUnavailable, ParamsError
+from .errors import CrossCheckFailed, OracleUnavailable, OutputError, ParamsError
 from .exact import to_integer
 from .params import from_mapping, to_jsonable
 from .reference import Section, reference_yaml
@@ -327,7 +327,10 @@ def stage(sheets: Sheets, out_dir: str | Path) -> StagedOutput:
 def compile_staged(staged: StagedOutput, sheets: Sheets, cache_dir: str | Path | None = None) -> None:
     """Make the PDFs inside the staging folder and register them for the commit (``cache_dir``: the TeX format's)."""
     for kind in sheets.documents:
-        latex_runner.compile_pdf(staged.staging / f"{kind}.tex", cache_dir=cache_dir)
+        try:
+            latex_runner.compile_pdf(staged.staging / f"{kind}.tex", cache_dir=cache_dir)
+        except OutputError as exc:  # named by the staging folder, which the user never sees
+            raise OutputError(str(exc).replace(str(staged.staging), str(staged.destination), 1)) from None
         staged.path(f"{kind}.pdf")
 
 

@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import html
 import io
 import json
+import os
+import re
+import stat
 import sys
 import time
 import traceback
@@ -97,8 +101,11 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
 
 
 def read_manifest(setup: Setup) -> list[dict[str, str]]:
+    from ..variants.roster import unguard_spreadsheet
+
     text = (setup.variants / "manifest.csv").read_text(encoding="utf-8")
-    return list(csv.DictReader(io.StringIO(text, newline="")))
+    rows = csv.DictReader(io.StringIO(text, newline=""))
+    return [{key: unguard_spreadsheet(value or "") for key, value in row.items() if key} for row in rows]
 
 
 def find_student(users: list[dict[str, Any]], rows: list[dict[str, str]], notes: list[str]) -> dict[str, str]:
@@ -107,7 +114,8 @@ def find_student(users: list[dict[str, Any]], rows: list[dict[str, str]], notes:
         raise Refused("Roster", "This submission names no student, so no variant can be chosen for it.")
     user = users[0]
     if len(users) > 1:
-        notes.append(f"Group submission: graded with the variant of its first member, {user.get('name') or 'unnamed'}.")
+        first = shown(str(user.get("name") or "unnamed"))
+        notes.append(f"Group submission: graded with the variant of its first member, {first}.")
     sid, email = str(user.get("sid") or "").strip(), str(user.get("email") or "").strip().casefold()
     ids = {str(user.get(k) or "").strip() for k in ("sid", "id", "email")} - {""}
     for matches in (
@@ -118,7 +126,7 @@ def find_student(users: list[dict[str, Any]], rows: list[dict[str, str]], notes:
         found = [row for row in rows if matches(row)]
         if found:
             return found[0]
-    who = user.get("email") or user.get("name") or "this account"
+    who = shown(str(user.get("email") or user.get("name") or "this account"))
     raise Refused(
         "Roster",
         f"No homework variant is assigned to {who}. Ask the course staff to add you to the roster; "
@@ -160,42 +168,101 @@ def load_variant(setup: Setup, path: str, params_digest: str, key_digest: str, *
     return rebuilt
 
 
+def shown(text: str) -> str:
+    """A file name or address as it may be shown: one line, valid UTF-8 (escaping is the output's)."""
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return re.sub(r"[\x00-\x1f\x7f]", "?", text)[:200]
+
+
+def _ignored(relative: Path) -> bool:
+    return any(part.startswith(".") or part == "__MACOSX" for part in relative.parts)
+
+
+def submitted_files(submission: Path) -> list[Path]:
+    """The submission's regular files (hidden files and macOS zip leftovers ignored). A link or
+    anything else that is not a regular file is refused: the grader reads nothing outside the
+    submission (a link to another file on the machine would be read as the student's answers)."""
+    files, refused = [], []
+    for folder, dirs, names in os.walk(submission, followlinks=False):
+        base = Path(folder)
+        for name in sorted(dirs + names):
+            path = base / name
+            relative = path.relative_to(submission)
+            if _ignored(relative):
+                continue
+            kind = path.lstat().st_mode
+            if stat.S_ISLNK(kind):
+                refused.append((relative, "a link"))
+            elif name in names and not stat.S_ISREG(kind):
+                refused.append((relative, "not a regular file"))
+            elif name in names:
+                files.append(path)
+        dirs[:] = [d for d in dirs if not _ignored((base / d).relative_to(submission)) and not (base / d).is_symlink()]
+    if refused:
+        listed = ", ".join(f"{shown(r.as_posix())} ({why})" for r, why in refused[:5])
+        raise Refused(
+            "Answers file",
+            f"The submission holds files that are not plain files: {listed}. Upload the answers file itself.",
+        )
+    return sorted(files)
+
+
 def answers_file(submission: Path) -> Path:
-    """The one answers file of the submission (hidden files and macOS zip leftovers ignored)."""
-    files = sorted(
-        p
-        for p in submission.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") or part == "__MACOSX" for part in p.relative_to(submission).parts)
-    )
+    """The one answers file of the submission (see :func:`submitted_files`)."""
+    files = submitted_files(submission)
     answers = [p for p in files if p.suffix.lower() in ANSWER_SUFFIXES]
     kinds = ", ".join(ANSWER_SUFFIXES)
     if not answers:
-        got = f" (got {', '.join(p.name for p in files[:5])})" if files else ""
+        got = f" (got {', '.join(shown(p.name) for p in files[:5])})" if files else ""
         raise Refused(
             "Answers file",
             f"No answers file was submitted{got}: upload one {kinds} file, your filled answers template.",
         )
     if len(answers) > 1:
-        names = ", ".join(p.relative_to(submission).as_posix() for p in answers[:10])
+        names = ", ".join(shown(p.relative_to(submission).as_posix()) for p in answers[:10])
         raise Refused("Answers file", f"More than one answers file was submitted ({names}); upload exactly one.")
     return answers[0]
 
 
 def read_answers(path: Path) -> Any:
     from ..core.errors import InputFileError
-    from ..io.files import read_structured
+    from ..io.files import parse_structured
 
     try:
-        data = read_structured(path, max_bytes=MAX_ANSWER_BYTES)
+        text = _read_no_link(path)
+        data = parse_structured(text, str(path), json_only=path.suffix.lower() == ".json")
     except InputFileError as error:
-        message = str(error).replace(str(path), path.name)
+        message = shown(str(error).replace(str(path), path.name))
         raise Refused("Answers file", f"The answers file cannot be read: {message}") from None
     if data is None:
-        raise Refused("Answers file", f"{path.name} is empty: fill in the answers template and upload it.")
+        raise Refused("Answers file", f"{shown(path.name)} is empty: fill in the answers template and upload it.")
     if not isinstance(data, dict):
-        raise Refused("Answers file", f"{path.name} must map part ids to answers (part id: answer, one a line).")
+        raise Refused("Answers file", f"{shown(path.name)} must map part ids to answers (part id: answer, one a line).")
     return data
+
+
+def _read_no_link(path: Path) -> str:
+    """The file's UTF-8 text, opened without following a link (one swapped in after the folder was
+    listed is refused too) and only if it is a regular file of at most MAX_ANSWER_BYTES."""
+    from ..core.errors import InputFileError
+
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise InputFileError(f"{path}: not a regular file")
+        raw = handle.read(MAX_ANSWER_BYTES + 1)
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise InputFileError(f"{path}: larger than {MAX_ANSWER_BYTES // 2**20} MiB")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputFileError(f"{path}: line {line} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
 
 
 def grade(setup: Setup) -> dict[str, Any]:
@@ -219,12 +286,12 @@ def grade(setup: Setup) -> dict[str, Any]:
     report = check_format(data, variant.parts)
     output = list(setup.notes)
     if report.valid:
-        output.append(f"Format check of {file.name}: valid.")
+        output.append(f"Format check of {shown(file.name)}: valid.")
     else:
-        output.append(f"Format check of {file.name}: problems found (the parts concerned score 0):")
+        output.append(f"Format check of {shown(file.name)}: problems found (the parts concerned score 0):")
         output += [f"  {line}" for line in report.lines() if not line.startswith("not answered")]
     answers, notes = flatten_answers(data, variant.parts)
-    submission = Submission(file.name, answers, notes)
+    submission = Submission(shown(file.name), answers, notes)
     time_limit = float(setup.config.get("time_limit", 2.0))
     result = grade_submissions(variant.parts, [submission], jobs=1, time_limit=time_limit)[0]
     return results_json(
@@ -258,7 +325,9 @@ def notice_results(
     extra: dict[str, Any] | None = None,
     points: float | None = None,
 ) -> dict[str, Any]:
-    """Score 0 with one visible failed test saying why, worth the variant's points (or the most any gives)."""
+    """Score 0 with one visible failed test saying why, worth the variant's points (or the most any gives).
+    Gradescope renders outputs as HTML and they may quote a file name or address: both are escaped."""
+    message, output = html.escape(message, quote=False), html.escape(output, quote=False)
     test = {
         "name": title,
         "number": "0.1",
@@ -318,7 +387,13 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc(file=sys.stdout)
         data = notice_results(config, AUTOGRADER_ERROR, ERROR_TEXT, ERROR_TEXT)
     data["execution_time"] = round(time.monotonic() - start, 3)
-    write_results(root, data)
+    try:
+        write_results(root, data)
+    except (ValueError, TypeError, UnicodeError):  # text that JSON or UTF-8 cannot hold: still a results file
+        traceback.print_exc(file=sys.stdout)
+        data = notice_results(config, AUTOGRADER_ERROR, ERROR_TEXT, ERROR_TEXT)
+        data["execution_time"] = round(time.monotonic() - start, 3)
+        write_results(root, data)
     print(f"hw6 autograder: score {data['score']}, {len(data['tests'])} tests, {data['execution_time']} s")
     return 0
 

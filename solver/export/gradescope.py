@@ -23,6 +23,7 @@ from .. import __version__
 from ..core.errors import InputFileError
 from ..io.files import dump_json, write_bytes_atomic
 from ..variants.manifest import text_digest
+from ..variants.roster import spreadsheet_safe
 from . import wheel
 from .selection import VariantFile, add_drawing_arguments, manifest_rows
 
@@ -122,13 +123,7 @@ def autograder_files(
         (wheel.wheel_name(), wheel.build_wheel()),
     ]
     if roster:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(MANIFEST_FIELDS)
-        for variant, digest, total in zip(variants, digests, points, strict=True):
-            sha = text_digest(variant.params_text)
-            writer.writerow([variant.student_id, variant.email, variant.sid, variant.path, sha, digest, f"{total:g}"])
-        files.append(("variants/manifest.csv", buffer.getvalue().encode()))
+        files.append(("variants/manifest.csv", manifest_text(variants, digests, points).encode()))
     else:
         config_digest = {
             "params_sha256": text_digest(variants[0].params_text),
@@ -138,3 +133,16 @@ def autograder_files(
         files.append(("variants/digests.json", json.dumps(config_digest, sort_keys=True).encode() + b"\n"))
     files += [(f"variants/{v.path}", v.params_text.encode()) for v in sorted(variants, key=lambda v: v.path)]
     return files
+
+
+def manifest_text(variants: list[VariantFile], digests: list[str], points: list[float]) -> str:
+    """The autograder's ``variants/manifest.csv``: a row per student, every cell spreadsheet-safe
+    (the autograder reads it back with :func:`..variants.roster.unguard_spreadsheet`)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(MANIFEST_FIELDS)
+    for variant, digest, total in zip(variants, digests, points, strict=True):
+        sha = text_digest(variant.params_text)
+        cells = [variant.student_id, variant.email, variant.sid, variant.path, sha, digest, f"{total:g}"]
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    return buffer.getvalue()

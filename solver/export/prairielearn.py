@@ -29,7 +29,7 @@ HELP = "a PrairieLearn course fragment (questions graded by hw6, one assessment)
 NAMESPACE = uuid.UUID("007ec0af-9f75-4868-b40f-754f35ff689d")  # fixed: a problem keeps its uuid across exports
 TOPIC = "Deep learning"
 COURSE_INSTANCE = "courseInstances/hw6"
-GRADING_ROOTS = ("kinds", "runner")  # what the runtime imports from hw6grading; the rest follows their imports
+GRADING_ROOTS = ("kinds", "runner", "pool")  # what the runtime imports from hw6grading; the rest follows their imports
 RUNTIME = "hw6_prairielearn.py"
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -272,6 +274,61 @@ def parse_structured(text: str, source: str, *, json_only: bool = False) -> Any:
         raise InputFileError(f"{source}: nested too deeply") from None
 
 
+def json_records(text: str, source: str) -> Iterator[tuple[int, Any]]:
+    """(position, record) for each element of a JSON list, or once for a lone JSON object, read one
+    record at a time under :func:`parse_structured`'s rules: a class's results (600 MB for 50,000
+    students) never become one tree of Python objects."""
+    decoder = json.JSONDecoder(
+        parse_float=_json_number(Decimal), parse_int=_json_number(int), parse_constant=_json_constant
+    )
+    space = re.compile(r"[ \t\n\r]*")
+
+    def skip(position: int) -> int:
+        match = space.match(text, position)
+        return match.end() if match else position
+
+    def decode(position: int) -> tuple[Any, int]:
+        try:
+            record, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            raise InputFileError(f"{source}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+        except ValueError as exc:
+            raise InputFileError(f"{source}: not valid JSON: {exc}") from None
+        except RecursionError:
+            raise InputFileError(f"{source}: nested too deeply") from None
+        _find_refused(record, source)
+        return record, end
+
+    def fail(position: int, expected: str) -> InputFileError:
+        line = text.count("\n", 0, position) + 1
+        return InputFileError(f"{source}: line {line}: not valid JSON: {expected}")
+
+    position = skip(0)
+    if not text.startswith("[", position):
+        record, end = decode(position)
+        if skip(end) != len(text):
+            raise fail(skip(end), "Extra data")
+        yield position, record
+        return
+    position = skip(position + 1)
+    if text.startswith("]", position):
+        position += 1
+    else:
+        while True:
+            record, end = decode(position)
+            yield position, record
+            position = skip(end)
+            if text.startswith(",", position):
+                position = skip(position + 1)
+            elif text.startswith("]", position):
+                position += 1
+                break
+            else:
+                raise fail(position, "Expecting ',' delimiter")
+    if skip(position) != len(text):
+        raise fail(skip(position), "Extra data")
+
+
 def read_text(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES, what: str = "a YAML or JSON file") -> str:
     """A UTF-8 regular file of at most ``max_bytes``, or InputFileError naming the file."""
     return inputs.read_text(path, max_bytes, what, InputFileError)
@@ -381,13 +438,19 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> None:
 def write_bytes_atomic(path: str | os.PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write output there ({exc.strerror or exc})") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         os.replace(temporary, path)
+    except OSError as exc:  # a full disk or quota shows here: named, and nothing half-written left
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write output there ({exc.strerror or exc})") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

@@ -24,11 +24,12 @@ def normalise(name):
 
 
 def load_names(folder):
-    """Every <Language>.txt in folder: names (normalised), labels, languages."""
+    """Every <Language>.txt in folder (hidden files left out): names (normalised), labels, languages."""
     import pathlib
 
     names, labels, languages, seen = [], [], [], set()
-    for path in sorted(pathlib.Path(folder).glob("*.txt")):
+    files = [p for p in sorted(pathlib.Path(folder).glob("*.txt")) if not p.name.startswith(".") and p.is_file()]
+    for path in files:
         label = len(languages)
         for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
             name = normalise(line)

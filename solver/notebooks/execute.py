@@ -21,6 +21,7 @@ from typing import Any
 import nbformat
 
 from ..core.errors import InputFileError, NotebookFailed
+from ..io import signals
 from ..io.cache import Cache, cache_key
 from .build import METADATA, SOLUTION, notebook
 from .cells import Cell
@@ -57,10 +58,15 @@ def executed(node: Any, *, cwd: str | Path, timeout: int = CELL_TIMEOUT, allow_e
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
     )
+    from jupyter_core.utils import ensure_event_loop
+
     try:
-        client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own start-up notices are not ours to show
+        with signals.recorded(ensure_event_loop()):  # the loop nbclient runs on, and sets its signal handlers on
+            client.execute(env=env, stderr=subprocess.DEVNULL)  # the kernel's own start-up notices are not ours
     finally:
         atexit.unregister(client._cleanup_kernel)  # nbclient leaves it registered when the kernel did not start
+        signals.reinstall()  # nbclient put the default handlers back
+        signals.raise_if_received()  # nbclient shut the kernel down on SIGINT/SIGTERM: hw6 stops, not retries
     return normalised(node)
 
 

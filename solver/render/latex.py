@@ -9,6 +9,7 @@ latexmk on every sheet, the old path (benchmarks compare the two).
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -16,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..core.errors import LatexError
+from ..core.errors import LatexError, OutputError
 from . import texformat
 
 TEX_LIVE_HINT = (
@@ -29,6 +30,13 @@ _ERROR_LINE = re.compile(r"^(?:! .+|.+:\d+: .+)$")
 _RERUN = re.compile(
     r"Rerun to get|Rerun LaTeX|rerun LaTeX|Please rerun|Label\(s\) may have changed|There were undefined references"
 )
+# What TeX prints when a write fails (pdfTeX's fwrite/fclose, TeX's own \\openout) and the system's reasons.
+_REASONS = ("No space left on device", "Disk quota exceeded", "Read-only file system", "Permission denied")
+_WRITE_FAILED = re.compile(
+    r"f(?:write|close|flush)\(\) failed|I can't write on file[^\n]*|" + "|".join(map(re.escape, _REASONS))
+)
+_PROBE_BYTES = 64 * 1024
+_LOG_TAIL = 64 * 1024
 _FLAGS = ("-interaction=nonstopmode", "-halt-on-error", "-file-line-error", "-no-shell-escape")
 
 
@@ -87,12 +95,40 @@ def _finish(result: subprocess.CompletedProcess, tex_path: Path, keep_log_on_err
     if result.returncode == 0 and pdf.exists():
         return pdf
     log = tex_path.with_suffix(".log")
+    unwritable = write_failure(tex_path.parent, log, result.stdout + result.stderr)
+    if unwritable is not None:
+        raise OutputError(f"{tex_path.parent}: cannot write the PDF there ({unwritable})")
     first_error = _first_error(log) or (result.stderr.strip().splitlines() or ["LaTeX failed"])[-1]
     kept = log
     if keep_log_on_error and log.exists():
         kept = Path(tempfile.mkdtemp(prefix="hw6-latex-")) / log.name
         shutil.copy2(log, kept)
     raise LatexError(f"LaTeX failed on {tex_path.name}: {first_error} (log: {kept})")
+
+
+def write_failure(folder: Path, log: Path, output: str) -> str | None:
+    """Why LaTeX could not write in ``folder`` (a full disk, a quota, a read-only folder), or None
+    when its failure is the document's. pdfTeX reports a full disk only as ``fwrite() failed``, and
+    the log it writes on that disk may be cut short, so the folder is also tried directly."""
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".hw6-probe-")
+        try:
+            os.write(fd, bytes(_PROBE_BYTES))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+            os.unlink(probe)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")[-_LOG_TAIL:] + output
+    except OSError:
+        text = output
+    match = _WRITE_FAILED.search(text)
+    if match is None:
+        return None
+    named = next((reason for reason in _REASONS if reason in match.group(0)), None)
+    return named or os.strerror(errno.ENOSPC)
 
 
 def _first_error(log: Path) -> str | None:

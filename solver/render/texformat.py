@@ -11,7 +11,9 @@ A format belongs to one TeX Live build and one preamble: its cache key is the
 hash of both (and hw6's version). Formats are kept in ``<cache>/latex-format/``
 when a cache folder is given, else in a temporary folder for the life of the
 process. A format that cannot be built (no mylatexformat, a failing preamble)
-is remembered as missing and the sheet is compiled without it.
+is remembered as missing and the sheet is compiled without it. Beside each format a
+``.seal`` names it and holds its digest (the suffix slot of :func:`..io.cache.sealed`):
+a format that does not match its seal is built again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..io.cache import cache_key
+from ..core.errors import OutputError
+from ..io.cache import cache_key, read_regular, sealed, unsealed
 from ..io.files import write_bytes_atomic
 
 MARKER = "\\csname endofdump\\endcsname"
@@ -74,18 +77,37 @@ def format_for(preamble: str, cache_dir: str | os.PathLike | None = None) -> Pat
         # Absolute: pdflatex runs in the sheet's folder, and a relative -fmt= would send it to mktexfmt.
         folder = (Path(cache_dir) / KIND).absolute() if cache_dir is not None else _scratch()
         target = folder / f"{key}.fmt"
-        if not target.is_file():
+        if not _intact(target, key):
             data = build_format(preamble)
             if data is None:
                 _KNOWN[entry] = None
                 return None
             try:
-                write_bytes_atomic(target, data)
-            except OSError:  # an unwritable cache: keep the format for this process only
+                _store(target, key, data)
+            except (OSError, OutputError):  # an unwritable cache: keep the format for this process only
                 target = _scratch() / f"{key}.fmt"
-                write_bytes_atomic(target, data)
+                _store(target, key, data)
         _KNOWN[entry] = target.with_suffix("")
         return _KNOWN[entry]
+
+
+def _store(target: Path, key: str, data: bytes) -> None:
+    """The format (a plain file, as pdflatex reads it) and beside it its seal: the entry it is and its digest."""
+    write_bytes_atomic(target, data)
+    write_bytes_atomic(_seal_path(target), sealed(b"", KIND, key, hashlib.sha256(data).hexdigest()))
+
+
+def _seal_path(target: Path) -> Path:
+    return target.with_name(target.name + ".seal")
+
+
+def _intact(target: Path, key: str) -> bool:
+    """Whether ``target`` is a regular file holding the format its seal names (read once per process):
+    a damaged, swapped or replaced format (a FIFO) is built again, never handed to pdflatex."""
+    data, seal = (read_regular(path) for path in (target, _seal_path(target)))
+    if data is None or seal is None:
+        return False
+    return unsealed(seal, KIND, key, hashlib.sha256(data).hexdigest()) == (b"", None)
 
 
 def build_format(preamble: str) -> bytes | None:

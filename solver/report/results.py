@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputFileError
-from ..io.files import parse_structured, read_text
+from ..io.files import json_records, read_text
 
-MAX_RESULTS_BYTES = 256 * 2**20
+# ``hw6 check --json`` prints about 12 KiB a student: a class of 50,000 is about 600 MiB, read one
+# student at a time (:func:`json_records`), so the limit allows three times that.
+MAX_RESULTS_BYTES = 2 * 2**30
 STATUSES = ("correct", "incorrect", "invalid", "ungraded")
 DEFAULT_VARIANT = "default key"  # students graded without a seed: the homework or a --params file
 
@@ -46,11 +48,15 @@ class StudentGrades:
 def read_results(path: str | Path) -> list[StudentGrades]:
     """The students in ``path`` (a JSON list, or one student's object)."""
     path = Path(path)
-    data = parse_structured(read_text(path, MAX_RESULTS_BYTES, "a JSON file"), str(path), json_only=True)
-    records = [data] if isinstance(data, Mapping) else data
-    if not isinstance(records, list) or not records:
+    text = read_text(path, MAX_RESULTS_BYTES, "a JSON file")
+    students = []
+    for number, (_, record) in enumerate(json_records(text, str(path)), start=1):
+        if number == 1 and not isinstance(record, Mapping):
+            break
+        students.append(_student(record, f"{path}: student {number}"))
+    if not students:
         raise InputFileError(f"{path}: expected the JSON list that 'hw6 check --json' prints for a class")
-    return [_student(record, f"{path}: student {number}") for number, record in enumerate(records, start=1)]
+    return students
 
 
 def _student(record: Any, where: str) -> StudentGrades:

@@ -6,7 +6,9 @@ is one task on a Dask cluster (:mod:`.cluster`) that returns the folder's bytes,
 written here exactly as a local build writes them. A student's folder is complete
 when its ``.hw6-done`` marker records the seed and version that made it; a
 rerun skips those and redoes every other student, so an interrupted batch
-resumes where it stopped. The manifest is rewritten atomically at the end.
+resumes where it stopped. The manifest is rewritten atomically at the end. A full disk
+or an unwritable folder stops the batch at once (one error, exit 2): it would fail every
+student alike; what was staged is removed and the finished students resume on a rerun.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.errors import Hw6Error
+from ..core.errors import Hw6Error, OutputError
 from ..core.pipeline import Sheets, compile_staged, options_json, prepare, stage
 from ..core.variant import opaque_label
 from ..io.files import StagedOutput, ensure_writable_dir, write_text_atomic
@@ -96,7 +98,7 @@ def run_batch(
     out = ensure_writable_dir(out_dir)
     result = BatchResult()
     rows: dict[str, dict] = {}
-    pending: list[tuple[Student, int, Sheets, object, Future]] = []
+    pending: list[tuple[Student, int, Sheets, StagedOutput, Future]] = []
     remote: list[tuple[Student, int]] = []  # students left for the cluster
 
     def done(student: Student, seed: int, staged: StagedOutput, params_text: str | bytes) -> None:
@@ -113,46 +115,63 @@ def run_batch(
             done(student, seed, staged, sheets.files["params.json"])
         except Hw6Error as exc:
             staged.discard()
+            if isinstance(exc, OutputError):
+                raise  # a full disk or an unwritable folder fails every student alike: stop here
             result.failed[student.id] = str(exc)
+        except BaseException:  # a signal while waiting for LaTeX
+            _drop(staged, future)
+            raise
         bar.advance(student.id)
+
+    def abandon() -> None:
+        """Stop (an output error, a signal): wait for the LaTeX runs under way, remove what they staged."""
+        for _, _, _, staged, future in pending:
+            _drop(staged, future)
+        pending.clear()
 
     with (
         folder_lock(out),
         Progress(len(students), "batch", enabled=progress) as bar,
         ThreadPoolExecutor(max_workers=max(1, jobs)) as pool,
     ):
-        for student in students:
-            seed = student_seed(salt, student.id)
-            folder = out / student.folder
-            marker = _finished(folder, seed, marked)
-            if marker is not None:
-                digest = marker.get("params_sha256", "")
-                rows[student.id] = _row(student, seed, options_text, digest, skipped, label=opaque_label(seed, salt))
-                result.skipped.append(student.id)
-                bar.advance(student.id)
-                continue
-            if scheduler is not None:
-                remote.append((student, seed))
-                continue
-            try:
-                label = opaque_label(seed, salt)
-                drawn = draw(seed, context, student=student.name or student.id, options=options, label=label)
-                sheets = prepare(drawn.solved, drawn.variant, context=context)
-                staged = stage(sheets, folder)
-            except Hw6Error as exc:
-                result.failed[student.id] = str(exc)
-                bar.advance(student.id)
-                continue
-            future = (
-                pool.submit(compile_staged, staged, sheets, context.cache_dir if context else None)
-                if pdf
-                else _done_future()
-            )
-            pending.append((student, seed, sheets, staged, future))
-            while len(pending) > 2 * max(1, jobs):  # keep LaTeX busy without staging the whole class
+        try:  # a full disk, SIGINT or SIGTERM: what is staged is removed before stopping
+            for student in students:
+                seed = student_seed(salt, student.id)
+                folder = out / student.folder
+                marker = _finished(folder, seed, marked)
+                if marker is not None:
+                    digest = marker.get("params_sha256", "")
+                    rows[student.id] = _row(student, seed, options_text, digest, skipped, label=opaque_label(seed, salt))
+                    result.skipped.append(student.id)
+                    bar.advance(student.id)
+                    continue
+                if scheduler is not None:
+                    remote.append((student, seed))
+                    continue
+                try:
+                    label = opaque_label(seed, salt)
+                    drawn = draw(seed, context, student=student.name or student.id, options=options, label=label)
+                    sheets = prepare(drawn.solved, drawn.variant, context=context)
+                    staged = stage(sheets, folder)
+                except Hw6Error as exc:
+                    if isinstance(exc, OutputError):
+                        raise
+                    result.failed[student.id] = str(exc)
+                    bar.advance(student.id)
+                    continue
+                future = (
+                    pool.submit(compile_staged, staged, sheets, context.cache_dir if context else None)
+                    if pdf
+                    else _done_future()
+                )
+                pending.append((student, seed, sheets, staged, future))
+                while len(pending) > 2 * max(1, jobs):  # keep LaTeX busy without staging the whole class
+                    finish(pending.pop(0))
+            while pending:
                 finish(pending.pop(0))
-        while pending:
-            finish(pending.pop(0))
+        except BaseException:
+            abandon()
+            raise
         if scheduler is not None:
             for student, seed, files in _on_cluster(scheduler, remote, pdf, context, options, salt):
                 try:
@@ -162,6 +181,8 @@ def run_batch(
                     for name, data in files.items():
                         staged.write_bytes(name, data)
                     done(student, seed, staged, files["params.json"])
+                except OutputError:
+                    raise
                 except Hw6Error as exc:
                     result.failed[student.id] = str(exc)
                 bar.advance(student.id)
@@ -197,6 +218,16 @@ def _manifest_text(rows: list[dict], contact: tuple[str, ...] = ()) -> str:
     for row in rows:
         writer.writerow([spreadsheet_safe(row[c]) for c in columns])
     return buffer.getvalue()
+
+
+def _drop(staged: StagedOutput, future: Future) -> None:
+    """Remove a student's staged folder once the LaTeX run writing into it (if any) has ended."""
+    future.cancel()
+    try:
+        future.result()
+    except BaseException:  # noqa: BLE001 - what stops the batch is reported, not this run's end
+        pass
+    staged.discard()
 
 
 def _done_future() -> Future:

@@ -64,7 +64,7 @@ def connect(scheduler: str) -> Iterator[Any]:
     except ImportError:
         raise SchedulerError(INSTALL_HINT) from None
     local = _LOCAL.match(scheduler)
-    logging.getLogger("distributed").setLevel(logging.ERROR)  # its shutdown warnings are not the user's business
+    _silence_cluster_logs()
     # Graders time-limit each answer in child processes, which a daemonic worker may not start.
     with dask.config.set({"distributed.worker.daemon": False}):
         try:
@@ -80,9 +80,12 @@ def connect(scheduler: str) -> Iterator[Any]:
         try:
             yield client
         finally:
-            client.close()
-            if cluster is not None:
-                cluster.close()
+            try:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+            except (OSError, TimeoutError, RuntimeError):  # a scheduler already gone: nothing left to close
+                pass
 
 
 def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
@@ -111,9 +114,34 @@ def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) ->
                 value = future.result()
             except Exception as exc:  # a bug, or a task whose workers kept dying: finished students stay
                 message = str(exc).splitlines()[0] if str(exc) else ""
+                if _connection_lost(exc, message):
+                    raise SchedulerError(
+                        f"--scheduler: lost the connection to {scheduler} ({type(exc).__name__}); "
+                        "what finished is kept, run the command again to go on"
+                    ) from None
                 raise SchedulerError(f"a task failed on the cluster ({type(exc).__name__}: {message})") from None
             future.release()
             yield index, value
+
+
+_CLUSTER_LOGGERS = ("distributed", "tornado", "asyncio")
+
+
+def _silence_cluster_logs() -> None:
+    """distributed's log (reconnection attempts, tracebacks of a lost scheduler) is not for the user:
+    hw6 says what went wrong in one line. Child loggers its configuration gave levels of their own too."""
+    quiet = logging.CRITICAL + 1
+    for name in list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in _CLUSTER_LOGGERS:
+            logging.getLogger(name).setLevel(quiet)
+    for name in _CLUSTER_LOGGERS:
+        logging.getLogger(name).setLevel(quiet)
+
+
+def _connection_lost(exc: BaseException, message: str) -> bool:
+    """Whether a task's failure is the client's lost scheduler rather than the task's own error."""
+    names = {type(exc).__name__, *(type(c).__name__ for c in (exc.__cause__, exc.__context__) if c)}
+    return "connection-lost" in message or bool(names & {"CommClosedError", "StreamClosedError"})
 
 
 def _on_worker(version: str, function: Callable, *args: Any) -> Any:

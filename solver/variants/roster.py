@@ -1,7 +1,10 @@
 """Class rosters: reading them strictly, and the files derived from them.
 
 A roster is a UTF-8 CSV with a header. The student id column is named ``id``
-(or ``student_id``, ``student``, ``sid``); a ``name`` column is optional.
+(or ``student_id``, ``student``, ``sid``); a ``name`` column is optional. Ids follow
+``hw6 check``'s rules (:mod:`solver.grading.identity`): an id it would refuse is refused
+here, and one it would merge with another (they differ only by Unicode normalisation) is a
+duplicate, before a batch writes anything.
 """
 
 from __future__ import annotations
@@ -12,17 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import InputFileError
+from ..grading.identity import IdentityError, canonical_id
 from ..io.files import read_csv_rows
 
 ID_COLUMNS = ("id", "student_id", "student", "sid")
 NAME_COLUMNS = ("name", "student_name", "full_name")
 EMAIL_COLUMNS = ("email", "e-mail", "email_address")
 SID_COLUMN = "sid"  # a student number beside the id (Gradescope's roster calls it SID)
-MAX_ID_LENGTH = 200
 MAX_ROSTER_BYTES = 10 * 1024 * 1024
 _SAFE_FOLDER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
 RESERVED_FOLDERS = ("manifest.csv",)  # beside the students' folders in a batch's output
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"
+_GUARDED_START = (*_FORMULA_START, GUARD)
 
 
 @dataclass(frozen=True)
@@ -56,15 +61,18 @@ def read_roster(path: str | Path) -> list[Student]:
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue  # blank lines are not students
-        student_id = row[id_column].strip() if id_column < len(row) else ""
-        if not student_id:
+        raw_id = row[id_column].strip() if id_column < len(row) else ""
+        if not raw_id:
             raise InputFileError(f"{path}: line {line}: empty student id")
-        if len(student_id) > MAX_ID_LENGTH or any(ord(c) < 32 for c in student_id):
-            raise InputFileError(
-                f"{path}: line {line}: student id must be at most {MAX_ID_LENGTH} printable characters"
-            )
+        try:  # the id hw6 check grades under: two roster ids it would merge are a duplicate here
+            student_id = canonical_id(raw_id)
+        except IdentityError as error:
+            raise InputFileError(f"{path}: line {line}: {error} ({ascii(raw_id)[:80]})") from None
         if student_id in seen:
-            raise InputFileError(f"{path}: lines {seen[student_id]} and {line}: duplicate student id {student_id!r}")
+            same = "" if raw_id == student_id else " once Unicode-normalised"
+            raise InputFileError(
+                f"{path}: lines {seen[student_id]} and {line}: duplicate student id {student_id!r}{same}"
+            )
         seen[student_id] = line
         name, email, sid = (
             row[column].strip() if column is not None and column < len(row) else ""
@@ -99,11 +107,15 @@ def student_folder(student_id: str) -> str:
 
 
 def spreadsheet_safe(cell: object) -> str:
-    """Text a spreadsheet shows as text: a leading = + - @ would start a formula."""
+    """Text a spreadsheet shows as text: a leading = + - @ tab or carriage return would start a
+    formula, so such a cell gets a leading apostrophe. A cell that already starts with an apostrophe
+    gets one too, so that :func:`unguard_spreadsheet` undoes exactly this (``=x`` and ``'=x`` stay
+    two ids)."""
     text = str(cell)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return GUARD + text if text.startswith(_GUARDED_START) else text
 
 
 def unguard_spreadsheet(text: str) -> str:
-    """The text :func:`spreadsheet_safe` was given (reading a manifest back)."""
-    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text
+    """The text :func:`spreadsheet_safe` was given (reading a manifest back). A cell it never
+    writes (an apostrophe before anything else) is read as it is."""
+    return text[1:] if text.startswith(GUARD) and text[1:].startswith(_GUARDED_START) else text

@@ -10,12 +10,14 @@ so that no element shows or grades a key; hw6 grades every input here.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import random
 from typing import Any
 
-from hw6grading.runner import compile_key, grade_answer  # type: ignore[import-not-found]
+from hw6grading.pool import WorkerPool, chunked  # type: ignore[import-not-found]
+from hw6grading.runner import TIME_LIMIT, compile_key, grade_answer  # type: ignore[import-not-found]
 
 VARIANTS_FILE = "hw6-variants.json"
 STATUS_TEXT = {"correct": "Correct.", "incorrect": "Incorrect.", "invalid": "This answer cannot be read."}
@@ -81,15 +83,32 @@ def error_name(spec: dict[str, Any]) -> str:
     return spec["cells"][0] if spec["element"] == "number" else spec["name"]
 
 
-def verdict_of(data: dict[str, Any], variant: dict[str, Any], spec: dict[str, Any], raw: dict[str, Any]) -> Any:
+def verdicts_of(data: dict[str, Any], variant: dict[str, Any], raw: dict[str, Any]) -> list[Any]:
+    """hw6's verdict on each input of the variant, each answer graded under hw6's hard time limit.
+
+    hw6's parser refuses what it recognises as too costly before evaluating; what remains is
+    graded in a forked worker that is killed when one answer takes longer than ``TIME_LIMIT``
+    (big-integer and SymPy work runs in C, where no signal or alarm interrupts it), so a hostile
+    answer costs the course's grading worker at most that long per input. Where the server
+    cannot fork, the answers are graded in this process."""
     key = (question_folder(data), variant["seed"])
     if key not in _GRADERS:
         _GRADERS[key] = compile_key(variant["parts"])
-    return grade_answer(_GRADERS[key], spec["part"], answer_value(spec, raw))
+    graders = _GRADERS[key]
+    tasks = [(index, 0, spec["part"], answer_value(spec, raw)) for index, spec in enumerate(variant["inputs"])]
+    for _, _, part, _ in tasks:
+        graders[part]  # compiled before the fork, once per worker of the course
+    try:
+        verdicts = WorkerPool([graders], 1, TIME_LIMIT, grade_answer).run(chunked(tasks, 1))
+    except OSError:  # no fork here (a sandbox's process limit): grade in this process
+        verdicts = {index: grade_answer(graders, part, answer) for index, _, part, answer in tasks}
+    return [verdicts[index] for index, _, _, _ in tasks]
 
 
 def feedback_text(verdict: Any) -> str:
-    return verdict.feedback or STATUS_TEXT.get(verdict.status, "")
+    """What a part shows: hw6's feedback, which may quote the student's text, HTML-escaped
+    (PrairieLearn renders feedback and format errors as HTML)."""
+    return html.escape(verdict.feedback or STATUS_TEXT.get(verdict.status, ""), quote=False)
 
 
 def graded(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
@@ -99,8 +118,7 @@ def graded(data: dict[str, Any], raw: dict[str, Any]) -> tuple[dict[str, Any], d
     scores: dict[str, Any] = {}
     errors: dict[str, str] = {}
     feedback: dict[str, str] = {}
-    for spec in variant["inputs"]:
-        verdict = verdict_of(data, variant, spec, raw)
+    for spec, verdict in zip(variant["inputs"], verdicts_of(data, variant, raw), strict=True):
         points = variant["parts"][spec["part"]].get("points", 1)
         text = feedback_text(verdict)
         if verdict.status == "invalid":

@@ -114,13 +114,20 @@ def load_names(folder: str | Path) -> NamesData:
         raise InputFileError(
             f"{folder}: no such folder; expected the surnames folder (one <Language>.txt per language)"
         )
-    files = sorted(p for p in folder.glob("*.txt") if p.is_file())
+    skipped: Counter = Counter()
+    files = []
+    for path in sorted(folder.glob("*.txt")):
+        if path.name.startswith("."):  # an editor's or a file manager's, never a language
+            skipped[f"file {path.name} (hidden)"] += 1
+        elif not path.is_file():  # a folder, a FIFO (reading it would wait forever), a broken link
+            skipped[f"file {path.name} (not a regular file)"] += 1
+        else:
+            files.append(path)
     if not files:
         raise InputFileError(f"{folder}: no <Language>.txt files in it")
     names: list[str] = []
     labels: list[int] = []
     languages: list[str] = []
-    skipped: Counter = Counter()
     seen: set[tuple[str, int]] = set()
     duplicates = 0
     for path in files:

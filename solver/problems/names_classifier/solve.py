@@ -83,7 +83,8 @@ def solve(params: Params, context: BuildContext | None = None) -> Solution:
         return Solution(params, None, cache)
     data = load_names(names_dir)
     if data.skipped:
-        warnings.warn(f"{names_dir}: {data.skipped_text()}", InputWarning, stacklevel=2)
+        read = f"read {len(data.languages)} languages ({', '.join(data.languages)}), {len(data.names)} names"
+        warnings.warn(f"{names_dir}: {read}; {data.skipped_text()}", InputWarning, stacklevel=2)
     # Variants share the training configuration, so a batch or stress run evaluates it once.
     key = cache_key(SOLUTION_KIND, {"params": to_jsonable(params), "data": data.fingerprint()})
     trained = memoized(SOLUTION_KIND, key, lambda: _trained(params, data, cache, context.progress))

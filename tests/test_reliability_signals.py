@@ -1,0 +1,114 @@
+"""SIGTERM and SIGINT stop every command cleanly (issue 28): one line, exit 143 or 130, the
+notebook kernels and grading workers shut down, nothing half-written in ``--out``.
+
+Each test starts hw6, waits until the part it means to interrupt is running (a notebook kernel
+whose parent is hw6, or hw6's grading workers), sends the signal, and checks what is left."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SKIP_NAMES
+
+EXPECTED = {signal.SIGTERM: (143, "hw6: terminated\n"), signal.SIGINT: (130, "hw6: interrupted\n")}
+
+
+def start(cwd: Path, *args) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "solver", *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+def kernels_of(pid: int) -> list[int]:
+    """The notebook kernels hw6 ``pid`` started (each in a session of its own, naming its parent)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command, environment = (entry / "cmdline").read_bytes(), (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if b"ipykernel" in command and f"JPY_PARENT_PID={pid}\0".encode() in environment:
+            found.append(int(entry.name))
+    return found
+
+
+def children_of(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pids: list[int]) -> list[int]:
+    living = []
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.append(pid)
+    return living
+
+
+def interrupt_when(process: subprocess.Popen, ready, number: int) -> tuple[int, str, list[int]]:
+    """Send ``number`` once ``ready(pid)`` names processes, then wait for hw6 to end."""
+    watched: list[int] = []
+    while process.poll() is None and not (watched := ready(process.pid)):
+        time.sleep(0.1)
+    assert process.poll() is None, process.communicate()[1].decode()  # ended before the moment came
+    process.send_signal(number)
+    _, err = process.communicate()
+    return process.returncode, err.decode(), watched
+
+
+def left_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_build_stopped_while_a_notebook_kernel_runs(tmp_path, number):
+    process = start(tmp_path, "build", *SKIP_NAMES, "--no-pdf", "--out", tmp_path / "out", "--cache-dir", "cache")
+    code, err, kernels = interrupt_when(process, kernels_of, number)
+    assert (code, err) == EXPECTED[number]
+    assert alive(kernels) == []
+    assert left_in(tmp_path) == ["cache"]  # no output folder, no staging folder
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_batch_stopped_while_a_notebook_kernel_runs(tmp_path, number):
+    (tmp_path / "roster.csv").write_text("id\nann\nben\n", encoding="utf-8")
+    out = tmp_path / "out"
+    process = start(tmp_path, "batch", *SKIP_NAMES, "--roster", "roster.csv", "--out", out, "--cache-dir", "cache")
+    code, err, kernels = interrupt_when(process, kernels_of, number)
+    assert (code, err) == EXPECTED[number]
+    assert alive(kernels) == []
+    assert [name for name in left_in(out) if not name.startswith(".hw6-batch")] == []
+    assert left_in(tmp_path) == ["cache", "out", "roster.csv"]
+
+
+def test_check_of_a_class_stopped_while_its_workers_grade(tmp_path):
+    answers = tmp_path / "class"
+    answers.mkdir()
+    for number in range(400):
+        (answers / f"s{number:03d}.json").write_text(json.dumps({"1b": f"w + {number}", "2e": "O(n)"}))
+    results = tmp_path / "results"
+    process = start(tmp_path, "check", answers, *SKIP_NAMES, "--jobs", "2", "--gradescope", results, "--cache-dir", "c")
+    code, err, workers = interrupt_when(process, lambda pid: children_of(pid)[:1] and children_of(pid), signal.SIGTERM)
+    assert (code, err) == EXPECTED[signal.SIGTERM]
+    assert alive(workers) == []
+    assert not results.exists() and left_in(tmp_path) == ["c", "class"]
