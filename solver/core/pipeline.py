@@ -248,6 +248,18 @@ def render_sheet(
     return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR, document=document)
 
 
+def html_edition(tex: str, files: Mapping[str, str | bytes]) -> str:
+    """The HTML edition of a sheet, converted from its .tex; a figure it includes is one of ``files``."""
+    from ..io.figures import shown_data
+    from ..render.html import tex_to_html
+
+    def figure_data(path: str) -> Any:
+        content = files.get(path)
+        return shown_data(content) if isinstance(content, bytes) else None
+
+    return tex_to_html(tex, figure_data)
+
+
 def prepare(
     solved: list[Solved],
     variant: Variant | None = None,
@@ -286,6 +298,8 @@ def prepare(
     sections = _sections(solved)
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections, document)
+    for kind in documents:
+        files[f"{kind}.html"] = html_edition(str(files[f"{kind}.tex"]), files)
     files["answers.json"] = dump_json(key)
     files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant), where_printed(contributions))
     files["params.json"] = dump_json(params_json(recorded_params(solved, grading, document), variant))

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import io
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -188,13 +190,32 @@ def _matplotlib_version() -> str:
 
 
 def cached_pdf(cache: Cache, kind: str, config: Any, draw: Callable[[], bytes]) -> bytes:
-    """The PDF ``draw()`` makes, read from ``cache`` when an entry for ``config`` (JSON data) exists."""
+    """The PDF ``draw()`` makes, read from ``cache`` when an entry for ``config`` (JSON data) exists.
+
+    The figure's data are remembered for :func:`shown_data` (the HTML edition's text alternative)."""
     key = cache_key(kind, {"format": FORMAT, "matplotlib": _matplotlib_version(), **config})
     pdf = cache.read_bytes(kind, key, "pdf")
     if pdf is None or not pdf.startswith(b"%PDF"):
         pdf = draw()
         cache.write_bytes(kind, key, "pdf", pdf)
+    with _SHOWN_LOCK:
+        _SHOWN[hashlib.sha256(pdf).hexdigest()] = config
+        while len(_SHOWN) > _SHOWN_LIMIT:
+            del _SHOWN[next(iter(_SHOWN))]
     return pdf
+
+
+#: What each recent figure shows, by the SHA-256 of its PDF: the HTML edition of a sheet prints a figure's data
+#: as tables, and it only holds the PDF's bytes. Bounded: a batch makes a few figures per student.
+_SHOWN: dict[str, Any] = {}
+_SHOWN_LIMIT = 256
+_SHOWN_LOCK = threading.Lock()
+
+
+def shown_data(pdf: bytes) -> Any | None:
+    """The data (``config`` of :func:`cached_pdf`) of a figure this process drew or read, or None."""
+    with _SHOWN_LOCK:
+        return _SHOWN.get(hashlib.sha256(pdf).hexdigest())
 
 
 def render_cached(plots: Sequence[Plot], cache: Cache, kind: str) -> dict[str, bytes]:
