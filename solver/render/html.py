@@ -21,8 +21,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-LANGUAGE = "en"
-
 
 class HtmlConversionError(ValueError):
     """The .tex uses LaTeX the HTML converter does not handle (a bug in hw6, not a user error)."""
@@ -451,17 +449,17 @@ def _figure_tables(config: Mapping[str, Any]) -> str:
             series = panel["series"]
             lines = panel.get("hlines", [])
             length = max(len(s[1]) for s in series)
-            head = f'<th scope="col">{html.escape(panel["x"])}</th>' + "".join(
-                f'<th scope="col">{html.escape(s[0])}</th>' for s in series
+            head = f'<th scope="col">{_label(panel["x"])}</th>' + "".join(
+                f'<th scope="col">{_label(s[0])}</th>' for s in series
             )
             body = []
             for k in range(length):
                 cells = "".join(f"<td>{_value(s[1][k]) if k < len(s[1]) else ''}</td>" for s in series)
                 body.append(f'<tr><th scope="row">{k + 1}</th>{cells}</tr>')
-            note = "".join(f"; {html.escape(label)}: {_value(value)}" for value, label in lines)
+            note = "".join(f"; {_label(label)}: {_value(value)}" for value, label in lines)
             tables.append(
-                f'<table class="figure-data"><caption>{html.escape(panel["title"])}: '
-                f"{html.escape(panel['y'])} by {html.escape(panel['x'])}{note}</caption>"
+                f'<table class="figure-data"><caption>{_label(panel["title"])}: '
+                f"{_label(panel['y'])} by {_label(panel['x'])}{note}</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             )
         return "".join(tables)
@@ -470,15 +468,29 @@ def _figure_tables(config: Mapping[str, Any]) -> str:
         head = '<th scope="col">true \\ predicted</th>' + "".join(
             f'<th scope="col">{html.escape(name)}</th>' for name in languages
         )
-        body = "".join(
+        rows = "".join(
             f'<tr><th scope="row">{html.escape(name)}</th>' + "".join(f"<td>{int(c)}</td>" for c in row) + "</tr>"
             for name, row in zip(languages, config["confusion"], strict=True)
         )
         return (
             '<table class="figure-data"><caption>Confusion matrix of the test names: rows are the true languages, '
-            f"columns the predictions</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"columns the predictions</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         )
     raise HtmlConversionError("a figure whose data the HTML edition cannot show")
+
+
+def _label(text: str) -> str:
+    """A matplotlib label as HTML: its ``$...$`` parts (mathtext) as MathML, the rest as text."""
+    pieces = re.split(r"(?<!\\)\$", text)
+    if len(pieces) % 2 == 0:
+        return html.escape(text)
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            out.append(math_to_mathml(piece.replace(r"\|", r"\Vert ")))
+        else:
+            out.append(html.escape(piece.replace("\\$", "$")))
+    return "".join(out)
 
 
 def _value(value: float) -> str:
@@ -506,6 +518,8 @@ _SYMBOLS = {
     "enspace": "\u2002",
     "hfill": " ",
     "times": "\u00d7",
+    "textemdash": "\u2014",
+    "textendash": "\u2013",
 }
 _ESCAPED = {"&": "&amp;", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}", ",": "\u2009", " ": " "}
 #: Commands that only change the look on paper: nothing in HTML.
@@ -549,7 +563,6 @@ class Converter:
     def __init__(self, macros: Mapping[str, tuple[int, str]], figure_data: Callable[[str], Any]):
         self.macros = macros
         self.figure_data = figure_data
-        self.title = ""
         self.figures = 0
         self.math_as_text = False  # figure labels: SVG text, not MathML
 
@@ -597,7 +610,6 @@ class Converter:
                 inner = text[i + 1 : end - 1]
                 if inner.lstrip().startswith("\\LARGE"):
                     heading = self.inline(inner.lstrip()[len("\\LARGE") :])
-                    self.title = self.title or html.unescape(re.sub(r"<[^>]+>", "", heading))
                     out.block(f"<h1>{heading}</h1>")
                 else:
                     self._convert(inner, out, inline_only=inline_only)
@@ -718,7 +730,7 @@ class Converter:
         if inline_only:
             out.text(mathml)
         else:
-            out.block(f'<div class="display">{mathml}</div>')
+            out.block(f'<div class="display" tabindex="0">{mathml}</div>')
 
     def _environment(self, text: str, i: int, out: _Output, inline_only: bool) -> int:
         name, i = _argument(text, i)
@@ -734,7 +746,7 @@ class Converter:
                     title_source, _ = _argument(options, match.end())
                     title = f"<figcaption>{self.inline(title_source)}</figcaption>"
             code = body[start:].strip("\n")
-            out.block(f"<figure class=\"code\">{title}<pre><code>{html.escape(code)}</code></pre></figure>")
+            out.block(f'<figure class="code">{title}<pre tabindex="0"><code>{html.escape(code)}</code></pre></figure>')
         elif name in ("tabular", "longtable"):
             spec, start = _argument(body, 0)
             aligns = ["l" if a.startswith("p") else a for a in re.findall(r"[lrc]|p\{[^}]*\}", spec)]
@@ -747,10 +759,10 @@ class Converter:
                 body = body[body_start_inner:]
             inner = self.blocks(body)
             if inner:
-                out.block(f'<div class="{name}">{inner}</div>' if name == "center" else inner)
+                out.block(f'<div class="{name}" tabindex="0">{inner}</div>' if name == "center" else inner)
         elif name in ("sheetfigure", "figure"):
             _, start = _optional(body, 0)
-            out.block(f"<figure>{self.blocks(body[start:])}</figure>")
+            out.block(f'<figure tabindex="0">{self.blocks(body[start:])}</figure>')
         elif name == "itemize":
             _, start = _optional(body, 0)
             items = re.split(r"\\item\b", body[start:])
@@ -833,14 +845,19 @@ def tex_to_html(tex: str, figure_data: Callable[[str], Any]) -> str:
     if not marker:
         raise HtmlConversionError("no \\end{document}")
     macros = _macros(preamble)
+    language = re.search(r"pdflang=([A-Za-z-]+)", preamble)
+    title = re.search(r"pdftitle=\{", preamble)
     converter = Converter({k: v for k, v in macros.items() if k != "partlabel"}, figure_data)
     main = converter.blocks(body)
     footer = converter.inline(macros["sheetfooter"][1]) if "sheetfooter" in macros else ""
+    if language is None or title is None:
+        raise HtmlConversionError("the preamble sets no pdflang or pdftitle")
+    page_title = converter.plain(_argument(preamble, title.end() - 1)[0])
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{LANGUAGE}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{language.group(1)}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(converter.title or 'Sheet')}</title>\n<style>{STYLE}</style>\n</head>\n"
+        f"<title>{html.escape(page_title)}</title>\n<style>{STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{main}\n</main>\n"
         + (f"<footer><p>{footer}</p></footer>\n" if footer else "")
         + "</body>\n</html>\n"
