@@ -31,7 +31,13 @@ STAGING_PREFIX = ".hw6-staging-"
 ASIDE_PREFIX = ".hw6-old-"
 #: Visible names an hw6 build writes; a folder holding anything else is not replaced.
 PRODUCTS = (
-    "problems.tex", "problems.pdf", "problems.html", "solutions.tex", "solutions.pdf", "solutions.html", "figures",
+    "problems.tex",
+    "problems.pdf",
+    "problems.html",
+    "solutions.tex",
+    "solutions.pdf",
+    "solutions.html",
+    "figures",
     "report.txt",
 )
 PRODUCT_SUFFIXES = (".json", ".tex", ".pdf", ".yaml", ".ipynb")  # keys, sheets, answer templates, notebooks

@@ -49,7 +49,7 @@ def _group_end(text: str, start: int, opening: str = "{", closing: str = "}") ->
             i = _group_end(text, i)
             continue
         i += 1
-    raise HtmlConversionError(f"unbalanced {opening}{closing} in: {text[start:start + 60]!r}")
+    raise HtmlConversionError(f"unbalanced {opening}{closing} in: {text[start : start + 60]!r}")
 
 
 def _skip_spaces(text: str, i: int) -> int:
@@ -62,7 +62,7 @@ def _argument(text: str, i: int) -> tuple[str, int]:
     """The braced argument at ``i`` (spaces before it skipped), and the index after it."""
     i = _skip_spaces(text, i)
     if i >= len(text) or text[i] != "{":
-        raise HtmlConversionError(f"expected an argument in braces at: {text[i:i + 60]!r}")
+        raise HtmlConversionError(f"expected an argument in braces at: {text[i : i + 60]!r}")
     end = _group_end(text, i)
     return text[i + 1 : end - 1], end
 
@@ -246,10 +246,10 @@ def _label_lines(converter: Converter, source: str) -> list[str]:
     return lines
 
 
-_NODE = re.compile(r"\\node\s*\[(?P<style>[^\]]*)\]\s*(?:\((?P<id>[^)]*)\)\s*)?at\s*\((?P<x>[-\d.]+),\s*(?P<y>[-\d.]+)\)\s*")
-_DRAW = re.compile(
-    r"\\draw\s*\[(?P<style>[^\]]*)\]\s*\((?P<a>[\w.]+)\)\s*--\s*(?:node\s*\[(?P<nstyle>[^\]]*)\]\s*)?"
+_NODE = re.compile(
+    r"\\node\s*\[(?P<style>[^\]]*)\]\s*(?:\((?P<id>[^)]*)\)\s*)?at\s*\((?P<x>[-\d.]+),\s*(?P<y>[-\d.]+)\)\s*"
 )
+_DRAW = re.compile(r"\\draw\s*\[(?P<style>[^\]]*)\]\s*\((?P<a>[\w.]+)\)\s*--\s*(?:node\s*\[(?P<nstyle>[^\]]*)\]\s*)?")
 
 
 def tikz_to_svg(converter: Converter, options: str, body: str, figure_id: str) -> str:
@@ -427,9 +427,7 @@ def _describe(figure_id: str, nodes: Mapping[str, _Node], edges: list) -> str:
         a, b = nodes[source], nodes[target]
         marks = "; ".join(m for m in (words(b.styles), words(names)) if m)
         rows.append(
-            "<tr>"
-            + "".join(f"<td>{html.escape(cell)}</td>" for cell in (name(a), name(b), label, marks))
-            + "</tr>"
+            "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in (name(a), name(b), label, marks)) + "</tr>"
         )
     roots = [n for n in nodes.values() if n.id not in parents]
     root_text = "; ".join(f"{name(n)}" + (f" ({words(n.styles)})" if words(n.styles) else "") for n in roots)
@@ -601,7 +599,7 @@ class Converter:
                 while end > 0 and text[end - 1] == "\\":
                     end = text.find("$", end + 1)
                 if end < 0:
-                    raise HtmlConversionError(f"unclosed $ at: {text[i:i + 60]!r}")
+                    raise HtmlConversionError(f"unclosed $ at: {text[i : i + 60]!r}")
                 formula = text[i + 1 : end]
                 out.text(html.escape(_math_text(formula)) if self.math_as_text else math_to_mathml(formula))
                 i = end + 1
@@ -615,7 +613,7 @@ class Converter:
                     self._convert(inner, out, inline_only=inline_only)
                 i = end
             elif char == "}":
-                raise HtmlConversionError(f"unbalanced }} at: {text[max(0, i - 60):i + 1]!r}")
+                raise HtmlConversionError(f"unbalanced }} at: {text[max(0, i - 60) : i + 1]!r}")
             elif char == "~":
                 out.text("\u00a0")
                 i += 1
