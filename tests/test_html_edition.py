@@ -21,7 +21,7 @@ import pytest
 
 from solver.render.html import HtmlConversionError, math_to_mathml, tex_to_html
 
-from .conftest import NAMES_DIR, ROOT, SKIP_NAMES
+from .conftest import NAMES_DIR, ROOT, SKIP_NAMES, needs_latex
 
 SHEETS = ("problems", "solutions")
 BUILDS = (("homework", []), ("seed1", ["--seed", "1"]), ("seed2", ["--seed", "2"]), ("seed3", ["--seed", "3"]))
@@ -319,3 +319,125 @@ def test_axe_does_find_violations(chromium, axe_source, tmp_path):
     bad = "<!DOCTYPE html><html><head><title>x</title></head><body><img src='x.png'></body></html>"
     found = {v["id"] for v in axe_violations(chromium, axe_source, bad, tmp_path)}
     assert {"image-alt", "html-has-lang"} <= found
+
+
+# -- the other student-facing files -----------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_solution_notebook_figures_carry_alt_text(builds):
+    notebook = json.loads((builds["homework"] / "notebook-solution.ipynb").read_text(encoding="utf-8"))
+    images = [
+        output
+        for cell in notebook["cells"]
+        for output in cell.get("outputs", [])
+        if "image/png" in output.get("data", {})
+    ]
+    assert images, "the solution notebook shows no figure"
+    for output in images:
+        alt = output.get("metadata", {}).get("image/png", {}).get("alt", "")
+        assert len(alt) > 40 and "Figure size" not in alt
+    headings = [
+        cell
+        for cell in notebook["cells"]
+        if cell["cell_type"] == "markdown" and "".join(cell["source"]).startswith("#")
+    ]
+    assert len(headings) >= 8
+
+
+@pytest.mark.slow
+def test_prairielearn_statements_have_no_image_only_maths(tmp_path):
+    """PrairieLearn's question.html is HTML already: its maths is TeX text that the platform typesets (MathJax,
+    which gives screen readers the formula), never a picture; its tables have header cells."""
+    import zipfile
+
+    from solver.cli import main
+
+    archive = tmp_path / "pl.zip"
+    assert (
+        main(["export", "prairielearn", "--variants", "1", "--out", str(archive), "--cache-dir", str(tmp_path / "c")])
+        == 0
+    )
+    with zipfile.ZipFile(archive) as opened:
+        pages = {
+            name: opened.read(name).decode("utf-8") for name in opened.namelist() if name.endswith("question.html")
+        }
+        pictures = [
+            name for name in opened.namelist() if name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".svg"))
+        ]
+    assert pages and pictures == []
+    for name, text in pages.items():
+        assert "<img" not in text and "<svg" not in text, name
+        assert "$" in text, name  # maths as text
+        assert text.count("<table") <= text.count("<th"), name
+
+
+# -- the PDFs ---------------------------------------------------------------------------------------------------------
+
+
+def _pdf_streams(pdf: bytes) -> bytes:
+    """The PDF's bytes with every Flate stream inflated (where pdfTeX keeps the catalogue)."""
+    import zlib
+
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(parts)
+
+
+def _node_texts(tex: str) -> set[str]:
+    """The first line of every TikZ node's text, as words (``\\textsf{neural}`` -> neural, ``$u_{1}$`` -> u1)."""
+    texts = set()
+    for match in re.finditer(r"\\node\[[^\]]*\](?: \([\w]+\))? at \([^)]*\) \{(.*?)\};", tex):
+        first = match.group(1).split("\\\\")[0]
+        first = re.sub(r"\\text\w+\{([^}]*)\}", r"\1", first)
+        texts.add(re.sub(r"[${}_]", "", first).strip())
+    return {text for text in texts if text and "\\" not in text}
+
+
+@pytest.mark.slow
+@needs_latex
+def test_the_pdfs_have_title_language_unicode_fonts_and_readable_figure_labels(builds):
+    from solver.io.figures import shown_data
+    from solver.render import latex as latex_runner
+
+    folder = builds["homework"]
+    for sheet in SHEETS:
+        pdf_path = latex_runner.compile_pdf(folder / f"{sheet}.tex", cache_dir=folder.parent / "cache")
+        info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+        assert re.search(rf"^Title:\s+Homework 6 \u2014 {sheet.capitalize()}$", info, re.M), info
+        assert b"/Lang(en)" in _pdf_streams(pdf_path.read_bytes())
+        fonts = subprocess.run(["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows and all(row.split()[-3] == "yes" for row in rows), fonts  # the "uni" column: a ToUnicode map
+        text = subprocess.run(["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+        tex = (folder / f"{sheet}.tex").read_text(encoding="utf-8")
+        labels = _node_texts(tex)
+        assert labels, sheet
+        assert not [label for label in labels if label not in text], sheet
+        plotted = re.findall(r"\\includegraphics(?:\[[^\]]*\])?\{([^}]*)\}", tex)
+        for path in plotted:
+            data = shown_data((folder / path.replace("\\_", "_")).read_bytes())
+            assert data is not None, path
+            for panel in data.get("plot", {}).get("panels", []):
+                for label in (panel["x"], panel["title"]):
+                    if "$" not in label:
+                        assert label in text, (path, label)
+            if "languages" in data:
+                assert "predicted language" in text and all(name in text for name in data["languages"])
+
+
+@pytest.mark.slow
+def test_every_batch_folder_has_both_html_editions_for_its_student(tmp_path):
+    from .conftest import small_batch
+
+    manifest = small_batch(tmp_path / "batch", tmp_path / "cache")
+    folders = [p for p in manifest.parent.iterdir() if p.is_dir() and (p / "answers.json").exists()]
+    assert len(folders) == 2
+    for folder in folders:
+        for sheet in SHEETS:
+            text = (folder / f"{sheet}.html").read_text(encoding="utf-8")
+            assert re.search(r"Version for (Ann A|Bob B)", text), (folder, sheet)
