@@ -16,6 +16,8 @@ from .conftest import SKIP_NAMES, assert_build_rejects, needs_latex, run_module
 SHEETS = {
     "solutions.tex",
     "problems.tex",
+    "solutions.html",
+    "problems.html",
     "answers.json",
     "params.json",
     "answers-template.yaml",

@@ -18,6 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from solver.render.html import HtmlConversionError, math_to_mathml, tex_to_html
 
@@ -89,6 +91,19 @@ x = a < b & c
     assert "<li><strong>One:</strong> first</li>" in out
     assert "<footer><p>Variant 7 · version 1</p></footer>" in out
     assert '&#x00028;</mo><msub><mi>L</mi><mn>1</mn></msub><mo stretchy="false">&#x00029;' in out  # the tag
+
+
+@settings(max_examples=300)
+@given(st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=40))
+def test_any_text_the_sheets_escape_reads_back_as_the_pdf_prints_it(text):
+    """What :func:`escape` puts on a sheet (a student's name, a course title) reads in the HTML as pdflatex prints it:
+    the same characters, the apostrophe typographic, dashes as ligatures, spaces collapsed."""
+    from solver.render.html import Converter
+    from solver.render.tex import escape
+
+    expected = text.replace("'", "\u2019").replace("---", "\u2014").replace("--", "\u2013")
+    shown = Converter({}, lambda path: None).plain(escape(text)).replace("\u00a0", " ")
+    assert " ".join(shown.split()) == " ".join(expected.split())
 
 
 def test_every_row_of_an_alignment_is_kept():
