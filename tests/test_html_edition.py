@@ -456,3 +456,19 @@ def test_every_batch_folder_has_both_html_editions_for_its_student(tmp_path):
         for sheet in SHEETS:
             text = (folder / f"{sheet}.html").read_text(encoding="utf-8")
             assert re.search(r"Version for (Ann A|Bob B)", text), (folder, sheet)
+
+
+def test_a_tree_that_repeats_its_tokens_names_each_box_by_its_path():
+    out = page(
+        r"""\begin{tikzpicture}[hyp/.style={rectangle, draw}]
+  \node[hyp] (v0) at (0, 0) {start};
+  \node[hyp] (v1) at (3, 1) {deep};
+  \node[hyp] (v2) at (3, -1) {vector};
+  \node[hyp] (v3) at (6, 1) {deep\\[-1pt]{\scriptsize $-1.5$}};
+  \draw[edge] (v0.east) -- node[logprob, above] {$-1$} (v1.west);
+  \draw[edge] (v0.east) -- node[logprob, below] {$-2$} (v2.west);
+  \draw[edge] (v1.east) -- node[logprob, above] {$-0.5$} (v3.west);
+\end{tikzpicture}"""
+    )
+    assert "<td>[deep]</td><td>[deep deep] (\u22121.5)</td><td>\u22120.5</td>" in out
+    assert "<td>start</td><td>[vector]</td>" in out

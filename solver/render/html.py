@@ -413,15 +413,28 @@ def _node_svg(node: _Node) -> str:
 
 
 def _describe(figure_id: str, nodes: Mapping[str, _Node], edges: list) -> str:
+    """The table after a drawing: one row per arrow. In a tree whose boxes repeat a label (Problem 2's tokens) a box
+    is named by its path from the root, as the sheet writes a sequence (``[neural network]``), then its other lines."""
+    parents: dict[str, list[str]] = {}
+    for source, target, _names, _label, _keys in edges:
+        parents.setdefault(target, []).append(source)
+    firsts = [node.lines[0] if node.lines else node.id for node in nodes.values()]
+    by_path = all(len(p) == 1 for p in parents.values()) and len(set(firsts)) < len(firsts)
+
+    def path(node: _Node) -> list[str]:
+        if node.id not in parents:
+            return []
+        return [*path(nodes[parents[node.id][0]]), node.lines[0] if node.lines else node.id]
+
     def name(node: _Node) -> str:
-        return " ".join(node.lines) or node.id
+        if not by_path or node.id not in parents:
+            return " ".join(node.lines) or node.id
+        rest = " ".join(node.lines[1:])
+        return "[" + " ".join(path(node)) + "]" + (f" ({rest})" if rest else "")
 
     def words(styles: list[str]) -> str:
         return ", ".join(STYLE_WORDS[s] for s in styles if s in STYLE_WORDS)
 
-    parents: dict[str, list[str]] = {}
-    for source, target, _names, _label, _keys in edges:
-        parents.setdefault(target, []).append(source)
     rows = []
     for source, target, names, label, _keys in edges:
         a, b = nodes[source], nodes[target]
@@ -663,7 +676,7 @@ class Converter:
         if name in _SYMBOLS:
             if text.startswith("{}", after):
                 after += 2
-            out.text(_SYMBOLS[name])
+            out.text(html.escape(_SYMBOLS[name], quote=False))
             return after
         if name in _IGNORED:
             return after
