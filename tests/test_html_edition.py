@@ -185,6 +185,9 @@ def builds(tmp_path_factory) -> dict[str, Path]:
 def visible_text(page_html: str) -> str:
     """What a reader of the page gets as text: tags gone (MathML's too), entities read, the minus sign as ``-``."""
     body = page_html[page_html.index("<body>") :]
+    body = re.sub(
+        r"</?(?:td|th|tr|mtd|mtr|p|li|br|div|caption|figcaption|text|h\d|pre|table|mspace)\b[^>]*>", " ", body
+    )
     return html.unescape(re.sub(r"<[^>]+>", "", body)).replace("\u2212", "-")
 
 
@@ -198,7 +201,7 @@ def tex_numbers(tex: str, pattern: re.Pattern = _NUMBER) -> Counter:
     body = re.sub(r"(?<!\\)%[^\n]*", "", body)
     body = re.sub(r"\\begin\{tikzpicture\}\[.*?\n  \]", "", body, flags=re.S)
     body = re.sub(r"\[[^\[\]]*\]", "", body)
-    body = re.sub(r"at \([^)]*\)", "", body)
+    body = re.sub(r"at \([^)]*\)|\([A-Za-z]\w*(?:\.\w+)?\)", "", body)  # coordinates, node names (v12.east)
     body = re.sub(r"-?\d+(?:\.\d+)?(?:pt|cm|mm|em)\b|\d+(?:\.\d+)?\\(?:linewidth|textheight)|!\d+", "", body)
     body = re.sub(r"\\[A-Za-z]+", " ", body)
     return Counter(pattern.findall(body))
