@@ -47,7 +47,7 @@ PREAMBLE = r"""\documentclass{article}
 """
 
 
-def page(body: str, figure_data=lambda path: None) -> str:
+def page(body: str, figure_data=lambda path: (None, None)) -> str:
     return tex_to_html(PREAMBLE + "\\begin{document}\n" + body + "\n\\end{document}\n", figure_data)
 
 
@@ -102,7 +102,7 @@ def test_any_text_the_sheets_escape_reads_back_as_the_pdf_prints_it(text):
     from solver.render.tex import escape
 
     expected = text.replace("'", "\u2019").replace("---", "\u2014").replace("--", "\u2013")
-    shown = Converter({}, lambda path: None).plain(escape(text)).replace("\u00a0", " ")
+    shown = Converter({}, lambda path: (None, None)).plain(escape(text)).replace("\u00a0", " ")
     assert " ".join(shown.split()) == " ".join(expected.split())
 
 
@@ -132,11 +132,13 @@ def test_a_data_plot_becomes_tables_of_its_data():
             ],
         }
     }  # fmt: skip
-    out = page(r"\includegraphics{figures/a.pdf}", lambda path: plot if path == "figures/a.pdf" else None)
+    out = page(
+        r"\includegraphics{figures/a.pdf}", lambda path: (plot, None) if path == "figures/a.pdf" else (None, None)
+    )
     assert "<caption>loss: <math" in out and "; target: 0.01</caption>" in out
     assert '<tr><th scope="row">2</th><td>0.25</td></tr>' in out
     confusion = {"confusion": [[3, 1], [0, 2]], "languages": ["Czech", "Dutch"]}
-    out = page(r"\includegraphics{figures/c.pdf}", lambda path: confusion)
+    out = page(r"\includegraphics{figures/c.pdf}", lambda path: (confusion, None))
     assert '<tr><th scope="row">Dutch</th><td>0</td><td>2</td></tr>' in out
 
 
@@ -475,3 +477,23 @@ def test_a_tree_that_repeats_its_tokens_names_each_box_by_its_path():
     )
     assert "<td>[deep]</td><td>[deep deep] (\u22121.5)</td><td>\u22120.5</td>" in out
     assert "<td>start</td><td>[vector]</td>" in out
+
+
+def test_a_plot_drawn_as_svg_is_inlined_with_its_own_ids_a_title_and_its_tables_as_description():
+    plot = {
+        "plot": {
+            "name": "t",
+            "panels": [{"title": "loss", "x": "epoch", "y": "y", "series": [["a", [1.0], False, None]]}],
+        }
+    }
+    svg = (
+        b'<?xml version="1.0"?>\n<!DOCTYPE svg>\n<svg xmlns="http://www.w3.org/2000/svg" width="10pt">'
+        b'<metadata>m</metadata><defs><path id="g1"/></defs><use xlink:href="#g1"/><g clip-path="url(#c1)"/></svg>'
+    )
+    out = page(r"\includegraphics{a.pdf}\includegraphics{a.pdf}", lambda path: (plot, svg))
+    first = out[out.index("<svg") : out.index("</svg>")]
+    assert 'role="img"' in first and 'aria-labelledby="figure-1-title"' in first
+    assert 'aria-describedby="figure-1-data-1"' in first and '<table class="figure-data" id="figure-1-data-1">' in out
+    assert '<title id="figure-1-title">Plot: loss. Its data are in the table after it.</title>' in first
+    assert 'id="figure-1-g1"' in first and 'xlink:href="#figure-1-g1"' in first and "url(#figure-1-c1)" in first
+    assert "<metadata>" not in out and "<?xml" not in out and 'id="figure-2-g1"' in out

@@ -250,12 +250,12 @@ def render_sheet(
 
 def html_edition(tex: str, files: Mapping[str, str | bytes]) -> str:
     """The HTML edition of a sheet, converted from its .tex; a figure it includes is one of ``files``."""
-    from ..io.figures import shown_data
+    from ..io.figures import shown
     from ..render.html import tex_to_html
 
-    def figure_data(path: str) -> Any:
+    def figure_data(path: str) -> tuple[Any, bytes | None]:
         content = files.get(path)
-        return shown_data(content) if isinstance(content, bytes) else None
+        return shown(content) if isinstance(content, bytes) else (None, None)
 
     return tex_to_html(tex, figure_data)
 

@@ -21,6 +21,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+#: What the sheet's included figure (a path) shows: its data (None when unknown) and its SVG drawing (or None).
+FigureData = Callable[[str], tuple[Any, bytes | None]]
+
 
 class HtmlConversionError(ValueError):
     """The .tex uses LaTeX the HTML converter does not handle (a bug in hw6, not a user error)."""
@@ -452,11 +455,35 @@ def _describe(figure_id: str, nodes: Mapping[str, _Node], edges: list) -> str:
     )
 
 
-def _figure_tables(config: Mapping[str, Any]) -> str:
+def _figure_title(config: Mapping[str, Any]) -> str:
+    titles = [_math_text(panel["title"]).replace("\u2212", "-") for panel in config.get("plot", {}).get("panels", [])]
+    return (
+        "Plot: " + "; ".join(titles) + ". Its data are in the table" + ("s" if len(titles) > 1 else "") + " after it."
+    )
+
+
+def _inline_svg(svg: bytes, figure_id: str, title: str, described: str) -> str:
+    """matplotlib's SVG inside the page: its ids prefixed (several plots share one page), a title, the tables of
+    its data as its description."""
+    text = svg.decode("utf-8")
+    text = text[text.index("<svg") :]
+    text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{figure_id}-{m.group(1)}"', text)
+    text = re.sub(r'(xlink:href="#|url\(#)([^")]+)', lambda m: f"{m.group(1)}{figure_id}-{m.group(2)}", text)
+    opening = text.index(">")
+    return (
+        text[:opening]
+        + f' role="img" class="plot" aria-labelledby="{figure_id}-title" aria-describedby="{described}">'
+        + f'<title id="{figure_id}-title">{html.escape(title)}</title>'
+        + text[opening + 1 :].strip()
+    )
+
+
+def _figure_tables(config: Mapping[str, Any], figure_id: str) -> str:
     """The data a matplotlib figure plots, as tables (its text alternative)."""
     if "plot" in config:
         tables = []
-        for panel in config["plot"]["panels"]:
+        for number, panel in enumerate(config["plot"]["panels"], start=1):
             series = panel["series"]
             lines = panel.get("hlines", [])
             length = max(len(s[1]) for s in series)
@@ -469,7 +496,7 @@ def _figure_tables(config: Mapping[str, Any]) -> str:
                 body.append(f'<tr><th scope="row">{k + 1}</th>{cells}</tr>')
             note = "".join(f"; {_label(label)}: {_value(value)}" for value, label in lines)
             tables.append(
-                f'<table class="figure-data"><caption>{_label(panel["title"])}: '
+                f'<table class="figure-data" id="{figure_id}-data-{number}"><caption>{_label(panel["title"])}: '
                 f"{_label(panel['y'])} by {_label(panel['x'])}{note}</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
             )
@@ -484,7 +511,7 @@ def _figure_tables(config: Mapping[str, Any]) -> str:
             for name, row in zip(languages, config["confusion"], strict=True)
         )
         return (
-            '<table class="figure-data"><caption>Confusion matrix of the test names: rows are the true languages, '
+            f'<table class="figure-data" id="{figure_id}-data-1"><caption>Confusion matrix of the test names: rows are the true languages, '
             f"columns the predictions</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
         )
     raise HtmlConversionError("a figure whose data the HTML edition cannot show")
@@ -571,7 +598,7 @@ class _Output:
 class Converter:
     """Converts the body of a generated sheet; ``figures`` maps an included file's path to its data."""
 
-    def __init__(self, macros: Mapping[str, tuple[int, str]], figure_data: Callable[[str], Any]):
+    def __init__(self, macros: Mapping[str, tuple[int, str]], figure_data: FigureData):
         self.macros = macros
         self.figure_data = figure_data
         self.figures = 0
@@ -815,10 +842,19 @@ class Converter:
         )
 
     def _include(self, path: str, out: _Output) -> None:
-        data = self.figure_data(path)
+        data, svg = self.figure_data(path)
         if data is None:
             raise HtmlConversionError(f"no data for the figure {path}")
-        out.block(_figure_tables(data))
+        self.figures += 1
+        figure_id = f"figure-{self.figures}"
+        tables = _figure_tables(data, figure_id)
+        if svg is not None:
+            described = " ".join(re.findall(r'<table class="figure-data" id="([^"]+)"', tables))
+            out.block(_inline_svg(svg, figure_id, _figure_title(data), described))
+        rows = tables.count("<tr>")
+        out.block(
+            f"<details><summary>The data of the plot ({rows} rows)</summary>{tables}</details>" if svg else tables
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -835,7 +871,8 @@ th, td { padding: 0.15rem 0.5rem; text-align: right; } thead th { border-bottom:
 th.l, td.l { text-align: left; } th.c, td.c { text-align: center; }
 figure { margin: 1rem 0; overflow-x: auto; } pre { border: 1px solid #666; padding: 0.4rem; overflow-x: auto; }
 figcaption { font-style: italic; } .sf { font-family: sans-serif; } svg.drawing { display: block; margin: auto; }
-table.figure-data { font-size: 0.85rem; } footer { margin-top: 2rem; border-top: 1px solid #666; font-size: 0.9rem; }
+svg.plot { display: block; margin: auto; max-width: 100%; height: auto; }
+table.figure-data { font-size: 0.85rem; } summary { text-align: center; cursor: pointer; } footer { margin-top: 2rem; border-top: 1px solid #666; font-size: 0.9rem; }
 """
 
 
@@ -847,8 +884,8 @@ def _macros(preamble: str) -> dict[str, tuple[int, str]]:
     return macros
 
 
-def tex_to_html(tex: str, figure_data: Callable[[str], Any]) -> str:
-    """The HTML page of a generated sheet; ``figure_data(path)`` is the data of an included figure (or None)."""
+def tex_to_html(tex: str, figure_data: FigureData) -> str:
+    """The HTML page of a generated sheet; ``figure_data(path)`` is what an included figure shows."""
     preamble, marker, rest = tex.partition("\\begin{document}")
     if not marker:
         raise HtmlConversionError("no \\begin{document}")
