@@ -497,3 +497,21 @@ def test_a_plot_drawn_as_svg_is_inlined_with_its_own_ids_a_title_and_its_tables_
     assert '<title id="figure-1-title">Plot: loss. Its data are in the table after it.</title>' in first
     assert 'id="figure-1-g1"' in first and 'xlink:href="#figure-1-g1"' in first and "url(#figure-1-c1)" in first
     assert "<metadata>" not in out and "<?xml" not in out and 'id="figure-2-g1"' in out
+
+
+def test_a_sheet_the_converter_cannot_read_stops_the_build_in_one_line_with_nothing_written(
+    run_cli, monkeypatch, tmp_path
+):
+    from solver.core import pipeline
+
+    real = pipeline.render_sheet
+    monkeypatch.setattr(
+        pipeline,
+        "render_sheet",
+        lambda kind, *a: real(kind, *a).replace(r"\end{document}", r"\newthing \end{document}"),
+    )
+    out = tmp_path / "out"
+    code, stdout, err = run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", out)
+    assert (code, stdout) == (2, "") and len(err.strip().splitlines()) == 1
+    assert "the HTML edition of problems.tex cannot be made" in err and "\\newthing" in err and "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())

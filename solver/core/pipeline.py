@@ -277,6 +277,7 @@ def prepare(
     notebook's test cells, and :class:`NotebookFailed` when a cell of the solution raises.
     """
     from ..notebooks.solution import notebook_files, where_printed  # nbformat only where notebooks are made
+    from ..render.html import HtmlConversionError
     from .staff_report import REPORT_FILE, report_text
 
     variant = variant or Variant()
@@ -299,7 +300,12 @@ def prepare(
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections, document)
     for kind in documents:
-        files[f"{kind}.html"] = html_edition(str(files[f"{kind}.tex"]), files)
+        try:
+            files[f"{kind}.html"] = html_edition(str(files[f"{kind}.tex"]), files)
+        except HtmlConversionError as exc:
+            raise HtmlConversionError(
+                f"the HTML edition of {kind}.tex cannot be made: {exc}; nothing was written"
+            ) from None
     files["answers.json"] = dump_json(key)
     files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant), where_printed(contributions))
     files["params.json"] = dump_json(params_json(recorded_params(solved, grading, document), variant))

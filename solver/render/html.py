@@ -21,12 +21,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.errors import Hw6Error
+
 #: What the sheet's included figure (a path) shows: its data (None when unknown) and its SVG drawing (or None).
 FigureData = Callable[[str], tuple[Any, bytes | None]]
 
 
-class HtmlConversionError(ValueError):
-    """The .tex uses LaTeX the HTML converter does not handle (a bug in hw6, not a user error)."""
+class HtmlConversionError(Hw6Error, ValueError):
+    """The .tex uses LaTeX the HTML converter does not handle: a template's bug, reported in one line (exit 2) like a
+    LaTeX failure, with nothing written."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
