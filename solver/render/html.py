@@ -167,7 +167,7 @@ CM = 42.0  # SVG pixels per TikZ centimetre
 _COLOURS = {
     "hwaccent": "#b03a2e",
     "hwmuted": "#5a5a5a",
-    "hwmuted!45": "#b5b5b5",
+    "hwmuted!45": "#8c8c8c",  # lighter than the PDF's grey would fall below 3:1 contrast (WCAG 1.4.11)
     "blue!60!black": "#264d8c",
     "blue!10": "#e6ecf6",
     "black!70": "#4d4d4d",
