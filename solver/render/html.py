@@ -15,6 +15,7 @@ Same .tex, same bytes.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -125,6 +126,9 @@ def _strip_comments(text: str) -> str:
 # Maths
 
 
+@functools.lru_cache(
+    maxsize=8192
+)  # a batch converts the same small formulas (k = 2, a log-probability) again and again
 def math_to_mathml(source: str, *, display: bool = False) -> str:
     """MathML for a LaTeX formula, the few constructs latex2mathml lacks rewritten first."""
     from latex2mathml.converter import convert
