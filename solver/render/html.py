@@ -4,8 +4,8 @@ One source: the templates write the .tex once; this module reads that .tex (the 
 hw6's templates use) and writes HTML with the same sentences: a heading per problem (``\\section*``)
 and per part (``\\partlabel``), maths as MathML (latex2mathml, pure Python: no JavaScript, no
 network), tables as ``<table>``, code as ``<pre>``, TikZ pictures as SVG with their labels as real
-text plus a table describing every box and arrow, and the matplotlib figures as tables of the data
-they plot (:mod:`solver.io.figures` remembers what each figure shows). The page has the sheet's
+text plus a table describing every box and arrow, and the matplotlib figures as SVG (line plots) and
+tables of the data they plot (:mod:`solver.io.figures` remembers what each figure shows). The page has the sheet's
 language and title and ends with the footer's variant label.
 
 A construct this converter does not know is a bug in hw6 (a template used new LaTeX): it raises
@@ -76,7 +76,7 @@ def _argument(text: str, i: int) -> tuple[str, int]:
 
 def _optional(text: str, i: int) -> tuple[str | None, int]:
     """The ``[...]`` argument at ``i`` if there is one."""
-    j = _skip_spaces(text, i) if text[i : i + 1] in (" ",) else i
+    j = _skip_spaces(text, i) if text[i : i + 1] == " " else i
     if j < len(text) and text[j] == "[":
         end = _group_end(text, j, "[", "]")
         return text[j + 1 : end - 1], end
@@ -603,7 +603,7 @@ class _Output:
 
 
 class Converter:
-    """Converts the body of a generated sheet; ``figures`` maps an included file's path to its data."""
+    """Converts the body of a generated sheet; ``figure_data`` says what an included figure (by path) shows."""
 
     def __init__(self, macros: Mapping[str, tuple[int, str]], figure_data: FigureData):
         self.macros = macros
