@@ -16,6 +16,8 @@ from .conftest import SKIP_NAMES, assert_build_rejects, needs_latex, run_module
 SHEETS = {
     "solutions.tex",
     "problems.tex",
+    "solutions.html",
+    "problems.html",
     "answers.json",
     "params.json",
     "answers-template.yaml",
@@ -153,6 +155,7 @@ def test_latex_failure_reports_first_error_and_leaves_nothing(run_cli, monkeypat
         "render_sheet",
         lambda kind, *a: real(kind, *a).replace(r"\end{document}", r"\undefinedmacro \end{document}"),
     )
+    monkeypatch.setattr(pipeline, "html_edition", lambda tex, files: "")  # LaTeX is the judge here, not the HTML
     out = tmp_path / "out"
     code, _, err = run_cli("build", *SKIP_NAMES, "--out", out)
     assert code == 2

@@ -249,6 +249,18 @@ def render_sheet(
     return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR, document=document)
 
 
+def html_edition(tex: str, files: Mapping[str, str | bytes]) -> str:
+    """The HTML edition of a sheet, converted from its .tex; a figure it includes is one of ``files``."""
+    from ..io.figures import shown
+    from ..render.html import tex_to_html
+
+    def figure_data(path: str) -> tuple[Any, bytes | None]:
+        content = files.get(path)
+        return shown(content) if isinstance(content, bytes) else (None, None)
+
+    return tex_to_html(tex, figure_data)
+
+
 def prepare(
     solved: list[Solved],
     variant: Variant | None = None,
@@ -266,6 +278,7 @@ def prepare(
     notebook's test cells, and :class:`NotebookFailed` when a cell of the solution raises.
     """
     from ..notebooks.solution import notebook_files, where_printed  # nbformat only where notebooks are made
+    from ..render.html import HtmlConversionError
     from .staff_report import REPORT_FILE, report_text
 
     variant = variant or Variant()
@@ -287,6 +300,13 @@ def prepare(
     sections = _sections(solved)
     for kind in documents:
         files[f"{kind}.tex"] = render_sheet(kind, solved, variant, sections, document)
+    for kind in documents:
+        try:
+            files[f"{kind}.html"] = html_edition(str(files[f"{kind}.tex"]), files)
+        except HtmlConversionError as exc:
+            raise HtmlConversionError(
+                f"the HTML edition of {kind}.tex cannot be made: {exc}; nothing was written"
+            ) from None
     files["answers.json"] = dump_json(key)
     files[RUBRIC_FILE] = rubric_markdown(key["parts"], variant_label(variant))
     files[TEMPLATE_FILE] = template_text(key["parts"], variant_label(variant), where_printed(contributions))

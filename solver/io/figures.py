@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import io
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -89,6 +91,7 @@ RC: Any = {  # a plain mapping of matplotlib rc keys (Any: its stubs type the ke
     "legend.fontsize": 8.5,
     "pdf.compression": 6,
     "svg.hashsalt": "hw6",
+    "svg.fonttype": "path",  # the cm fonts' glyphs are not at their Unicode places: SVG text would read as garbage
     "path.simplify": False,
 }
 
@@ -150,8 +153,21 @@ def pdf_bytes(figure: Any, *, tight: bool = False) -> bytes:
     return buffer.getvalue()
 
 
+def svg_bytes(figure: Any) -> bytes:
+    """The figure as SVG bytes for the HTML edition, glyphs drawn as in the PDF, no date (same bytes); the page
+    gives its text alternative (a title and the tables of the data)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return buffer.getvalue()
+
+
 def render(plot: Plot) -> bytes:
     """Draw ``plot`` and return the PDF's bytes (same data, same bytes)."""
+    return render_both(plot)[0]
+
+
+def render_both(plot: Plot) -> tuple[bytes, bytes]:
+    """Draw ``plot`` once; its PDF (the sheet's) and SVG (the HTML edition's) bytes."""
     with style() as Figure:
         width = TEXT_WIDTH_IN * (SINGLE_PANEL_FRACTION if len(plot.panels) == 1 else 1.0)
         figure = Figure(figsize=(width, 2.5))
@@ -178,7 +194,7 @@ def render(plot: Plot) -> bytes:
             ax.grid(True, which="major", linewidth=0.3, color="0.85")
             ax.legend(frameon=False, loc="best")
         figure.tight_layout(pad=0.4, w_pad=1.2)
-        return pdf_bytes(figure)
+        return pdf_bytes(figure), svg_bytes(figure)
 
 
 @functools.cache
@@ -188,17 +204,62 @@ def _matplotlib_version() -> str:
 
 
 def cached_pdf(cache: Cache, kind: str, config: Any, draw: Callable[[], bytes]) -> bytes:
-    """The PDF ``draw()`` makes, read from ``cache`` when an entry for ``config`` (JSON data) exists."""
+    """The PDF ``draw()`` makes, read from ``cache`` when an entry for ``config`` (JSON data) exists.
+
+    The figure's data are remembered for :func:`shown_data` (the HTML edition's text alternative)."""
     key = cache_key(kind, {"format": FORMAT, "matplotlib": _matplotlib_version(), **config})
     pdf = cache.read_bytes(kind, key, "pdf")
     if pdf is None or not pdf.startswith(b"%PDF"):
         pdf = draw()
         cache.write_bytes(kind, key, "pdf", pdf)
+    _remember(pdf, config, None)
     return pdf
 
 
+def _remember(pdf: bytes, config: Any, svg: bytes | None) -> None:
+    with _SHOWN_LOCK:
+        _SHOWN[hashlib.sha256(pdf).hexdigest()] = (config, svg)
+        while len(_SHOWN) > _SHOWN_LIMIT:
+            del _SHOWN[next(iter(_SHOWN))]
+
+
+#: What each recent figure shows, by the SHA-256 of its PDF: the HTML edition of a sheet prints a figure's data
+#: as tables, and it only holds the PDF's bytes. Bounded: a batch makes a few figures per student.
+_SHOWN: dict[str, tuple[Any, bytes | None]] = {}
+_SHOWN_LIMIT = 256
+_SHOWN_LOCK = threading.Lock()
+
+
+def shown_data(pdf: bytes) -> Any | None:
+    """The data (``config`` of :func:`cached_pdf`) of a figure this process drew or read, or None."""
+    return shown(pdf)[0]
+
+
+def shown(pdf: bytes) -> tuple[Any | None, bytes | None]:
+    """(data, SVG) of a figure this process drew or read; the SVG only for line plots (:func:`render_cached`)."""
+    with _SHOWN_LOCK:
+        return _SHOWN.get(hashlib.sha256(pdf).hexdigest(), (None, None))
+
+
 def render_cached(plots: Sequence[Plot], cache: Cache, kind: str) -> dict[str, bytes]:
-    """``{name: PDF bytes}`` of line plots, drawing only the ones the cache does not hold."""
-    return {
-        plot.name: cached_pdf(cache, kind, {"plot": plot.data()}, functools.partial(render, plot)) for plot in plots
-    }
+    """``{name: PDF bytes}`` of line plots, drawing only the ones the cache does not hold; each plot's SVG (the HTML
+    edition's picture, cached beside the PDF) is remembered for :func:`shown`."""
+    out = {}
+    for plot in plots:
+        config = {"plot": plot.data()}
+        drawn: dict[str, bytes] = {}
+
+        def draw(plot: Plot = plot, drawn: dict[str, bytes] = drawn) -> bytes:
+            drawn["pdf"], drawn["svg"] = render_both(plot)
+            return drawn["pdf"]
+
+        pdf = cached_pdf(cache, kind, config, draw)
+        key = cache_key(kind, {"format": FORMAT, "matplotlib": _matplotlib_version(), "svg": True, **config})
+        svg = drawn.get("svg") or cache.read_bytes(kind, key, "svg")
+        if svg is None or not svg.startswith(b"<?xml"):
+            svg = render_both(plot)[1]
+        if "svg" in drawn or cache.read_bytes(kind, key, "svg") != svg:
+            cache.write_bytes(kind, key, "svg", svg)
+        _remember(pdf, config, svg)
+        out[plot.name] = pdf
+    return out

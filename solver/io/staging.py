@@ -30,7 +30,17 @@ from ..core.errors import OutputError
 STAGING_PREFIX = ".hw6-staging-"
 ASIDE_PREFIX = ".hw6-old-"
 #: Visible names an hw6 build writes; a folder holding anything else is not replaced.
-PRODUCTS = ("problems.tex", "problems.pdf", "solutions.tex", "solutions.pdf", "figures", "report.txt", "rubric.md")
+PRODUCTS = (
+    "problems.tex",
+    "problems.pdf",
+    "problems.html",
+    "solutions.tex",
+    "solutions.pdf",
+    "solutions.html",
+    "figures",
+    "report.txt",
+    "rubric.md",
+)
 PRODUCT_SUFFIXES = (".json", ".tex", ".pdf", ".yaml", ".ipynb")  # keys, sheets, answer templates, notebooks
 _PAUSE_VARIABLE = "HW6_TEST_PAUSE_IN_SWAP"
 _RENAME_EXCHANGE = 2

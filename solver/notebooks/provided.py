@@ -51,7 +51,12 @@ def plot_gradients(runs, steps):
     right.set(xlabel="t", title="||h_t||")
     left.legend(fontsize=8)
     figure.tight_layout()
-    plt.show()
+    from IPython.display import display
+
+    alt = "Two panels against the step t, logarithmic scale: ||dL/dh_t|| (left) and ||h_t|| (right), one line for "
+    alt += "each of " + "; ".join(runs) + "."  # what a screen reader says instead of the picture
+    display(figure, metadata={"image/png": {"alt": alt}})
+    plt.close(figure)
 
 
 def rnn_weight_gradients(inputs, hs, W_x, W_h, d_hidden, nonlinearity):

@@ -15,6 +15,9 @@ import jinja2
 
 from . import tex
 
+#: The language the sheets are written in (BCP 47): the PDF's /Lang and, read from the .tex, the HTML edition's lang.
+LANGUAGE = "en"
+
 
 def templates_dir() -> Path:
     """Templates inside an installed wheel, else the checkout's top-level folder."""
@@ -48,6 +51,7 @@ def environment() -> jinja2.Environment:
     env.filters["number"] = tex.number
     env.filters["url"] = tex.url
     env.globals["Tex"] = tex.Tex
+    env.globals["language"] = LANGUAGE
     return env
 
 
