@@ -102,7 +102,7 @@ def test_any_text_the_sheets_escape_reads_back_as_the_pdf_prints_it(text):
     from solver.render.tex import escape
 
     expected = text.replace("'", "\u2019").replace("---", "\u2014").replace("--", "\u2013")
-    shown = Converter({}, lambda path: (None, None)).plain(escape(text)).replace("\u00a0", " ")
+    shown = Converter({}, lambda path: (None, None), {}).plain(escape(text)).replace("\u00a0", " ")
     assert " ".join(shown.split()) == " ".join(expected.split())
 
 

@@ -605,9 +605,11 @@ class _Output:
 class Converter:
     """Converts the body of a generated sheet; ``figure_data`` says what an included figure (by path) shows."""
 
-    def __init__(self, macros: Mapping[str, tuple[int, str]], figure_data: FigureData):
+    def __init__(self, macros: Mapping[str, tuple[int, str]], figure_data: FigureData, labels: Mapping[str, int]):
         self.macros = macros
         self.figure_data = figure_data
+        self.labels = labels  # \label key -> the number LaTeX gives the figure it names (see figure_numbers)
+        self.captions = 0  # captions converted so far: the figure counter, as LaTeX counts it
         self.figures = 0
         self.math_as_text = False  # figure labels: SVG text, not MathML
 
@@ -620,7 +622,7 @@ class Converter:
     def inline(self, text: str) -> str:
         out = _Output()
         self._convert(text, out, inline_only=True)
-        return "".join(out.inline).strip()
+        return "".join(out.inline).strip(" \t\n")  # a \quad that indents a line (Algorithm 1) stays
 
     def plain(self, text: str) -> str:
         return html.unescape(re.sub(r"<[^>]+>", "", self.inline(text)))
@@ -740,6 +742,20 @@ class Converter:
             _, after = _argument(text, after)
             argument, after = _argument(text, after)
             self._convert(argument, out, inline_only=inline_only)
+            return after
+        if name == "caption":
+            argument, after = _argument(text, after)
+            self.captions += 1
+            out.block(f"<figcaption>Figure {self.captions}: {self.inline(argument)}</figcaption>")
+            return after
+        if name == "label":  # numbered by figure_numbers before the conversion; nothing to show
+            _, after = _argument(text, after)
+            return after
+        if name == "ref":
+            key, after = _argument(text, after)
+            if key not in self.labels:
+                raise HtmlConversionError(f"\\ref{{{key}}} names no \\label")
+            out.text(str(self.labels[key]))
             return after
         if name == "par":
             if not inline_only:
@@ -891,6 +907,21 @@ def _macros(preamble: str) -> dict[str, tuple[int, str]]:
     return macros
 
 
+def figure_numbers(body: str) -> dict[str, int]:
+    """Each ``\\label`` key with the number of the figure it follows, counted as LaTeX counts captions, so a
+    ``\\ref`` reads the same before its figure as after it."""
+    numbers: dict[str, int] = {}
+    count = 0
+    for match in re.finditer(r"\\caption\b|\\label\{([^}]*)\}", _strip_comments(body)):
+        if match.group(1) is None:
+            count += 1
+        elif count == 0:
+            raise HtmlConversionError(f"\\label{{{match.group(1)}}} before any \\caption")
+        else:
+            numbers[match.group(1)] = count
+    return numbers
+
+
 def tex_to_html(tex: str, figure_data: FigureData) -> str:
     """The HTML page of a generated sheet; ``figure_data(path)`` is what an included figure shows."""
     preamble, marker, rest = tex.partition("\\begin{document}")
@@ -902,7 +933,7 @@ def tex_to_html(tex: str, figure_data: FigureData) -> str:
     macros = _macros(preamble)
     language = re.search(r"pdflang=([A-Za-z-]+)", preamble)
     title = re.search(r"pdftitle=\{", preamble)
-    converter = Converter({k: v for k, v in macros.items() if k != "partlabel"}, figure_data)
+    converter = Converter({k: v for k, v in macros.items() if k != "partlabel"}, figure_data, figure_numbers(body))
     main = converter.blocks(body)
     footer = converter.inline(macros["sheetfooter"][1]) if "sheetfooter" in macros else ""
     if language is None or title is None:
