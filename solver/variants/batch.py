@@ -141,7 +141,9 @@ def run_batch(
                 marker = _finished(folder, seed, marked)
                 if marker is not None:
                     digest = marker.get("params_sha256", "")
-                    rows[student.id] = _row(student, seed, options_text, digest, skipped, label=opaque_label(seed, salt))
+                    rows[student.id] = _row(
+                        student, seed, options_text, digest, skipped, label=opaque_label(seed, salt)
+                    )
                     result.skipped.append(student.id)
                     bar.advance(student.id)
                     continue
