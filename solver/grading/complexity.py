@@ -16,7 +16,7 @@ import math
 from fractions import Fraction
 
 from .budget import Measure
-from .limits import AnswerError
+from .limits import MAX_EXPONENT, AnswerError
 from .syntax import Call, Name, Neg, Node, Num, Pow, Prod, Sum, names_in
 
 Monomial = tuple[tuple[str, Fraction], ...]  # sorted (atom, exponent), no zero exponents
@@ -68,6 +68,12 @@ def check_budget(node: Node) -> tuple[int, int]:
             value = Measure({})(exponent).constant
             if value is None:
                 raise AnswerError("an exponent must be a number", exponent.column)
+            if abs(value) > MAX_EXPONENT or value.denominator > MAX_EXPONENT:
+                # 9^9^9: the tower's value is never built (a constant base is otherwise free here)
+                shown = str(value) if abs(value.numerator).bit_length() < 64 else "a huge number"
+                raise AnswerError(
+                    f"exponent {shown} is larger than {MAX_EXPONENT:,} in absolute value", exponent.column
+                )
             power = math.ceil(abs(value))
             if t > 1 and power * math.log2(t) > 64:
                 raise AnswerError("big-O expression is too large to compare", node.column)
