@@ -317,7 +317,7 @@ def list_part_hostile(canary: Path) -> list[object]:
     """Answers to the list part 1d.edges."""
     return [
         {"a": 1},
-        "w; u1",
+        "w;; u1",  # an empty entry (one or more semicolons separate entries)
         [{"a": 1}, "w", "w"],
         [["w"], "w", "w"],
         ["w"] * 10_000,

@@ -38,3 +38,105 @@ def test_towers_are_refused_before_evaluation(graders, part_id, answer):
     verdict = grade_answer(graders, part_id, answer)
     assert verdict.status == "invalid", verdict
     assert verdict.feedback and "please report" not in verdict.feedback, verdict
+
+
+def as_file(part_id, text):
+    """The value an answers file holding ``part_id: text`` gives (text after the colon, unquoted
+    when YAML can read it so, else as a block)."""
+    from solver.io.files import parse_structured
+
+    if "\n" not in text:
+        try:
+            return parse_structured(f"{part_id}: {text}\n", "answers")[part_id]
+        except Exception:  # noqa: BLE001 - YAML refuses the unquoted line; a student would quote it
+            pass
+    block = "".join(f"  {line}\n" for line in text.splitlines())
+    return parse_structured(f"{part_id}: |-\n{block}", "answers")[part_id]
+
+
+def channels(graders, parts, part_id, text):
+    """The verdict of ``text`` in an answers file and in a class CSV cell; the two agree."""
+    from_file = grade_answer(graders, part_id, as_file(part_id, text))
+    from_cell = grade_answer(graders, part_id, read_cell(text, parts[part_id]["kind"]))
+    assert (from_file.status, from_file.credit) == (from_cell.status, from_cell.credit), (text, from_file, from_cell)
+    return from_file
+
+
+VECTOR_6B = [  # the homework's 6(b): [2, -1, 3]
+    "[2, -1, 3]",
+    "[ 2. -1.  3.]",
+    "[ 2 -1  3]",
+    "2 -1 3",
+    "array([ 2., -1.,  3.])",
+    "array([ 2., -1.,  3.], dtype=float32)",
+    "tensor([ 2., -1.,  3.])",
+    "tensor([ 2., -1.,  3.], requires_grad=True)",
+    "tensor([ 2., -1.,  3.], dtype=torch.float64)",
+    r"\begin{bmatrix} 2 \\ -1 \\ 3 \end{bmatrix}",
+    r"\begin{pmatrix} 2 & -1 & 3 \end{pmatrix}",
+    r"\left[ 2, -1, 3 \right]",
+    r"$\begin{bmatrix} 2 \\ -1 \\ 3 \end{bmatrix}$",
+    "$[2, -1, 3]$",
+    r"\([2, -1, 3]\)",
+    "[2; -1; 3]",
+    "[[2], [-1], [3]]",
+    "[[2, -1, 3]]",
+    "(2, -1, 3)",
+    "x = [2, -1, 3]",
+    "6b: [ 2. -1.  3.]",
+    "Out[7]: array([ 2., -1.,  3.])",
+    "[4/2, -1, 6/2]",
+    r"[\frac{4}{2}, -1, 3]",
+    "[2.0, -1.0, 3.0]",
+]
+MATRIX_6C = [  # the homework's 6(c): [[-1, 3, -2], [3, -3, 1], [0, 3, 1]]
+    "[[-1, 3, -2], [3, -3, 1], [0, 3, 1]]",
+    "[[-1  3 -2]\n [ 3 -3  1]\n [ 0  3  1]]",
+    "[[-1. 3. -2.] [3. -3. 1.] [0. 3. 1.]]",
+    "array([[-1,  3, -2],\n       [ 3, -3,  1],\n       [ 0,  3,  1]])",
+    "tensor([[-1.,  3., -2.],\n        [ 3., -3.,  1.],\n        [ 0.,  3.,  1.]])",
+    "[-1 3 -2; 3 -3 1; 0 3 1]",
+    "-1 3 -2\n3 -3 1\n0 3 1",
+    r"\begin{bmatrix} -1 & 3 & -2 \\ 3 & -3 & 1 \\ 0 & 3 & 1 \end{bmatrix}",
+    "[[[-1, 3, -2], [3, -3, 1], [0, 3, 1]]]",
+]
+
+
+@pytest.mark.parametrize("text", VECTOR_6B)
+def test_vectors_in_every_printed_form(graders, parts, text):
+    verdict = channels(graders, parts, "6b", text)
+    assert verdict.status == "correct", (text, verdict)
+
+
+@pytest.mark.parametrize("text", MATRIX_6C)
+def test_matrices_in_every_printed_form(graders, parts, text):
+    verdict = channels(graders, parts, "6c", text)
+    assert verdict.status == "correct", (text, verdict)
+
+
+def test_a_numpy_vector_is_never_read_as_an_expression(graders, parts):
+    three = channels(graders, parts, "6b", "[3 -1 -3]")  # seed 22's filter printed by NumPy
+    assert three.status == "incorrect" and "expected 3 entries" not in three.feedback, three
+    for text in ("[3, -1 -3]", "[2, -1 3]", "[2 -1, 3]"):
+        verdict = channels(graders, parts, "6b", text)
+        assert verdict.status == "invalid" and "commas" in verdict.feedback, (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[2, -1, 3, 0]", "[[2, -1], [3, 0]]", "[2 -1]", "array([2., -1.])", "[[2, -1, 3], [2, -1, 3]]"],
+)
+def test_wrong_vectors_are_not_correct(graders, parts, text):
+    assert channels(graders, parts, "6b", text).status != "correct"
+
+
+def test_wrong_matrices_are_not_correct(graders, parts):
+    for text in ("[[-1, 3, 0], [3, -3, 1], [0, 3, 1]]", "[[-1, 3], [-2, 3]]", "[-1 3 -2 3 -3 1 0 3 1]"):
+        assert channels(graders, parts, "6c", text).status != "correct", text
+
+
+def test_edges_separated_by_semicolons_or_lines(graders, parts):
+    for text in ("w^2 u1; w r; t", "w^2 u1\nw r\nt", "[w^2 u1; w r; t]", "w^2 u1, w r, t", "w^2 u1;\nw r;\nt;"):
+        verdict = channels(graders, parts, "1d.edges", text)
+        assert verdict.status == "correct", (text, verdict)
+    assert channels(graders, parts, "1d.edges", "w^2 u1 w r t").status != "correct"  # one product, not three

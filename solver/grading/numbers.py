@@ -71,21 +71,31 @@ class NumbersGrader(Grader):
         return f"{len(self.key)} numbers"
 
     def flat(self, given: Printed) -> list[Fraction] | None:
-        """The values in the key's order, or None when the shape fits neither way."""
+        """The values in the key's order, or None when the shape fits no reading with certainty.
+
+        A row or a column of the right length is a vector; a matrix must have the key's rows and
+        columns (its transpose, or another grouping, leaves the order unclear)."""
+        values = list(given.values)
         if self.scalar:
-            return list(given.values) if len(given.values) == 1 else None
-        if len(given.shape) == 2 and given.shape[0] * given.shape[1] == len(self.key):
-            if self.shape is not None and len(self.shape) == 2 and given.shape != self.shape:
-                return None  # H × T or another grouping: which order was meant is unclear
-            return list(given.values)
-        return list(given.values) if len(given.values) == len(self.key) else None
+            return values if len(values) == 1 else None
+        if len(values) != len(self.key):
+            return None
+        if len(given.shape) <= 1 or (len(given.shape) == 2 and 1 in given.shape):
+            return values
+        if len(given.shape) == 2 and self.shape is not None and tuple(given.shape) == self.shape:
+            return values
+        return None
+
+    def got(self, given: Printed) -> str:
+        if len(given.shape) >= 2:
+            return "×".join(map(str, given.shape))
+        return f"{len(given.values)} number" + ("" if len(given.values) == 1 else "s")
 
     def check(self, answer: Any) -> Verdict:
         given = read_printed(answer)
         student = self.flat(given)
         if student is None:
-            got = "×".join(map(str, given.shape)) if len(given.shape) == 2 else f"{len(given.values)} numbers"
-            return incorrect(f"expected {self.expected_shape()}, got {got}", method=TOLERANCE)
+            return incorrect(f"expected {self.expected_shape()}, got {self.got(given)}", method=TOLERANCE)
         if self.bounds is not None:
             wrong = [i for i, (s, bound) in enumerate(zip(student, self.bounds, strict=False)) if not 0 <= s < bound]
         else:

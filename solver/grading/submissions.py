@@ -278,7 +278,8 @@ def read_cell(cell: str, kind: str | None) -> Any:
 
     Numbers and sequences keep their text (their graders read printed arrays, one
     hypothesis per line and scores; YAML would fold lines into one), unless a sequences
-    cell is a bracketed list. A cell YAML cannot build stays text for the grader to refuse.
+    cell is a bracketed list. A cell YAML cannot build, or builds into anything but a list,
+    stays text for the grader to read or refuse.
     """
     if kind not in LIST_KINDS or len(cell) > MAX_CELL_YAML or kind == "numbers":
         return cell
@@ -290,9 +291,12 @@ def read_cell(cell: str, kind: str | None) -> Any:
         except (ValueError, RecursionError, MemoryError, OverflowError):
             pass  # not JSON; YAML decides
     try:
-        return parse_structured(cell, "cell")
+        value = parse_structured(cell, "cell")
     except (InputFileError, ValueError, RecursionError, MemoryError, OverflowError):
         return cell  # the grader reads it as text and says what is wrong
+    # Only a list is taken from YAML: a mapping ("6b: [...]") or text YAML folded from several
+    # lines (a matrix one row a line) is read by the grader from the cell's own text.
+    return value if isinstance(value, list) else cell
 
 
 _YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")  # YAML 1.1's floats among JSON's numbers
