@@ -4,6 +4,8 @@ class CSV cell) and the two must agree."""
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 
 from solver.core.pipeline import answer_key, read_params, solve_all
@@ -140,3 +142,83 @@ def test_edges_separated_by_semicolons_or_lines(graders, parts):
         verdict = channels(graders, parts, "1d.edges", text)
         assert verdict.status == "correct", (text, verdict)
     assert channels(graders, parts, "1d.edges", "w^2 u1 w r t").status != "correct"  # one product, not three
+
+
+# --------------------------------------------------------------------------- the precision rule
+
+PREDICTIONS_3B = [
+    "0.12875871076997433273",
+    "-0.33570412021941342662",
+    "0.18805577469176648631",
+    "0.54192217381122054221",
+]
+
+
+def printed(values, fmt):
+    return "[" + " ".join(format(float(v), fmt) for v in values) + "]"
+
+
+@pytest.mark.parametrize("fmt", [".4g", ".5g", ".6g", ".7g", ".8g", ".17g", ".4f", ".8f", ".4e"])
+def test_rounded_numbers_of_at_least_four_digits_are_right(graders, parts, fmt):
+    verdict = channels(graders, parts, "3b", printed(PREDICTIONS_3B, fmt))
+    assert verdict.status == "correct", (fmt, verdict)
+
+
+def test_the_tolerance_is_around_the_exact_value(graders, parts):
+    import numpy as np
+
+    float32 = "[" + ", ".join(repr(float(np.float32(float(v)))) for v in PREDICTIONS_3B) + "]"
+    assert channels(graders, parts, "3b", float32).status == "correct"
+    truncated = "[0.1287 -0.3357 0.1880 0.5419]"  # one unit of the last digit off: still right
+    assert channels(graders, parts, "3b", truncated).status == "correct"
+    off = channels(graders, parts, "3b", "[0.1286 -0.3357 0.1881 0.5419]")  # two units off
+    assert off.status == "incorrect" and "entry 1 is wrong" in off.feedback, off
+    # The key prints 0.128759; 0.12875871 (8 digits, within its own last digit of the exact value) is right,
+    # 0.12875900 (8 digits, 3e-7 away: more than one unit of its last digit) is not.
+    assert channels(graders, parts, "3b", "[0.12875871 -0.33570412 0.18805577 0.54192217]").status == "correct"
+    assert channels(graders, parts, "3b", "[0.12875900 -0.33570412 0.18805577 0.54192217]").status == "incorrect"
+
+
+def test_fewer_digits_than_asked_say_how_many(graders, parts):
+    verdict = channels(graders, parts, "3b", "[0.129 -0.336 0.188 0.542]")
+    assert verdict.status == "incorrect" and "at least 4 significant digits" in verdict.feedback, verdict
+    one = channels(graders, parts, "3c", "0.2338, 0.41")
+    assert one.status == "incorrect" and "entry 2 gives fewer" in one.feedback and one.credit == Fraction(1, 2), one
+
+
+NOTEBOOK_FORMS_3 = [
+    (
+        "3a",
+        "3a h_1..h_T: 0.168381 0.0897578 -0.099668 -0.452316 0.196778 -0.153197 0.374167 -0.268444 0.0829805 "
+        "0.576225 0.334513 -0.19961",
+    ),
+    (
+        "3a",
+        "[[[ 0.1684  0.0898 -0.0997]\n  [-0.4523  0.1968 -0.1532]\n  [ 0.3742 -0.2684  0.0830]\n"
+        "  [ 0.5762  0.3345 -0.1996]]]",
+    ),
+    (
+        "3a",
+        "tensor([[[ 0.1684,  0.0898, -0.0997],\n         [-0.4523,  0.1968, -0.1532],\n"
+        "         [ 0.3742, -0.2684,  0.0830],\n         [ 0.5762,  0.3345, -0.1996]]], grad_fn=<StackBackward0>)",
+    ),
+    ("3b", "3b predictions: 0.128759 -0.335704 0.188056 0.541922"),
+    ("3b", "tensor([[0.1288], [-0.3357], [0.1881], [0.5419]], grad_fn=<AddmmBackward0>)"),
+    ("3c", "3c losses (task 1, task 2): 0.233761 0.412064"),
+    ("3c", "(tensor(0.2338), tensor(0.4121))"),
+    ("3c", "(tensor(0.2338, grad_fn=<MeanBackward0>), tensor(0.4121, grad_fn=<PowBackward0>))"),
+    ("3c", "0.2338; 0.4121"),
+    ("3c", "$0.2338, 0.4121$"),
+    ("3c", "[np.float64(0.2338), np.float64(0.4121)]"),
+]
+
+
+@pytest.mark.parametrize(("part_id", "text"), NOTEBOOK_FORMS_3)
+def test_notebook_output_is_read(graders, parts, part_id, text):
+    verdict = channels(graders, parts, part_id, text)
+    assert verdict.status == "correct", (text, verdict)
+
+
+def test_a_transposed_matrix_is_not_read_as_the_key_order(graders, parts):
+    columns = "[[0.1684 -0.4523 0.3742 0.5762] [0.0898 0.1968 -0.2684 0.3345] [-0.0997 -0.1532 0.0830 -0.1996]]"
+    assert channels(graders, parts, "3a", columns).status != "correct"

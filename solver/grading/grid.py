@@ -141,6 +141,9 @@ def _expand(items: list, depth: int) -> list:
             out.append(_expand(list(item), depth + 1))
         elif isinstance(item, str) and len(items) > 1 and _several_numbers(item):
             raise AnswerError(f"entry {index + 1} ({_shown(item)}) looks like several numbers: {_ONE_SEPARATOR}")
+        elif isinstance(item, str) and len(item) <= MAX_TEXT and _WRAPPER.search(item):
+            inner = _nested_text(item)  # [np.float64(0.25), ...] or [tensor([0.1, 0.2]), ...] in YAML
+            out.append(inner[0] if isinstance(inner, list) and len(inner) == 1 else inner)
         else:
             out.append(item)
     return out

@@ -36,6 +36,7 @@ class Printed:
 
     values: tuple[Fraction, ...]
     shape: tuple[int, ...]
+    stated: tuple[tuple[int, Fraction], ...] = ()  # per value: significant digits, unit of the last one
 
 
 def number(raw: Any) -> Fraction:
@@ -80,7 +81,25 @@ def read_printed(raw: Any) -> Printed:
     shape they were given in (leading singleton dimensions beyond two dropped)."""
     grid = read_grid(raw)
     values = tuple(_entry(value, index, grid) for index, value in enumerate(grid.entries))
-    return Printed(values, grid.squeezed())
+    return Printed(values, grid.squeezed(), tuple(stated_precision(value) for value in grid.entries))
+
+
+def stated_precision(raw: Any) -> tuple[int, Fraction]:
+    """The significant digits a number states and the unit of its last digit, as written:
+    ``0.4788`` states 4 (unit 0.0001), ``4.7880e-01`` 5, ``12`` 2 (unit 1). Call after :func:`number`."""
+    if isinstance(raw, str):
+        decimal = Decimal(raw.strip().replace("\u2212", "-"))
+    elif isinstance(raw, float):
+        decimal = Decimal(repr(raw))
+    elif isinstance(raw, (int, Decimal)):
+        decimal = Decimal(raw)
+    else:  # a Fraction: exact, as many digits as asked
+        return MAX_NUMBER_LENGTH, Fraction(0)
+    sign, digits, exponent = decimal.as_tuple()
+    if not isinstance(exponent, int):
+        return 0, Fraction(0)
+    significant = len(digits) if any(digits) else 1
+    return significant, Fraction(10) ** exponent
 
 
 def _entry(value: Any, index: int, grid: Grid) -> Fraction:
