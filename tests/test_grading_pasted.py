@@ -222,3 +222,24 @@ def test_notebook_output_is_read(graders, parts, part_id, text):
 def test_a_transposed_matrix_is_not_read_as_the_key_order(graders, parts):
     columns = "[[0.1684 -0.4523 0.3742 0.5762] [0.0898 0.1968 -0.2684 0.3345] [-0.0997 -0.1532 0.0830 -0.1996]]"
     assert channels(graders, parts, "3a", columns).status != "correct"
+
+
+# --------------------------------------------------------------------------- complexity policy
+
+
+@pytest.mark.parametrize("text", ["O(T k^2 M)", "O(k^2 T M)", "k*k*M*T", "O(T^2 k M)", "Θ(T k M^2)"])
+def test_a_valid_looser_bound_earns_the_stated_partial_credit(graders, parts, text):
+    verdict = channels(graders, parts, "2e", text)
+    assert verdict.status == "incorrect" and verdict.credit == Fraction(1, 2), (text, verdict)
+    assert "not tight" in verdict.feedback and "O(M T k)" in verdict.feedback, verdict
+
+
+@pytest.mark.parametrize("text", ["O(T k)", "O(k M)", "O(T^3 k^3 M^3)", "O(2^T k M)", "O(M^T)", "O(T k M / k)"])
+def test_wrong_or_absurd_bounds_earn_nothing(graders, parts, text):
+    verdict = channels(graders, parts, "2e", text)
+    assert verdict.status != "correct" and verdict.credit == 0, (text, verdict)
+
+
+@pytest.mark.parametrize("text", ["O(T k M)", "T*k*M", "O(kMT)", "O(T k M log k)"])
+def test_the_tight_bound_earns_full_credit(graders, parts, text):
+    assert channels(graders, parts, "2e", text).status == "correct"

@@ -189,6 +189,27 @@ def _dominant(monomials: set) -> BigO:
     return frozenset(m for m in monomials if not any(o != m and _dominates(o, m) for o in monomials))
 
 
+def looser_bound(student: BigO, tight: BigO, extra_degree: int) -> bool:
+    """Whether ``student`` is a valid upper bound of ``tight`` that is looser by at most
+    ``extra_degree`` powers of the symbols (O(T k^2 M) for O(T k M)), polynomial and logs only."""
+    if student == tight:
+        return False
+    if not all(any(_dominates(s, t) for s in student) for t in tight):
+        return False  # not an upper bound: some growth of the tight class is missing
+    if any(not _polynomial(m) for m in student):
+        return False
+    largest = max(_degree(t) for t in tight)
+    return all(_degree(s) <= largest + extra_degree for s in student)
+
+
+def _degree(monomial: Monomial) -> Fraction:
+    return sum((e for atom, e in monomial if not atom.startswith("log(")), Fraction(0))
+
+
+def _polynomial(monomial: Monomial) -> bool:
+    return all(e > 0 and "^" not in atom and "(" not in atom.removeprefix("log(") for atom, e in monomial)
+
+
 def describe(big: BigO) -> str:
     """Readable text of a class, e.g. ``T k M`` or ``T k^2 + M``."""
 

@@ -54,6 +54,12 @@ class NumbersGrader(Grader):
         if len(self.exact) != len(self.key):
             raise ValueError(f"exact: {len(self.exact)} values for {len(self.key)}")
         self.min_digits = _min_digits(spec.get("min_digits"))
+        # What a platform's numeric box (one centre, one tolerance) can do: centred on the exact
+        # value, as wide as one unit of the asked digits' last (it cannot count stated digits).
+        self.centres, self.box_tolerances = list(self.key), list(self.tolerances)
+        if self.min_digits is not None:
+            self.centres = list(self.exact)
+            self.box_tolerances = [2 * (_half_unit(v, self.min_digits) or Fraction(0)) for v in self.exact]
         below = spec.get("below")
         self.bounds = None if below is None else [number(b) for b in (below if isinstance(below, list) else [below])]
 
@@ -144,7 +150,7 @@ MAX_DIGITS = 40
 def precision_rule(digits: int) -> str:
     """The rule in words (the sheet, the feedback and the exports' help text say the same)."""
     return (
-        f"at least {digits} significant digits (or {digits} decimal places), each value within one unit of its "
+        f"to at least {digits} significant digits (or {digits} decimal places), each value within one unit of its "
         "last digit (or one part in a million) of the exact value"
     )
 
