@@ -14,8 +14,13 @@ from solver.grading.submissions import read_cell
 
 
 @pytest.fixture(scope="module")
-def parts():
-    return answer_key(solve_all(read_params(None)))["parts"]
+def solved():
+    return solve_all(read_params(None))
+
+
+@pytest.fixture(scope="module")
+def parts(solved):
+    return answer_key(solved)["parts"]
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +248,55 @@ def test_wrong_or_absurd_bounds_earn_nothing(graders, parts, text):
 @pytest.mark.parametrize("text", ["O(T k M)", "T*k*M", "O(kMT)", "O(T k M log k)"])
 def test_the_tight_bound_earns_full_credit(graders, parts, text):
     assert channels(graders, parts, "2e", text).status == "correct"
+
+
+def test_the_sheet_states_the_precision_the_key_grades_by(solved, parts):
+    from pathlib import Path
+
+    rnn = next(item for item in solved if item.problem.section == "rnn_lstm")
+    view = rnn.problem.view(rnn.solution)
+    template = (Path(__file__).parents[1] / "templates" / "problems" / "rnn_lstm.statement.tex.j2").read_text()
+    for part_id in ("3a", "3b", "3c"):
+        digits = parts[part_id]["min_digits"]
+        assert f"at least {digits} significant digits" in view["precision"][part_id]
+        assert f'view.precision["{part_id}"]' in template
+        feedback = grade_answer(compile_key(parts), part_id, "0.1").feedback
+        assert f"{digits} significant digits" in feedback or "expected" in feedback
+
+
+# --------------------------------------------------------------------------- beam sequences
+
+SEQUENCES_2B = [  # the homework's 2(b): {neural network, neural neural}, any order
+    "neural network, neural neural",
+    "neural network\nneural neural",
+    "neural network and neural neural",
+    "neural → network, neural → neural",
+    "neural -> network; neural -> neural",
+    "[neural network, neural neural]",
+    "{neural network, neural neural}",
+    "('neural', 'network'), ('neural', 'neural')",
+    "[('neural', 'network'), ('neural', 'neural')]",
+    "{neural, network}, {neural, neural}",
+    "[['neural', 'network'], ['neural', 'neural']]",
+    "neural network (-0.87), neural neural (-1.28)",
+    "neural network: -0.87\nneural neural: -1.28",
+]
+
+
+@pytest.mark.parametrize("text", SEQUENCES_2B)
+def test_beam_sequences_in_prose_arrows_tuples_and_braces(graders, parts, text):
+    verdict = channels(graders, parts, "2b", text)
+    assert verdict.status == "correct", (text, verdict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "neural network and network neural",
+        "{neural network, network neural}",
+        "(neural, network), (network, network)",
+        "neural network (-0.5), neural neural (-1.27)",
+    ],
+)
+def test_wrong_beam_sequences_are_not_correct(graders, parts, text):
+    assert channels(graders, parts, "2b", text).status != "correct", text

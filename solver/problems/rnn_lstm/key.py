@@ -12,6 +12,7 @@ from .study.testcases import mp_floats
 SIGNIFICANT = 6  # digits of the numbers in the key
 EXACT_DIGITS = 20  # digits of the exact values the answers are compared with (40-digit computations)
 MIN_DIGITS = 4  # significant digits an answer to 3a-3c must state (torch prints 4)
+PRECISION = {"3a": MIN_DIGITS, "3b": MIN_DIGITS, "3c": MIN_DIGITS}  # the key's min_digits; the sheet says them
 
 
 def rounded(values) -> list[float]:
@@ -101,7 +102,7 @@ def parts(solution: Solution) -> dict[str, Part]:
                 "order": "h_1 first, then h_2, ...",
                 "digits": SIGNIFICANT,
                 "exact": exact(v for row in case.hidden for v in row),
-                "min_digits": MIN_DIGITS,
+                "min_digits": PRECISION["3a"],
             },
         ),
         "3b": Part(
@@ -111,7 +112,7 @@ def parts(solution: Solution) -> dict[str, Part]:
                 "shape": [steps],
                 "digits": SIGNIFICANT,
                 "exact": exact(case.predictions),
-                "min_digits": MIN_DIGITS,
+                "min_digits": PRECISION["3b"],
             },
         ),
         "3c": Part(
@@ -122,7 +123,7 @@ def parts(solution: Solution) -> dict[str, Part]:
                 "labels": [str(v) for v in case.labels],
                 "digits": SIGNIFICANT,
                 "exact": exact(case.losses),
-                "min_digits": MIN_DIGITS,
+                "min_digits": PRECISION["3c"],
             },
         ),
         "3d": Part(
