@@ -300,3 +300,20 @@ def test_beam_sequences_in_prose_arrows_tuples_and_braces(graders, parts, text):
 )
 def test_wrong_beam_sequences_are_not_correct(graders, parts, text):
     assert channels(graders, parts, "2b", text).status != "correct", text
+
+
+@pytest.mark.parametrize(
+    ("part_id", "text"),
+    [
+        ("1b", "$3 w^2 u_1 + 2 w u_2 + u_3$"),
+        ("1b", r"\(3w^2u_1+2wu_2+u_3\)"),
+        ("1b", "$$3 w^2 u1 + 2 w u2 + u3$$"),
+        ("1c.p", "$w^3$"),
+        ("2e", "$O(TkM)$"),
+        ("1d.edges", "$w^2 u_1$; $w r$; $t$"),
+        ("3k", "0.0003; 0.0001"),
+        ("3k", "(tensor(0.0003), tensor(0.0001))"),
+    ],
+)
+def test_math_delimiters_and_scalars(graders, parts, part_id, text):
+    assert channels(graders, parts, part_id, text).status == "correct", text

@@ -30,12 +30,12 @@ from typing import Any
 
 from .answers import MAX_ENTRIES, describe_type
 from .limits import AnswerError
+from .tokens import without_math_delimiters
 
 MAX_TEXT = 100_000  # characters of a pasted array (1,000 float64 reprs with spaces fit)
 RAGGED = "rows of different lengths"
 MAX_DEPTH = 4  # a matrix, with leading singleton dimensions (a batch of one)
 
-_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
 _WRAPPER = re.compile(
     r"(?:np\.|numpy\.|torch\.)?(?:array|tensor|asarray|matrix|Tensor|float(?:16|32|64)|int(?:8|16|32|64))\s*\("
 )
@@ -223,10 +223,7 @@ def _nested_text(text: str) -> Any:
 
 
 def _unwrap(text: str) -> str:
-    for opening, closing in _DELIMITERS:
-        if len(text) > len(opening) + len(closing) and text.startswith(opening) and text.endswith(closing):
-            return text[len(opening) : -len(closing)].strip()
-    return text
+    return without_math_delimiters(text).strip()
 
 
 def _latex(text: str) -> str:

@@ -12,6 +12,7 @@ from .feedback import NOT_EQUAL, compile_mistakes, count_text, entries_text, fin
 from .graders import Grader, read_key, space_for
 from .grid import RAGGED, read_matrix, read_vector
 from .limits import AnswerError
+from .tokens import without_math_delimiters
 from .verdicts import Verdict, correct, incorrect
 
 
@@ -167,7 +168,7 @@ def expression_entries(answer: Any) -> list:
     if isinstance(answer, (list, tuple)) and len(answer) == 1 and isinstance(answer[0], str):
         answer = answer[0]
     if isinstance(answer, str) and not split_top_level(answer)[1:]:
-        body = answer.strip()
+        body = without_math_delimiters(answer).strip()
         if len(body) >= 2 and body[0] == "[" and body[-1] == "]":
             body = body[1:-1]
         for separator in (";", "\n"):
