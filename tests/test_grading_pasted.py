@@ -317,3 +317,8 @@ def test_wrong_beam_sequences_are_not_correct(graders, parts, text):
 )
 def test_math_delimiters_and_scalars(graders, parts, part_id, text):
     assert channels(graders, parts, part_id, text).status == "correct", text
+
+
+def test_a_set_of_hypotheses_with_scores(graders, parts):
+    text = "{neural -> network (-0.87), neural -> neural (-1.28)}"
+    assert channels(graders, parts, "2b", text).status == "correct"

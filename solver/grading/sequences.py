@@ -206,12 +206,13 @@ def _groups_as_brackets(body: str) -> str:
     return _WORD_GROUP.sub(bracket, body)
 
 
-def _closing(text: str) -> int:
+def _closing(text: str, pair: str = "[]") -> int:
+    """The index of the bracket closing the one ``text`` starts with, or -1."""
     depth = 0
     for i, ch in enumerate(text):
-        if ch == "[":
+        if ch == pair[0]:
             depth += 1
-        elif ch == "]":
+        elif ch == pair[1]:
             depth -= 1
             if depth == 0:
                 return i
@@ -223,7 +224,10 @@ def _split_text(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Any
     "then" (when they are no tokens); brackets, tuples or braces may group them, arrows join tokens."""
     if len(text) > MAX_TEXT:
         raise AnswerError(f"answer is {len(text):,} characters long; the limit is {MAX_TEXT:,}")
-    body = _groups_as_brackets(_ARROWS.sub(" ", text.strip()))
+    body = _ARROWS.sub(" ", text.strip())
+    if body.startswith("{") and _closing(body, "{}") == len(body) - 1:
+        body = f"[{body[1:-1]}]"  # a set of hypotheses
+    body = _groups_as_brackets(body)
     if "[" in body and not (body.startswith("[") and _closing(body) == len(body) - 1):
         body = f"[{body}]"  # (a, b), (c, d): a list of groups without the outer brackets
     if body.startswith("[") and body.endswith("]"):
