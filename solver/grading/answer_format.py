@@ -93,6 +93,8 @@ def describe(part_id: str, spec: Mapping[str, Any]) -> str:
             text += f" ({order})"
         if spec.get("below") is not None:
             text += "; your own measured values"
+        if grader.min_digits is not None:
+            text += f"; at least {grader.min_digits} significant digits each"
         return text
     return "an answer"
 
