@@ -103,3 +103,20 @@ def test_a_csv_cell_with_one_hypothesis_per_line_stays_lines(tmp_path):
     }
     (submission,), _ = read_submissions(table, parts)
     assert submission.answers["2a"] == "network\nneural"
+
+
+def test_hw6_check_grades_each_file_as_its_names_student(run_cli, tmp_path):
+    """Through the command line (issue 27): alice.json saying student: bob voids nobody's grade."""
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    write(folder, "alice.json", {"student": "bob", "1b": "3 w^2 u1 + 2 w u2 + u3"})
+    write(folder, "bob.json", {"1b": "3 w^2 u1 + 2 w u2 + u3"})
+    (folder / "eve.json").symlink_to(tmp_path / "elsewhere.json")
+    write(tmp_path, "elsewhere.json", {"1b": "3 w^2 u1 + 2 w u2 + u3"})
+    code, out, err = run_cli("check", folder, "--json")
+    assert code == 0, err
+    results = {entry["student"]: entry for entry in json.loads(out)}
+    assert results["alice"]["parts"]["1b"]["status"] == "correct" == results["bob"]["parts"]["1b"]["status"]
+    assert any("says 'bob'" in note for note in results["alice"]["notes"])
+    assert results["eve"]["parts"]["1b"]["status"] == "invalid"
+    assert any("outside the answers folder" in note for note in results["eve"]["notes"])
