@@ -322,3 +322,36 @@ def test_math_delimiters_and_scalars(graders, parts, part_id, text):
 def test_a_set_of_hypotheses_with_scores(graders, parts):
     text = "{neural -> network (-0.87), neural -> neural (-1.28)}"
     assert channels(graders, parts, "2b", text).status == "correct"
+
+
+# --------------------------------------------------------------------------- property: NumPy's prints read back
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-50, 50), min_size=1, max_size=6).flatmap(
+        lambda row: st.lists(
+            st.lists(st.integers(-50, 50), min_size=len(row), max_size=len(row)), min_size=0, max_size=3
+        ).map(lambda rest: [row, *rest])
+    ),
+    st.sampled_from(["str", "repr", "tolist", "float str", "torch"]),
+)
+def test_every_numpy_print_of_an_integer_matrix_reads_back(rows, form):
+    import numpy as np
+
+    from solver.grading.grid import read_matrix
+
+    array = np.array(rows, dtype=float if form in ("float str", "torch") else int)
+    text = {
+        "str": str(array),
+        "repr": repr(array),
+        "tolist": str(array.tolist()),
+        "float str": str(array),
+        "torch": "tensor(" + np.array2string(array, separator=", ") + ")",
+    }[form]
+    read = read_matrix(text)
+    assert [[Fraction(str(entry)) for entry in row] for row in read] == [[Fraction(v) for v in row] for row in rows]

@@ -249,33 +249,36 @@ def _unlabel(line: str) -> str:
 
 
 def _unwrap_calls(text: str) -> str:
-    """``array([1, 2], dtype=int64)`` -> ``[[1, 2]]``-free text: each wrapper becomes brackets
-    around its first argument, its keywords (dtype=, grad_fn=<…>) dropped."""
+    """``array([1, 2], dtype=int64)`` -> ``[1, 2]``, ``tensor(0.25)`` -> ``[0.25]``: a wrapper of a
+    bracketed array is dropped, a wrapper of one value becomes brackets, keywords (dtype=, grad_fn=<…>) go."""
     out: list[str] = []
-    stack: list[bool] = []  # for each open parenthesis: whether it is a wrapper's
+    # For each open parenthesis: "[" a wrapper of one value (tensor(0.25) -> [0.25]), "" a wrapper
+    # of a bracketed array (array([1, 2]) -> [1, 2]), ")" an ordinary parenthesis.
+    stack: list[str] = []
     skipping = 0  # depth of the stack at which a wrapper's keywords are being dropped (0: none)
     i = 0
     while i < len(text):
         match = _WRAPPER.match(text, i)
         if match and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "._")):
-            stack.append(True)
+            opening = "" if text[match.end() :].lstrip().startswith("[") else "["
+            stack.append(opening)
             if not skipping:
-                out.append("[")
+                out.append(opening)
             i = match.end()
             continue
         ch = text[i]
-        if ch == "," and stack and stack[-1] and not skipping and _DECORATION.match(text, i):
+        if ch == "," and stack and stack[-1] != ")" and not skipping and _DECORATION.match(text, i):
             skipping = len(stack)
         elif ch == "(":
-            stack.append(False)
+            stack.append(")")
             if not skipping:
                 out.append(ch)
         elif ch == ")" and stack:
-            wrapper = stack.pop()
+            kind = stack.pop()
             if skipping and len(stack) < skipping:
                 skipping = 0
             if not skipping:
-                out.append("]" if wrapper else ")")
+                out.append({"[": "]", "": "", ")": ")"}[kind])
         elif not skipping:
             out.append(ch)
         i += 1
