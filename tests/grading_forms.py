@@ -3,7 +3,7 @@
 Each case is (part id, answer, expected) where ``expected`` is "correct" or
 "not correct" (incorrect or invalid), decided here with NumPy and SymPy from
 how the answer was made, never by the grader: printed arrays are compared
-with NumPy at the key's 6 significant digits, beam tables by sets of token
+with NumPy against the key's exact values (6 correct significant digits, or one part in a million), beam tables by sets of token
 tuples and scores within 0.005, expressions by evaluating SymPy expressions
 over real (also negative) values, big-O classes by SymPy limits.
 """
@@ -21,23 +21,27 @@ CORRECT, NOT_CORRECT = "correct", "not correct"
 Case = tuple[str, Any, str]
 
 
-def _significant_ok(student: np.ndarray, key: np.ndarray) -> bool:
-    """Every value agrees with the key's to the 6 significant digits the key prints."""
-    if student.shape != key.shape:
+def _significant_ok(student: np.ndarray, exact: np.ndarray) -> bool:
+    """Every value is the exact one correctly rounded to 6 significant digits, or within one
+    part in a million of it (every right form below states at least 6 digits)."""
+    if student.shape != exact.shape:
         return False
-    scale = 10.0 ** (np.floor(np.log10(np.abs(key))) - 5)
-    return bool(np.all(np.abs(student - key) <= 0.5 * scale * (1 + 1e-9)))
+    half_unit = 0.5 * 10.0 ** (np.floor(np.log10(np.abs(exact))) - 5)
+    return bool(np.all(np.abs(student - exact) <= np.maximum(half_unit, 1e-6 * np.abs(exact)) * (1 + 1e-9)))
 
 
 def number_cases(part_id: str, spec: dict, rng: random.Random) -> list[Case]:
-    key = np.array(spec["value"], dtype=float)
+    key = np.array(spec["value"], dtype=float)  # the exact values rounded to 6 significant digits
+    exact = np.array([float(v) for v in spec.get("exact", spec["value"])])
     cases: list[Case] = []
 
     def add(answer: Any, values: np.ndarray | None, shape_ok: bool = True) -> None:
-        right = values is not None and shape_ok and _significant_ok(values.reshape(-1), key)
+        right = values is not None and shape_ok and _significant_ok(values.reshape(-1), exact)
         cases.append((part_id, answer, CORRECT if right else NOT_CORRECT))
 
-    noisy = key + np.array([rng.uniform(-1e-10, 1e-10) for _ in key])
+    # Full float64 reprs state 17 digits: they are printed from the exact values (a computation's
+    # result), not from the key's rounded text padded with noise, which would state wrong digits.
+    noisy = exact + np.array([rng.uniform(-1e-10, 1e-10) for _ in exact])
     add(str(key), key)
     add(repr(key), key)
     add(str(key.tolist()), key)
@@ -47,8 +51,8 @@ def number_cases(part_id: str, spec: dict, rng: random.Random) -> list[Case]:
     add(", ".join(repr(float(v)) for v in noisy), noisy)
     add("\n".join(repr(float(v)) for v in noisy), noisy)
     add(np.array2string(noisy, separator=", ", precision=10), noisy)
-    add(np.array2string(key, formatter={"float_kind": lambda x: f"{x:.8e}"}), key)  # scientific notation
-    add(" ".join(f"{v:.6E}" for v in key), key)
+    add(np.array2string(exact, formatter={"float_kind": lambda x: f"{x:.8e}"}), exact)  # scientific notation
+    add(" ".join(f"{v:.6E}" for v in exact), exact)
     coarse = np.round(key, 2)
     add(str(coarse.tolist()), coarse)
     off = key.copy()

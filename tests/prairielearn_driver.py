@@ -121,6 +121,19 @@ def submissions(variant, inputs):
             yield f"{spec['part']} rounded", key | {cell: f"{float(key[cell]):.3g}" for cell in spec["cells"]}
             yield f"{spec['part']} longer", key | {cell: key[cell] + "1" for cell in spec["cells"]}
         yield f"{spec['part']} invalid", key | runtime.invalid_inputs(spec)[0]
+    for spec in inputs:  # as students paste them (issue 27): hw6 grades these right, or 2e's looser bound half
+        name, kind, value = spec["name"], spec["kind"], variant["parts"][spec["part"]]["value"]
+        if kind == "expr":
+            yield f"{spec['part']} pasted", key | {name: "$" + key[name] + "$"}
+        elif kind == "expr_list":
+            yield f"{spec['part']} pasted", key | {name: "; ".join(str(entry) for entry in value)}
+        elif kind == "sequences":
+            arrows = [f"{' -> '.join(h['sequence'])} ({h['logprob']})" for h in value]
+            yield f"{spec['part']} pasted", key | {name: "{" + ", ".join(arrows) + "}"}
+        elif kind == "complexity":
+            yield f"{spec['part']} looser", key | {name: f"O(k*{value})"}
+        elif kind == "numbers":
+            yield f"{spec['part']} pasted", key | {cell: f"{float(key[cell]):#.5g}" for cell in spec["cells"]}
 
 
 out = {"questions": {}}

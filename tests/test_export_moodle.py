@@ -214,9 +214,12 @@ def test_cloze_boxes_give_hw6s_scores(exported):
             cases.append((f"{part_id} unreadable", {**key, part_id: "not a number"}))
             if spec["kind"] == "numbers" and "below" not in spec:
                 grader = compile_part(part_id, spec)
-                first, tolerance = grader.key[0], grader.tolerances[0]
-                for scale, name in ((Fraction(9, 10), "inside"), (Fraction(2), "outside")):
-                    near = [str(float(first + scale * tolerance)), *map(str, key[part_id][1:])]
+                first, tolerance = grader.centres[0], grader.box_tolerances[0]
+                digits = grader.min_digits or 17  # hw6's width is the stated digits': write that many
+                inside = Fraction(9, 10) if grader.min_digits is None else Fraction(0)  # rounding moves it
+                for scale, name in ((inside, "inside"), (Fraction(2), "outside")):
+                    value = f"{float(first + scale * tolerance):#.{digits}g}"
+                    near = [value, *map(str, key[part_id][1:])]
                     cases.append((f"{part_id} {name} the tolerance", {**key, part_id: near}))
         for name, answers in cases:
             responses = [r for p in exported_parts for r in _responses(p, variant.parts[p], key[p], answers[p])]

@@ -23,6 +23,7 @@ import sympy as sp
 from solver.core.problem import BuildContext
 from solver.export import moodle
 from solver.export.maxima import key_expression, to_maxima
+from solver.export.moodle_stack import subscripted
 from solver.export.selection import seed_variants
 from solver.grading.kinds import compile_part
 
@@ -131,7 +132,21 @@ def _question_program(index: int, question: ET.Element) -> list[str]:
                 outcome = f"hw6_algequiv({node.sans}, {node.tans})"
                 lines.append(f'print("{MARK}", "node", {index}, {case}, "{name}", {number}, "|", {outcome})$')
         lines.append("kill(" + ", ".join(t.findtext("name") or "" for t in qtest.findall("testinput")) + ")$")
+    # The key as a student may type it for hw6: subscripts (u_1) and a float factor (1.0*...): node 0 holds.
+    names = [element.findtext("name") or "" for element in question.findall("input")]
+    for element in question.findall("input"):
+        renamed = ", ".join(f"{symbol} = {name}" for symbol, name in subscripted(_words(element)).items())
+        lines.append(f"{element.findtext('name')}: 1.0 * subst([{renamed}], {element.findtext('tans')})$")
+    for name, (_, variables, nodes) in trees.items():
+        lines += [f"{statement}$" for statement in _statements(variables)]
+        node = nodes[0]
+        lines.append(f'print("{MARK}", "typed", {index}, "{name}", "|", hw6_algequiv({node.sans}, {node.tans}))$')
+    lines.append("kill(" + ", ".join(names) + ")$")
     return lines
+
+
+def _words(element: ET.Element) -> list[str]:
+    return [word for word in (element.findtext("allowwords") or "").split(",") if word and "_" not in word]
 
 
 def _statements(text: str) -> list[str]:
@@ -242,3 +257,12 @@ def test_the_printers_maxima_text_means_the_sympy_expression(stack_run):
         text = got.replace("^", "**").replace("%e", "E").replace("%pi", "pi")
         back = sp.sympify(text, locals={"u1": U1, "u2": U2, "w": W, "E": sp.E, "pi": sp.pi, **functions}, rational=True)
         assert sp.simplify(back - expr) == 0, (expr, to_maxima(expr), got)
+
+
+def test_subscripted_names_and_floats_reach_the_key_as_in_hw6(stack_run):
+    """u_1 for u1 and 1.0 * the key: STACK's tree (after its feedback variables) and hw6 both say right."""
+    variants, stack, results = stack_run
+    typed = {key: value for key, value in results.items() if key[0] == "typed"}
+    assert len(typed) >= len(stack) and set(typed.values()) == {"true"}, typed
+    spec = dict(_stack_parts(variants[0]))["1b"]
+    assert compile_part("1b", spec).grade("3.0*u_1*w^2 + 2*u_2*w + u_3").status == "correct"

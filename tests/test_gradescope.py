@@ -75,6 +75,44 @@ def fill(template: str, parts: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def pasted(parts: dict) -> dict[str, str]:
+    """Each numeric, list and sequence part's key as a student pastes it from a notebook (issue 27):
+    NumPy rows, torch prints to 4 decimals, MATLAB rows, edges one per semicolon, beam hypotheses with
+    arrows. Parts whose key has no such form (a family of solutions) keep the key's JSON."""
+    forms: dict[str, str] = {}
+    for part_id, spec in parts.items():
+        kind, value = spec["kind"], spec["value"]
+        if kind == "numbers" and "min_digits" in spec:
+            forms[part_id] = "tensor([" + ", ".join(f"{float(v):.4f}" for v in spec["exact"]) + "])"
+        elif kind == "vector" and isinstance(value, list):
+            forms[part_id] = "[" + "  ".join(str(v) for v in value) + "]"
+        elif kind == "matrix":
+            forms[part_id] = "[" + "; ".join(" ".join(str(v) for v in row) for row in value) + "]"
+        elif kind == "expr_list":
+            forms[part_id] = "; ".join(value)
+        elif kind == "sequences":
+            forms[part_id] = ", ".join(" → ".join(entry["sequence"]) for entry in value)
+    return forms
+
+
+def fill_pasted(template: str, parts: dict) -> str:
+    """The template filled with :func:`pasted` forms (quoted as YAML strings), else the key's JSON."""
+    forms = pasted(parts)
+    lines = []
+    for line in template.splitlines():
+        if line and not line.startswith("#"):
+            label = line.split(":   #")[0]
+            part_id = json.loads(label) if label.startswith('"') else label
+            given = (
+                json.dumps(forms[part_id], ensure_ascii=False)
+                if part_id in forms
+                else json.dumps(parts[part_id]["value"])
+            )
+            line = f"{label}: {given}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 class Autograder:
     """An unpacked autograder with its venv; each ``run`` grades one submission in a fresh root."""
 
@@ -182,6 +220,16 @@ USERS = {
     "bob": [{"email": "Bob@Uni.edu", "id": 12, "name": "Bob"}],  # by email
     "cat": [{"email": "", "sid": "cat", "id": 13, "name": "Cat"}],  # by id
 }
+
+
+@pytest.mark.parametrize("who", ["ann", "bob", "cat"])
+def test_answers_pasted_from_the_notebook_score_full_marks(graders, batch, who):
+    """NumPy, torch and MATLAB prints, edges split by semicolons, hypotheses with arrows (issue 27)."""
+    roster, _ = graders
+    template, parts = student(batch, who)
+    assert {"3a", "3b", "3c", "1d.edges", "6c"} <= set(pasted(parts))
+    results, _ = roster.run({"answers-template.yaml": fill_pasted(template, parts)}, USERS[who])
+    assert results["score"] == total(parts) > 0, [t for t in results["tests"] if t["score"] != t["max_score"]]
 
 
 @pytest.mark.parametrize("who", ["ann", "bob", "cat"])

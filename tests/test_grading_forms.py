@@ -70,7 +70,10 @@ def test_numbers_feedback_states_the_tolerance(keys):
     assert verdict.status == "incorrect" and verdict.feedback == "expected 4 × 3 or 12 numbers, got 10 numbers"
     wrong = [v + (0.01 if i == 1 else 0) for i, v in enumerate(keys["homework"]["3b"]["value"])]
     feedback = grade_answer(graders, "3b", wrong).feedback
-    assert feedback == "entry 2 is wrong; values are compared within 5e-07 each (the key's 6 significant digits)"
+    assert feedback == (
+        "entry 2 is wrong; values are compared to at least 4 significant digits (or 4 decimal places), each value "
+        "within one unit of its last digit (or one part in a million) of the exact value"
+    )
 
 
 def test_hostile_printed_numbers_are_invalid_with_a_reason(keys):
@@ -170,12 +173,14 @@ def test_the_key_states_its_significant_digits_and_the_feedback_repeats_them():
 
     parts = answer_key(solve_all(read_params(None)))["parts"]
     assert [parts[p].get("digits") for p in ("3a", "3b", "3c")] == [6, 6, 6]
+    assert [parts[p].get("min_digits") for p in ("3a", "3b", "3c")] == [4, 4, 4]
     graders = compile_key(parts)
-    key = [float(v) for v in parts["3b"]["value"]]
-    off = [v + 2e-6 for v in key]  # past half a unit of the 6th digit of every 3b value (all below 1 in size)
+    exact = [float(v) for v in parts["3b"]["exact"]]
+    off = [v + 2e-6 for v in exact]  # past one part in a million of every 3b value (all above 0.1 in size)
     verdict = grade_answer(graders, "3b", off)
-    assert verdict.status == "incorrect" and "6 significant digits" in verdict.feedback, verdict
-    assert grade_answer(graders, "3b", [v + 4e-7 for v in key]).status == "correct"
+    assert verdict.status == "incorrect" and "at least 4 significant digits" in verdict.feedback, verdict
+    assert grade_answer(graders, "3b", [v + 4e-8 for v in exact]).status == "correct"
+    assert grade_answer(graders, "3b", [round(v, 4) for v in exact]).status == "correct"
 
 
 @pytest.mark.parametrize("digits", [0, 18, "6", True, 3])

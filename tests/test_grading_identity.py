@@ -56,14 +56,43 @@ def test_staff_seed_or_params_override_a_files_seed(tmp_path):
 
 
 def test_refused_and_duplicate_ids_grade_nobody_under_them(tmp_path):
-    write(tmp_path, "a.json", {"student": "ali\u200bce", "1b": "w"})
-    write(tmp_path, "b.json", {"student": "bob", "1b": "w"})
-    write(tmp_path, "c.json", {"student": "bob", "1b": "w"})
-    write(tmp_path, "d.json", {"student": "alice", "1b": "w"})
+    write(tmp_path, "ali\u200bce.json", {"1b": "w"})
+    write(tmp_path, "bob.json", {"1b": "w"})
+    write(tmp_path, "bob.yaml", {"1b": "w"})
+    write(tmp_path, "alice.json", {"1b": "w"})
     submissions, _ = read_submissions(tmp_path, DEFAULT)
     errors = {s.student: s.error for s in submissions}
     assert "invisible" in errors["alice (refused id)"] and errors["alice"] is None
     assert [s.error for s in submissions if s.student == "bob"] == ["2 submissions use the id 'bob'"] * 2
+
+
+def test_without_a_manifest_the_file_name_is_the_student(tmp_path):
+    """alice.yaml saying student: bob is alice's, with a note; bob's own file is untouched (issue 27)."""
+    write(tmp_path, "alice.json", {"student": "bob", "1b": "12 w"})
+    write(tmp_path, "bob.json", {"student": "bob", "1b": "w"})
+    write(tmp_path, "carol.json", {"student": "ali\u200bce", "1b": "w"})
+    submissions, _ = read_submissions(tmp_path, DEFAULT)
+    by_id = {s.student: s for s in submissions}
+    assert sorted(by_id) == ["alice", "bob", "carol"]
+    assert all(s.error is None for s in submissions)
+    assert by_id["alice"].answers == {"1b": "12 w"} and by_id["bob"].answers == {"1b": "w"}
+    assert any("says 'bob'" in note and "ignored" in note for note in by_id["alice"].notes)
+    assert by_id["bob"].notes == [] and any("ignored" in note for note in by_id["carol"].notes)
+
+
+def test_a_link_leaving_the_answers_folder_is_not_read(tmp_path):
+    folder, secret = tmp_path / "answers", tmp_path / "secret.json"
+    folder.mkdir()
+    secret.write_text(json.dumps({"1b": "w"}))
+    write(folder, "alice.json", {"1b": "w"})
+    write(folder, "inside.json", {"1b": "w"})
+    (folder / "mallory.json").symlink_to(secret)
+    (folder / "bob.json").symlink_to(folder / "inside.json")  # a link within the folder is read
+    submissions, _ = read_submissions(folder, DEFAULT)
+    by_id = {s.student: s for s in submissions}
+    assert by_id["mallory"].answers == {} and "outside the answers folder" in by_id["mallory"].error
+    assert any("outside the answers folder" in note for note in by_id["mallory"].notes)
+    assert by_id["bob"].error is None and by_id["bob"].answers == {"1b": "w"}
 
 
 def test_a_csv_cell_with_one_hypothesis_per_line_stays_lines(tmp_path):
@@ -74,3 +103,20 @@ def test_a_csv_cell_with_one_hypothesis_per_line_stays_lines(tmp_path):
     }
     (submission,), _ = read_submissions(table, parts)
     assert submission.answers["2a"] == "network\nneural"
+
+
+def test_hw6_check_grades_each_file_as_its_names_student(run_cli, tmp_path):
+    """Through the command line (issue 27): alice.json saying student: bob voids nobody's grade."""
+    folder = tmp_path / "answers"
+    folder.mkdir()
+    write(folder, "alice.json", {"student": "bob", "1b": "3 w^2 u1 + 2 w u2 + u3"})
+    write(folder, "bob.json", {"1b": "3 w^2 u1 + 2 w u2 + u3"})
+    (folder / "eve.json").symlink_to(tmp_path / "elsewhere.json")
+    write(tmp_path, "elsewhere.json", {"1b": "3 w^2 u1 + 2 w u2 + u3"})
+    code, out, err = run_cli("check", folder, "--json")
+    assert code == 0, err
+    results = {entry["student"]: entry for entry in json.loads(out)}
+    assert results["alice"]["parts"]["1b"]["status"] == "correct" == results["bob"]["parts"]["1b"]["status"]
+    assert any("says 'bob'" in note for note in results["alice"]["notes"])
+    assert results["eve"]["parts"]["1b"]["status"] == "invalid"
+    assert any("outside the answers folder" in note for note in results["eve"]["notes"])

@@ -147,6 +147,23 @@ def test_every_variant_key_mistake_and_invalid_input_scores_as_hw6_check_scores(
     print(f"\nPrairieLearn conformance: {graded} submissions over {len(SEEDS)} variants, all as hw6 check grades them")
 
 
+def test_pasted_answers_score_as_the_key_through_server_py(run):
+    """Issue 27's forms through PrairieLearn's runtime: $…$ expressions, edges split by semicolons,
+    hypotheses in braces with arrows, 5-digit measured numbers score full; a looser big-O half."""
+    seen = set()
+    for question in run["questions"].values():
+        for case in question["cases"]:
+            label = case["label"].split()
+            if label[-1] == "pasted":
+                assert case["gradable"] and case["score"] == 1, case
+            elif label[-1] == "looser":
+                assert case["gradable"] and 0 < case["score"] < 1, case
+            else:
+                continue
+            seen.add(label[0])
+    assert {"1b", "1d.edges", "2a", "2e", "3a", "3b"} <= seen, sorted(seen)
+
+
 def test_no_phase_changes_what_prairielearn_forbids_it_to_change(run):
     assert run["violations"] == []
 

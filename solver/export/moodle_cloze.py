@@ -52,7 +52,7 @@ def cloze_part(part_id: str, spec: Mapping[str, Any]) -> ClozePart | str:
     if spec["kind"] == "numbers":
         grader = compile_part(part_id, spec)
         bounds = getattr(grader, "bounds", None)
-        keys, tolerances = getattr(grader, "key", None), getattr(grader, "tolerances", None)
+        keys, tolerances = getattr(grader, "centres", None), getattr(grader, "box_tolerances", None)
         if keys is None or tolerances is None:
             return f"the key cannot be read ({getattr(grader, 'reason', '')})"
         if bounds is not None:  # 0 <= value < bound: the centre and half-width of [0, bound - margin]

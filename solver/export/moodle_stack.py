@@ -12,6 +12,7 @@ mistake, naming the node each must reach; penalties are 0, as hw6 has none.
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -100,7 +101,8 @@ def stack_question(name: str, text: str, parts: Mapping[str, Mapping[str, Any]],
     for tag, value in _OPTIONS:
         ET.SubElement(question, tag).text = value
     for tree in trees:
-        allowed = ",".join(parts[tree.part_id].get("symbols") or [])
+        symbols = list(parts[tree.part_id].get("symbols") or [])
+        allowed = ",".join([*symbols, *subscripted(symbols)])
         for input_name in tree.inputs:
             _input(question, input_name, keys[input_name], allowed)
     for tree in trees:
@@ -131,9 +133,14 @@ def _tree(name: str, part_id: str, spec: Mapping[str, Any], inputs: Sequence[str
     """The tree of one part: the key, then each mistake, then (lists) one node per entry."""
     symbols = list(spec.get("symbols") or [])
     is_list = spec["kind"] == "expr_list"
-    sans = "sa" if is_list else inputs[0]
+    renamed = subscripted(symbols)  # u_1 is hw6's u1: the answer is read with the subscripts renamed
+    sans = "sa" if is_list or renamed else inputs[0]
     tans = f"[{', '.join(keys)}]" if is_list else keys[0]
-    variables = f"sa: [{', '.join(inputs)}];" if is_list else ""
+    given = f"[{', '.join(inputs)}]" if is_list else inputs[0]
+    if renamed:
+        pairs = ", ".join(f"{name} = {symbol}" for symbol, name in renamed.items())
+        given = f"subst([{pairs}], {given})"
+    variables = f"sa: {given};" if is_list or renamed else ""
     mistakes = _distinct_mistakes(spec, list(exprs), symbols)
     entries = len(inputs) if is_list else 0
     count = 1 + len(mistakes) + entries
@@ -147,10 +154,15 @@ def _tree(name: str, part_id: str, spec: Mapping[str, Any], inputs: Sequence[str
         at = 1 + len(mistakes) + entry
         after = at + 1 if at + 1 < count else -1
         wrong = html.escape(f"entry {entry + 1} is not right.")
-        nodes.append(Node(inputs[entry], keys[entry], "+", Fraction(1, entries), after, after, "", wrong))
+        nodes.append(Node(f"sa[{entry + 1}]", keys[entry], "+", Fraction(1, entries), after, after, "", wrong))
     typed = tuple(tuple(to_maxima(v) for v in values) for values, _ in mistakes)
     key_texts = tuple(to_maxima(e) for e in exprs)
     return Tree(name, part_id, float(spec.get("points", 1)), tuple(inputs), variables, tuple(nodes), key_texts, typed)
+
+
+def subscripted(symbols: Sequence[str]) -> dict[str, str]:
+    """``u1`` -> ``u_1`` for each symbol of letters then digits: hw6 reads both as one symbol."""
+    return {symbol: f"{m[1]}_{m[2]}" for symbol in symbols if (m := re.fullmatch(r"([A-Za-z]+)(\d+)", symbol))}
 
 
 def _distinct_mistakes(spec: Mapping[str, Any], exprs: list, symbols: list[str]) -> list[tuple[list, str]]:
@@ -213,7 +225,7 @@ def _input(question: ET.Element, name: str, key: str, symbols: str) -> None:
         ("syntaxattribute", "0"),
         ("forbidwords", FORBIDDEN),
         ("allowwords", symbols),
-        ("forbidfloat", "1"),
+        ("forbidfloat", "0"),  # hw6 reads 3.0 as 3: Maxima's rat does the same in AlgEquiv
         ("requirelowestterms", "0"),
         ("checkanswertype", "0"),
         ("mustverify", "1"),

@@ -78,9 +78,23 @@ def _measured_blanks(part_id: str, spec: dict[str, Any], names: list[str]) -> li
     entries = [str(v) for v in spec["value"]]
     digits = int(spec.get("digits") or max(len(Decimal(e).normalize().as_tuple().digits) for e in entries))
     return [
-        Blank(name, tuple(accepted_by_hw6(part_id, spec, entries, i, measured_notations(entries[i], digits))))
+        Blank(name, tuple(accepted_by_hw6(part_id, spec, entries, i, _measured_candidates(spec, entries, i, digits))))
         for i, name in enumerate(names)
     ]
+
+
+def _measured_candidates(spec: dict[str, Any], entries: list[str], index: int, digits: int) -> list[str]:
+    """The key's text in its notations and, when the key asks for at least ``min_digits``, the
+    exact value correctly rounded to each count of digits from there to the key's (hw6 grades
+    these right; a blank can only list texts, not count a typed number's digits)."""
+    candidates = measured_notations(entries[index], digits)
+    low, exact = spec.get("min_digits"), spec.get("exact")
+    if isinstance(low, int) and isinstance(exact, list):
+        value = Decimal(str(exact[index]))
+        for count in range(low, digits):
+            rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - count + 1))
+            candidates += measured_notations(format(rounded, "f"), count)
+    return list(dict.fromkeys(candidates))
 
 
 def _exact_blanks(part_id: str, spec: dict[str, Any], names: list[str]) -> list[Blank]:

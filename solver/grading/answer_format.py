@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .answers import as_list, scalar_text
+from .answers import scalar_text
 from .family import FamilyGrader
 from .graders import ComplexityGrader, ExpressionGrader, Grader, exact_number
+from .grid import read_vector
 from .kinds import compile_part, is_graded
 from .limits import AnswerError
-from .lists import ListGrader, MatrixGrader
+from .lists import ListGrader, MatrixGrader, expression_entries
 from .numbers import NumbersGrader
 from .printed import read_printed
 from .sequences import SequencesGrader
@@ -92,6 +93,8 @@ def describe(part_id: str, spec: Mapping[str, Any]) -> str:
             text += f" ({order})"
         if spec.get("below") is not None:
             text += "; your own measured values"
+        if grader.min_digits is not None:
+            text += f"; at least {grader.min_digits} significant digits each"
         return text
     return "an answer"
 
@@ -173,7 +176,7 @@ def read_like_grader(grader: Grader, answer: Any) -> None:
         words = isinstance(grader.key, str) or any(isinstance(a, str) for a in grader.accepted)
         if words and isinstance(answer, str) and not re.search(r"[,\[\]]", answer):
             return  # a word such as "none", which the grader compares as a word
-        entries = as_list(answer)
+        entries = read_vector(answer) if grader.kind == "vector" else expression_entries(answer)
         _entries(len(entries), None if isinstance(grader.key, str) else len(grader.key), "entries")
         for index, entry in enumerate(entries):
             try:
@@ -184,7 +187,7 @@ def read_like_grader(grader: Grader, answer: Any) -> None:
             except AnswerError as error:
                 raise AnswerError(f"entry {index + 1}: {error}") from None
     elif isinstance(grader, FamilyGrader):
-        grader.affine(as_list(answer))
+        grader.affine(read_vector(answer))
     elif isinstance(grader, MatrixGrader):
         shape = grader.shape(grader.read(answer))
         rows, columns = grader.shape(grader.key)
@@ -198,8 +201,7 @@ def read_like_grader(grader: Grader, answer: Any) -> None:
     elif isinstance(grader, NumbersGrader):
         given = read_printed(answer)
         if grader.flat(given) is None:
-            got = "×".join(map(str, given.shape)) if len(given.shape) == 2 else f"{len(given.values)} numbers"
-            raise AnswerError(f"expected {grader.expected_shape()}, got {got}")
+            raise AnswerError(f"expected {grader.expected_shape()}, got {grader.got(given)}")
 
 
 def _expression(grader: ExpressionGrader | ListGrader, answer: Any) -> None:

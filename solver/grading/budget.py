@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
-from .limits import MAX_BITS, MAX_DEGREE, MAX_EXPONENT, MAX_TERMS, AnswerError
+from .limits import MAX_BITS, MAX_DEGREE, MAX_EXPONENT, MAX_POWER_TERMS, MAX_TERMS, AnswerError
 from .syntax import Call, Name, Neg, Node, Num, Pow, Prod, Sum
 
 
@@ -155,7 +155,17 @@ class Measure:
             return _number_size(constant)
         if exponent.denominator != 1:
             # A fractional power of a non-constant is evaluated numerically, never expanded.
-            return replace(base, terms=1, degree=whole, den_terms=1, den_degree=0, bits=bits, rational=False)
+            return replace(
+                base, terms=1, degree=whole, den_terms=1, den_degree=0, bits=bits, constant=None, rational=False
+            )
+        expanded = max(
+            _expanded_terms(base.terms, base.degree * whole, base.symbols, whole),
+            _expanded_terms(base.den_terms, base.den_degree * whole, base.symbols, whole),
+        )
+        if expanded > MAX_POWER_TERMS:
+            # Expanding by repeated squaring costs about the square of the result's terms:
+            # ((w + 1)^30)^30 has only 901 terms but takes seconds, so it is refused here.
+            raise AnswerError(f"a power would expand to more than {MAX_POWER_TERMS:,} terms", column)
         size = replace(
             base,
             terms=_power_count(base.terms, whole), degree=base.degree * whole,
@@ -166,6 +176,14 @@ class Measure:
                 size, terms=size.den_terms, degree=size.den_degree, den_terms=size.terms, den_degree=size.degree
             )
         return size
+
+
+def _expanded_terms(terms: int, degree: int, symbols: frozenset[str], exponent: int) -> int:
+    """Terms of a sum of ``terms`` terms raised to ``exponent`` (1 for a monomial), capped by
+    the monomials of that degree in its symbols."""
+    if terms <= 1 or exponent <= 1:
+        return 1
+    return min(_power_count(terms, exponent), math.comb(len(symbols) + degree, max(len(symbols), 1)))
 
 
 def _power_count(terms: int, exponent: int) -> int:

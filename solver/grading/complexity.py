@@ -16,7 +16,7 @@ import math
 from fractions import Fraction
 
 from .budget import Measure
-from .limits import AnswerError
+from .limits import MAX_EXPONENT, AnswerError
 from .syntax import Call, Name, Neg, Node, Num, Pow, Prod, Sum, names_in
 
 Monomial = tuple[tuple[str, Fraction], ...]  # sorted (atom, exponent), no zero exponents
@@ -68,6 +68,12 @@ def check_budget(node: Node) -> tuple[int, int]:
             value = Measure({})(exponent).constant
             if value is None:
                 raise AnswerError("an exponent must be a number", exponent.column)
+            if abs(value) > MAX_EXPONENT or value.denominator > MAX_EXPONENT:
+                # 9^9^9: the tower's value is never built (a constant base is otherwise free here)
+                shown = str(value) if abs(value.numerator).bit_length() < 64 else "a huge number"
+                raise AnswerError(
+                    f"exponent {shown} is larger than {MAX_EXPONENT:,} in absolute value", exponent.column
+                )
             power = math.ceil(abs(value))
             if t > 1 and power * math.log2(t) > 64:
                 raise AnswerError("big-O expression is too large to compare", node.column)
@@ -181,6 +187,27 @@ def _dominates(a: Monomial, b: Monomial) -> bool:
 
 def _dominant(monomials: set) -> BigO:
     return frozenset(m for m in monomials if not any(o != m and _dominates(o, m) for o in monomials))
+
+
+def looser_bound(student: BigO, tight: BigO, extra_degree: int) -> bool:
+    """Whether ``student`` is a valid upper bound of ``tight`` that is looser by at most
+    ``extra_degree`` powers of the symbols (O(T k^2 M) for O(T k M)), polynomial and logs only."""
+    if student == tight:
+        return False
+    if not all(any(_dominates(s, t) for s in student) for t in tight):
+        return False  # not an upper bound: some growth of the tight class is missing
+    if any(not _polynomial(m) for m in student):
+        return False
+    largest = max(_degree(t) for t in tight)
+    return all(_degree(s) <= largest + extra_degree for s in student)
+
+
+def _degree(monomial: Monomial) -> Fraction:
+    return sum((e for atom, e in monomial if not atom.startswith("log(")), Fraction(0))
+
+
+def _polynomial(monomial: Monomial) -> bool:
+    return all(e > 0 and "^" not in atom and "(" not in atom.removeprefix("log(") for atom, e in monomial)
 
 
 def describe(big: BigO) -> str:

@@ -18,6 +18,7 @@ from .algebra import Space
 from .answers import as_list, key_fraction, prefixed, scalar_text
 from .feedback import NOT_EQUAL, count_text, join
 from .graders import Grader
+from .grid import read_vector
 from .limits import AnswerError
 from .verdicts import Verdict, correct, incorrect
 
@@ -72,7 +73,7 @@ class FamilyGrader(Grader):
         return _apply(self.matrix, constant) == self.rhs and all(_apply(self.matrix, d) == zero for d in directions)
 
     def check(self, answer: Any) -> Verdict:
-        constant, directions = self.affine(as_list(answer))
+        constant, directions = self.affine(read_vector(answer))
         if not self.solves(constant, directions):
             return incorrect(join(NOT_EQUAL, "not every equation of the system holds"))
         if not directions:

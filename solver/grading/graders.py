@@ -20,7 +20,7 @@ from typing import Any
 
 from .algebra import Space, Value
 from .answers import key_fraction, scalar_text
-from .complexity import big_o, complexity_names, describe
+from .complexity import big_o, complexity_names, describe, looser_bound
 from .feedback import NO_ANSWER, NOT_EQUAL, compile_mistakes, factor_text, find_mistake
 from .limits import AnswerError
 from .syntax import names_in, parse
@@ -113,6 +113,14 @@ class ComplexityGrader(Grader):
         self.key = self.read(spec["value"])
         self.accepted = [self.read(v) for v in spec.get("accepted") or ()]
         self.mistakes = compile_mistakes(spec, self.read)
+        looser = spec.get("looser")  # {"credit": "1/2", "extra_degree": 1}: partial credit for a loose bound
+        self.looser = None
+        if looser is not None:
+            credit = key_fraction(looser.get("credit"), "looser.credit")
+            extra = looser.get("extra_degree", 1)
+            if not 0 <= credit < 1 or isinstance(extra, bool) or not isinstance(extra, int) or not 1 <= extra <= 10:
+                raise ValueError("looser: credit from 0 to below 1 and extra_degree an integer from 1 to 10")
+            self.looser = (credit, extra)
 
     def read(self, value: Any):
         return big_o(parse(scalar_text(value, "a big-O class as text"), self.grammar))
@@ -122,6 +130,11 @@ class ComplexityGrader(Grader):
         if student in (self.key, *self.accepted):
             return correct()
         mistake = find_mistake(self.mistakes, lambda value: value == student)
+        if mistake is None and self.looser is not None:
+            credit, extra = self.looser
+            if any(looser_bound(student, target, extra) for target in (self.key, *self.accepted)):
+                tight = f"O({describe(self.key)})"
+                return incorrect(f"O({describe(student)}) is a valid upper bound but not tight: {tight} is", credit)
         return incorrect(mistake or f"O({describe(student)}) is not the expected class")
 
 

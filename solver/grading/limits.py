@@ -16,6 +16,7 @@ MAX_EXPONENT = 1_000  # |exponent|, and the denominator of a fractional one
 MAX_TERMS = 20_000
 MAX_DEGREE = 10_000
 MAX_BITS = 40_000  # size of one coefficient
+MAX_POWER_TERMS = 400  # terms of one expanded power of a sum: (w + 1)^399 at most
 
 LIMITS = {
     "length": MAX_LENGTH,
@@ -26,6 +27,7 @@ LIMITS = {
     "terms": MAX_TERMS,
     "degree": MAX_DEGREE,
     "bits": MAX_BITS,
+    "power terms": MAX_POWER_TERMS,
 }
 
 

@@ -10,7 +10,9 @@ from .algebra import Value
 from .answers import MAX_ENTRIES, as_list, as_matrix, looks_numeric, prefixed, scalar_text, split_top_level, word
 from .feedback import NOT_EQUAL, compile_mistakes, count_text, entries_text, find_mistake, join
 from .graders import Grader, read_key, space_for
+from .grid import RAGGED, read_matrix, read_vector
 from .limits import AnswerError
+from .tokens import without_math_delimiters
 from .verdicts import Verdict, correct, incorrect
 
 
@@ -40,7 +42,8 @@ class ListGrader(Grader):
         if isinstance(answer, str) and words and not looks_numeric(answer):
             return word(answer)  # "none", "no solution": compared as words
         values = []
-        for index, entry in enumerate(as_list(answer)):
+        entries = read_vector(answer) if self.kind == "vector" else expression_entries(answer)
+        for index, entry in enumerate(entries):
             try:
                 values.append(self.space.read(scalar_text(entry, "a number or expression")))
             except AnswerError as error:
@@ -108,7 +111,7 @@ class MatrixGrader(Grader):
         self.mistakes = compile_mistakes(spec, lambda v: self.read(v, trusted=True))
 
     def read(self, value: Any, trusted: bool = False) -> list[list[Value]]:
-        rows = as_matrix(value)
+        rows = as_matrix(value) if trusted else read_matrix(value)
         if sum(len(row) for row in rows) > MAX_ENTRIES:
             raise AnswerError(f"more than {MAX_ENTRIES:,} entries")
         matrix = []
@@ -134,7 +137,13 @@ class MatrixGrader(Grader):
         return [(r, c) for r, row in enumerate(answer) for c, value in enumerate(row) if not value.same(target[r][c])]
 
     def check(self, answer: Any) -> Verdict:
-        student = self.read(answer)
+        try:
+            student = self.read(answer)
+        except AnswerError as error:
+            if str(error) != RAGGED:
+                raise
+            rows, columns = self.shape(self.key)
+            return incorrect(f"expected a {rows}×{columns} matrix, got {RAGGED}")
         for target in (self.key, *self.accepted):
             if self.wrong(student, target) == []:
                 return correct()
@@ -150,3 +159,42 @@ class MatrixGrader(Grader):
         verb = "is" if len(cells) == 1 else "are"
         detail = f"{noun} {', '.join(cells)} (row, column) {verb} wrong"
         return incorrect(join(mistake, detail), Fraction(total - len(wrong), total))
+
+
+def expression_entries(answer: Any) -> list:
+    """An ``expr_list`` answer's entries: a YAML list, or text whose entries are separated by
+    commas, else by semicolons, else one a line (never multiplied into one product). YAML reads
+    ``[a; b; c]`` as a list of the one text ``a; b; c``: that text is split the same way."""
+    if isinstance(answer, (list, tuple)) and len(answer) == 1 and isinstance(answer[0], str):
+        answer = answer[0]
+    if isinstance(answer, str) and not split_top_level(answer)[1:]:
+        body = without_math_delimiters(answer).strip()
+        if len(body) >= 2 and body[0] == "[" and body[-1] == "]":
+            body = body[1:-1]
+        for separator in (";", "\n"):
+            pieces = [piece.strip() for piece in split_top_level_on(body, separator)]
+            if len([piece for piece in pieces if piece]) > 1:
+                if not all(pieces):
+                    raise AnswerError("an empty entry between separators")
+                if len(pieces) > MAX_ENTRIES:
+                    raise AnswerError(f"more than {MAX_ENTRIES:,} entries")
+                return pieces
+    return as_list(answer)
+
+
+def split_top_level_on(text: str, separator: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == separator and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    if separator == "\n":
+        pieces = [piece for piece in pieces if piece.strip()]
+    elif pieces and not pieces[-1].strip():
+        pieces = pieces[:-1]  # a ; at the end
+    return pieces

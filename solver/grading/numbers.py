@@ -19,7 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from .answers import scalar_text
-from .feedback import entries_text, join
+from .feedback import entries_text, join, listing
 from .graders import Grader, tolerance_rule
 from .printed import Printed, number, read_printed
 from .verdicts import TOLERANCE, Verdict, correct, incorrect
@@ -49,6 +49,17 @@ class NumbersGrader(Grader):
         self.shape = tuple(int(n) for n in shape) if isinstance(shape, (list, tuple)) and shape else None
         if self.shape is not None and _product(self.shape) != len(self.key):
             raise ValueError(f"shape {list(self.shape)} does not hold {len(self.key)} values")
+        exact = spec.get("exact")  # the values to more digits than the key prints
+        self.exact = self.key if exact is None else [number(v) for v in (exact if isinstance(exact, list) else [exact])]
+        if len(self.exact) != len(self.key):
+            raise ValueError(f"exact: {len(self.exact)} values for {len(self.key)}")
+        self.min_digits = _min_digits(spec.get("min_digits"))
+        # What a platform's numeric box (one centre, one tolerance) can do: centred on the exact
+        # value, as wide as one unit of the asked digits' last (it cannot count stated digits).
+        self.centres, self.box_tolerances = list(self.key), list(self.tolerances)
+        if self.min_digits is not None:
+            self.centres = list(self.exact)
+            self.box_tolerances = [2 * (_half_unit(v, self.min_digits) or Fraction(0)) for v in self.exact]
         below = spec.get("below")
         self.bounds = None if below is None else [number(b) for b in (below if isinstance(below, list) else [below])]
 
@@ -56,6 +67,8 @@ class NumbersGrader(Grader):
         """The tolerance in words, as the feedback and the key state it."""
         if self.bounds is not None:
             return "each value must be at least 0 and below its target"
+        if self.min_digits is not None:
+            return precision_rule(self.min_digits)
         if "tolerance" in self.spec or "rtol" in self.spec or len(set(self.tolerances)) == 1:
             shown = f"{float(self.tolerances[0]):g}" if "rtol" not in self.spec else f"{self.spec['rtol']} relative"
             within = f"within {shown}" + ("" if self.scalar else " each")
@@ -71,23 +84,43 @@ class NumbersGrader(Grader):
         return f"{len(self.key)} numbers"
 
     def flat(self, given: Printed) -> list[Fraction] | None:
-        """The values in the key's order, or None when the shape fits neither way."""
+        """The values in the key's order, or None when the shape fits no reading with certainty.
+
+        A row or a column of the right length is a vector; a matrix must have the key's rows and
+        columns (its transpose, or another grouping, leaves the order unclear)."""
+        values = list(given.values)
         if self.scalar:
-            return list(given.values) if len(given.values) == 1 else None
-        if len(given.shape) == 2 and given.shape[0] * given.shape[1] == len(self.key):
-            if self.shape is not None and len(self.shape) == 2 and given.shape != self.shape:
-                return None  # H × T or another grouping: which order was meant is unclear
-            return list(given.values)
-        return list(given.values) if len(given.values) == len(self.key) else None
+            return values if len(values) == 1 else None
+        if len(values) != len(self.key):
+            return None
+        if len(given.shape) <= 1 or (len(given.shape) == 2 and 1 in given.shape):
+            return values
+        if len(given.shape) == 2 and self.shape is not None and tuple(given.shape) == self.shape:
+            return values
+        return None
+
+    def got(self, given: Printed) -> str:
+        if len(given.shape) >= 2:
+            return "×".join(map(str, given.shape))
+        return f"{len(given.values)} number" + ("" if len(given.values) == 1 else "s")
 
     def check(self, answer: Any) -> Verdict:
         given = read_printed(answer)
         student = self.flat(given)
         if student is None:
-            got = "×".join(map(str, given.shape)) if len(given.shape) == 2 else f"{len(given.values)} numbers"
-            return incorrect(f"expected {self.expected_shape()}, got {got}", method=TOLERANCE)
+            return incorrect(f"expected {self.expected_shape()}, got {self.got(given)}", method=TOLERANCE)
+        short: list[int] = []
         if self.bounds is not None:
             wrong = [i for i, (s, bound) in enumerate(zip(student, self.bounds, strict=False)) if not 0 <= s < bound]
+        elif self.min_digits is not None:
+            stated = given.stated or tuple((MAX_DIGITS, Fraction(0)) for _ in student)
+            places = Fraction(1, 10**self.min_digits)  # torch prints 4 decimal places: 0.0898 is enough
+            short = [i for i, (digits, unit) in enumerate(stated) if digits < self.min_digits and unit > places]
+            wrong = [
+                i
+                for i, (s, k, (_, unit)) in enumerate(zip(student, self.exact, stated, strict=True))
+                if i in short or abs(s - k) > max(unit, abs(k) * RELATIVE)
+            ]
         else:
             wrong = [
                 i for i, (s, k, t) in enumerate(zip(student, self.key, self.tolerances, strict=True)) if abs(s - k) > t
@@ -95,11 +128,39 @@ class NumbersGrader(Grader):
         if not wrong:
             return correct(method=TOLERANCE)
         credit = Fraction(len(student) - len(wrong), len(student))
+        if short:
+            asked = f"at least {self.min_digits} significant digits (or {self.min_digits} decimal places) are asked"
+            if self.scalar:
+                return incorrect(f"{asked}; this value gives fewer", method=TOLERANCE)
+            numbers = [str(i + 1) for i in short]
+            few = f"entry {numbers[0]} gives fewer" if len(short) == 1 else f"entries {listing(numbers)} give fewer"
+            others = [i for i in wrong if i not in short]
+            return incorrect(join(f"{asked}: {few}", entries_text(others) if others else None), credit, TOLERANCE)
         if self.scalar:
             what = "not below the target" if self.bounds is not None else "not the expected value"
             return incorrect(f"{what} ({self.stated()})", method=TOLERANCE)
         rule = self.stated() if self.bounds is not None else f"values are compared {self.stated()}"
         return incorrect(join(entries_text(wrong), rule), credit, TOLERANCE)
+
+
+RELATIVE = Fraction(1, 10**6)  # single-precision rounding: a float32 result printed in full is right
+MAX_DIGITS = 40
+
+
+def precision_rule(digits: int) -> str:
+    """The rule in words (the sheet, the feedback and the exports' help text say the same)."""
+    return (
+        f"to at least {digits} significant digits (or {digits} decimal places), each value within one unit of its "
+        "last digit (or one part in a million) of the exact value"
+    )
+
+
+def _min_digits(raw: Any) -> int | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 1 <= raw <= 17:
+        raise ValueError(f"min_digits: expected an integer from 1 to 17, got {raw!r}")
+    return raw
 
 
 def _significant(text: str) -> int:

@@ -50,14 +50,17 @@ class SequencesGrader(Grader):
         super().__init__(part_id, spec)
         self.ordered = bool(spec.get("ordered", True))
         self.key = self.read(spec["value"])
+        self.vocabulary = frozenset(token for tokens, _ in self.key for token in tokens)
         self.accepted = [self.read(v) for v in spec.get("accepted") or ()]
         self.mistakes = compile_mistakes(spec, self.read)
         given = spec.get("tolerance")
         self.score_tolerance = key_fraction(given, "tolerance") if given is not None else SCORE_TOLERANCE
 
     def read(self, value: Any) -> list[Hypothesis]:
+        if isinstance(value, Mapping) and value and all(v is None for v in value.values()):
+            value = [str(k) for k in value]  # YAML reads {neural network, neural neural} as a set
         if isinstance(value, str):
-            entries: list[Any] = _split_text(value)
+            entries: list[Any] = _split_text(value, getattr(self, "vocabulary", frozenset()))
         elif isinstance(value, (list, tuple)):
             entries = list(value)
         else:
@@ -93,7 +96,8 @@ class SequencesGrader(Grader):
             match = _SCORE.search(text)
             if match and score is None and match.start(1) > 0:
                 score, text = number(match.group(1)), text[: match.start()].rstrip(" \t(:=,")
-            tokens = [t.strip(_QUOTES) for t in re.split(r"[\s,]+", text.strip("[]() \t")) if t.strip(_QUOTES)]
+            text = _ARROWS.sub(" ", text)
+            tokens = [t.strip(_QUOTES) for t in re.split(r"[\s,]+", text.strip("[](){} \t")) if t.strip(_QUOTES)]
         elif isinstance(raw, (list, tuple)):
             tokens = []
             items = list(raw)
@@ -186,11 +190,46 @@ def _score_text(text: str) -> str:
     return found.group(0) if found else text
 
 
-def _split_text(text: str) -> list[Any]:
-    """Hypotheses of a text answer: lines, else semicolons, else commas; brackets may group them."""
+_ARROWS = re.compile(r"\s*(?:->|=>|\u2192|\u27f6|\u21d2)\s*")
+_WORD_GROUP = re.compile(r"[({]([^(){}\[\]]*)[)}]")
+_PROSE = re.compile(r"\s+(?:and|then)\s+", re.I)
+
+
+def _groups_as_brackets(body: str) -> str:
+    """Tuples ``('neural', 'network')`` and braces ``{neural network}`` group tokens like
+    brackets; a parenthesised score ``(-0.87)`` stays a score."""
+
+    def bracket(match: re.Match) -> str:
+        inner = match.group(1)
+        return match.group(0) if _ONLY_SCORE.match(inner) or not inner.strip() else f"[{inner}]"
+
+    return _WORD_GROUP.sub(bracket, body)
+
+
+def _closing(text: str, pair: str = "[]") -> int:
+    """The index of the bracket closing the one ``text`` starts with, or -1."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == pair[0]:
+            depth += 1
+        elif ch == pair[1]:
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _split_text(text: str, vocabulary: frozenset[str] = frozenset()) -> list[Any]:
+    """Hypotheses of a text answer: lines, else semicolons, else commas, else the words "and" or
+    "then" (when they are no tokens); brackets, tuples or braces may group them, arrows join tokens."""
     if len(text) > MAX_TEXT:
         raise AnswerError(f"answer is {len(text):,} characters long; the limit is {MAX_TEXT:,}")
-    body = text.strip()
+    body = _ARROWS.sub(" ", text.strip())
+    if body.startswith("{") and _closing(body, "{}") == len(body) - 1:
+        body = f"[{body[1:-1]}]"  # a set of hypotheses
+    body = _groups_as_brackets(body)
+    if "[" in body and not (body.startswith("[") and _closing(body) == len(body) - 1):
+        body = f"[{body}]"  # (a, b), (c, d): a list of groups without the outer brackets
     if body.startswith("[") and body.endswith("]"):
         inner = body[1:-1].strip()
         if "[" in inner:  # [["neural", "network"], ["neural", "neural"]]
@@ -203,4 +242,9 @@ def _split_text(text: str) -> list[Any]:
         pieces = [piece for piece in body.split(separator) if piece.strip()]
         if len(pieces) > 1:
             return pieces
-    return [piece for piece in body.split(",") if piece.strip()]
+    pieces = [piece for piece in body.split(",") if piece.strip()]
+    if len(pieces) == 1 and not {"and", "then"} & vocabulary:
+        prose = [piece for piece in _PROSE.split(pieces[0]) if piece.strip()]
+        if len(prose) > 1:
+            return prose
+    return pieces

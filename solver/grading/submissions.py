@@ -66,10 +66,15 @@ def read_submissions(
         files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES)
         if not files:
             raise InputFileError(f"{path}: no answer files ({', '.join(ANSWER_SUFFIXES)}) in this folder")
+        inside = path.resolve()
+        outside = [p for p in files if p.is_symlink() and not p.resolve().is_relative_to(inside)]
+        files = [p for p in files if p not in outside]
         if owners is not None:
             owned = {_nfc(name): None if owner is None else _nfc(owner) for name, owner in owners.items()}
-            return _unique([read_owned(p, reader, owned) for p in files]), True
-        return _unique([read_file(p, reader, strict=False) for p in files]), True
+            read = [read_owned(p, reader, owned) for p in files]
+        else:
+            read = [read_file(p, reader, strict=False, named=True) for p in files]
+        return _unique(read + [_link_outside(p) for p in outside]), True
     if not path.exists():
         raise InputFileError(f"{path}: no such file or folder")
     if path.suffix.lower() == ".csv":
@@ -155,11 +160,25 @@ def read_owned(path: Path, keys: _SeededKeys, owners: Mapping[str, str | None]) 
     return Submission(student_name(stem) or "?", error=f"not graded: {path.name}: {why}", refused=line)
 
 
-def read_file(path: Path, keys: _SeededKeys, *, strict: bool, owner: str | None = None) -> Submission:
+def _link_outside(path: Path) -> Submission:
+    """A link in the answers folder to a file outside it: never read (it could be any file)."""
+    why = "a link to a file outside the answers folder; not read"
+    submission = _identified(path.stem, f"the file name {path.name!r}")
+    submission.error = f"not graded: {path.name}: {why}"
+    submission.notes.append(f"{path.name}: {why}")
+    return submission
+
+
+def read_file(
+    path: Path, keys: _SeededKeys, *, strict: bool, owner: str | None = None, named: bool = False
+) -> Submission:
     """One student's file; with ``strict`` a file that is not answers at all is an error, else
     an invalid submission. A file that cannot be built (an integer of 5,000 digits, nesting
     deeper than Python's stack) makes only that submission invalid. With ``owner`` (the
-    manifest's id its name matched) the file's ``student:`` field must be that id."""
+    manifest's id its name matched) the file's ``student:`` field must be that id. With
+    ``named`` (a folder without a manifest) the file's name is its student: a ``student:``
+    field naming someone else is reported in a note and ignored, so no file can stand in
+    for another student's."""
     submission = Submission(owner) if owner is not None else _identified(path.stem, f"the file name {path.name!r}")
     try:
         data = read_structured(path, max_bytes=MAX_FILE_BYTES)
@@ -179,6 +198,12 @@ def read_file(path: Path, keys: _SeededKeys, *, strict: bool, owner: str | None 
             submission.error = f"not graded: {path.name}: {mismatch}"
             submission.refused = f"{path}: {mismatch}; not graded"
             return submission
+    elif named and "student" not in keys.default:
+        if (mismatch := _not_owner(name, submission.student)) is not None and submission.error is None:
+            shown = _short(student_name(name) if isinstance(name, str) else repr(name))
+            submission.notes.append(
+                f"{path.name}: its student field says {shown!r}; ignored, the file's name says whose answers these are"
+            )
     elif isinstance(name, str) and name.strip() and "student" not in keys.default:
         claimed = _identified(name, "student")
         submission.student, submission.error = claimed.student, claimed.error or submission.error
@@ -278,7 +303,8 @@ def read_cell(cell: str, kind: str | None) -> Any:
 
     Numbers and sequences keep their text (their graders read printed arrays, one
     hypothesis per line and scores; YAML would fold lines into one), unless a sequences
-    cell is a bracketed list. A cell YAML cannot build stays text for the grader to refuse.
+    cell is a bracketed list. A cell YAML cannot build, or builds into anything but a list,
+    stays text for the grader to read or refuse.
     """
     if kind not in LIST_KINDS or len(cell) > MAX_CELL_YAML or kind == "numbers":
         return cell
@@ -290,9 +316,12 @@ def read_cell(cell: str, kind: str | None) -> Any:
         except (ValueError, RecursionError, MemoryError, OverflowError):
             pass  # not JSON; YAML decides
     try:
-        return parse_structured(cell, "cell")
+        value = parse_structured(cell, "cell")
     except (InputFileError, ValueError, RecursionError, MemoryError, OverflowError):
         return cell  # the grader reads it as text and says what is wrong
+    # Only a list is taken from YAML: a mapping ("6b: [...]") or text YAML folded from several
+    # lines (a matrix one row a line) is read by the grader from the cell's own text.
+    return value if isinstance(value, list) else cell
 
 
 _YAML_FLOAT = re.compile(r"-?[0-9]+\.[0-9]*(?:[eE][-+][0-9]+)?")  # YAML 1.1's floats among JSON's numbers

@@ -136,10 +136,34 @@ class _Names:
         return tokens
 
 
+MATH_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+
+
+def without_math_delimiters(text: str) -> str:
+    """``$…$``, ``$$…$$``, ``\\(…\\)`` or ``\\[…\\]`` around the whole answer become spaces
+    (so columns in messages still point at the student's text)."""
+    body = text.strip()
+    for opening, closing in MATH_DELIMITERS:
+        inner = body[len(opening) : len(body) - len(closing)]
+        if (
+            len(body) > len(opening) + len(closing)
+            and body.startswith(opening)
+            and body.endswith(closing)
+            and opening not in inner
+            and closing not in inner
+        ):
+            start = text.index(opening)
+            end = text.rindex(closing)
+            return text[:start] + " " * len(opening) + text[start + len(opening) : end] + " " * len(closing)
+    return text
+
+
 def tokenize(text: str, grammar: Grammar) -> list[Token]:
     """Tokens with 1-based columns; checks length, literals and bracket nesting."""
     if not grammar.trusted and len(text) > MAX_LENGTH:
         raise AnswerError(f"answer is {len(text):,} characters long; the limit is {MAX_LENGTH:,}")
+    if not grammar.trusted:
+        text = without_math_delimiters(text)
     return _Tokenizer(text, grammar).run()
 
 

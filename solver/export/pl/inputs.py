@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ...grading.numbers import precision_rule
+
 Parts = Mapping[str, Mapping[str, Any]]
 STRING_KINDS = ("expr", "expr_list", "complexity", "sequences")
 MATRIX_KINDS = ("vector", "matrix")
@@ -66,11 +68,26 @@ def element_html(spec: Mapping[str, Any], label: str, part: Mapping[str, Any]) -
         name = spec["name"]  # a variant's shape comes with its numbers: Problem 3's T and H vary
         attributes += [f'rows="{{{{params.rows_{name}}}}}"', f'columns="{{{{params.columns_{name}}}}}"']
         attributes.append('allow-partial-credit="true"')
-        return f"<pl-matrix-component-input {' '.join(attributes)}{weight}></pl-matrix-component-input>"
+        digits = part.get("min_digits")
+        if isinstance(digits, int):  # the popover then speaks of significant figures, as hw6's rule does
+            attributes += ['comparison="sigfig"', f'digits="{digits}"']
+        element = f"<pl-matrix-component-input {' '.join(attributes)}{weight}></pl-matrix-component-input>"
+        return element + "\n" + f'<p class="small text-muted">{html.escape(rule_text(part))}</p>'
+
     attributes += ['show-help-text="false"', 'size="60"']
     if spec["kind"] == "sequences":
         attributes.append('multiline="true"')
     return f"<pl-string-input {' '.join(attributes)}{weight}></pl-string-input>"
+
+
+def rule_text(part: Mapping[str, Any]) -> str:
+    """hw6's rule for a part's cells, in the words its feedback uses (hw6 grades, not the element)."""
+    digits = part.get("min_digits")
+    if isinstance(digits, int):
+        return f"Graded by hw6: {precision_rule(digits)}."
+    if part.get("kind") == "numbers":
+        return "Graded by hw6 within the tolerance its feedback states."
+    return "Graded by hw6: exact values (integers, fractions such as -1/2, or decimals that are exact)."
 
 
 def shape_params(inputs: list[dict[str, Any]]) -> dict[str, int]:

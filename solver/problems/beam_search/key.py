@@ -21,6 +21,8 @@ def step_part_id(number: int) -> str:
 
 
 COMPLEXITY_ACCEPTED = ["T*k*M*log(k)", "T*k*M*log(k*M)", "T*k**2", "T*k**2*log(k)"]
+# A valid bound looser by one power of a symbol (O(T k^2 M)) earns half; the feedback names the tight one.
+COMPLEXITY_LOOSER = {"credit": "1/2", "extra_degree": 1}
 COMPLEXITY_REFERENCE = (
     "Each of the T steps runs the RNN once for each of the k hypotheses (a batch): the hidden update "
     "costs O(1) in k and M, the output layer and softmax O(M), so O(kM) for the step; then the top k of the "
@@ -246,6 +248,6 @@ def parts(solution: Solution) -> dict[str, Part]:
         "complexity",
         "T*k*M",
         r"O(T\,k\,M)",
-        {"accepted": list(COMPLEXITY_ACCEPTED), "reference": COMPLEXITY_REFERENCE},
+        {"accepted": list(COMPLEXITY_ACCEPTED), "reference": COMPLEXITY_REFERENCE, "looser": dict(COMPLEXITY_LOOSER)},
     )
     return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mpmath
+
 from ...core.problem import Part
 from . import rubric
 from .solve import Solution
@@ -9,10 +11,18 @@ from .study import derivations, training
 from .study.testcases import mp_floats
 
 SIGNIFICANT = 6  # digits of the numbers in the key
+EXACT_DIGITS = 20  # digits of the exact values the answers are compared with (40-digit computations)
+MIN_DIGITS = 4  # significant digits an answer to 3a-3c must state (torch prints 4)
+PRECISION = {"3a": MIN_DIGITS, "3b": MIN_DIGITS, "3c": MIN_DIGITS}  # the key's min_digits; the sheet says them
 
 
 def rounded(values) -> list[float]:
     return [float(f"{float(v):.{SIGNIFICANT}g}") for v in values]
+
+
+def exact(values) -> list[str]:
+    """The values to EXACT_DIGITS significant digits: the grader's tolerance is around these."""
+    return [mpmath.nstr(mpmath.mpf(v), EXACT_DIGITS, strip_zeros=False) for v in values]
 
 
 def short(value: float, digits: int = 3) -> str:
@@ -89,9 +99,24 @@ def parts(solution: Solution) -> dict[str, Part]:
         "3a": Part(
             "numbers",
             rounded(case.hidden_floats.ravel()),
-            extra={"shape": [steps, hidden], "order": "h_1 first, then h_2, ...", "digits": SIGNIFICANT},
+            extra={
+                "shape": [steps, hidden],
+                "order": "h_1 first, then h_2, ...",
+                "digits": SIGNIFICANT,
+                "exact": exact(v for row in case.hidden for v in row),
+                "min_digits": PRECISION["3a"],
+            },
         ),
-        "3b": Part("numbers", rounded(mp_floats(case.predictions)), extra={"shape": [steps], "digits": SIGNIFICANT}),
+        "3b": Part(
+            "numbers",
+            rounded(mp_floats(case.predictions)),
+            extra={
+                "shape": [steps],
+                "digits": SIGNIFICANT,
+                "exact": exact(case.predictions),
+                "min_digits": PRECISION["3b"],
+            },
+        ),
         "3c": Part(
             "numbers",
             rounded(mp_floats(case.losses)),
@@ -99,6 +124,8 @@ def parts(solution: Solution) -> dict[str, Part]:
                 "order": ["task 1: MSE over every step", "task 2: MSE at the last step"],
                 "labels": [str(v) for v in case.labels],
                 "digits": SIGNIFICANT,
+                "exact": exact(case.losses),
+                "min_digits": PRECISION["3c"],
             },
         ),
         "3d": Part(

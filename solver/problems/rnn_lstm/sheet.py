@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...io import figures
-from .key import SIGNIFICANT
+from .key import PRECISION, SIGNIFICANT
 from .solve import Solution
 from .study import training
 from .study.gradients import RUNS
@@ -216,4 +216,10 @@ def view(solution: Solution) -> dict:
         "nonlinear_radius": num(float(params.study.nonlinear_radius), 3),
         "linear_check": solution.linear_check,
         "code": reference_code(),
+        "precision": {part_id: precision_sentence(digits) for part_id, digits in PRECISION.items()},
     }
+
+
+def precision_sentence(digits: int) -> str:
+    """The sheet's one sentence on how precise a numeric answer must be (the key's min_digits)."""
+    return f"Give each value to at least {digits} significant digits (or {digits} decimal places)."
