@@ -33,7 +33,7 @@ def files_in(folder: Path) -> set[str]:
 def test_build_without_pdf_writes_sheets_and_key(run_cli, tmp_path):
     code, out, err = run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", tmp_path)
     assert (code, err) == (0, "")
-    assert files_in(tmp_path) == SHEETS | {"figures", "report.txt"}
+    assert files_in(tmp_path) == SHEETS | {"figures", "report.txt", "rubric.md"}
     assert files_in(tmp_path / "figures" / "rnn_lstm") == {
         f"{n}.pdf" for n in ("linear", "activations", "targets", "lstm", "training")
     }
@@ -143,7 +143,7 @@ def test_python_dash_m_and_version():
 def test_build_writes_pdfs(run_cli, tmp_path):
     code, _, err = run_cli("build", *SKIP_NAMES, "--out", tmp_path)
     assert code == 0, err
-    assert files_in(tmp_path) == SHEETS | {"solutions.pdf", "problems.pdf", "figures", "report.txt"}
+    assert files_in(tmp_path) == SHEETS | {"solutions.pdf", "problems.pdf", "figures", "report.txt", "rubric.md"}
     assert (tmp_path / "solutions.pdf").read_bytes().startswith(b"%PDF")
 
 

@@ -204,7 +204,9 @@ def tex_numbers(tex: str, pattern: re.Pattern = _NUMBER) -> Counter:
     body = re.sub(r"\\begin\{tikzpicture\}\[.*?\n  \]", "", body, flags=re.S)
     body = re.sub(r"\[[^\[\]]*\]", "", body)
     body = re.sub(r"at \([^)]*\)|\([A-Za-z]\w*(?:\.\w+)?\)", "", body)  # coordinates, node names (v12.east)
-    body = re.sub(r"-?\d+(?:\.\d+)?(?:pt|cm|mm|em)\b|\d+(?:\.\d+)?\\(?:linewidth|textheight)|!\d+", "", body)
+    body = re.sub(
+        r"-?\d+(?:\.\d+)?(?:pt|cm|mm|em)\b|\d+(?:\.\d+)?\\(?:linewidth|textheight|baselineskip)|!\d+", "", body
+    )
     body = re.sub(r"\\[A-Za-z]+", " ", body)
     return Counter(pattern.findall(body))
 
@@ -409,12 +411,19 @@ def _pdf_streams(pdf: bytes) -> bytes:
 
 
 def _node_texts(tex: str) -> set[str]:
-    """The first line of every TikZ node's text, as words (``\\textsf{neural}`` -> neural, ``$u_{1}$`` -> u1)."""
+    """The first line of every TikZ node's text, as the pieces pdftotext reads (``\\textsf{neural}`` -> neural,
+    ``$u_{1}$`` -> u1, ``$C_{t-1}$`` -> Ct−1 with maths' minus sign). A superscript sits on a line of its own in
+    the extracted text, so ``$h^{(1)}_{2}$`` gives two pieces, h2 and (1)."""
     texts = set()
     for match in re.finditer(r"\\node\[[^\]]*\](?: \([\w]+\))? at \([^)]*\) \{(.*?)\};", tex):
         first = match.group(1).split("\\\\")[0]
         first = re.sub(r"\\text\w+\{([^}]*)\}", r"\1", first)
-        texts.add(re.sub(r"[${}_]", "", first).strip())
+        if "$" in first:
+            first = first.replace("-", "\u2212")
+        superscripts = re.findall(r"\^\{([^}]*)\}", first)
+        first = re.sub(r"\^\{[^}]*\}", "", first)
+        for piece in (first, *superscripts):
+            texts.add(re.sub(r"[${}_]", "", piece).strip())
     return {text for text in texts if text and "\\" not in text}
 
 
