@@ -18,6 +18,8 @@ OLD = Path(__file__).parent / "data" / "params-0.1.0"
 ADDED_SINCE = {"digits"}  # numbers parts state the significant digits they were rounded to (issue 12)
 # The precision rule (issue 27): 3a-3c's exact values and asked digits, 2e's credit for a looser bound.
 ADDED_SINCE |= {"exact", "min_digits", "looser"}
+# The rubric of every hand-graded part (issue 26).
+ADDED_SINCE |= {"rubric"}
 # Reference texts revised since, and what the study gained (issue 15): 2d's cost of the pruned rest, 2e's two bounds
 # in T and k, 3f's claims from a ReLU run at the default initialisation (3d's new run), 5b's product of learning
 # rate and weight decay. Each is a path of keys, dropped from both keys before they are compared.
