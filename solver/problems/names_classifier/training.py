@@ -19,8 +19,8 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import signal
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -245,13 +245,19 @@ def run_training(config: TrainingConfig, data: NamesData, cache: Cache, *, progr
         if progress:
             print(f"training {len(missing)} surname networks at once ...", file=sys.stderr, flush=True)
         context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-        with ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1), mp_context=context) as pool:
-            runs = [pool.submit(_train, configs[k], data, split, False) for k in missing]
-            return [run.result() for run in runs]
+        # A Pool's exit terminates its workers: SIGINT/SIGTERM stops hw6 without waiting for the
+        # training under way; the workers ignore the terminal's Ctrl-C, which the parent handles.
+        with context.Pool(min(len(missing), os.cpu_count() or 1), initializer=_ignore_interrupt) as pool:
+            runs = [pool.apply_async(_train, (configs[k], data, split, False)) for k in missing]
+            return [run.get() for run in runs]
 
     keys = [{"format": FORMAT, "config": to_jsonable(network), "data": data.fingerprint()} for network in configs]
     reads = [partial(_read, network, len(data.languages)) for network in configs]
     return TrainedClassifier(config, tuple(cached_fits(cache, CACHE_KIND, keys, run_missing, reads)))
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _may_start_processes() -> bool:
