@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SKIP_NAMES
+from .conftest import NAMES_DIR, ROOT, SKIP_NAMES
 
 EXPECTED = {signal.SIGTERM: (143, "hw6: terminated\n"), signal.SIGINT: (130, "hw6: interrupted\n")}
 
@@ -112,3 +112,24 @@ def test_check_of_a_class_stopped_while_its_workers_grade(tmp_path):
     assert (code, err) == EXPECTED[signal.SIGTERM]
     assert alive(workers) == []
     assert not results.exists() and left_in(tmp_path) == ["c", "class"]
+
+
+def training_workers(pid: int) -> list[int]:
+    """hw6's spawned processes training Problem 4's networks."""
+    found = []
+    for child in children_of(pid):
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"spawn_main" in command:  # not the resource tracker, which ends on its own
+            found.append(child)
+    return found
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
+def test_key_stopped_while_problem_4_trains_its_networks(tmp_path, number):
+    process = start(tmp_path, "key", "--names-dir", NAMES_DIR, "--cache-dir", "cache")
+    code, err, workers = interrupt_when(process, training_workers, number)
+    assert (code, err) == EXPECTED[number]
+    assert alive(workers) == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -245,13 +246,28 @@ def run_training(config: TrainingConfig, data: NamesData, cache: Cache, *, progr
         if progress:
             print(f"training {len(missing)} surname networks at once ...", file=sys.stderr, flush=True)
         context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-        with ProcessPoolExecutor(min(len(missing), os.cpu_count() or 1), mp_context=context) as pool:
+        workers = min(len(missing), os.cpu_count() or 1)
+        # The workers ignore the terminal's Ctrl-C (the parent handles it); when hw6 stops (a signal),
+        # they are killed rather than waited for, so it stops without finishing the training under way.
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_ignore_interrupt)
+        try:
             runs = [pool.submit(_train, configs[k], data, split, False) for k in missing]
-            return [run.result() for run in runs]
+            results = [run.result() for run in runs]
+        except BaseException:
+            for process in list((getattr(pool, "_processes", None) or {}).values()):  # no public way before 3.14
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+        return results
 
     keys = [{"format": FORMAT, "config": to_jsonable(network), "data": data.fingerprint()} for network in configs]
     reads = [partial(_read, network, len(data.languages)) for network in configs]
     return TrainedClassifier(config, tuple(cached_fits(cache, CACHE_KIND, keys, run_missing, reads)))
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _may_start_processes() -> bool:
