@@ -32,11 +32,11 @@ def pages(pdf: Path) -> list[Page]:
     result = []
     for number, (_, height, body) in enumerate(_PAGE.findall(out), start=1):
         top, bottom = MARGIN_PT, float(height) - MARGIN_PT
+        # The footer sits 1.2 cm below the text block; the descenders of the block's last line may dip below it.
         words = [
             (float(y0), float(y1), html.unescape(w))
             for _, y0, _, y1, w in _WORD.findall(body)
-            if float(y1)
-            <= bottom + 12  # the footer sits 1.2 cm below the text block; a last line may dip 3 pt below it
+            if float(y1) <= bottom + 12
         ]
         lowest = max((y1 for _, y1, _ in words), default=top)
         first_y = min((y0 for y0, _, _ in words), default=top)
