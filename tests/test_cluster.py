@@ -30,7 +30,7 @@ pytestmark = pytest.mark.cluster
 class Cluster:
     """``dask scheduler`` and ``dask worker`` processes on the loopback address."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, workers: int = 2):
         self.folder = folder
         self.env = {
             **os.environ,
@@ -42,7 +42,7 @@ class Cluster:
         self.scheduler = self._start("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                      "--scheduler-file", scheduler_file)  # fmt: skip
         self.address = self._wait_for(lambda: json.loads(scheduler_file.read_text())["address"])
-        self.workers = [self.add_worker() for _ in range(2)]
+        self.workers = [self.add_worker() for _ in range(workers)]
 
     def _start(self, *args) -> subprocess.Popen:
         with (self.folder / f"{args[0]}-{len(self.processes)}.log").open("wb") as log:  # the child keeps its copy
@@ -229,6 +229,33 @@ def test_a_scheduler_lost_mid_batch_is_one_line_and_exit_2(local_batch, tmp_path
         _, err = batch.communicate()
     finally:
         doomed.stop()
-    assert batch.returncode == 2
+    assert batch.returncode == 2, err
     assert err.startswith("hw6: error: --scheduler: lost the connection to ") and err.count("\n") == 1, err
+    assert list(out.glob("*/.hw6-done"))
+
+
+def test_a_batch_whose_only_worker_dies_is_one_line_and_exit_2(local_batch, tmp_path):
+    """The scheduler would wait for a new worker forever; hw6 gives up after HW6_NO_WORKER_SECONDS without one,
+    says so in one line, exits 2, and the students finished keep their folders."""
+    students, _ = local_batch
+    (tmp_path / "cluster").mkdir()
+    lonely = Cluster(tmp_path / "cluster", workers=1)
+    try:
+        out = tmp_path / "remote"
+        batch = subprocess.Popen(
+            [sys.executable, "-m", "solver", "batch", *SKIP_NAMES, "--roster", students, "--out", out, "--no-pdf",
+             "--scheduler", lonely.address],
+            cwd=tmp_path, env={**lonely.env, "HW6_NO_WORKER_SECONDS": "3"}, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        while not list(out.glob("*/.hw6-done")) and batch.poll() is None:
+            time.sleep(0.05)
+        assert batch.poll() is None, batch.communicate()
+        lonely.workers[0].kill()
+        _, err = batch.communicate(timeout=600)
+    finally:
+        lonely.stop()
+    assert batch.returncode == 2, err
+    assert err.startswith("hw6: error: --scheduler: ") and "has had no worker for 3 s" in err, err
+    assert err.count("\n") == 1, err
     assert list(out.glob("*/.hw6-done"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import re
 import tempfile
 import time
@@ -31,6 +32,10 @@ from .draw import draw
 INSTALL_HINT = "--scheduler needs dask.distributed: pip install 'hw6[dask]' (or pip install 'dask[distributed]')"
 GRADING_CHUNK = 50  # students per grading task
 RETRIES = 3  # an exception other than an hw6 error: the task runs again, at most this often
+#: How long tasks may wait on a scheduler that has no worker left before hw6 gives up (seconds; the environment
+#: variable HW6_NO_WORKER_SECONDS sets it, for the tests). The scheduler would wait for a new worker forever.
+NO_WORKER_SECONDS = 120.0
+_POLL_SECONDS = 2.0
 _ADDRESS = re.compile(r"^(?:tcp|tls|inproc|ws|wss)://[^\s/]+$")
 _LOCAL = re.compile(r"^local:(\d+)$")
 
@@ -92,8 +97,6 @@ def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) ->
     """``(index, function(*arguments[index]))`` for every task, in the order they finish."""
     if not arguments:
         return
-    from distributed import as_completed
-
     batch = uuid.uuid4().hex[:12]  # keys unique to this run: a shared scheduler may hold others' results
     with connect(scheduler) as client:
         futures = {
@@ -108,20 +111,64 @@ def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) ->
             ): index
             for index, args in enumerate(arguments)
         }
-        for future in as_completed(futures):
+        for future in _as_completed_while_workers(client, scheduler, futures):
             index = futures.pop(future)
             try:
                 value = future.result()
             except Exception as exc:  # a bug, or a task whose workers kept dying: finished students stay
                 message = str(exc).splitlines()[0] if str(exc) else ""
                 if _connection_lost(exc, message):
-                    raise SchedulerError(
-                        f"--scheduler: lost the connection to {scheduler} ({type(exc).__name__}); "
-                        "what finished is kept, run the command again to go on"
-                    ) from None
+                    raise _lost_connection(scheduler, exc) from None
                 raise SchedulerError(f"a task failed on the cluster ({type(exc).__name__}: {message})") from None
             future.release()
             yield index, value
+
+
+def _as_completed_while_workers(client: Any, scheduler: str, futures: Mapping[Any, int]) -> Iterator[Any]:
+    """The futures as they finish, as ``distributed.as_completed`` yields them, but a scheduler left without a
+    single worker for ``NO_WORKER_SECONDS`` is an error: the scheduler itself would wait for a worker forever."""
+    from distributed import wait
+
+    try:
+        limit = float(os.environ.get("HW6_NO_WORKER_SECONDS", NO_WORKER_SECONDS))
+    except ValueError:
+        limit = NO_WORKER_SECONDS
+    pending = set(futures)
+    alone_since: float | None = None
+    while pending:
+        try:
+            done, pending = wait(pending, timeout=_POLL_SECONDS, return_when="FIRST_COMPLETED")
+        except TimeoutError:  # nothing finished in this poll
+            done = set()
+        except Exception as exc:  # the futures were cancelled: distributed says why in the text
+            if _connection_lost(exc, str(exc)):
+                raise _lost_connection(scheduler, exc) from None
+            first = str(exc).splitlines()[0] if str(exc) else ""
+            raise SchedulerError(f"the cluster stopped the work ({type(exc).__name__}: {first})") from None
+        yield from sorted(done, key=futures.__getitem__)
+        if done or not pending:
+            alone_since = None
+            continue
+        try:
+            workers = client.scheduler_info(n_workers=-1).get("workers")
+        except Exception as exc:  # the scheduler itself is gone: distributed raises its own comm errors
+            raise _lost_connection(scheduler, exc) from None
+        if workers:
+            alone_since = None
+        elif alone_since is None:
+            alone_since = time.monotonic()
+        elif time.monotonic() - alone_since >= limit:
+            raise SchedulerError(
+                f"--scheduler: {scheduler} has had no worker for {limit:g} s; what finished is kept, run the "
+                "command again once workers are back"
+            )
+
+
+def _lost_connection(scheduler: str, exc: BaseException) -> SchedulerError:
+    return SchedulerError(
+        f"--scheduler: lost the connection to {scheduler} ({type(exc).__name__}); "
+        "what finished is kept, run the command again to go on"
+    )
 
 
 _CLUSTER_LOGGERS = ("distributed", "tornado", "asyncio")
