@@ -45,6 +45,11 @@ def chunked(tasks: Sequence[Task], jobs: int) -> list[list[Task]]:
 def _serve(connection, keys: Sequence[Mapping[str, Grader]], grade: Grade, progress) -> None:
     """Worker loop: grade a chunk, saying in ``progress`` which task runs since when, then reply once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    # A forked worker inherits the parent's SIGTERM handler (hw6 raises Stopped there); the parent's terminate()
+    # must end a worker quietly wherever it is, waiting in recv() included, not print its traceback.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # blocked by the parent around the fork (see _forked_quietly)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
     while True:
         try:
             chunk = connection.recv()
@@ -61,12 +66,32 @@ def _serve(connection, keys: Sequence[Mapping[str, Grader]], grade: Grade, progr
         connection.send(verdicts)
 
 
+_STOPPING = {signal.SIGINT, signal.SIGTERM}
+
+
+def _forked_quietly(process: Any) -> None:
+    """Start ``process`` with SIGINT and SIGTERM held back until the fork is done.
+
+    A Python signal handler that raises (hw6 stops on these signals) would otherwise run inside the fork's
+    own hooks, where the exception is printed and swallowed, in the parent and in the child alike: the
+    parent would miss its signal. Held back, a signal reaches the parent once ``start`` returns, and the
+    child when its worker loop has put its own handlers in place."""
+    if not hasattr(signal, "pthread_sigmask"):
+        process.start()
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        process.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 class _Worker:
     def __init__(self, context: Any, keys: Sequence[Mapping[str, Grader]], grade: Grade) -> None:
         self.connection, child = context.Pipe()
         self.progress = context.RawArray("d", [IDLE, 0.0])
         self.process = context.Process(target=_serve, args=(child, keys, grade, self.progress), daemon=True)
-        self.process.start()
+        _forked_quietly(self.process)
         child.close()
         self.pending: list[Task] = []
         self.dead = False
