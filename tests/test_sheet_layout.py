@@ -196,7 +196,11 @@ def test_no_figure_floats_into_a_paragraph(compiled):
             lines = (item.folder / f"{sheet}.tex").read_text(encoding="utf-8").splitlines()
             for number, line in enumerate(lines[:-1], start=1):
                 after = lines[number].strip()
-                if line.strip() == r"\end{sheetfigure}" and after and not after.startswith(("\\", "%")):
+                if (
+                    line.strip() in (r"\end{sheetfigure}", r"\end{figure}")
+                    and after
+                    and not after.startswith(("\\", "%"))
+                ):
                     inside.append(f"{item.label}/{sheet}.tex line {number + 1}: {after[:50]!r}")
     assert not inside, "\n".join(inside)
 
