@@ -61,17 +61,22 @@ def split_top_level(text: str) -> list[str]:
     text = text.strip()
     if len(text) >= 2 and text[0] in "[(" and _closing(text, 0) == len(text) - 1:
         text = text[1:-1]
-    entries, depth, start = [], 0, 0
+    return [e.strip() for e in split_outside_brackets(text, ",")] if text.strip() else []
+
+
+def split_outside_brackets(text: str, separator: str) -> list[str]:
+    """``text`` cut at each ``separator`` that stands outside (), [] and {}; the pieces as they are."""
+    pieces, depth, start = [], 0, 0
     for i, ch in enumerate(text):
         if ch in "([{":
             depth += 1
         elif ch in ")]}":
             depth -= 1
-        elif ch == "," and depth == 0:
-            entries.append(text[start:i])
+        elif ch == separator and depth == 0:
+            pieces.append(text[start:i])
             start = i + 1
-    entries.append(text[start:])
-    return [e.strip() for e in entries] if text.strip() else []
+    pieces.append(text[start:])
+    return pieces
 
 
 def _closing(text: str, start: int) -> int:

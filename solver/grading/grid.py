@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .answers import MAX_ENTRIES, describe_type
+from .answers import MAX_ENTRIES, describe_type, split_outside_brackets
 from .limits import AnswerError
 from .tokens import without_math_delimiters
 
@@ -348,14 +348,14 @@ def _group(text: str, start: int, depth: int) -> tuple[list, int]:
 def _entries(body: str, brackets: str) -> list:
     """The entries of one group's text: MATLAB rows (;), else commas, else spaces."""
     if _top_level(body, ";"):
-        rows = [row for row in _split(body, ";") if row.strip()]
+        rows = [row for row in split_outside_brackets(body, ";") if row.strip()]
         return [_row(row) for row in rows]
     return _row(body)
 
 
 def _row(body: str) -> list:
     if _top_level(body, ","):
-        pieces = _split(body, ",")
+        pieces = split_outside_brackets(body, ",")
         if not pieces[-1].strip():
             pieces = pieces[:-1]  # (0.25,) and [1, 2, ]
         for index, piece in enumerate(pieces):
@@ -369,17 +369,3 @@ def _row(body: str) -> list:
     if _several_numbers(body):
         return body.split()
     return [body.strip()]
-
-
-def _split(text: str, separator: str) -> list[str]:
-    pieces, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == separator and depth == 0:
-            pieces.append(text[start:i])
-            start = i + 1
-    pieces.append(text[start:])
-    return pieces

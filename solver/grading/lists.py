@@ -7,7 +7,17 @@ from fractions import Fraction
 from typing import Any
 
 from .algebra import Value
-from .answers import MAX_ENTRIES, as_list, as_matrix, looks_numeric, prefixed, scalar_text, split_top_level, word
+from .answers import (
+    MAX_ENTRIES,
+    as_list,
+    as_matrix,
+    looks_numeric,
+    prefixed,
+    scalar_text,
+    split_outside_brackets,
+    split_top_level,
+    word,
+)
 from .feedback import NOT_EQUAL, compile_mistakes, count_text, entries_text, find_mistake, join
 from .graders import Grader, read_key, space_for
 from .grid import RAGGED, read_matrix, read_vector
@@ -183,16 +193,7 @@ def expression_entries(answer: Any) -> list:
 
 
 def split_top_level_on(text: str, separator: str) -> list[str]:
-    pieces, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif ch == separator and depth == 0:
-            pieces.append(text[start:i])
-            start = i + 1
-    pieces.append(text[start:])
+    pieces = split_outside_brackets(text, separator)
     if separator == "\n":
         pieces = [piece for piece in pieces if piece.strip()]
     elif pieces and not pieces[-1].strip():
