@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -238,22 +239,29 @@ def _next_item(path: list[list]) -> None:
             path[-1][1] += 1
 
 
+@contextmanager
+def _json_errors(source: str) -> Iterator[None]:
+    """JSON that cannot be read, as the one-line error naming ``source``."""
+    try:
+        yield
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{source}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
+    except ValueError as exc:
+        raise InputFileError(f"{source}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InputFileError(f"{source}: nested too deeply") from None
+
+
 def parse_structured(text: str, source: str, *, json_only: bool = False) -> Any:
     """Parse YAML (a superset of JSON) or, with ``json_only``, strict JSON."""
     if json_only:
-        try:
+        with _json_errors(source):
             data = json.loads(
                 text,
                 parse_float=_json_number(Decimal),
                 parse_int=_json_number(int),
                 parse_constant=_json_constant,
             )
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{source}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
-        except ValueError as exc:
-            raise InputFileError(f"{source}: not valid JSON: {exc}") from None
-        except RecursionError:
-            raise InputFileError(f"{source}: nested too deeply") from None
         _find_refused(data, source)
         return data
     try:
@@ -288,14 +296,8 @@ def json_records(text: str, source: str) -> Iterator[tuple[int, Any]]:
         return match.end() if match else position
 
     def decode(position: int) -> tuple[Any, int]:
-        try:
+        with _json_errors(source):
             record, end = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as exc:
-            raise InputFileError(f"{source}: line {exc.lineno}: not valid JSON: {exc.msg}") from None
-        except ValueError as exc:
-            raise InputFileError(f"{source}: not valid JSON: {exc}") from None
-        except RecursionError:
-            raise InputFileError(f"{source}: nested too deeply") from None
         _find_refused(record, source)
         return record, end
 
