@@ -55,6 +55,23 @@ def replace_with_fifo(path: Path) -> None:
     os.mkfifo(path)
 
 
+def swap(first: Path, second: Path) -> None:
+    """Each file under the other's name (both stay intact)."""
+    aside = first.with_name(first.name + ".aside")
+    first.rename(aside)
+    second.rename(first)
+    aside.rename(second)
+
+
+def tamper(entries: list[Path], damage) -> None:
+    """The first two entries swapped (``damage == "swap"``), or every entry damaged."""
+    if damage == "swap":
+        swap(entries[0], entries[1])
+    else:
+        for entry in entries:
+            damage(entry)
+
+
 def damaging_warnings(record) -> list[str]:
     return [str(w.message) for w in record if issubclass(w.category, InputWarning)]
 
@@ -168,13 +185,7 @@ def test_tampered_trained_weights_are_trained_again_to_the_same_result(tmp_path,
     first = training.run_training(params, Cache(tmp_path))
     entries = sorted((tmp_path / training.CACHE_KIND).iterdir())
     assert len(entries) >= 2
-    if damage == "swap":
-        entries[0].rename(tmp_path / "x")
-        entries[1].rename(entries[0])
-        (tmp_path / "x").rename(entries[1])
-    else:
-        for entry in entries:
-            damage(entry)
+    tamper(entries, damage)
     forget_memory()
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
@@ -241,13 +252,7 @@ def test_a_tampered_checked_key_never_grades(run_cli, two_seeds, tmp_path, damag
     shutil.copytree(cache, copy, symlinks=True)
     entries = key_entries(copy)
     assert len(entries) == 2
-    if damage == "swap":
-        entries[0].rename(tmp_path / "x")
-        entries[1].rename(entries[0])
-        (tmp_path / "x").rename(entries[1])
-    else:
-        for entry in entries:
-            damage(entry)
+    tamper(entries, damage)
     for seed in (0, 1):
         again = check_again(run_cli, base, answers, copy, seed)
         assert (again["score"], again["tests"]) == (outputs[seed]["score"], outputs[seed]["tests"]), seed
@@ -280,9 +285,7 @@ def test_a_tampered_format_is_built_again(tmp_path, fake_formats, damage):
     target = first.with_suffix(".fmt")
     other = texformat.format_for("preamble B", tmp_path).with_suffix(".fmt")
     if damage == "swap":
-        target.rename(tmp_path / "x")
-        other.rename(target)
-        (tmp_path / "x").rename(other)
+        swap(target, other)
     elif damage == "seal":
         flip_bit(target.with_name(target.name + ".seal"))
     else:
