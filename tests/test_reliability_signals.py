@@ -127,6 +127,7 @@ def training_workers(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.skipif(not NAMES_DIR.is_dir(), reason="shared names data set not present")
 @pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT])
 def test_key_stopped_while_problem_4_trains_its_networks(tmp_path, number):
     process = start(tmp_path, "key", "--names-dir", NAMES_DIR, "--cache-dir", "cache")
