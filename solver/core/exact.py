@@ -89,30 +89,56 @@ def range_text(what: str, minimum: int | None, maximum: int | None) -> str:
     return what
 
 
-def is_terminating(value: sp.Rational) -> bool:
+def is_terminating(value: sp.Rational | Fraction) -> bool:
     """Whether ``value`` has a finite decimal expansion (denominator 2^a 5^b)."""
-    q = int(value.q)
+    return decimal_places(as_fraction(value)) is not None
+
+
+def as_fraction(value: Any) -> Fraction:
+    """An exact number already read (SymPy Rational, Fraction, int) or its exact text (``"-0.25"``, ``"1/3"``)."""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, sp.Rational):
+        return Fraction(int(value.p), int(value.q))
+    if isinstance(value, int):
+        return Fraction(value)
+    return Fraction(str(value))
+
+
+def decimal_places(number: Fraction) -> int | None:
+    """The places of ``number``'s decimal expansion, or None when it does not terminate."""
+    q = number.denominator
     for prime in (2, 5):
         while q % prime == 0:
             q //= prime
-    return q == 1
+    if q != 1:
+        return None
+    places = 0
+    while 10**places % number.denominator:
+        places += 1
+    return places
 
 
-def exact_text(value: sp.Rational) -> str:
-    """Canonical text of an exact number: ``"3"``, ``"-0.36"`` or ``"1/3"``."""
-    value = sp.Rational(value)
-    if value.q == 1:
-        return str(int(value.p))
-    if not is_terminating(value):
-        return f"{int(value.p)}/{int(value.q)}"
-    q = int(value.q)
-    digits = 0
-    while q != 1 and 10**digits % q:
-        digits += 1
-    scaled = abs(int(value.p)) * (10**digits // q)
-    whole, frac = divmod(scaled, 10**digits)
-    sign = "-" if value < 0 else ""
-    return f"{sign}{whole}.{str(frac).rjust(digits, '0').rstrip('0')}"
+def exact_text(value: Any, max_places: int | None = None) -> str:
+    """The one text of an exact number: ``"3"``, ``"-0.36"`` or ``"1/3"``.
+
+    A fraction is written as a decimal when its expansion terminates (within ``max_places``
+    places when given: PrairieLearn's statements keep decimals short), else as ``p/q``."""
+    number = as_fraction(value)
+    if number.denominator == 1:
+        return str(number.numerator)
+    places = decimal_places(number)
+    if places is None or (max_places is not None and places > max_places):
+        return f"{number.numerator}/{number.denominator}"
+    whole, fraction = divmod(abs(number.numerator) * (10**places // number.denominator), 10**places)
+    sign = "-" if number < 0 else ""
+    return f"{sign}{whole}.{str(fraction).rjust(places, '0')}"
+
+
+def decimal_text(value: Any) -> str | None:
+    """The exact decimal text of ``value`` (``"2.5"``, ``"100"``), or None when it has no finite one."""
+    number = as_fraction(value)
+    return exact_text(number) if decimal_places(number) is not None else None
 
 
 def exact_json(value: sp.Rational) -> int | str:

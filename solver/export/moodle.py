@@ -3,9 +3,10 @@
 One category per problem, one question per variant in it, so a quiz slot that draws a random
 question from a category gives each student one whole variant of that problem: the parts that
 share the problem's numbers are boxes of that one question, never separate questions a pool
-would draw independently. Symbolic parts are STACK questions (:mod:`.moodle_stack`), numeric
-ones Cloze questions (:mod:`.moodle_cloze`); beam hypotheses and complexity classes are not
-exported (neither platform grades them as hw6 does). Only keys whose cross-checks all agree are
+would draw independently. Each kind's row says which question its parts join (``Kind.moodle``):
+symbolic parts are STACK questions (:mod:`.moodle_stack`), numeric ones Cloze questions
+(:mod:`.moodle_cloze`); beam hypotheses and complexity classes are not exported (neither
+platform grades them as hw6 does). Only keys whose cross-checks all agree are
 written; the same inputs give the same bytes.
 """
 
@@ -16,8 +17,9 @@ import xml.etree.ElementTree as ET
 
 from .. import __version__
 from ..core.pipeline import Solved
-from .moodle_cloze import CLOZE_KINDS, ClozePart, cloze_part, cloze_question
-from .moodle_stack import STACK_KINDS, stack_question
+from ..grading.kinds import KINDS
+from .moodle_cloze import ClozePart, cloze_part, cloze_question
+from .moodle_stack import stack_question
 from .moodle_text import statement
 from .selection import Artifact, Exported, add_export_arguments, run_export
 
@@ -67,18 +69,21 @@ def moodle_xml(variants: list[Exported]) -> tuple[bytes, list[str]]:
 
 def _question(item: Solved, variant: Exported, notes: dict[str, str]) -> ET.Element | None:
     own = [part_id for part_id in item.problem.parts(item.solution) if part_id in variant.parts]
-    symbolic = {p: variant.parts[p] for p in own if variant.parts[p].get("kind") in STACK_KINDS}
+    kinds = {part_id: KINDS.get(variant.parts[part_id].get("kind")) for part_id in own}
+    symbolic = {p: variant.parts[p] for p in own if (k := kinds[p]) is not None and k.moodle == "stack"}
     numeric: list[ClozePart] = []
     for part_id in own:
-        kind = variant.parts[part_id].get("kind")
-        if kind in CLOZE_KINDS:
+        kind = kinds[part_id]
+        if kind is None:
+            continue
+        if kind.moodle == "cloze":
             exported = cloze_part(part_id, variant.parts[part_id])
             if isinstance(exported, str):
                 notes.setdefault(part_id, f"{exported} ({variant.label})")
             else:
                 numeric.append(exported)
-        elif kind in ("sequences", "complexity"):
-            notes.setdefault(part_id, f"a {kind} answer is graded by hw6 (Gradescope), not by STACK or Cloze")
+        elif kind.moodle is None and kind.graded:
+            notes.setdefault(part_id, f"a {kind.name} answer is graded by hw6 (Gradescope), not by STACK or Cloze")
     name = f"hw6 {__version__} · Problem {item.problem.number} · {variant.label}"
     if symbolic and numeric:
         for part in numeric:

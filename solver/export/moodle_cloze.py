@@ -16,15 +16,14 @@ import math
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
+from ..core.exact import decimal_text
 from ..grading.answers import key_fraction
-from ..grading.kinds import compile_part
+from ..grading.kinds import KINDS, compile_part
 from .moodle_text import part_label
 
-CLOZE_KINDS = ("numbers", "vector", "matrix")
 CLOZE_SPECIAL = '\\}#~/"'  # escaped with a backslash inside a Cloze answer or feedback
 BELOW_MARGIN = Fraction(1, 10**9)
 
@@ -49,7 +48,8 @@ class ClozePart:
 def cloze_part(part_id: str, spec: Mapping[str, Any]) -> ClozePart | str:
     """The boxes of one part, or why Moodle's numeric boxes cannot grade it as hw6 does."""
     points = key_fraction(spec.get("points", 1), "points")
-    if spec["kind"] == "numbers":
+    kind = KINDS[spec["kind"]]
+    if kind.measured:
         grader = compile_part(part_id, spec)
         bounds = getattr(grader, "bounds", None)
         keys, tolerances = getattr(grader, "centres", None), getattr(grader, "box_tolerances", None)
@@ -63,13 +63,13 @@ def cloze_part(part_id: str, spec: Mapping[str, Any]) -> ClozePart | str:
     value = spec.get("value")
     if not isinstance(value, list):
         return "its key is not a list of numbers (a family of solutions or no solution): grade it with hw6"
-    matrix = spec["kind"] == "matrix"
+    matrix = kind.rows
     entries = [v for row in value for v in row] if matrix else list(value)
     try:
         keys = [key_fraction(v, "value") for v in entries]
     except ValueError as error:
         return f"its entries are not numbers ({error})"
-    if any(_decimal(k) is None for k in keys):
+    if any(decimal_text(k) is None for k in keys):
         return "an exact entry has no finite decimal form, which a numeric box cannot take"
     alternatives: list[list[tuple[Fraction, str]]] = [[] for _ in keys]
     for mistake in spec.get("mistakes") or ():
@@ -77,7 +77,7 @@ def cloze_part(part_id: str, spec: Mapping[str, Any]) -> ClozePart | str:
         if flat is None or len(flat) != len(keys):
             continue  # another shape: no box can hold it
         for i, wrong in enumerate(flat):
-            if wrong != keys[i] and _decimal(wrong) is not None and all(wrong != w for w, _ in alternatives[i]):
+            if wrong != keys[i] and decimal_text(wrong) is not None and all(wrong != w for w, _ in alternatives[i]):
                 alternatives[i].append((wrong, str(mistake.get("feedback", ""))))
     columns = len(value[0]) if matrix and value else 0
     boxes = [Box(_entry_label(part_id, i, columns), k, Fraction(0), tuple(alternatives[i])) for i, k in enumerate(keys)]
@@ -111,16 +111,6 @@ def _flat(value: Any, matrix: bool) -> list[Fraction] | None:
         return None
 
 
-def _decimal(value: Fraction) -> str | None:
-    """The exact decimal text of ``value``, or None when it has no finite decimal expansion."""
-    with localcontext() as context:
-        context.prec = 400
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-    if Fraction(exact) != value:
-        return None
-    return format(exact.normalize(), "f")
-
-
 def escape(text: str) -> str:
     """Feedback as HTML with Cloze's special characters escaped."""
     escaped = html.escape(text, quote=False)
@@ -129,8 +119,8 @@ def escape(text: str) -> str:
 
 def subquestion(box: Box, weight: int) -> str:
     """``{weight:NUMERICAL:=value:tolerance~%0%mistake:0#feedback...}``."""
-    answers = [f"={_decimal(box.value)}:{_decimal(box.tolerance)}"]
-    answers += [f"%0%{_decimal(value)}:0#{escape(feedback)}" for value, feedback in box.mistakes]
+    answers = [f"={decimal_text(box.value)}:{decimal_text(box.tolerance)}"]
+    answers += [f"%0%{decimal_text(value)}:0#{escape(feedback)}" for value, feedback in box.mistakes]
     return "{" + f"{weight}:NUMERICAL:" + "~".join(answers) + "}"
 
 

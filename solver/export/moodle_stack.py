@@ -21,10 +21,10 @@ from typing import Any
 
 import sympy as sp
 
+from ..grading.kinds import KINDS
 from .maxima import key_expression, list_to_maxima, to_maxima
 from .moodle_text import part_label
 
-STACK_KINDS = ("expr", "expr_list")
 STACK_VERSION = "2023121100"  # the question format this file is written in (STACK 4.5)
 FORBIDDEN = "diff,integrate,int,ev,subst,at,limit,taylor,solve,expand,ratsimp,factor"
 
@@ -75,14 +75,14 @@ def stack_question(name: str, text: str, parts: Mapping[str, Mapping[str, Any]],
     keys: dict[str, str] = {}  # input name -> the question variable holding its key
     for part_id, spec in parts.items():
         symbols = list(spec.get("symbols") or [])
-        values = spec["value"] if spec["kind"] == "expr_list" else [spec["value"]]
+        values = spec["value"] if KINDS[spec["kind"]].list_shaped else [spec["value"]]
         exprs = [key_expression(v, symbols) for v in values]
         first = len(keys) + 1
         names = [f"ans{first + i}" for i in range(len(exprs))]
         for i, (input_name, expr) in enumerate(zip(names, exprs, strict=True)):
             keys[input_name] = f"ta{first + i}"
             variables.append(f"{keys[input_name]}: {to_maxima(expr)};")
-            entry = i + 1 if spec["kind"] == "expr_list" else None
+            entry = i + 1 if KINDS[spec["kind"]].list_shaped else None
             boxes.append(f"<p>{part_label(part_id, entry)} [[input:{input_name}]] [[validation:{input_name}]]</p>")
         trees.append(_tree(f"prt{len(trees) + 1}", part_id, spec, names, [keys[n] for n in names], exprs))
         boxes.append(f"<p>[[feedback:{trees[-1].name}]]</p>")
@@ -132,7 +132,7 @@ _OPTIONS = (
 def _tree(name: str, part_id: str, spec: Mapping[str, Any], inputs: Sequence[str], keys: Sequence[str], exprs) -> Tree:
     """The tree of one part: the key, then each mistake, then (lists) one node per entry."""
     symbols = list(spec.get("symbols") or [])
-    is_list = spec["kind"] == "expr_list"
+    is_list = KINDS[spec["kind"]].list_shaped
     renamed = subscripted(symbols)  # u_1 is hw6's u1: the answer is read with the subscripts renamed
     sans = "sa" if is_list or renamed else inputs[0]
     tans = f"[{', '.join(keys)}]" if is_list else keys[0]
@@ -170,7 +170,7 @@ def _distinct_mistakes(spec: Mapping[str, Any], exprs: list, symbols: list[str])
     as expressions (one per entry), with their feedback; lists of another length are left out."""
     kept: list[tuple[list, str]] = []
     for mistake in spec.get("mistakes") or ():
-        raw = mistake["value"] if spec["kind"] == "expr_list" else [mistake["value"]]
+        raw = mistake["value"] if KINDS[spec["kind"]].list_shaped else [mistake["value"]]
         if len(raw) != len(exprs):
             continue
         values = [key_expression(v, symbols) for v in raw]

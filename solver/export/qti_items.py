@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..core.exact import exact_text
+from ..grading.kinds import KINDS
 from .qti_notation import accepted_by_hw6, exact_notations, measured_notations
 
 CANVAS_DECIMALS = 4  # Canvas rounds a typed number to 4 decimal places before grading it
@@ -107,6 +108,14 @@ def _exact_blanks(part_id: str, spec: dict[str, Any], names: list[str]) -> list[
     ]
 
 
+def part_blanks(part_id: str, spec: dict[str, Any], names: list[str]) -> list[Blank]:
+    """The blanks of one part, in the notations its kind's row asks for (measured or exact)."""
+    kind = KINDS[spec["kind"]]
+    if not kind.canvas:
+        raise ValueError(f"part {part_id}: a {kind.name} answer has no Canvas blanks")
+    return (_measured_blanks if kind.measured else _exact_blanks)(part_id, spec, names)
+
+
 def rnn_question(solution: Any, parts: dict[str, Any], seed: int | None) -> BlanksQuestion:
     """Problem 3 (a)-(c): hidden states, predictions and the two losses of one test input."""
     case = solution.case
@@ -138,9 +147,9 @@ def rnn_question(solution: Any, parts: dict[str, Any], seed: int | None) -> Blan
         " marked wrong.</p>",
     ]
     blanks = (
-        _measured_blanks("3a", parts["3a"], [n for row in h_names for n in row])
-        + _measured_blanks("3b", parts["3b"], y_names)
-        + _measured_blanks("3c", parts["3c"], loss_names)
+        part_blanks("3a", parts["3a"], [n for row in h_names for n in row])
+        + part_blanks("3b", parts["3b"], y_names)
+        + part_blanks("3c", parts["3c"], loss_names)
     )
     entries = (("3a", steps * hidden), ("3b", steps), ("3c", 2))
     return BlanksQuestion(
@@ -177,7 +186,7 @@ def filter_question(solution: Any, parts: dict[str, Any], seed: int | None) -> B
         "\n".join(text),
         ("6b",),
         float(spec["points"]),
-        tuple(_exact_blanks("6b", spec, names)),
+        tuple(part_blanks("6b", spec, names)),
         (("6b", len(names)),),
     )
 
@@ -209,7 +218,7 @@ def transpose_question(solution: Any, parts: dict[str, Any], seed: int | None) -
         "\n".join(text),
         ("6c",),
         float(spec["points"]),
-        tuple(_exact_blanks("6c", spec, flat)),
+        tuple(part_blanks("6c", spec, flat)),
         (("6c", len(flat)),),
     )
 

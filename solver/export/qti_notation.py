@@ -15,7 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..grading.kinds import compile_part
+from ..core.exact import decimal_text
+from ..grading.kinds import KINDS, compile_part
 from ..grading.verdicts import CORRECT
 
 
@@ -50,9 +51,9 @@ def exact_notations(value: Any) -> list[str]:
         bodies += [str(magnitude.numerator), f"{magnitude.numerator}.0"]
     else:
         bodies.append(f"{magnitude.numerator}/{magnitude.denominator}")
-        decimal = Decimal(magnitude.numerator) / Decimal(magnitude.denominator)
-        if Fraction(decimal) == magnitude:  # terminating: also as a decimal
-            bodies.append(format(decimal.normalize(), "f"))
+        decimal = decimal_text(magnitude)
+        if decimal is not None:  # terminating: also as a decimal
+            bodies.append(decimal)
     forms = [form for body in bodies for form in _signed(body, negative)]
     if number == 0:
         forms += ["-0", "+0"]
@@ -77,7 +78,8 @@ def accepted_by_hw6(
 def _shaper(spec: dict[str, Any]) -> Callable[[list[str]], Any]:
     """How a flat list of blank texts becomes the answer hw6 reads (a matrix's rows for a matrix)."""
     value = spec["value"]
-    if spec.get("kind") == "matrix" and value and isinstance(value[0], list):
+    kind = KINDS.get(spec.get("kind"))  # type: ignore[arg-type]
+    if kind is not None and kind.rows and value and isinstance(value[0], list):
         columns = len(value[0])
         return lambda flat: [flat[i : i + columns] for i in range(0, len(flat), columns)]
     return lambda flat: flat

@@ -14,20 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .answers import scalar_text
-from .family import FamilyGrader
-from .graders import ComplexityGrader, ExpressionGrader, Grader, exact_number
-from .grid import read_vector
+from .feedback import names_text
+from .graders import Grader
 from .kinds import compile_part, is_graded
 from .limits import AnswerError
-from .lists import ListGrader, MatrixGrader, expression_entries
-from .numbers import NumbersGrader
-from .printed import read_printed
-from .sequences import SequencesGrader
 from .submissions import flatten_answers
-from .syntax import parse
 
-MAX_NAMES_SHOWN = 12
 _BARE_KEY = re.compile(r"[0-9]+[a-z][A-Za-z0-9_.]*")  # 1b, 1a.t, 2c.step4: read by YAML as text
 
 
@@ -39,64 +31,9 @@ def gradable(parts: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, A
 # --------------------------------------------------------------------------- descriptions
 
 
-def _names(names: list[str]) -> str:
-    shown = names[:MAX_NAMES_SHOWN]
-    return ", ".join(shown) + (", …" if len(names) > len(shown) else "")
-
-
-def _count(value: Any) -> int | None:
-    return len(value) if isinstance(value, (list, tuple)) else None
-
-
-def _plural(count: int | None, one: str, many: str) -> str:
-    if count is None:
-        return f"a list of {many}"
-    return f"a list of {count} {one if count == 1 else many}"
-
-
 def describe(part_id: str, spec: Mapping[str, Any]) -> str:
-    """What a part expects, from its kind and shape: "an expression in w, u1, u2, u3"."""
-    grader = compile_part(part_id, spec)
-    kind, value = spec.get("kind"), spec.get("value")
-    if isinstance(grader, ExpressionGrader) or (isinstance(grader, ListGrader) and kind == "expr_list"):
-        space = grader.space
-        symbols = [s for s in space.symbols if s not in space.trees]
-        text = "an expression" if kind == "expr" else _plural(_count(value), "expression", "expressions")
-        text += f" in {_names(symbols)}" if symbols else " (a number)"
-        if space.trees:
-            text += f"; it may also use {_names(list(space.trees))}"
-        return text
-    if isinstance(grader, ListGrader):
-        if not isinstance(value, list):
-            return "a list of exact numbers (integers or fractions such as -1/2), or a word if no list fits"
-        return _plural(len(value), "exact number", "exact numbers") + " (integers or fractions such as -1/2)"
-    if isinstance(grader, MatrixGrader):
-        rows, columns = grader.shape(grader.key)
-        return f"a list of {rows} rows, each a list of {columns} exact numbers (integers or fractions such as -1/2)"
-    if isinstance(grader, SequencesGrader):
-        count = len(grader.key)
-        ranking = "in any order" if not grader.ordered else "best first"
-        noun = "hypothesis" if count == 1 else "hypotheses"
-        return f"a list of {count} {noun}, {ranking}, each its tokens separated by spaces"
-    if isinstance(grader, ComplexityGrader):
-        names = sorted(grader.grammar.names, key=str.lower)
-        return f"a big-O class in {_names(names)}, such as O(...)"
-    if isinstance(grader, NumbersGrader):
-        if grader.scalar:
-            text = "a number"
-        else:
-            text = _plural(len(grader.key), "number", "numbers")
-        order: Any = spec.get("order") or spec.get("labels")
-        if isinstance(order, list):
-            text += ": " + ", ".join(str(o) for o in order)
-        elif isinstance(order, str):
-            text += f" ({order})"
-        if spec.get("below") is not None:
-            text += "; your own measured values"
-        if grader.min_digits is not None:
-            text += f"; at least {grader.min_digits} significant digits each"
-        return text
-    return "an answer"
+    """What a part expects, from its kind and shape: "an expression in w, u1, u2, u3" (its grader says)."""
+    return compile_part(part_id, spec).expects()
 
 
 def template_key(part_id: str) -> str:
@@ -144,7 +81,7 @@ class FormatReport:
     def lines(self) -> list[str]:
         lines = [f"{part}: {message}" for part, message in self.problems.items()] + list(self.unknown)
         if self.unanswered:
-            lines.append(f"not answered: {_names(self.unanswered)}")
+            lines.append(f"not answered: {names_text(self.unanswered)}")
         return lines
 
 
@@ -170,46 +107,4 @@ def check_format(data: Any, parts: Mapping[str, Mapping[str, Any]]) -> FormatRep
 
 def read_like_grader(grader: Grader, answer: Any) -> None:
     """Raise AnswerError when the answer cannot be read or has the wrong number of entries."""
-    if isinstance(grader, ExpressionGrader):
-        _expression(grader, answer)
-    elif isinstance(grader, ListGrader):
-        words = isinstance(grader.key, str) or any(isinstance(a, str) for a in grader.accepted)
-        if words and isinstance(answer, str) and not re.search(r"[,\[\]]", answer):
-            return  # a word such as "none", which the grader compares as a word
-        entries = read_vector(answer) if grader.kind == "vector" else expression_entries(answer)
-        _entries(len(entries), None if isinstance(grader.key, str) else len(grader.key), "entries")
-        for index, entry in enumerate(entries):
-            try:
-                if grader.kind == "expr_list":
-                    _expression(grader, entry)
-                else:
-                    exact_number(grader.space, entry)
-            except AnswerError as error:
-                raise AnswerError(f"entry {index + 1}: {error}") from None
-    elif isinstance(grader, FamilyGrader):
-        grader.affine(read_vector(answer))
-    elif isinstance(grader, MatrixGrader):
-        shape = grader.shape(grader.read(answer))
-        rows, columns = grader.shape(grader.key)
-        if shape != (rows, columns):
-            got = "rows of different lengths" if -1 in shape else "{}×{}".format(*shape)
-            raise AnswerError(f"expected {rows} rows of {columns} entries, got {got}")
-    elif isinstance(grader, SequencesGrader):
-        _entries(len(grader.read(answer)), len(grader.key), "hypotheses")
-    elif isinstance(grader, ComplexityGrader):
-        grader.read(answer)
-    elif isinstance(grader, NumbersGrader):
-        given = read_printed(answer)
-        if grader.flat(given) is None:
-            raise AnswerError(f"expected {grader.expected_shape()}, got {grader.got(given)}")
-
-
-def _expression(grader: ExpressionGrader | ListGrader, answer: Any) -> None:
-    """Syntax, symbols and size limits only: no algebra, so a hostile answer costs nothing here."""
-    tree = parse(scalar_text(answer), grader.space.grammar)
-    grader.space.measure(tree)
-
-
-def _entries(got: int, expected: int | None, noun: str) -> None:
-    if expected is not None and got != expected:
-        raise AnswerError(f"expected {expected} {noun}, got {got}")
+    grader.check_format(answer)

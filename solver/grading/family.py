@@ -68,6 +68,9 @@ class FamilyGrader(Grader):
                     vector[index] += amount
         return constant, list(by_name.values())
 
+    def check_format(self, answer: Any) -> None:
+        self.affine(read_vector(answer))
+
     def solves(self, constant: Vector, directions: list[Vector]) -> bool:
         zero = [Fraction(0)] * len(self.rhs)
         return _apply(self.matrix, constant) == self.rhs and all(_apply(self.matrix, d) == zero for d in directions)
@@ -111,13 +114,13 @@ def _rank(rows: list[Vector]) -> int:
 
 def vector_grader(part_id: str, spec: Mapping[str, Any]) -> Grader:
     """The grader of a ``vector`` part: by membership when the key is a family, else entry by entry."""
-    from .lists import ListGrader
+    from .lists import VectorGrader
 
     if isinstance(spec.get("value"), Mapping) and "family" in spec["value"] and "system" in spec:
         return FamilyGrader(part_id, spec)
     if spec.get("value") is None and "system" in spec:
         return NoSolutionGrader(part_id, spec)
-    return ListGrader(part_id, spec)
+    return VectorGrader(part_id, spec)
 
 
 # What a student may write when no filter exists (case, spaces and a final full stop ignored).

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from .limits import AnswerError
+
 NO_ANSWER = "no answer"
 NOT_EQUAL = "not equal to the expected answer"
 
@@ -67,6 +69,28 @@ def entries_text(positions: Iterable[int], noun: str = "entry", plural: str = "e
 
 def count_text(expected: int, got: int, noun: str = "entries") -> str:
     return f"expected {expected} {noun}, got {got}"
+
+
+def expected_count(got: int, expected: int | None, noun: str) -> None:
+    """AnswerError when an answer has another number of entries than expected (None: any number)."""
+    if expected is not None and got != expected:
+        raise AnswerError(count_text(expected, got, noun))
+
+
+MAX_NAMES_SHOWN = 12
+
+
+def names_text(names: list[str]) -> str:
+    """Names for the answers template, the first MAX_NAMES_SHOWN of them: ``w, u1, u2, …``."""
+    shown = names[:MAX_NAMES_SHOWN]
+    return ", ".join(shown) + (", …" if len(names) > len(shown) else "")
+
+
+def list_text(count: int | None, one: str, many: str) -> str:
+    """``a list of 3 numbers`` (``a list of numbers`` when the count is not known)."""
+    if count is None:
+        return f"a list of {many}"
+    return f"a list of {count} {one if count == 1 else many}"
 
 
 def join(*sentences: str | None) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from .algebra import Space, Value
 from .answers import key_fraction, scalar_text
 from .complexity import big_o, complexity_names, describe, looser_bound
-from .feedback import NO_ANSWER, NOT_EQUAL, compile_mistakes, factor_text, find_mistake
+from .feedback import NO_ANSWER, NOT_EQUAL, compile_mistakes, factor_text, find_mistake, names_text
 from .limits import AnswerError
 from .syntax import names_in, parse
 from .tokens import Grammar
@@ -51,6 +51,14 @@ class Grader:
 
     def check(self, answer: Any) -> Verdict:
         raise NotImplementedError
+
+    def expects(self) -> str:
+        """What the answer looks like, from the key's kind and shape, never its value (the answers template)."""
+        return "an answer"
+
+    def check_format(self, answer: Any) -> None:
+        """Read ``answer`` as :meth:`check` would (syntax, symbols, limits, number of entries) without
+        comparing it with the key, raising AnswerError when it cannot be read (``hw6 validate``)."""
 
 
 class UngradedGrader(Grader):
@@ -87,6 +95,12 @@ class ExpressionGrader(Grader):
     def check(self, answer: Any) -> Verdict:
         return self.judge(self.space.read(scalar_text(answer)))
 
+    def expects(self) -> str:
+        return in_symbols(self.space, "an expression")
+
+    def check_format(self, answer: Any) -> None:
+        read_syntax(self.space, answer)
+
     def judge(self, student: Value) -> Verdict:
         for target in (self.key, *self.accepted):
             if student.same(target):
@@ -122,6 +136,12 @@ class ComplexityGrader(Grader):
                 raise ValueError("looser: credit from 0 to below 1 and extra_degree an integer from 1 to 10")
             self.looser = (credit, extra)
 
+    def expects(self) -> str:
+        return f"a big-O class in {names_text(sorted(self.grammar.names, key=str.lower))}, such as O(...)"
+
+    def check_format(self, answer: Any) -> None:
+        self.read(answer)
+
     def read(self, value: Any):
         return big_o(parse(scalar_text(value, "a big-O class as text"), self.grammar))
 
@@ -154,6 +174,20 @@ def space_for(part_id: str, spec: Mapping[str, Any]) -> Space:
                     pass
         symbols = sorted(found - set(spec.get("substitutions") or {}))
     return Space(list(symbols), spec.get("substitutions"), spec.get("domain"), seed=part_id)
+
+
+def in_symbols(space: Space, what: str) -> str:
+    """``an expression in w, u1, u2`` (what an answer may use), for the answers template."""
+    symbols = [s for s in space.symbols if s not in space.trees]
+    text = what + (f" in {names_text(symbols)}" if symbols else " (a number)")
+    if space.trees:
+        text += f"; it may also use {names_text(list(space.trees))}"
+    return text
+
+
+def read_syntax(space: Space, answer: Any) -> None:
+    """Syntax, symbols and size limits only: no algebra, so a hostile answer costs nothing here."""
+    space.measure(parse(scalar_text(answer), space.grammar))
 
 
 def exact_number(numbers: Space, raw: Any) -> Fraction:

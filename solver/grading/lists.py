@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -18,8 +19,17 @@ from .answers import (
     split_top_level,
     word,
 )
-from .feedback import NOT_EQUAL, compile_mistakes, count_text, entries_text, find_mistake, join
-from .graders import Grader, read_key, space_for
+from .feedback import (
+    NOT_EQUAL,
+    compile_mistakes,
+    count_text,
+    entries_text,
+    expected_count,
+    find_mistake,
+    join,
+    list_text,
+)
+from .graders import Grader, exact_number, in_symbols, read_key, read_syntax, space_for
 from .grid import RAGGED, read_matrix, read_vector
 from .limits import AnswerError
 from .tokens import without_math_delimiters
@@ -27,11 +37,14 @@ from .verdicts import Verdict, correct, incorrect
 
 
 class ListGrader(Grader):
-    """``expr_list`` and ``vector``: per-entry credit, wrong entries named.
+    """A list with per-entry credit, wrong entries named (:class:`ExpressionListGrader`,
+    :class:`VectorGrader` say how an answer's entries are read and what they are).
 
     A vector key may also be a word (``"none"``): then the answer must be that
     word or one of ``accepted``.
     """
+
+    noun = "exact number"  # what one entry is, in the answers template
 
     def __init__(self, part_id: str, spec: Mapping[str, Any]):
         super().__init__(part_id, spec)
@@ -52,13 +65,34 @@ class ListGrader(Grader):
         if isinstance(answer, str) and words and not looks_numeric(answer):
             return word(answer)  # "none", "no solution": compared as words
         values = []
-        entries = read_vector(answer) if self.kind == "vector" else expression_entries(answer)
-        for index, entry in enumerate(entries):
+        for index, entry in enumerate(self.entries(answer)):
             try:
                 values.append(self.space.read(scalar_text(entry, "a number or expression")))
             except AnswerError as error:
                 raise prefixed(f"entry {index + 1}", error) from None
         return values
+
+    def entries(self, answer: Any) -> list:
+        """The answer's entries, not yet read."""
+        raise NotImplementedError
+
+    def read_entry(self, entry: Any) -> None:
+        """Read one entry as :meth:`check` would (syntax, symbols, limits), or raise AnswerError."""
+        raise NotImplementedError
+
+    def takes_words(self) -> bool:
+        return isinstance(self.key, str) or any(isinstance(a, str) for a in self.accepted)
+
+    def check_format(self, answer: Any) -> None:
+        if self.takes_words() and isinstance(answer, str) and not re.search(r"[,\[\]]", answer):
+            return  # a word such as "none", which the grader compares as a word
+        entries = self.entries(answer)
+        expected_count(len(entries), None if isinstance(self.key, str) else len(self.key), "entries")
+        for index, entry in enumerate(entries):
+            try:
+                self.read_entry(entry)
+            except AnswerError as error:
+                raise AnswerError(f"entry {index + 1}: {error}") from None
 
     def same(self, answer: list[Value] | str, target: list[Value] | str) -> bool:
         if isinstance(answer, str) or isinstance(target, str):
@@ -110,6 +144,39 @@ class ListGrader(Grader):
         return None
 
 
+class ExpressionListGrader(ListGrader):
+    """``expr_list``: a list of expressions."""
+
+    def entries(self, answer: Any) -> list:
+        return expression_entries(answer)
+
+    def read_entry(self, entry: Any) -> None:
+        read_syntax(self.space, entry)
+
+    def expects(self) -> str:
+        return in_symbols(self.space, list_text(_count(self.spec.get("value")), "expression", "expressions"))
+
+
+class VectorGrader(ListGrader):
+    """``vector``: a list of exact numbers (or a word such as "none" where the key is one)."""
+
+    def entries(self, answer: Any) -> list:
+        return read_vector(answer)
+
+    def read_entry(self, entry: Any) -> None:
+        exact_number(self.space, entry)
+
+    def expects(self) -> str:
+        value = self.spec.get("value")
+        if not isinstance(value, list):
+            return "a list of exact numbers (integers or fractions such as -1/2), or a word if no list fits"
+        return list_text(len(value), "exact number", "exact numbers") + " (integers or fractions such as -1/2)"
+
+
+def _count(value: Any) -> int | None:
+    return len(value) if isinstance(value, (list, tuple)) else None
+
+
 class MatrixGrader(Grader):
     """``matrix``: exact entries, per-entry credit, wrong entries named by row and column."""
 
@@ -135,6 +202,17 @@ class MatrixGrader(Grader):
                     raise prefixed(f"row {r + 1}, column {c + 1}", error) from None
             matrix.append(values)
         return matrix
+
+    def expects(self) -> str:
+        rows, columns = self.shape(self.key)
+        return f"a list of {rows} rows, each a list of {columns} exact numbers (integers or fractions such as -1/2)"
+
+    def check_format(self, answer: Any) -> None:
+        shape = self.shape(self.read(answer))
+        rows, columns = self.shape(self.key)
+        if shape != (rows, columns):
+            got = "rows of different lengths" if -1 in shape else "{}×{}".format(*shape)
+            raise AnswerError(f"expected {rows} rows of {columns} entries, got {got}")
 
     @staticmethod
     def shape(matrix: list[list]) -> tuple[int, ...]:

@@ -19,8 +19,9 @@ from fractions import Fraction
 from typing import Any
 
 from .answers import scalar_text
-from .feedback import entries_text, join, listing
+from .feedback import entries_text, join, list_text, listing
 from .graders import Grader, tolerance_rule
+from .limits import AnswerError
 from .printed import Printed, number, read_printed
 from .verdicts import TOLERANCE, Verdict, correct, incorrect
 
@@ -74,6 +75,24 @@ class NumbersGrader(Grader):
             within = f"within {shown}" + ("" if self.scalar else " each")
             return within + (f" (the key's {self.digits} significant digits)" if "digits" in self.spec else "")
         return f"to {self.digits} significant digits"
+
+    def expects(self) -> str:
+        text = "a number" if self.scalar else list_text(len(self.key), "number", "numbers")
+        order: Any = self.spec.get("order") or self.spec.get("labels")
+        if isinstance(order, list):
+            text += ": " + ", ".join(str(o) for o in order)
+        elif isinstance(order, str):
+            text += f" ({order})"
+        if self.spec.get("below") is not None:
+            text += "; your own measured values"
+        if self.min_digits is not None:
+            text += f"; at least {self.min_digits} significant digits each"
+        return text
+
+    def check_format(self, answer: Any) -> None:
+        given = read_printed(answer)
+        if self.flat(given) is None:
+            raise AnswerError(f"expected {self.expected_shape()}, got {self.got(given)}")
 
     def expected_shape(self) -> str:
         if self.scalar:

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from .answers import MAX_ENTRIES, describe_type, key_fraction, prefixed
-from .feedback import compile_mistakes, count_text, entries_text, find_mistake, join
+from .feedback import compile_mistakes, count_text, entries_text, expected_count, find_mistake, join
 from .graders import Grader
 from .limits import AnswerError
 from .printed import MAX_TEXT, number
@@ -55,6 +55,15 @@ class SequencesGrader(Grader):
         self.mistakes = compile_mistakes(spec, self.read)
         given = spec.get("tolerance")
         self.score_tolerance = key_fraction(given, "tolerance") if given is not None else SCORE_TOLERANCE
+
+    def expects(self) -> str:
+        count = len(self.key)
+        ranking = "in any order" if not self.ordered else "best first"
+        noun = "hypothesis" if count == 1 else "hypotheses"
+        return f"a list of {count} {noun}, {ranking}, each its tokens separated by spaces"
+
+    def check_format(self, answer: Any) -> None:
+        expected_count(len(self.read(answer)), len(self.key), "hypotheses")
 
     def read(self, value: Any) -> list[Hypothesis]:
         if isinstance(value, Mapping) and value and all(v is None for v in value.values()):

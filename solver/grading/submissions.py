@@ -25,7 +25,7 @@ from ..core.errors import InputFileError
 from ..io.files import parse_structured, read_structured
 from .identity import IdentityError, canonical_id
 from .inputs import read_csv_rows
-from .kinds import LIST_KINDS
+from .kinds import KINDS
 from .runner import Oversized, Submission
 
 MAX_FILE_BYTES = 4 * 2**20  # one student's file
@@ -299,16 +299,18 @@ def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:
 
 
 def read_cell(cell: str, kind: str | None) -> Any:
-    """A CSV cell: YAML/JSON text for list parts (``[1, 2]``), plain text otherwise.
+    """A CSV cell, read as the kind's row says (:attr:`Kind.cell`): YAML/JSON text for list parts
+    (``[1, 2]``), plain text otherwise.
 
     Numbers and sequences keep their text (their graders read printed arrays, one
     hypothesis per line and scores; YAML would fold lines into one), unless a sequences
     cell is a bracketed list. A cell YAML cannot build, or builds into anything but a list,
     stays text for the grader to read or refuse.
     """
-    if kind not in LIST_KINDS or len(cell) > MAX_CELL_YAML or kind == "numbers":
+    reading = KINDS[kind].cell if kind in KINDS else "text"
+    if reading == "text" or len(cell) > MAX_CELL_YAML:
         return cell
-    if kind == "sequences" and not cell.lstrip().startswith(("[", "{")):
+    if reading == "bracketed" and not cell.lstrip().startswith(("[", "{")):
         return cell
     if cell.lstrip().startswith("["):
         try:  # JSON first: YAML reads the same value (floats as Decimal), 10x slower

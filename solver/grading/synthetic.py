@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 from .algebra import Space
+from .kinds import KINDS
 
 _SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
@@ -157,13 +158,14 @@ def wrong_forms(text: str, symbols: Sequence[str], rng: random.Random) -> list[F
 
 
 def synthetic_answer(spec: Mapping[str, Any], rng: random.Random) -> tuple[Any, str]:
-    """One answer to an ``expr``/``expr_list`` part and what it should get: correct, incorrect or invalid."""
+    """One answer to a part of an expression kind (:attr:`Kind.expressions`: ``expr``, ``expr_list``) and what it should get: correct, incorrect or invalid."""
     symbols = list(spec.get("symbols") or [])
     roll = rng.random()
     values = spec["value"] if isinstance(spec["value"], list) else [spec["value"]]
+    listed = KINDS[spec["kind"]].list_shaped
     if roll < 0.05:
         junk = rng.choice(["w +", "(w u1", "x + w", "9**9**9", "__import__('os')", "", "w^w"])
-        return (junk if spec["kind"] == "expr" else [junk] * len(values)), "invalid"
+        return ([junk] * len(values) if listed else junk), "invalid"
     if roll < 0.15 and spec.get("mistakes"):
         return rng.choice(spec["mistakes"])["value"], "incorrect"
     wrong = roll < 0.35
@@ -171,5 +173,5 @@ def synthetic_answer(spec: Mapping[str, Any], rng: random.Random) -> tuple[Any, 
     for position, value in enumerate(values):
         pool = wrong_forms(value, symbols, rng) if wrong and position == 0 else equivalent_forms(value, symbols)
         answers.append(rng.choice(pool).text)
-    answer = answers[0] if spec["kind"] == "expr" else answers
+    answer = answers if listed else answers[0]
     return answer, "incorrect" if wrong else "correct"

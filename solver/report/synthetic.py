@@ -12,7 +12,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from ..grading.kinds import GRADED_KINDS
+from ..grading.kinds import KINDS
 from ..grading.synthetic import equivalent_forms, wrong_forms
 
 Parts = Mapping[str, Mapping[str, Any]]
@@ -22,7 +22,7 @@ def answer_file(parts: Parts, skill: float, rng: random.Random) -> dict[str, Any
     """One student's answers to every automatically graded part, each right with probability ``skill``."""
     answers: dict[str, Any] = {}
     for part_id, spec in parts.items():
-        if spec["kind"] not in GRADED_KINDS:
+        if spec["kind"] not in KINDS or not KINDS[spec["kind"]].graded:
             continue
         answer = _right(spec, rng) if rng.random() < skill else _wrong(spec, rng)
         if answer is not None:
@@ -31,19 +31,22 @@ def answer_file(parts: Parts, skill: float, rng: random.Random) -> dict[str, Any
 
 
 def _right(spec: Mapping[str, Any], rng: random.Random) -> Any:
+    """An expression kind's key in varied equivalent forms; any other kind's key as it is."""
+    kind = KINDS[spec["kind"]]
+    if not kind.expressions:
+        return spec["value"]
     symbols = list(spec.get("symbols") or [])
-    if spec["kind"] == "expr":
-        return rng.choice(equivalent_forms(spec["value"], symbols)).text
-    if spec["kind"] == "expr_list":
+    if kind.list_shaped:
         return [rng.choice(equivalent_forms(value, symbols)).text for value in spec["value"]]
-    return spec["value"]
+    return rng.choice(equivalent_forms(spec["value"], symbols)).text
 
 
 def _wrong(spec: Mapping[str, Any], rng: random.Random) -> Any:
     mistakes = spec.get("mistakes") or []
     if mistakes and rng.random() < 0.7:
         return rng.choice(mistakes)["value"]
-    if spec["kind"] == "expr":
+    kind = KINDS[spec["kind"]]
+    if kind.expressions and not kind.list_shaped:
         forms = wrong_forms(spec["value"], list(spec.get("symbols") or []), rng)
         return rng.choice(forms).text if forms else None
     return None

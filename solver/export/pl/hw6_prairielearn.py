@@ -16,6 +16,7 @@ import os
 import random
 from typing import Any
 
+from hw6grading.kinds import KINDS  # type: ignore[import-not-found]
 from hw6grading.pool import WorkerPool, chunked  # type: ignore[import-not-found]
 from hw6grading.runner import TIME_LIMIT, compile_key, grade_answer  # type: ignore[import-not-found]
 
@@ -156,27 +157,20 @@ def grade(data: dict[str, Any]) -> None:
 
 
 def key_inputs(spec: dict[str, Any], value: Any) -> dict[str, str] | None:
-    """The raw inputs a student types for ``value`` (the key or a modelled mistake), or None when
-    the inputs cannot hold it (a mistake with another number of entries than the cells)."""
-    name, kind = spec["name"], spec["kind"]
+    """The raw inputs a student types for ``value`` (the key or a modelled mistake), as its kind's row
+    types it, or None when the inputs cannot hold it (a mistake with another number of entries than the cells)."""
+    name, kind = spec["name"], KINDS[spec["kind"]]
     if spec["element"] != "string":
-        rows = value if kind == "matrix" else [value]
+        rows = value if kind.rows else [value]
         if not isinstance(rows, list) or any(not isinstance(row, list) for row in rows):
             return None
-        if kind == "matrix" and any(len(row) != spec["columns"] for row in rows):
+        if kind.rows and any(len(row) != spec["columns"] for row in rows):
             return None
         entries = [entry for row in rows for entry in row]
         if len(entries) != len(spec["cells"]):
             return None
         return {cell: str(entry) for cell, entry in zip(spec["cells"], entries, strict=True)}
-    if kind == "sequences":
-        lines = [f"{' '.join(h['sequence'])} ({h['logprob']})" for h in value]
-        return {name: "\n".join(lines)}
-    if kind == "expr_list":
-        return {name: ", ".join(str(entry) for entry in value)}
-    if kind == "complexity":
-        return {name: f"O({value})"}
-    return {name: str(value)}
+    return {name: kind.prairielearn.typed(value)}
 
 
 def wrong_inputs(spec: dict[str, Any], right: dict[str, str]) -> dict[str, str] | None:
@@ -184,15 +178,14 @@ def wrong_inputs(spec: dict[str, Any], right: dict[str, str]) -> dict[str, str] 
     if spec["element"] != "string":
         first = spec["cells"][0]
         return {first: repr(float(right[first]) + 1)}
-    if spec["kind"] in ("expr", "expr_list"):
-        return {spec["name"]: f"{right[spec['name']]} + 1"}
-    return None
+    changed = KINDS[spec["kind"]].prairielearn.changed
+    return {spec["name"]: changed(right[spec["name"]])} if changed is not None else None
 
 
 def invalid_inputs(spec: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
     """Inputs hw6 refuses, and the format errors PrairieLearn's element adds for them."""
     if spec["element"] == "string":
-        return {spec["name"]: "(" if spec["kind"] != "sequences" else "[]"}, []
+        return {spec["name"]: KINDS[spec["kind"]].prairielearn.unreadable}, []
     cells = {cell: "0" for cell in spec["cells"]}
     cells[spec["cells"][0]] = "1,2"
     return cells, [spec["cells"][0]] + ([spec["name"]] if spec["element"] == "matrix" else [])

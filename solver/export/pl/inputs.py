@@ -1,6 +1,7 @@
-"""PrairieLearn's inputs for hw6's parts: which element holds a part (pl-string-input for expressions,
-hypotheses and big-O classes; pl-matrix-component-input for vectors, matrices and measured arrays;
-pl-number-input for a few separate numbers), the names of its cells, and question.html around them."""
+"""PrairieLearn's inputs for hw6's parts: which element holds a part (its kind's row says:
+pl-string-input for expressions, hypotheses and big-O classes; pl-matrix-component-input for
+vectors, matrices and measured arrays; pl-number-input for a few separate numbers), the names of
+its cells, and question.html around them."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ...grading.kinds import KINDS
 from ...grading.numbers import precision_rule
 
 Parts = Mapping[str, Mapping[str, Any]]
-STRING_KINDS = ("expr", "expr_list", "complexity", "sequences")
-MATRIX_KINDS = ("vector", "matrix")
 
 
 def input_name(part_id: str) -> str:
@@ -26,25 +26,27 @@ def input_spec(part_id: str, spec: Mapping[str, Any]) -> dict[str, Any]:
     several cells their names and layout (``flat``: graded as a list, else as rows)."""
     kind, value, name = spec["kind"], spec["value"], input_name(part_id)
     entry: dict[str, Any] = {"name": name, "part": part_id, "kind": kind}
-    if kind in STRING_KINDS:
+    row = KINDS.get(kind)
+    form = row.prairielearn if row is not None else None
+    if row is None or form is None:
+        raise ValueError(f"part {part_id}: kind {kind!r} has no PrairieLearn input")
+    if form.element == "string":
         return entry | {"element": "string"}
-    if kind == "numbers" and not spec.get("shape"):  # a few separate numbers: one number input each
+    if form.element == "numbers" and not spec.get("shape"):  # a few separate numbers: one number input each
         cells = [f"{name}_{k + 1}" for k in range(len(value))]
         return entry | {"element": "number", "cells": cells, "flat": True}
-    if kind == "numbers":
+    if form.element == "numbers":
         shape = list(spec["shape"])
         rows, columns = (shape[0], shape[1]) if len(shape) == 2 else (1, shape[0])
         if rows * columns != len(value):
             raise ValueError(f"part {part_id}: its shape {shape} does not hold its {len(value)} numbers")
         return entry | _cells(name, rows, columns, flat=len(shape) == 1)
-    if kind not in MATRIX_KINDS:
-        raise ValueError(f"part {part_id}: kind {kind!r} has no PrairieLearn input")
-    grid = [value] if kind == "vector" else value
+    grid = value if row.rows else [value]
     if not isinstance(grid, list) or not grid or any(not isinstance(row, list) or not row for row in grid):
         raise ValueError(f"part {part_id}: its key is not a list of exact numbers, which the cells of an input hold")
     if len({len(row) for row in grid}) != 1:
         raise ValueError(f"part {part_id}: its key's rows differ in length")
-    return entry | _cells(name, len(grid), len(grid[0]), flat=kind == "vector")
+    return entry | _cells(name, len(grid), len(grid[0]), flat=not row.rows)
 
 
 def _cells(name: str, rows: int, columns: int, *, flat: bool) -> dict[str, Any]:
@@ -75,7 +77,8 @@ def element_html(spec: Mapping[str, Any], label: str, part: Mapping[str, Any]) -
         return element + "\n" + f'<p class="small text-muted">{html.escape(rule_text(part))}</p>'
 
     attributes += ['show-help-text="false"', 'size="60"']
-    if spec["kind"] == "sequences":
+    form = KINDS[spec["kind"]].prairielearn
+    if form is not None and form.multiline:
         attributes.append('multiline="true"')
     return f"<pl-string-input {' '.join(attributes)}{weight}></pl-string-input>"
 
@@ -85,7 +88,8 @@ def rule_text(part: Mapping[str, Any]) -> str:
     digits = part.get("min_digits")
     if isinstance(digits, int):
         return f"Graded by hw6: {precision_rule(digits)}."
-    if part.get("kind") == "numbers":
+    kind = KINDS.get(part.get("kind"))  # type: ignore[arg-type]
+    if kind is not None and kind.measured:
         return "Graded by hw6 within the tolerance its feedback states."
     return "Graded by hw6: exact values (integers, fractions such as -1/2, or decimals that are exact)."
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 import sympy as sp
 
+from ...core.exact import exact_text
 from ...core.pipeline import Solved
 
 
@@ -33,18 +33,8 @@ class Question:
 
 
 def number_text(value: Any) -> str:
-    """An exact number as students read it: an integer, a terminating decimal or a fraction."""
-    number = Fraction(str(value))
-    if number.denominator == 1:
-        return str(number.numerator)
-    scaled, places = number, 0
-    while scaled.denominator != 1 and places < 6:
-        scaled, places = scaled * 10, places + 1
-    if scaled.denominator != 1:
-        return f"{number.numerator}/{number.denominator}"
-    sign = "-" if scaled < 0 else ""
-    digits = str(abs(scaled.numerator)).rjust(places + 1, "0")
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+    """An exact number as students read it: an integer, a decimal of at most 6 places or a fraction."""
+    return exact_text(value, max_places=6)
 
 
 def vector_tex(values: Any) -> str:

@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-import sympy as sp
-
 from ...core.exact import exact_text
 from ...core.problem import Part
 from ...core.rubric import Item, with_rubric
@@ -34,7 +32,7 @@ COMPLEXITY_REFERENCE = (
 
 
 def text_number(value: Fraction) -> str:
-    return exact_text(sp.Rational(value.numerator, value.denominator))
+    return exact_text(value)
 
 
 def entry(solution: Solution, hypothesis: Hypothesis) -> dict[str, Any]:
