@@ -54,6 +54,6 @@ def test_core_reads_the_kinds_from_the_one_registry():
     from solver.core import problem
     from solver.grading import kinds
 
-    assert problem.PART_KINDS is kinds.PART_KINDS
+    assert problem.KINDS is kinds.KINDS
     assert set(kinds.LIST_KINDS) <= set(kinds.GRADED_KINDS) < set(kinds.PART_KINDS)
     assert set(kinds.UNGRADED_KINDS) == {"data", "written", "personal"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..grading.kinds import PART_KINDS
+from ..grading.kinds import KINDS
 from .checks import Check
 from .degenerate import Degenerate
 from .difficulty import Difficulty
@@ -49,7 +49,7 @@ class Part:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.kind not in PART_KINDS:
+        if self.kind not in KINDS:
             raise ValueError(f"unknown part kind {self.kind!r}")
 
     def to_json(self) -> dict[str, Any]:

@@ -17,7 +17,7 @@ import sympy as sp
 from ..core.errors import ParamsError
 from ..core.exact import exact_json, is_terminating, to_rational
 from ..core.params import ParamsBase, join, param
-from .kinds import UNGRADED_KINDS
+from .kinds import KINDS
 
 DEFAULT_POINTS = 1
 MAX_POINTS = 1000
@@ -54,10 +54,15 @@ class GradingParams(ParamsBase):
         return not self.points
 
 
+def _read_by_a_person(kind: Any) -> bool:
+    """A kind of the table without a grader (an unknown kind keeps the default points: its part says why)."""
+    return kind in KINDS and not KINDS[kind].graded
+
+
 def points_for(parts: Mapping[str, Mapping[str, Any]], grading: GradingParams | None) -> dict[str, int | float]:
     """Each part's points; an id or group naming no part of the key is an error."""
     points: dict[str, Any] = {
-        part_id: 0 if part.get("kind") in UNGRADED_KINDS else DEFAULT_POINTS for part_id, part in parts.items()
+        part_id: 0 if _read_by_a_person(part.get("kind")) else DEFAULT_POINTS for part_id, part in parts.items()
     }
     configured = grading.points if grading is not None else {}
     for name, number in configured.items():  # groups first, so that an exact id overrides its group
