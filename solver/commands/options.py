@@ -9,6 +9,7 @@ from typing import Any
 
 from ..core.pipeline import Variant, read_params, read_params_and_variant, solve_all
 from ..core.problem import BuildContext, DataFolder
+from ..core.seeds import MAX_SEED, is_seed
 from ..core.selection import SKIP_FIELD, require_data, skip_list
 from ..problems import PROBLEMS
 
@@ -70,13 +71,12 @@ def jobs(text: str) -> int:
 
 
 MAX_COUNT = 1_000_000
-MAX_SEED = 2**63 - 1
 
 
 def _whole_number(text: str) -> int | None:
     text = text.strip()
     digits = text[1:] if text[:1] in "+-" else text
-    return int(text) if digits.isdigit() and len(digits) <= 19 else None
+    return int(text) if digits.isascii() and digits.isdigit() and len(digits) <= 19 else None
 
 
 def count(text: str) -> int:
@@ -90,7 +90,7 @@ def count(text: str) -> int:
 def seed(text: str) -> int:
     """A seed on the command line: an integer from 0 to 2**63 - 1."""
     value = _whole_number(text)
-    if value is None or not 0 <= value <= MAX_SEED:
+    if value is None or not is_seed(value):
         raise argparse.ArgumentTypeError(f"expected a seed from 0 to {MAX_SEED}, got {text!r}")
     return value
 

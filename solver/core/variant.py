@@ -19,8 +19,8 @@ from .. import __version__
 from ..problems import PROBLEMS
 from .errors import ParamsError
 from .params import from_mapping, to_jsonable
+from .seeds import MAX_SEED as MAX_SEED
 
-MAX_SEED = 2**63 - 1
 # Crockford's base 32: digits and capitals without I, L, O and U, so a label read aloud or copied by
 # hand is not misread (0/O, 1/I/L); 8 characters (40 bits) in two groups of 4.
 LABEL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import InputFileError
+from ..core.seeds import seed_or_none
 from ..io.files import parse_structured, read_structured
 from .identity import IdentityError, canonical_id
 from .inputs import read_csv_rows
@@ -101,7 +102,7 @@ class _SeededKeys:
                 submission.error = f"student {_short(submission.student)!r} is not in the manifest"
                 return self.default
             chosen = self.seeds[submission.student]
-            if own is not None and _seed(own) != chosen:
+            if own is not None and seed_or_none(own) != chosen:
                 submission.notes.append(f"the answers' own seed ({_short(str(own))}) is ignored: the manifest decides")
             own = chosen
         elif self.fixed:
@@ -110,7 +111,7 @@ class _SeededKeys:
             return self.default
         if own is None:
             return self.default
-        seed = _seed(own)
+        seed = seed_or_none(own)
         if seed is None or self.key_for_seed is None:
             submission.error = f"seed: expected an integer from 0 to {2**63 - 1}, got {_short(str(own))!r}"
             return self.default
@@ -132,18 +133,6 @@ def _unique(submissions: list[Submission]) -> list[Submission]:
         if submission.error is None and seen[submission.student] > 1:
             submission.error = f"{seen[submission.student]} submissions use the id {_short(submission.student)!r}"
     return submissions
-
-
-def _seed(raw: Any) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, int):
-        value = raw
-    elif isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) <= 19:
-        value = int(raw.strip())
-    else:
-        return None
-    return value if 0 <= value < 2**63 else None
 
 
 def read_owned(path: Path, keys: _SeededKeys, owners: Mapping[str, str | None]) -> Submission:

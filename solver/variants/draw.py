@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import Hw6Error, ParamsError
-from ..core.exact import to_integer
+from ..core.errors import Hw6Error
 from ..core.pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json, recorded_params
+from ..core.seeds import parse_seed as parse_seed  # the one seed reader, for this module's callers
 from ..core.selection import included
 from ..io.files import read_structured
 from ..problems import PROBLEMS, BuildContext
@@ -51,16 +51,6 @@ class Drawn:
     def params(self) -> dict:
         """What the variant's params.json records: each problem's parameters and any skipped problems."""
         return recorded_params(self.solved)
-
-
-def parse_seed(value: object, field: str = "--seed") -> int:
-    """A seed from the command line or a file: an integer from 0 to 2**63 - 1."""
-    if isinstance(value, str):
-        text = value.strip()
-        if not text.isdigit() or len(text) > 19:
-            raise ParamsError(field, f"an integer from 0 to {MAX_SEED}", value)
-        value = int(text)
-    return to_integer(value, field, minimum=0, maximum=MAX_SEED)
 
 
 def problem_rng(seed: int, section: str, attempt: int) -> np.random.Generator:

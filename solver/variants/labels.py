@@ -17,6 +17,7 @@ from typing import Any
 from ..core.errors import InputFileError, ParamsError
 from ..core.pipeline import Solved, Variant, options_from_data, read_params_and_variant, solve_all
 from ..core.problem import BuildContext
+from ..core.seeds import seed_or_none
 from ..core.variant import normal_label
 from ..io.files import read_csv_rows
 from .manifest import MAX_MANIFEST_BYTES, REQUIRED_COLUMNS, Row, VerifiedManifest, params_digest
@@ -121,7 +122,7 @@ def labels_by_seed(manifest: str | Path) -> dict[int, str]:
     labels = {}
     for cells in rows[1:]:
         if len(cells) > max(seed_at, label_at):
-            seed_text, label = unguard_spreadsheet(cells[seed_at]).strip(), normal_label(cells[label_at])
-            if seed_text.isdigit() and label is not None:
-                labels[int(seed_text)] = label
+            seed, label = seed_or_none(unguard_spreadsheet(cells[seed_at])), normal_label(cells[label_at])
+            if seed is not None and label is not None:
+                labels[seed] = label
     return labels
