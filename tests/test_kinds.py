@@ -1,4 +1,4 @@
-"""An answer kind is one row of :data:`solver.grading.kinds.KINDS`: every consumer handles every row,
+"""An answer kind is one row of :data:`solver.engine.kinds.KINDS`: every consumer handles every row,
 and a kind added to the table flows through all of them without another edit."""
 
 from __future__ import annotations
@@ -11,20 +11,20 @@ from typing import Any
 
 import pytest
 
-from solver.core.pipeline import answer_key, read_params, solve_all
-from solver.core.problem import Part
+from solver.build.pipeline import answer_key, read_params, solve_all
+from solver.engine import kinds
+from solver.engine.graders import Grader
+from solver.engine.kinds import KINDS, Kind, PrairieLearn, compile_part, is_graded
+from solver.engine.runner import compile_key, grade_answer
+from solver.engine.verdicts import Verdict, correct, incorrect
 from solver.export import moodle
 from solver.export.pl.inputs import element_html, input_spec
 from solver.export.qti_items import part_blanks
-from solver.grading import kinds
 from solver.grading.answer_format import check_format, describe, template_key, template_text
-from solver.grading.graders import Grader
-from solver.grading.kinds import KINDS, Kind, PrairieLearn, compile_part, is_graded
-from solver.grading.points import points_for
-from solver.grading.runner import compile_key, grade_answer
 from solver.grading.submissions import read_cell
-from solver.grading.verdicts import Verdict, correct, incorrect
-from solver.report.synthetic import answer_file
+from solver.kernel.points import points_for
+from solver.kernel.problem import Part
+from tests.support.synthetic_class import answer_file
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +83,7 @@ class PercentGrader(Grader):
     def read(self, answer: Any) -> int:
         text = str(answer).strip().removesuffix("%").strip()
         if not text.isdigit():
-            from solver.grading.limits import AnswerError
+            from solver.engine.limits import AnswerError
 
             raise AnswerError("expected a whole percentage such as 42%")
         return int(text)

@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from solver.commands import options
-from solver.core.errors import ParamsError
-from solver.core.seeds import MAX_SEED, parse_seed, seed_or_none
 from solver.grading import submissions
+from solver.kernel.errors import ParamsError
+from solver.kernel.seeds import MAX_SEED, parse_seed, seed_or_none
 from solver.variants import draw
 
 

@@ -16,8 +16,8 @@ import argparse
 import xml.etree.ElementTree as ET
 
 from .. import __version__
-from ..core.pipeline import Solved
-from ..grading.kinds import KINDS
+from ..build.pipeline import Solved
+from ..engine.kinds import KINDS
 from .moodle_cloze import ClozePart, cloze_part, cloze_question
 from .moodle_stack import stack_question
 from .moodle_text import statement

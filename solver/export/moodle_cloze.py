@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..core.exact import decimal_text
-from ..grading.answers import key_fraction
-from ..grading.kinds import KINDS, compile_part
+from ..engine.answers import key_fraction
+from ..engine.kinds import KINDS, compile_part
+from ..kernel.exact import decimal_text
 from .moodle_text import part_label
 
 CLOZE_SPECIAL = '\\}#~/"'  # escaped with a backslash inside a Cloze answer or feedback

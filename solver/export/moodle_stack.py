@@ -21,7 +21,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..grading.kinds import KINDS
+from ..engine.kinds import KINDS
 from .maxima import key_expression, list_to_maxima, to_maxima
 from .moodle_text import part_label
 

@@ -15,9 +15,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..core.exact import decimal_text
-from ..grading.kinds import KINDS, compile_part
-from ..grading.verdicts import CORRECT
+from ..engine.kinds import KINDS, compile_part
+from ..engine.verdicts import CORRECT
+from ..kernel.exact import decimal_text
 
 
 def _signed(body: str, negative: bool) -> list[str]:

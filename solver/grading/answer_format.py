@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .feedback import names_text
-from .graders import Grader
-from .kinds import compile_part, is_graded
-from .limits import AnswerError
+from ..engine.feedback import names_text
+from ..engine.graders import Grader
+from ..engine.kinds import compile_part, is_graded
+from ..engine.limits import AnswerError
 from .submissions import flatten_answers
 
 _BARE_KEY = re.compile(r"[0-9]+[a-z][A-Za-z0-9_.]*")  # 1b, 1a.t, 2c.step4: read by YAML as text

@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ...grading.kinds import KINDS
-from ...grading.numbers import precision_rule
+from ...engine.kinds import KINDS
+from ...engine.numbers import precision_rule
 
 Parts = Mapping[str, Mapping[str, Any]]
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import sympy as sp
 
-from ...core.exact import exact_text
-from ...core.pipeline import Solved
+from ...build.pipeline import Solved
+from ...kernel.exact import exact_text
 
 
 @dataclass(frozen=True)

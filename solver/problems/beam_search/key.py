@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from ...core.exact import exact_text
-from ...core.problem import Part
-from ...core.rubric import Item, with_rubric
+from ...kernel.exact import exact_text
+from ...kernel.problem import Part
+from ...kernel.rubric import Item, with_rubric
 from .engine.tree import Hypothesis, Step, exhaustive
 from .solve import Solution
 

@@ -6,7 +6,7 @@ checks its format, :meth:`Grader.expects`, :meth:`Grader.check_format`), how a
 class CSV cell is read, what the synthetic answers of tests and benchmarks vary,
 and the form its parts take on each platform (PrairieLearn's input, Moodle's
 question type, Canvas's blanks). Everything else looks a kind up here instead of
-naming it: ``solver.core.problem`` reads :data:`PART_KINDS`, the points read
+naming it: ``solver.kernel.problem`` checks a part's kind against :data:`KINDS`, the points read
 ``graded``, the exporters read the platform forms.
 
     kind         answer                           equivalence, partial credit

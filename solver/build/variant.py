@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
+from ..kernel.errors import ParamsError
+from ..kernel.params import from_mapping, to_jsonable
+from ..kernel.seeds import MAX_SEED as MAX_SEED
 from ..problems import PROBLEMS
-from .errors import ParamsError
-from .params import from_mapping, to_jsonable
-from .seeds import MAX_SEED as MAX_SEED
 
 # Crockford's base 32: digits and capitals without I, L, O and U, so a label read aloud or copied by
 # hand is not misread (0/O, 1/I/L); 8 characters (40 bits) in two groups of 4.
