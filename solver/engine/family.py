@@ -19,6 +19,7 @@ from .answers import as_list, key_fraction, prefixed, scalar_text
 from .feedback import NOT_EQUAL, count_text, join
 from .graders import Grader
 from .grid import read_vector
+from .keyspec import PartSpec
 from .limits import AnswerError
 from .verdicts import Verdict, correct, incorrect
 
@@ -28,7 +29,7 @@ Vector = list[Fraction]
 
 
 class FamilyGrader(Grader):
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         super().__init__(part_id, spec)
         system = spec["system"]
         self.matrix = [[key_fraction(v, "system.matrix") for v in row] for row in system["matrix"]]
@@ -112,7 +113,7 @@ def _rank(rows: list[Vector]) -> int:
     return rank
 
 
-def vector_grader(part_id: str, spec: Mapping[str, Any]) -> Grader:
+def vector_grader(part_id: str, spec: PartSpec) -> Grader:
     """The grader of a ``vector`` part: by membership when the key is a family, else entry by entry."""
     from .lists import VectorGrader
 
@@ -133,7 +134,7 @@ class NoSolutionGrader(Grader):
     """A ``vector`` whose key is "no filter fits" (value None, a ``reason``, an inconsistent ``system``):
     "none" or "no filter" is right, any filter wrong (it cannot satisfy every equation)."""
 
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         super().__init__(part_id, spec)
         system = spec["system"]
         matrix = [[key_fraction(v, "system.matrix") for v in row] for row in system["matrix"]]

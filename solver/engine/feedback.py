@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from .keyspec import PartSpec
 from .limits import AnswerError
 
 NO_ANSWER = "no answer"
@@ -26,7 +27,7 @@ class Mistake:
     feedback: str
 
 
-def compile_mistakes(spec: Mapping[str, Any], compile_value: Callable[[Any], Any]) -> list[Mistake]:
+def compile_mistakes(spec: PartSpec, compile_value: Callable[[Any], Any]) -> list[Mistake]:
     """The part's ``mistakes``, each value compiled like an answer; malformed ones are key bugs."""
     mistakes = []
     for index, entry in enumerate(spec.get("mistakes") or ()):

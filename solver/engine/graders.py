@@ -14,7 +14,6 @@ import json
 import re
 import signal
 import threading
-from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -22,6 +21,7 @@ from .algebra import Space, Value
 from .answers import key_fraction, scalar_text
 from .complexity import big_o, complexity_names, describe, looser_bound
 from .feedback import NO_ANSWER, NOT_EQUAL, compile_mistakes, factor_text, find_mistake, names_text
+from .keyspec import PartSpec
 from .limits import AnswerError
 from .syntax import names_in, parse
 from .tokens import Grammar
@@ -36,7 +36,7 @@ class Grader:
     kind = ""
     graded = True
 
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         self.part_id, self.spec = part_id, spec
 
     def grade(self, answer: Any) -> Verdict:
@@ -66,7 +66,7 @@ class UngradedGrader(Grader):
 
     graded = False
 
-    def __init__(self, part_id: str, spec: Mapping[str, Any], reason: str = ""):
+    def __init__(self, part_id: str, spec: PartSpec, reason: str = ""):
         super().__init__(part_id, spec)
         self.reason = reason
 
@@ -85,7 +85,7 @@ class UngradedGrader(Grader):
 class ExpressionGrader(Grader):
     """``expr``: one expression, compared as an exact rational function."""
 
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         super().__init__(part_id, spec)
         self.space = space_for(part_id, spec)
         self.key = read_key(self.space, spec["value"])
@@ -119,7 +119,7 @@ class ExpressionGrader(Grader):
 class ComplexityGrader(Grader):
     """``complexity``: the same big-O class as the key or one of ``accepted``."""
 
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         super().__init__(part_id, spec)
         symbols = list(spec.get("symbols") or sorted(names_in(parse(str(spec["value"]), Grammar(trusted=True)))))
         names, fold = complexity_names(symbols)
@@ -161,7 +161,7 @@ class ComplexityGrader(Grader):
 # --------------------------------------------------------------------------- helpers
 
 
-def space_for(part_id: str, spec: Mapping[str, Any]) -> Space:
+def space_for(part_id: str, spec: PartSpec) -> Space:
     symbols = spec.get("symbols")
     if symbols is None:
         values = spec["value"] if isinstance(spec["value"], list) else [spec["value"]]
@@ -229,7 +229,7 @@ def confirm(student: Value, target: Value) -> bool:
         signal.signal(signal.SIGALRM, previous)
 
 
-def tolerance_rule(spec: Mapping[str, Any], half: bool = False):
+def tolerance_rule(spec: PartSpec, half: bool = False):
     """tolerance(expected, text) -> allowed |difference|: the key's, or from the digits it shows."""
     absolute = spec.get("tolerance")
     relative = spec.get("rtol")

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from .family import vector_grader
 from .graders import ComplexityGrader, ExpressionGrader, Grader, UngradedGrader
+from .keyspec import PartSpec
 from .limits import AnswerError
 from .lists import ExpressionListGrader, MatrixGrader
 from .numbers import NumbersGrader
@@ -56,7 +57,7 @@ class Kind:
 
     name: str
     description: str  # one line for the reference (what the key's ``value`` holds)
-    grader: Callable[[str, Mapping[str, Any]], Grader] | None  # None: read by a person, no automatic points
+    grader: Callable[[str, PartSpec], Grader] | None  # None: read by a person, no automatic points
     list_shaped: bool = False  # the answer is a list of entries
     rows: bool = False  # the key is a list of rows: cells and blanks are filled row by row
     expressions: bool = False  # entries are expressions, written in many equivalent forms
@@ -165,14 +166,18 @@ def is_graded(kind: Any) -> bool:
 
 
 def compile_part(part_id: str, spec: Mapping[str, Any]) -> Grader:
-    """A grader for one part; a part whose key cannot be compiled is ungraded, with why."""
+    """A grader for one part; a part whose key cannot be compiled is ungraded, with why.
+
+    The part comes as JSON read from a key; from here on it is a :class:`PartSpec`, whose
+    grader reads what it needs and turns what does not fit into the "cannot be read" reason."""
+    part = cast(PartSpec, spec)
     kind = spec.get("kind")
     known = KINDS.get(kind) if isinstance(kind, str) else None
     if known is None or known.grader is None:
-        return UngradedGrader(part_id, spec, "" if known is not None else f"no grader for kind {kind!r}")
+        return UngradedGrader(part_id, part, "" if known is not None else f"no grader for kind {kind!r}")
     try:
-        grader = known.grader(part_id, spec)
+        grader = known.grader(part_id, part)
     except (AnswerError, ValueError, KeyError, TypeError, IndexError, ZeroDivisionError) as error:
-        return UngradedGrader(part_id, spec, f"the key cannot be read: {error}")
+        return UngradedGrader(part_id, part, f"the key cannot be read: {error}")
     grader.kind = known.name
     return grader

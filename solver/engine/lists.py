@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -31,6 +30,7 @@ from .feedback import (
 )
 from .graders import Grader, exact_number, in_symbols, read_key, read_syntax, space_for
 from .grid import RAGGED, read_matrix, read_vector
+from .keyspec import PartSpec
 from .limits import AnswerError
 from .tokens import without_math_delimiters
 from .verdicts import Verdict, correct, incorrect
@@ -46,7 +46,7 @@ class ListGrader(Grader):
 
     noun = "exact number"  # what one entry is, in the answers template
 
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         super().__init__(part_id, spec)
         value = spec["value"]
         self.ordered = bool(spec.get("ordered", True))
@@ -180,7 +180,7 @@ def _count(value: Any) -> int | None:
 class MatrixGrader(Grader):
     """``matrix``: exact entries, per-entry credit, wrong entries named by row and column."""
 
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         super().__init__(part_id, spec)
         self.space = space_for(part_id, spec)
         self.key = self.read(spec["value"], trusted=True)

@@ -14,20 +14,20 @@ right when it is at least 0 and below its bound.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
 from .answers import scalar_text
 from .feedback import entries_text, join, list_text, listing
 from .graders import Grader, tolerance_rule
+from .keyspec import PartSpec
 from .limits import AnswerError
 from .printed import Printed, number, read_printed
 from .verdicts import TOLERANCE, Verdict, correct, incorrect
 
 
 class NumbersGrader(Grader):
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         super().__init__(part_id, spec)
         value = spec["value"]
         self.scalar = not isinstance(value, (list, tuple))

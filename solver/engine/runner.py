@@ -18,6 +18,7 @@ from typing import Any
 
 from .feedback import NO_ANSWER
 from .graders import Grader
+from .keyspec import Parts, PartSpec
 from .kinds import compile_part, is_graded
 from .pool import Task, WorkerPool, chunked
 from .verdicts import UNGRADED, Verdict, invalid
@@ -106,7 +107,7 @@ class Graders(Mapping):
     """One grader per part of the answer key (``parts`` as in answers.json), each compiled
     on first use: a long key (T = 1000) has thousands of parts a class may never answer."""
 
-    def __init__(self, parts: Mapping[str, Mapping[str, Any]]):
+    def __init__(self, parts: Parts):
         self.parts = parts
         self._compiled: dict[str, Grader] = {}
 
@@ -128,7 +129,7 @@ class Graders(Mapping):
         return {"parts": self.parts, "_compiled": {}}
 
 
-def compile_key(parts: Mapping[str, Mapping[str, Any]]) -> Graders:
+def compile_key(parts: Parts) -> Graders:
     return Graders(parts)
 
 
@@ -142,7 +143,7 @@ def grade_answer(graders: Mapping[str, Grader], part_id: str, answer: Any) -> Ve
 
 
 def grade_submissions(
-    parts: Mapping[str, Mapping[str, Any]],
+    parts: Parts,
     submissions: Sequence[Submission],
     *,
     jobs: int = 1,
@@ -159,7 +160,7 @@ def grade_submissions(
 class KeyGroup:
     """The submissions graded against one key (one variant)."""
 
-    parts: Mapping[str, Mapping[str, Any]]
+    parts: Parts
     graders: Mapping[str, Grader]
     submissions: list[Submission]
 
@@ -250,7 +251,7 @@ def _settled(
 class _Scores:
     """Part results of one key; the points of a part are read once, a score once per credit."""
 
-    def __init__(self, parts: Mapping[str, Mapping[str, Any]]):
+    def __init__(self, parts: Parts):
         self.parts = parts
         self._cache: dict[tuple[str, Verdict], PartResult] = {}
 
@@ -261,7 +262,7 @@ class _Scores:
         return cached
 
 
-def _result(part_id: str, verdict: Verdict, spec: Mapping[str, Any]) -> PartResult:
+def _result(part_id: str, verdict: Verdict, spec: PartSpec) -> PartResult:
     if verdict.status == UNGRADED:
         return PartResult(part_id, UNGRADED, 0, 0, verdict.feedback)
     points = spec.get("points", 1)
@@ -270,7 +271,7 @@ def _result(part_id: str, verdict: Verdict, spec: Mapping[str, Any]) -> PartResu
     return PartResult(part_id, verdict.status, score, points, verdict.feedback, verdict.method, mistake)
 
 
-def _mistake_index(verdict: Verdict, spec: Mapping[str, Any]) -> int | None:
+def _mistake_index(verdict: Verdict, spec: PartSpec) -> int | None:
     """Which modelled mistake the feedback names: graders lead with its text (then '; ' details)."""
     if verdict.status != "incorrect":
         return None

@@ -24,6 +24,7 @@ from typing import Any
 from .answers import MAX_ENTRIES, describe_type, key_fraction, prefixed
 from .feedback import compile_mistakes, count_text, entries_text, expected_count, find_mistake, join
 from .graders import Grader
+from .keyspec import PartSpec
 from .limits import AnswerError
 from .printed import MAX_TEXT, number
 from .verdicts import EXACT, TOLERANCE, Verdict, correct, incorrect
@@ -46,7 +47,7 @@ _QUOTES = "\"'`\u2018\u2019\u201c\u201d"
 class SequencesGrader(Grader):
     """Partial credit by longest common subsequence (a multiset match when ``ordered: false``)."""
 
-    def __init__(self, part_id: str, spec: Mapping[str, Any]):
+    def __init__(self, part_id: str, spec: PartSpec):
         super().__init__(part_id, spec)
         self.ordered = bool(spec.get("ordered", True))
         self.key = self.read(spec["value"])

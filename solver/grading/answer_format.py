@@ -16,6 +16,7 @@ from typing import Any
 
 from ..engine.feedback import names_text
 from ..engine.graders import Grader
+from ..engine.keyspec import Parts, PartSpec
 from ..engine.kinds import compile_part, is_graded
 from ..engine.limits import AnswerError
 from .submissions import flatten_answers
@@ -23,7 +24,7 @@ from .submissions import flatten_answers
 _BARE_KEY = re.compile(r"[0-9]+[a-z][A-Za-z0-9_.]*")  # 1b, 1a.t, 2c.step4: read by YAML as text
 
 
-def gradable(parts: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+def gradable(parts: Parts) -> dict[str, PartSpec]:
     """The parts graded automatically (the others are written, personal or data parts)."""
     return {part_id: spec for part_id, spec in parts.items() if is_graded(spec.get("kind"))}
 
@@ -31,7 +32,7 @@ def gradable(parts: Mapping[str, Mapping[str, Any]]) -> dict[str, Mapping[str, A
 # --------------------------------------------------------------------------- descriptions
 
 
-def describe(part_id: str, spec: Mapping[str, Any]) -> str:
+def describe(part_id: str, spec: PartSpec) -> str:
     """What a part expects, from its kind and shape: "an expression in w, u1, u2, u3" (its grader says)."""
     return compile_part(part_id, spec).expects()
 
@@ -40,9 +41,7 @@ def template_key(part_id: str) -> str:
     return part_id if _BARE_KEY.fullmatch(part_id) else json.dumps(part_id)
 
 
-def template_text(
-    parts: Mapping[str, Mapping[str, Any]], variant: str, printed_in: Mapping[str, str] | None = None
-) -> str:
+def template_text(parts: Parts, variant: str, printed_in: Mapping[str, str] | None = None) -> str:
     """``answers-template.yaml``: every gradable part with an empty value and what it expects.
 
     Filled in, it is an answers file; left empty, every part reads as "no answer". ``printed_in``
@@ -85,7 +84,7 @@ class FormatReport:
         return lines
 
 
-def check_format(data: Any, parts: Mapping[str, Mapping[str, Any]]) -> FormatReport:
+def check_format(data: Any, parts: Parts) -> FormatReport:
     """Read every answer in ``data`` (a parsed answers file) as its part's grader would."""
     report = FormatReport()
     if not isinstance(data, Mapping):
