@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from solver.engine.kinds import is_graded
 from solver.kernel.problem import BuildContext
 from solver.variants.batch import run_batch
 
@@ -206,7 +207,7 @@ def graders(batch, tmp_path_factory):
 
 
 def total(parts: dict) -> float:
-    return sum(spec["points"] for spec in parts.values() if spec["kind"] not in ("written", "personal", "data"))
+    return sum(spec["points"] for spec in parts.values() if is_graded(spec["kind"]))
 
 
 def student(batch: Path, student_id: str) -> tuple[str, dict]:
