@@ -22,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: the synthetic answers
 
 from solver.build.pipeline import answer_key, read_params, solve_all  # noqa: E402
+from solver.engine.kinds import KINDS  # noqa: E402
 from solver.engine.runner import compile_key, grade_answer, grade_submissions, summary  # noqa: E402
 from solver.grading.submissions import Submission  # noqa: E402
 from tests.support.synthetic_answers import equivalent_forms, synthetic_answer, wrong_forms  # noqa: E402
@@ -32,7 +33,8 @@ def corpus(parts: dict) -> list[tuple[str, str, str, bool]]:
     rng = random.Random(2023)
     items = []
     for part_id, spec in parts.items():
-        if spec["kind"] != "expr":
+        kind = KINDS[spec["kind"]]
+        if not kind.expressions or kind.list_shaped:  # one expression per part
             continue
         symbols = spec["symbols"]
         items += [(part_id, f.text, "correct", f.ascii) for f in equivalent_forms(spec["value"], symbols)]
@@ -89,7 +91,7 @@ def synthetic_class(parts: dict, students: int) -> tuple[list[Submission], list[
     for number in range(students):
         answers, labels = {}, {}
         for part_id, spec in parts.items():
-            if spec["kind"] in ("expr", "expr_list"):
+            if KINDS[spec["kind"]].expressions:
                 answers[part_id], labels[part_id] = synthetic_answer(spec, rng)
         submissions.append(Submission(f"student-{number:04d}", answers))
         expected.append(labels)

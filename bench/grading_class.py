@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: t
 
 from solver.build.pipeline import answer_key, read_params, solve_all  # noqa: E402
 from solver.engine.feedback import NO_ANSWER  # noqa: E402
+from solver.engine.kinds import KINDS  # noqa: E402
 from tests.support.synthetic_answers import synthetic_answer  # noqa: E402
 
 PLAIN = re.compile(r"[\w\s+\-*/^().]+")
@@ -44,7 +45,7 @@ PLAIN = re.compile(r"[\w\s+\-*/^().]+")
 def write_class(parts: dict, students: int, path: Path) -> list[tuple[str, str, str]]:
     """The CSV, and its (part, answer, label) expression answers that plain parse_expr reads."""
     rng = random.Random(182)
-    ids = [p for p, s in parts.items() if s["kind"] in ("expr", "expr_list")]
+    ids = [p for p, s in parts.items() if KINDS[s["kind"]].expressions]
     plain = []
     with path.open("w", newline="") as handle:
         writer = csv.writer(handle)
