@@ -10,7 +10,7 @@ from pathlib import Path
 
 CORE = (
     "limits", "tokens", "syntax", "budget", "algebra", "complexity", "answers", "verdicts",
-    "feedback", "graders", "lists", "sequences", "numbers", "kinds", "runner",
+    "feedback", "graders", "lists", "sequences", "numbers", "kinds", "keyspec", "runner",
 )  # fmt: skip
 
 PROBE = textwrap.dedent(

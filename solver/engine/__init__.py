@@ -14,7 +14,8 @@ verdicts.py     Verdict: status, credit, feedback
 feedback.py     modelled mistakes and the wording of verdicts
 graders.py      grader base, expr and complexity;  lists.py  expr_list, vector, matrix
 sequences.py    beam hypotheses;  numbers.py  measured numbers
-kinds.py        the one table of answer kinds (graded, list-shaped, grader)
+kinds.py        the one table of answer kinds: a row per kind (grader, CSV cell, platform forms)
+keyspec.py      the answer key's part as a typed structure (PartSpec)
 runner.py       worker processes with a per-answer time limit
 pool.py         the worker pool the platforms' runtimes share
 family.py, grid.py, printed.py   answer families, vectors and printed outputs
