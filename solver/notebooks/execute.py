@@ -15,7 +15,6 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -166,4 +165,6 @@ def _data_digest(folder: Path) -> str:
 
 def _versions() -> str:
     """What else an executed cell depends on: its outputs print and plot with these."""
+    from importlib.metadata import version
+
     return f"numpy {version('numpy')} matplotlib {version('matplotlib')}"
