@@ -13,6 +13,7 @@ import pytest
 
 from solver.build.pipeline import answer_key, read_params, solve_all
 from solver.engine import kinds
+from solver.engine.answer_format import check_format, describe, template_key, template_text
 from solver.engine.graders import Grader
 from solver.engine.kinds import KINDS, Kind, PrairieLearn, compile_part, is_graded
 from solver.engine.runner import compile_key, grade_answer
@@ -20,7 +21,6 @@ from solver.engine.verdicts import Verdict, correct, incorrect
 from solver.export import moodle
 from solver.export.pl.inputs import element_html, input_spec
 from solver.export.qti_items import part_blanks
-from solver.grading.answer_format import check_format, describe, template_key, template_text
 from solver.grading.submissions import read_cell
 from solver.kernel.points import points_for
 from solver.kernel.problem import Part

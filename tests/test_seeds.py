@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solver.commands import options
+from solver import options
 from solver.grading import submissions
 from solver.kernel.errors import ParamsError
 from solver.kernel.seeds import MAX_SEED, parse_seed, seed_or_none

@@ -21,6 +21,7 @@ from .graders import Grader
 from .grid import read_vector
 from .keyspec import PartSpec
 from .limits import AnswerError
+from .lists import VectorGrader
 from .verdicts import Verdict, correct, incorrect
 
 PARAMETER_NAMES = ("t", "s", "r", "a", "b", "c", "k", *(f"t{i}" for i in range(1, 10)), *(f"s{i}" for i in range(1, 4)))
@@ -115,8 +116,6 @@ def _rank(rows: list[Vector]) -> int:
 
 def vector_grader(part_id: str, spec: PartSpec) -> Grader:
     """The grader of a ``vector`` part: by membership when the key is a family, else entry by entry."""
-    from .lists import VectorGrader
-
     if isinstance(spec.get("value"), Mapping) and "family" in spec["value"] and "system" in spec:
         return FamilyGrader(part_id, spec)
     if spec.get("value") is None and "system" in spec:

@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.feedback import names_text
-from ..engine.graders import Grader
-from ..engine.keyspec import Parts, PartSpec
-from ..engine.kinds import compile_part, is_graded
-from ..engine.limits import AnswerError
-from .submissions import flatten_answers
+from .feedback import names_text
+from .graders import Grader
+from .keyspec import Parts, PartSpec
+from .kinds import compile_part, is_graded
+from .limits import AnswerError
 
 _BARE_KEY = re.compile(r"[0-9]+[a-z][A-Za-z0-9_.]*")  # 1b, 1a.t, 2c.step4: read by YAML as text
 
@@ -64,6 +63,29 @@ def template_text(parts: Parts, variant: str, printed_in: Mapping[str, str] | No
 
 
 # --------------------------------------------------------------------------- the format check
+
+
+def flatten_answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The answers to known parts (nested mappings joined with dots) and notes on the other keys."""
+    answers: dict[str, Any] = {}
+    notes: list[str] = []
+    for raw_key, value in data.items():
+        key = str(raw_key)
+        if key in ("student", "seed") and key not in parts:
+            continue
+        if key not in parts and isinstance(value, Mapping) and any(p.startswith(key + ".") for p in parts):
+            nested, nested_notes = flatten_answers({f"{key}.{k}": v for k, v in value.items()}, parts)
+            answers.update(nested)
+            notes += nested_notes
+        elif key in parts:
+            answers[key] = value
+        else:
+            notes.append(f"'{_short(key)}' is not a part of the answer key; ignored")
+    return answers, notes
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
