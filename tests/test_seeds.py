@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from solver import options
+from solver.build.pipeline import variant_from_data
 from solver.grading import submissions
 from solver.kernel.errors import ParamsError
 from solver.kernel.seeds import MAX_SEED, parse_seed, seed_or_none
@@ -37,3 +38,10 @@ def test_the_readers_are_one():
     assert draw.parse_seed is parse_seed
     assert submissions.seed_or_none is seed_or_none
     assert options.MAX_SEED is MAX_SEED
+
+
+@pytest.mark.parametrize("raw", ["7", True, -1, MAX_SEED + 1, 7.0])
+def test_a_params_files_variant_seed_is_a_json_integer_in_range(raw):
+    with pytest.raises(ParamsError, match=f"variant.seed: expected an integer from 0 to {MAX_SEED}, got"):
+        variant_from_data({"variant": {"seed": raw}})
+    assert variant_from_data({"variant": {"seed": MAX_SEED}}).seed == MAX_SEED

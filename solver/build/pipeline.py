@@ -18,10 +18,10 @@ from ..io.figures import shown
 from ..io.files import StagedOutput, dump_json, read_structured
 from ..kernel.checks import Check
 from ..kernel.errors import CrossCheckFailed, OracleUnavailable, OutputError, ParamsError
-from ..kernel.exact import to_integer
 from ..kernel.params import from_mapping, to_jsonable
 from ..kernel.points import GradingParams, points_for
 from ..kernel.rubric import RUBRIC_FILE, rubric_markdown
+from ..kernel.seeds import SEED_TEXT, is_seed
 from ..problems import PROBLEMS, BuildContext, by_section
 from ..render import latex as latex_runner
 from ..render.html import HtmlConversionError, tex_to_html
@@ -98,7 +98,10 @@ def variant_from_data(raw: Any) -> Variant:
         options = options_json(options_from_data(section.get("options"), "variant.options"))
     except ParamsError as exc:
         raise exc if exc.field.startswith("variant.") else exc.within("variant.options") from None
-    return Variant(seed=to_integer(section["seed"], "variant.seed", minimum=0, maximum=MAX_SEED), options=options)
+    seed = section["seed"]
+    if not is_seed(seed):  # a JSON integer: digits as text are not a seed in a parameters file
+        raise ParamsError("variant.seed", SEED_TEXT, seed, has_got=True)
+    return Variant(seed=seed, options=options)
 
 
 def parameter_reference() -> str:
