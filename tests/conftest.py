@@ -102,13 +102,16 @@ def session_cache(tmp_path_factory) -> Path:
     return folder
 
 
-@pytest.fixture(autouse=True)
-def _session_folder(monkeypatch, session_cache):
+@pytest.fixture(scope="session", autouse=True)
+def _session_folder(session_cache):
     """``hw6`` run without ``--out``/``--cache-dir`` writes ``output/`` and ``output/.cache`` where it
     runs: in tests, in the session's temporary folder (never in the checkout), whose cache is
-    :func:`session_cache`; :func:`run_module` runs there too."""
-    monkeypatch.setattr(options, "DEFAULT_OUT", session_cache.parent)
-    monkeypatch.setitem(_SESSION, "folder", session_cache.parent.parent)
+    :func:`session_cache`; :func:`run_module` runs there too. Session-wide, so that module fixtures
+    that build see it as well."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(options, "DEFAULT_OUT", session_cache.parent)
+        patch.setitem(_SESSION, "folder", session_cache.parent.parent)
+        yield
 
 
 @pytest.fixture(scope="session")
