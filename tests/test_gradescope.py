@@ -178,12 +178,17 @@ class Autograder:
         return results, done.stdout
 
 
+#: What needs the real autograder (its setup.sh makes a virtual environment, installs hw6's wheel and
+#: its grading dependencies, and rebuilds every variant): about 90 CPU-seconds, a third of the fast loop.
+autograder_setup = pytest.mark.slow
+
+
 @pytest.fixture(scope="session")
-def batch(tmp_path_factory):
+def batch(tmp_path_factory, session_cache):
     base = tmp_path_factory.mktemp("batch")
     roster = base / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    run_batch(roster, base / "out", pdf=False, context=BuildContext(cache_dir=base / "cache"), progress=False)
+    run_batch(roster, base / "out", pdf=False, context=BuildContext(cache_dir=session_cache), progress=False)
     return base / "out"
 
 
@@ -194,10 +199,10 @@ def export(*args) -> int:
 
 
 @pytest.fixture(scope="session")
-def graders(batch, tmp_path_factory):
+def graders(batch, tmp_path_factory, session_cache):
     """The batch's autograder (set up into a fresh venv) and the homework's, sharing that venv."""
     base = tmp_path_factory.mktemp("autograder")
-    cache = batch.parent / "cache"
+    cache = session_cache
     assert export("--manifest", batch / "manifest.csv", "--out", base / "roster.zip", "--cache-dir", cache) == 0
     assert export("--out", base / "homework.zip", "--cache-dir", cache) == 0
     roster = Autograder(base / "roster.zip", base / "roster")
@@ -223,6 +228,7 @@ USERS = {
 }
 
 
+@autograder_setup
 @pytest.mark.parametrize("who", ["ann", "bob", "cat"])
 def test_answers_pasted_from_the_notebook_score_full_marks(graders, batch, who):
     """NumPy, torch and MATLAB prints, edges split by semicolons, hypotheses with arrows (issue 27)."""
@@ -233,6 +239,7 @@ def test_answers_pasted_from_the_notebook_score_full_marks(graders, batch, who):
     assert results["score"] == total(parts) > 0, [t for t in results["tests"] if t["score"] != t["max_score"]]
 
 
+@autograder_setup
 @pytest.mark.parametrize("who", ["ann", "bob", "cat"])
 def test_each_variant_students_filled_template_scores_full_marks(graders, batch, who):
     roster, _ = graders
@@ -247,6 +254,7 @@ def test_each_variant_students_filled_template_scores_full_marks(graders, batch,
     assert staff and all("course staff" in t["output"] for t in staff)
 
 
+@autograder_setup
 def test_the_homework_template_scores_full_marks(graders, tmp_path, run_cli):
     _, homework = graders
     assert run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", tmp_path, "--cache-dir", homework.cache)[0] == 0
@@ -256,6 +264,7 @@ def test_the_homework_template_scores_full_marks(graders, tmp_path, run_cli):
     assert results["score"] == total(parts) > 0
 
 
+@autograder_setup
 def test_a_modelled_mistake_gets_its_feedback_and_never_the_answer(graders, batch):
     roster, _ = graders
     template, parts = student(batch, "ann")
@@ -278,6 +287,7 @@ def test_a_modelled_mistake_gets_its_feedback_and_never_the_answer(graders, batc
         ({}, "No answers file"),
     ],
 )
+@autograder_setup
 def test_an_unusable_submission_scores_zero_with_a_visible_reason(graders, batch, files, expected):
     roster, _ = graders
     _, parts = student(batch, "ann")
@@ -288,6 +298,7 @@ def test_an_unusable_submission_scores_zero_with_a_visible_reason(graders, batch
     assert test["max_score"] == total(parts)  # 0 out of the assignment's points
 
 
+@autograder_setup
 def test_a_student_missing_from_the_roster(graders):
     roster, _ = graders
     results, _ = roster.run({"a.yaml": "1b: w\n"}, [{"email": "stranger@uni.edu", "id": 99, "name": "S"}])
@@ -295,6 +306,7 @@ def test_a_student_missing_from_the_roster(graders):
     assert "stranger@uni.edu" in results["output"]
 
 
+@autograder_setup
 def test_a_group_is_graded_as_its_first_member(graders, batch):
     roster, _ = graders
     template, parts = student(batch, "bob")
@@ -306,6 +318,7 @@ def test_a_group_is_graded_as_its_first_member(graders, batch):
     assert results["extra_data"]["seed"] == seeds["bob"] != seeds["ann"]  # bob's variant, not ann's
 
 
+@autograder_setup
 def test_hostile_and_malformed_answers_are_invalid_and_the_rest_is_graded(graders, batch):
     roster, _ = graders
     template, parts = student(batch, "ann")
@@ -319,6 +332,7 @@ def test_hostile_and_malformed_answers_are_invalid_and_the_rest_is_graded(grader
     assert results["score"] == total(parts) - parts["1b"]["points"] - parts["2e"]["points"]
 
 
+@autograder_setup
 def test_an_internal_failure_still_writes_results(graders, tmp_path):
     roster, _ = graders
     broken = tmp_path / "source"
@@ -330,10 +344,11 @@ def test_an_internal_failure_still_writes_results(graders, tmp_path):
     assert "Traceback" in stdout and "digest" in stdout
 
 
-def test_the_zip_is_deterministic_and_holds_no_answers(graders, batch, tmp_path):
+@autograder_setup
+def test_the_zip_is_deterministic_and_holds_no_answers(graders, batch, tmp_path, session_cache):
     roster, _ = graders
     again = tmp_path / "again.zip"
-    assert export("--manifest", batch / "manifest.csv", "--out", again, "--cache-dir", batch.parent / "cache") == 0
+    assert export("--manifest", batch / "manifest.csv", "--out", again, "--cache-dir", session_cache) == 0
     assert again.read_bytes() == roster.zip_path.read_bytes()
     with zipfile.ZipFile(again) as archive:
         names = archive.namelist()
@@ -374,13 +389,11 @@ def test_the_batch_manifest_carries_email_and_sid(batch):
     assert header.endswith(",email,sid") and first.endswith(",ann@uni.edu,1001")
 
 
-def test_validate_finds_a_students_variant_in_the_manifest(run_cli, batch, tmp_path):
+def test_validate_finds_a_students_variant_in_the_manifest(run_cli, batch, tmp_path, session_cache):
     template, parts = student(batch, "bob")
     answers = tmp_path / "bob.yaml"
     answers.write_text(fill(template, parts))
-    code, out, _ = run_cli(
-        "validate", answers, "--manifest", batch / "manifest.csv", "--cache-dir", batch.parent / "cache"
-    )
+    code, out, _ = run_cli("validate", answers, "--manifest", batch / "manifest.csv", "--cache-dir", session_cache)
     assert code == 0 and "valid" in out
     wrong_variant = tmp_path / "cat.yaml"
     wrong_variant.write_text(fill(template, parts))  # bob's answers against cat's variant
@@ -407,6 +420,7 @@ RIGHT_ELSEWHERE = "right-answers.yaml"
         {"answers.json": Path("/nonexistent/answers.json")},
     ],
 )
+@autograder_setup
 def test_a_link_in_the_submission_is_refused_and_nothing_it_points_to_is_read(graders, batch, tmp_path, links):
     roster, _ = graders
     template, parts = student(batch, "ann")
@@ -420,6 +434,7 @@ def test_a_link_in_the_submission_is_refused_and_nothing_it_points_to_is_read(gr
     assert test["name"] == "Answers file" and test["max_score"] == total(parts)
 
 
+@autograder_setup
 def test_a_fifo_in_the_submission_is_refused_without_waiting_on_it(graders, batch):
     roster, _ = graders
     template, parts = student(batch, "ann")
@@ -437,6 +452,7 @@ def test_a_fifo_in_the_submission_is_refused_without_waiting_on_it(graders, batc
         b"\xff\xfe<u>bytes<\\u>.txt",
     ],
 )
+@autograder_setup
 def test_a_file_name_is_shown_escaped(graders, batch, tmp_path, name):
     roster, _ = graders
     file = os.fsdecode(name) if isinstance(name, bytes) else name
@@ -446,6 +462,7 @@ def test_a_file_name_is_shown_escaped(graders, batch, tmp_path, name):
     assert "\n" not in results["tests"][0]["output"]
 
 
+@autograder_setup
 def test_an_answers_file_named_like_html_is_graded_and_its_name_escaped(graders, batch):
     roster, _ = graders
     template, parts = student(batch, "ann")
@@ -462,6 +479,7 @@ def test_an_answers_file_named_like_html_is_graded_and_its_name_escaped(graders,
         {"email": "", "name": "<script>alert(1)</script>", "id": 97},
     ],
 )
+@autograder_setup
 def test_an_unknown_submitters_address_is_shown_escaped(graders, user):
     roster, _ = graders
     results, _ = roster.run({"a.yaml": "1b: w\n"}, [user])
@@ -469,6 +487,7 @@ def test_an_unknown_submitters_address_is_shown_escaped(graders, user):
     assert "<" not in results["output"] + results["tests"][0]["output"]
 
 
+@autograder_setup
 def test_a_group_members_name_is_shown_escaped(graders, batch):
     roster, _ = graders
     template, parts = student(batch, "bob")

@@ -82,7 +82,7 @@ def test_the_key_table_names_the_package_that_computes_each_part():
             assert modules and not wrong, f"README says problems/{package} computes {named}; it is {modules}"
 
 
-def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp_path):
+def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp_path, session_cache):
     """Where ../shared is not beside the clone, scripts/build-homework leaves Problem 4 out explicitly."""
     import json
     import os
@@ -94,7 +94,7 @@ def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp
     out = tmp_path / "out"
     env = {**os.environ, "HW6_NAMES_DIR": str(tmp_path / "no-such-folder")}
     done = subprocess.run(
-        [ROOT / "scripts" / "build-homework", "--no-pdf", "--out", out, "--cache-dir", tmp_path / "cache"],
+        [ROOT / "scripts" / "build-homework", "--no-pdf", "--out", out, "--cache-dir", session_cache],
         env=env,
         capture_output=True,
         text=True,
