@@ -14,6 +14,8 @@ searches themselves.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY
@@ -27,6 +29,7 @@ PROBLEM = Problem(
     section=SECTION,
     number=2,
     title="Beam search",
+    templates=Path(__file__).with_name("templates"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -29,6 +29,8 @@ test predictions with ``torch.nn.LSTM``/``RNN`` (oracle).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...core.problem import DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
@@ -45,6 +47,7 @@ PROBLEM = Problem(
     section=SECTION,
     number=4,
     title="A character-level RNN that guesses a surname's language",
+    templates=Path(__file__).with_name("templates"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -9,6 +9,8 @@ variants).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
@@ -23,6 +25,7 @@ PROBLEM = Problem(
     section="rnn_backprop",
     number=1,
     title="Backprop through a simple RNN",
+    templates=Path(__file__).with_name("templates"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

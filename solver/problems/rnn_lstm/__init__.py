@@ -19,6 +19,8 @@ oracle. Training (k) and the figures are cached under ``context.cache_dir``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
@@ -33,6 +35,7 @@ PROBLEM = Problem(
     section="rnn_lstm",
     number=3,
     title="Implementing RNNs and LSTMs",
+    templates=Path(__file__).with_name("templates"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

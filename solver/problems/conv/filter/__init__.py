@@ -9,6 +9,8 @@ variants).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ....core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
@@ -22,6 +24,7 @@ PROBLEM = Problem(
     section="conv_filter",
     number=6,
     title="Convolutional networks",
+    templates=Path(__file__).with_name("templates"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -11,6 +11,8 @@ cross-checks), :mod:`.key` (the answer key and its modelled mistakes),
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ....core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
@@ -24,6 +26,7 @@ PROBLEM = Problem(
     section="transpose_conv",
     number=6,
     title="Convolutional networks",
+    templates=Path(__file__).with_name("templates"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

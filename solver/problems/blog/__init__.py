@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
-from ..core.checks import Check
-from ..core.params import ParamsBase
-from ..core.problem import BuildContext, Part, Problem
-from ..core.rubric import Item, with_rubric
+from ...core.checks import Check
+from ...core.params import ParamsBase
+from ...core.problem import BuildContext, Part, Problem
+from ...core.rubric import Item, with_rubric
 
 SOURCE = "https://myrtle.ai/learn/how-to-train-your-resnet/"
 
@@ -170,6 +171,7 @@ PROBLEM = Problem(
     section="blog",
     number=5,
     title="Reading: How to Train Your ResNet",
+    templates=Path(__file__).with_name("templates"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

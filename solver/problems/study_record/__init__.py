@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..core.checks import Check
-from ..core.params import ParamsBase
-from ..core.problem import BuildContext, Part, Problem
-from ..core.rubric import Item, with_rubric
+from ...core.checks import Check
+from ...core.params import ParamsBase
+from ...core.problem import BuildContext, Part, Problem
+from ...core.rubric import Item, with_rubric
 
 QUESTIONS = {
     "7a": "Which sources, if any, did you use while working on this homework?",
@@ -47,6 +48,7 @@ PROBLEM = Problem(
     section="study_record",
     number=7,
     title="Homework process and study group",
+    templates=Path(__file__).with_name("templates"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,
