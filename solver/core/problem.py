@@ -22,6 +22,7 @@ from ..grading.kinds import PART_KINDS
 from .checks import Check
 from .degenerate import Degenerate
 from .difficulty import Difficulty
+from .exports import Exports
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,9 @@ class Problem:
     # and any partials they include, all named ``problems/<file name>`` in templates (file names are
     # unique across problems). The spine (preamble, the two sheets) stays in the top-level templates/.
     templates: Path | None = None
+    # What each platform's exporter shows of the problem (its PrairieLearn, Moodle and Canvas question), or
+    # why it has none: the problem's own words, kept in its folder (see solver.core.exports).
+    exports: Exports = Exports()
 
     @property
     def solution_template(self) -> str:

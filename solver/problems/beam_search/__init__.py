@@ -19,6 +19,7 @@ from pathlib import Path
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY
+from .export import EXPORTS
 from .key import parts
 from .params import SECTION, Params
 from .sheet import view
@@ -30,6 +31,7 @@ PROBLEM = Problem(
     number=2,
     title="Beam search",
     templates=Path(__file__).with_name("templates"),
+    exports=EXPORTS,
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

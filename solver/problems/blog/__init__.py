@@ -13,6 +13,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ...core.checks import Check
+from ...core.exports import not_exported
 from ...core.params import ParamsBase
 from ...core.problem import BuildContext, Part, Problem
 from ...core.rubric import Item, with_rubric
@@ -172,6 +173,7 @@ PROBLEM = Problem(
     number=5,
     title="Reading: How to Train Your ResNet",
     templates=Path(__file__).with_name("templates"),
+    exports=not_exported("its answers are written, which staff grade"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...core.exports import not_exported
 from ...core.problem import DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
@@ -48,6 +49,7 @@ PROBLEM = Problem(
     number=4,
     title="A character-level RNN that guesses a surname's language",
     templates=Path(__file__).with_name("templates"),
+    exports=not_exported("its answers are the notebook's results and a written part, which staff grade"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

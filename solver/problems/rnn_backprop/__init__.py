@@ -14,6 +14,7 @@ from pathlib import Path
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
+from .export import EXPORTS
 from .key import parts
 from .params import Params
 from .poly import LinearPoly, W
@@ -26,6 +27,7 @@ PROBLEM = Problem(
     number=1,
     title="Backprop through a simple RNN",
     templates=Path(__file__).with_name("templates"),
+    exports=EXPORTS,
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ...core.problem import Problem
 from .checks import crosscheck, oracle_check
+from .export import EXPORTS
 from .key import parts
 from .notebook import cells
 from .params import Params
@@ -36,6 +37,7 @@ PROBLEM = Problem(
     number=3,
     title="Implementing RNNs and LSTMs",
     templates=Path(__file__).with_name("templates"),
+    exports=EXPORTS,
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...core.checks import Check
+from ...core.exports import not_exported
 from ...core.params import ParamsBase
 from ...core.problem import BuildContext, Part, Problem
 from ...core.rubric import Item, with_rubric
@@ -49,6 +50,7 @@ PROBLEM = Problem(
     number=7,
     title="Homework process and study group",
     templates=Path(__file__).with_name("templates"),
+    exports=not_exported("its answers are about the student's own work, which staff read"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -16,6 +16,7 @@ from pathlib import Path
 from ....core.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
+from .export import EXPORTS
 from .key import parts
 from .params import Params
 from .sheet import view
@@ -27,6 +28,7 @@ PROBLEM = Problem(
     number=6,
     title="Convolutional networks",
     templates=Path(__file__).with_name("templates"),
+    exports=EXPORTS,
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,
