@@ -114,4 +114,4 @@ def not_exported(variants: Sequence[Exported]) -> str:
         named = sorted(set(whole))
         subjects = [("Problem " if len(named) == 1 else "Problems ") + " and ".join(map(str, named))] if named else []
         lines.append(" and ".join(subjects + partial.get(reason, [])) + f": {reason}")
-    return "; ".join(lines)
+    return "; ".join(lines) or "none"
