@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver.core.exports import FORMATS, MoodleQuestion, NotExported, PrairieLearnQuestion, QtiQuestions
+from solver.kernel.exports import FORMATS, MoodleQuestion, NotExported, PrairieLearnQuestion, QtiQuestions
 from solver.problems import PROBLEMS
 
 FORMS = {"prairielearn": PrairieLearnQuestion, "moodle": MoodleQuestion, "qti": QtiQuestions}
@@ -35,7 +35,7 @@ def test_a_problem_that_says_nothing_is_caught(monkeypatch):
     """The check above can fail: a problem with no word on a platform is reported, not passed."""
     from dataclasses import replace
 
-    from solver.core.exports import Exports
+    from solver.kernel.exports import Exports
 
     silent = replace(PROBLEMS[0], exports=Exports())
     for platform in FORMATS:

@@ -15,8 +15,8 @@ import argparse
 import xml.etree.ElementTree as ET
 
 from .. import __version__
-from ..core.exports import NotExported
-from ..core.pipeline import Solved
+from ..build.pipeline import Solved
+from ..kernel.exports import NotExported
 from .moodle_cloze import CLOZE_KINDS, ClozePart, cloze_part, cloze_question
 from .moodle_stack import STACK_KINDS, stack_question
 from .moodle_text import labeler, statement

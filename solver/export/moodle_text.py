@@ -13,9 +13,9 @@ import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..core.exports import MoodleQuestion
-from ..core.pipeline import Solved
-from ..core.problem import Problem
+from ..build.pipeline import Solved
+from ..kernel.exports import MoodleQuestion
+from ..kernel.problem import Problem
 from ..render.mathjax import tex_name
 
 Labeler = Callable[[str, "int | None"], str]  # (part id, 1-based entry of a list part or None) -> label

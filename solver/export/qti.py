@@ -15,9 +15,9 @@ import hashlib
 from collections.abc import Sequence
 
 from .. import __version__
-from ..core.errors import InputFileError
-from ..core.exports import GRADED_BY_HW6, NotExported, QtiQuestions
-from ..grading.kinds import is_graded
+from ..engine.kinds import is_graded
+from ..kernel.errors import InputFileError
+from ..kernel.exports import GRADED_BY_HW6, NotExported, QtiQuestions
 from . import qti_items, qti_xml, wheel
 from .selection import Artifact, Exported, add_export_arguments, run_export
 

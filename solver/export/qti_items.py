@@ -3,7 +3,7 @@
 Parts that share parameters are one question, so that a random question group, which draws each
 question on its own, can never pair one variant's numbers with another's key (Problem 3 (a)-(c),
 one test input, is one fill-in-multiple-blanks question). A problem words its question in its own
-folder (``Problem.exports.qti``: paragraphs and lines of blanks, :class:`~solver.core.exports.QtiText`);
+folder (``Problem.exports.qti``: paragraphs and lines of blanks, :class:`~solver.kernel.exports.QtiText`);
 this module makes each blank accept what hw6 accepts for the part's kind: a measured number in the
 notations its digits allow, an exact number as an integer, fraction or decimal.
 """
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..core.exports import Blanks, QtiRange, QtiText
+from ..kernel.exports import Blanks, QtiRange, QtiText
 from .qti_notation import accepted_by_hw6, exact_notations, measured_notations
 
 

@@ -5,7 +5,7 @@ A course adds a problem without forking hw6 by shipping a package whose ``pyproj
     [project.entry-points."hw6.problems"]
     my_problem = "my_package:PROBLEM"
 
-where ``PROBLEM`` is a :class:`~solver.core.problem.Problem` (its templates in its own folder, its
+where ``PROBLEM`` is a :class:`~solver.kernel.problem.Problem` (its templates in its own folder, its
 export wording in ``Problem.exports``). Installed next to hw6, it is on every sheet, key, check and
 export after hw6's own problems, ordered by number and then entry-point name (entry points have no
 order of their own). hw6's own problems are one tuple in :mod:`solver.problems`, not entry points:
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from importlib import metadata
 
-from ..core.problem import Problem
+from ..kernel.problem import Problem
 
 GROUP = "hw6.problems"
 

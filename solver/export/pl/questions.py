@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.exports import NotExported, PrairieLearnQuestion
-from ...core.pipeline import Solved
+from ...build.pipeline import Solved
+from ...kernel.exports import NotExported, PrairieLearnQuestion
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ...core.difficulty import Band, Difficulty, Structure
-from ...core.params import ParamsBase, param
+from ...kernel.difficulty import Band, Difficulty, Structure
+from ...kernel.params import ParamsBase, param
 
 NEAR_TIE = Fraction(2, 100)
 TEMPLATES = Path(__file__).with_name("templates")  # the problem's own

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ...core.exports import GRADED_BY_HW6, Exports, NotExported, PrairieLearnQuestion
+from ...kernel.exports import GRADED_BY_HW6, Exports, NotExported, PrairieLearnQuestion
 from ...render.mathjax import number_text
 
 

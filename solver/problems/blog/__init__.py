@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from ...core.checks import Check
-from ...core.exports import not_exported
-from ...core.params import ParamsBase
-from ...core.problem import BuildContext, Part, Problem
-from ...core.rubric import Item, with_rubric
+from ...kernel.checks import Check
+from ...kernel.exports import not_exported
+from ...kernel.params import ParamsBase
+from ...kernel.problem import BuildContext, Part, Problem
+from ...kernel.rubric import Item, with_rubric
 
 SOURCE = "https://myrtle.ai/learn/how-to-train-your-resnet/"
 

@@ -31,8 +31,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...core.exports import not_exported
-from ...core.problem import DataFolder, Problem
+from ...kernel.exports import not_exported
+from ...kernel.problem import DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
 from .notebook import cells

@@ -10,7 +10,7 @@ from typing import Any
 
 import sympy as sp
 
-from ...core.exports import GRADED_BY_HW6, Exports, MoodleQuestion, NotExported, PrairieLearnQuestion
+from ...kernel.exports import GRADED_BY_HW6, Exports, MoodleQuestion, NotExported, PrairieLearnQuestion
 from ...render.mathjax import tex_name
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...core.problem import Problem
+from ...kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .export import EXPORTS
 from .key import parts

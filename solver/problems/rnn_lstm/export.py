@@ -14,8 +14,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ...core.exact import exact_text
-from ...core.exports import (
+from ...kernel.exact import exact_text
+from ...kernel.exports import (
     CANVAS_DECIMALS,
     Blanks,
     Exports,

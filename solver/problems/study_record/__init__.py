@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...core.checks import Check
-from ...core.exports import not_exported
-from ...core.params import ParamsBase
-from ...core.problem import BuildContext, Part, Problem
-from ...core.rubric import Item, with_rubric
+from ...kernel.checks import Check
+from ...kernel.exports import not_exported
+from ...kernel.params import ParamsBase
+from ...kernel.problem import BuildContext, Part, Problem
+from ...kernel.rubric import Item, with_rubric
 
 QUESTIONS = {
     "7a": "Which sources, if any, did you use while working on this homework?",

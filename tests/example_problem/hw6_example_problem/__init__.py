@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from solver.core.checks import Check, compare_arrays
-from solver.core.exact import exact_json, exact_text
-from solver.core.exports import Blanks, Exports, MoodleQuestion, PrairieLearnQuestion, QtiQuestions, QtiText
-from solver.core.params import Number, ParamsBase, number_list, param
-from solver.core.problem import BuildContext, Part, Problem
+from solver.kernel.checks import Check, compare_arrays
+from solver.kernel.exact import exact_json, exact_text
+from solver.kernel.exports import Blanks, Exports, MoodleQuestion, PrairieLearnQuestion, QtiQuestions, QtiText
+from solver.kernel.params import Number, ParamsBase, number_list, param
+from solver.kernel.problem import BuildContext, Part, Problem
 from solver.render.mathjax import matrix_tex, vector_tex
 
 SECTION = "affine_layer"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ....core.problem import Problem
+from ....kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
 from .export import EXPORTS
