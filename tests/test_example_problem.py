@@ -141,3 +141,9 @@ def test_a_package_that_registers_no_problem_is_one_line_and_exit_2(course, tmp_
     assert done.stderr.splitlines() == [
         "hw6: error: entry point not_a_problem = json:dumps (hw6.problems): is a function, not a solver Problem"
     ]
+
+
+def test_hw6_never_names_the_example_problem():
+    """Its folder and its entry point are all it took: no file of hw6 itself knows it."""
+    spine = [*(ROOT / "solver").rglob("*.py"), *(ROOT / "solver").rglob("*.j2"), *(ROOT / "templates").rglob("*.j2")]
+    assert spine and not [path for path in spine if SECTION in path.read_text(encoding="utf-8")]
