@@ -20,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..kernel.errors import ProblemTemplatesClash
 from . import tex
 
 #: The language the sheets are written in (BCP 47): the PDF's /Lang and, read from the .tex, the HTML edition's lang.
@@ -46,7 +47,9 @@ def problem_loader(folders: tuple[Path, ...]) -> jinja2.BaseLoader:
     for folder in folders:
         for path in sorted(folder.glob("*.j2")):
             if path.name in owners and owners[path.name] != folder:
-                raise ValueError(f"two problems have a template {path.name}: {owners[path.name]} and {folder}")
+                raise ProblemTemplatesClash(
+                    f"two problems have a template {path.name}: {owners[path.name]} and {folder}"
+                )
             owners[path.name] = folder
     return jinja2.FileSystemLoader([str(folder) for folder in dict.fromkeys(folders)])
 
