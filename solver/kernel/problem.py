@@ -6,9 +6,11 @@ homework's values), ``solve(params, context)`` returning its exact answers,
 ``oracle_check(solution)`` (torch), ``parts(solution)`` for the answer key,
 and, in its own ``templates/`` folder, two template partials:
 ``<section>.solution.tex.j2`` and ``<section>.statement.tex.j2`` (templates
-name them and their helpers ``problems/<file>``). It exposes all of this as one
-:class:`Problem` named ``PROBLEM``; the CLI and renderer only ever iterate
-over :data:`solver.problems.PROBLEMS`.
+name them and their helpers ``problems/<file>``), and its wording on each
+platform (``exports``, :mod:`solver.kernel.exports`). It exposes all of this as
+one :class:`Problem` named ``PROBLEM``, registered in :data:`solver.problems.BUILTIN`
+or, from another package, through the ``hw6.problems`` entry point; the CLI,
+renderer and exporters only ever iterate over :data:`solver.problems.PROBLEMS`.
 """
 
 from __future__ import annotations
