@@ -66,7 +66,7 @@ def test_the_parameter_reference_is_a_parameters_file_of_the_defaults(tmp_path):
 
 def test_the_key_table_names_the_package_that_computes_each_part():
     from solver.build.pipeline import solve_all
-    from solver.commands.options import DEFAULT_OUT
+    from solver.options import DEFAULT_OUT
     from solver.problems import BuildContext
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")

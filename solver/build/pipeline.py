@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..grading.answer_format import template_text
+from ..engine.answer_format import template_text
 from ..io.cache import Cache
+from ..io.figures import shown
 from ..io.files import StagedOutput, dump_json, read_structured
 from ..kernel.checks import Check
 from ..kernel.errors import CrossCheckFailed, OracleUnavailable, OutputError, ParamsError
@@ -21,11 +22,14 @@ from ..kernel.exact import to_integer
 from ..kernel.params import from_mapping, to_jsonable
 from ..kernel.points import GradingParams, points_for
 from ..kernel.rubric import RUBRIC_FILE, rubric_markdown
-from ..problems import PROBLEMS, BuildContext, Problem, by_section
+from ..problems import PROBLEMS, BuildContext, by_section
 from ..render import latex as latex_runner
+from ..render.html import HtmlConversionError, tex_to_html
 from . import selection
 from .document import DocumentParams
 from .reference import Section, reference_yaml
+from .solved import Solved as Solved
+from .staff_report import REPORT_FILE, report_text
 from .variant import MAX_SEED as MAX_SEED
 from .variant import Variant as Variant
 from .variant import options_digest as options_digest
@@ -35,13 +39,6 @@ from .variant import variant_label as variant_label
 
 GENERATOR = {"name": "hw6", "version": __version__}
 TEMPLATE_FILE = "answers-template.yaml"  # what students fill in and submit
-
-
-@dataclass(frozen=True)
-class Solved:
-    problem: Problem
-    params: Any
-    solution: Any
 
 
 @dataclass(frozen=True)
@@ -252,8 +249,6 @@ def render_sheet(
 
 def html_edition(tex: str, files: Mapping[str, str | bytes]) -> str:
     """The HTML edition of a sheet, converted from its .tex; a figure it includes is one of ``files``."""
-    from ..io.figures import shown
-    from ..render.html import tex_to_html
 
     def figure_data(path: str) -> tuple[Any, bytes | None]:
         content = files.get(path)
@@ -279,8 +274,6 @@ def prepare(
     notebook's test cells, and :class:`NotebookFailed` when a cell of the solution raises.
     """
     from ..notebooks.solution import notebook_files, where_printed  # nbformat only where notebooks are made
-    from ..render.html import HtmlConversionError
-    from .staff_report import REPORT_FILE, report_text
 
     variant = variant or Variant()
     context = context or BuildContext()
@@ -319,7 +312,7 @@ def prepare(
 def notebook_contributions(solved: list[Solved], context: BuildContext) -> list[Any]:
     """Each problem's notebook cells (solver.notebooks.solution.Contribution), with the data folders it
     declares that were given: only those are where its cells run."""
-    from ..notebooks.solution import Contribution
+    from ..notebooks.solution import Contribution  # nbformat only where notebooks are made
 
     contributions = []
     for item in solved:

@@ -13,30 +13,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
+from ..build.pipeline import read_params_and_variant, solve_all
 from ..engine.runner import KeyGroup, StudentResult, compile_key, grade_groups
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..kernel.points import GradingParams
 from ..problems import BuildContext
+from ..variants.cluster import cluster_compiled_parts, grade_on_cluster
 from ..variants.draw import Drawn, draw
 from ..variants.labels import labels_by_seed
 from ..variants.manifest import VerifiedManifest, params_digest, verify_manifest
 from . import gradescope
-from .keycache import checked_key, variant_inputs
+from .keycache import checked_key, checked_parts, part_titles, variant_inputs
 from .submissions import read_submissions
 
 Parts = dict[str, Any]  # the "parts" of an answer key
-
-
-def checked_parts(solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None) -> Parts:
-    """The key's parts, only once every cross-check of the answers they come from agrees."""
-    checked(solved)
-    return answer_key(solved, variant, grading)["parts"]
-
-
-def part_titles(solved: list[Solved]) -> dict[str, str]:
-    """part id -> the title of the problem it belongs to."""
-    return {part_id: item.problem.title for item in solved for part_id in item.problem.parts(item.solution)}
 
 
 class VariantKeys:
@@ -155,8 +145,6 @@ def grade_answers(
     notes: list[str] = []
     remote = None
     if scheduler is not None:  # a Dask cluster (--scheduler) grades them all; see solver.variants.cluster
-        from ..variants.cluster import cluster_compiled_parts, grade_on_cluster
-
         remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions])
     seeds_in_use = list(dict.fromkeys(s.seed for s in submissions))
     labels = labels_by_seed(manifest) if manifest else {}
