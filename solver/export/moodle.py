@@ -18,9 +18,10 @@ import xml.etree.ElementTree as ET
 from .. import __version__
 from ..build.pipeline import Solved
 from ..engine.kinds import KINDS
+from ..kernel.exports import NotExported
 from .moodle_cloze import ClozePart, cloze_part, cloze_question
 from .moodle_stack import stack_question
-from .moodle_text import statement
+from .moodle_text import labeler, statement
 from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "moodle"
@@ -48,7 +49,15 @@ def moodle_xml(variants: list[Exported]) -> tuple[bytes, list[str]]:
     quiz.append(ET.Comment(f" hw6 {__version__}: Moodle questions for {len(variants)} variant(s): {seeds} "))
     notes: dict[str, str] = {}
     sections = [item.problem.section for item in variants[0].solved]
+    skipped: list[str] = []
     for section in sections:
+        problem = next(s.problem for s in variants[0].solved if s.problem.section == section)
+        declared = problem.exports.moodle
+        if isinstance(declared, NotExported):
+            skipped.append(f"Problem {problem.number} ({section}) is not exported to Moodle: {declared.reason}")
+            continue
+        if declared is None:
+            skipped.append(f"Problem {problem.number} ({section}) has no Moodle statement of its own: title only")
         questions: list[ET.Element] = []
         title = ""
         for variant in variants:
@@ -62,13 +71,14 @@ def moodle_xml(variants: list[Exported]) -> tuple[bytes, list[str]]:
             quiz.extend(questions)
     ET.indent(quiz)
     body = ET.tostring(quiz, encoding="unicode", short_empty_elements=True)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8"), sorted(
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8"), skipped + sorted(
         f"part {part_id} is not exported to Moodle: {why}" for part_id, why in notes.items()
     )
 
 
 def _question(item: Solved, variant: Exported, notes: dict[str, str]) -> ET.Element | None:
     own = [part_id for part_id in item.problem.parts(item.solution) if part_id in variant.parts]
+    label = labeler(item.problem)
     kinds = {part_id: KINDS.get(variant.parts[part_id].get("kind")) for part_id in own}
     symbolic = {p: variant.parts[p] for p in own if (k := kinds[p]) is not None and k.moodle == "stack"}
     numeric: list[ClozePart] = []
@@ -77,7 +87,7 @@ def _question(item: Solved, variant: Exported, notes: dict[str, str]) -> ET.Elem
         if kind is None:
             continue
         if kind.moodle == "cloze":
-            exported = cloze_part(part_id, variant.parts[part_id])
+            exported = cloze_part(part_id, variant.parts[part_id], label)
             if isinstance(exported, str):
                 notes.setdefault(part_id, f"{exported} ({variant.label})")
             else:
@@ -90,7 +100,7 @@ def _question(item: Solved, variant: Exported, notes: dict[str, str]) -> ET.Elem
             notes.setdefault(part.part_id, "numeric beside symbolic parts: only the STACK question is written")
     if symbolic:
         note = f"hw6 {__version__}, {variant.label}"
-        return stack_question(name, statement(item), symbolic, note, variant.seed or 0)
+        return stack_question(name, statement(item), symbolic, note, variant.seed or 0, label)
     if numeric:
         return cloze_question(name, statement(item), numeric)
     return None
