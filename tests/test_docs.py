@@ -58,7 +58,7 @@ def parameter_block() -> str:
 
 
 def test_the_parameter_reference_is_a_parameters_file_of_the_defaults(tmp_path):
-    from solver.core.pipeline import params_from_data, read_params
+    from solver.build.pipeline import params_from_data, read_params
 
     reference = tmp_path / "reference.yaml"
     reference.write_text(parameter_block(), encoding="utf-8")
@@ -66,7 +66,7 @@ def test_the_parameter_reference_is_a_parameters_file_of_the_defaults(tmp_path):
 
 
 def test_the_answer_kinds_page_has_a_row_per_kind():
-    from solver.grading.kinds import KINDS
+    from solver.engine.kinds import KINDS
 
     page = (DOCS / "reference" / "answer-kinds.md").read_text(encoding="utf-8")
     kinds_table = page.split("\n## ")[0]  # the first table; per-platform forms follow under their own heading
@@ -75,8 +75,8 @@ def test_the_answer_kinds_page_has_a_row_per_kind():
 
 
 def test_the_key_table_names_the_package_that_computes_each_part():
+    from solver.build.pipeline import solve_all
     from solver.commands.options import DEFAULT_OUT
-    from solver.core.pipeline import solve_all
     from solver.problems import BuildContext
 
     text = (DOCS / "reference" / "answer-key.md").read_text(encoding="utf-8")
