@@ -18,7 +18,7 @@ import os
 import sys
 import warnings
 
-from . import __version__
+from . import __version__, problems
 from .commands import COMMANDS
 from .io import signals
 from .io.inputs import InputRejected
@@ -86,6 +86,10 @@ def _utf8_streams() -> None:
 def main(argv: list[str] | None = None) -> int:
     _utf8_streams()
     args = build_parser().parse_args(argv)
+    if problems.REFUSED:  # a package's hw6.problems entry point that is not a problem hw6 can take
+        for line in problems.REFUSED:
+            print(f"hw6: error: {line}", file=sys.stderr)
+        return 2
     if getattr(args, "seed", None) is not None and getattr(args, "params", None) is not None:
         print("hw6: error: --seed and --params are alternatives; give one", file=sys.stderr)
         return 2

@@ -251,11 +251,11 @@ def test_the_tight_bound_earns_full_credit(graders, parts, text):
 
 
 def test_the_sheet_states_the_precision_the_key_grades_by(solved, parts):
-    from pathlib import Path
 
     rnn = next(item for item in solved if item.problem.section == "rnn_lstm")
     view = rnn.problem.view(rnn.solution)
-    template = (Path(__file__).parents[1] / "templates" / "problems" / "rnn_lstm.statement.tex.j2").read_text()
+    assert rnn.problem.templates is not None
+    template = (rnn.problem.templates / "rnn_lstm.statement.tex.j2").read_text()
     for part_id in ("3a", "3b", "3c"):
         digits = parts[part_id]["min_digits"]
         assert f"at least {digits} significant digits" in view["precision"][part_id]

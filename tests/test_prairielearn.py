@@ -301,7 +301,7 @@ def test_a_batch_manifest_exports_its_distinct_variants(exported, tmp_path):
     "value, text", [(7, "7"), ("-6/5", "-1.2"), ("-1/20", "-0.05"), ("1/3", "1/3"), ("-13/30", "-13/30"), ("0", "0")]
 )
 def test_statement_numbers_are_exact(value, text):
-    from solver.export.pl.questions import number_text
+    from solver.render.mathjax import number_text
 
     assert number_text(value) == text
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from solver.io import figures
-from solver.problems import BuildContext
+from solver.problems import PROBLEMS, BuildContext
 from solver.problems import rnn_lstm as p3
 from solver.problems.names_classifier import figures as p4_figures
 from solver.problems.rnn_lstm import sheet as p3_sheet
@@ -82,7 +82,7 @@ def _placed_fractions() -> dict[str, float | None]:
     """Figure name -> its width on the sheet as a fraction of the text width, or None for a figure placed
     at its natural size, shrunk only to fit the line (from the templates)."""
     placed: dict[str, float | None] = {}
-    for template in TEMPLATES.glob("problems/*.tex.j2"):
+    for template in sorted(t for p in PROBLEMS if p.templates for t in p.templates.glob("*.tex.j2")):
         text, problem = template.read_text(), template.name.split(".")[0]
         for fraction, name in re.findall(
             r"\\includegraphics\[width=([0-9.]*)\\linewidth\]\{\\VAR\{view\.figure\.(\w+)\}\}", text

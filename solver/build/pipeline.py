@@ -246,7 +246,8 @@ def render_sheet(
 
     sections = _sections(solved) if sections is None else sections
     document = document or DocumentParams()
-    return render(f"{kind}.tex.j2", sections=sections, variant=variant, generator=GENERATOR, document=document)
+    folders = [p.templates for p in PROBLEMS if p.templates is not None]
+    return render(f"{kind}.tex.j2", folders, sections=sections, variant=variant, generator=GENERATOR, document=document)
 
 
 def html_edition(tex: str, files: Mapping[str, str | bytes]) -> str:

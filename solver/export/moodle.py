@@ -16,9 +16,10 @@ import xml.etree.ElementTree as ET
 
 from .. import __version__
 from ..build.pipeline import Solved
+from ..kernel.exports import NotExported
 from .moodle_cloze import CLOZE_KINDS, ClozePart, cloze_part, cloze_question
 from .moodle_stack import STACK_KINDS, stack_question
-from .moodle_text import statement
+from .moodle_text import labeler, statement
 from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "moodle"
@@ -46,7 +47,15 @@ def moodle_xml(variants: list[Exported]) -> tuple[bytes, list[str]]:
     quiz.append(ET.Comment(f" hw6 {__version__}: Moodle questions for {len(variants)} variant(s): {seeds} "))
     notes: dict[str, str] = {}
     sections = [item.problem.section for item in variants[0].solved]
+    skipped: list[str] = []
     for section in sections:
+        problem = next(s.problem for s in variants[0].solved if s.problem.section == section)
+        declared = problem.exports.moodle
+        if isinstance(declared, NotExported):
+            skipped.append(f"Problem {problem.number} ({section}) is not exported to Moodle: {declared.reason}")
+            continue
+        if declared is None:
+            skipped.append(f"Problem {problem.number} ({section}) has no Moodle statement of its own: title only")
         questions: list[ET.Element] = []
         title = ""
         for variant in variants:
@@ -60,19 +69,20 @@ def moodle_xml(variants: list[Exported]) -> tuple[bytes, list[str]]:
             quiz.extend(questions)
     ET.indent(quiz)
     body = ET.tostring(quiz, encoding="unicode", short_empty_elements=True)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8"), sorted(
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8"), skipped + sorted(
         f"part {part_id} is not exported to Moodle: {why}" for part_id, why in notes.items()
     )
 
 
 def _question(item: Solved, variant: Exported, notes: dict[str, str]) -> ET.Element | None:
     own = [part_id for part_id in item.problem.parts(item.solution) if part_id in variant.parts]
+    label = labeler(item.problem)
     symbolic = {p: variant.parts[p] for p in own if variant.parts[p].get("kind") in STACK_KINDS}
     numeric: list[ClozePart] = []
     for part_id in own:
         kind = variant.parts[part_id].get("kind")
         if kind in CLOZE_KINDS:
-            exported = cloze_part(part_id, variant.parts[part_id])
+            exported = cloze_part(part_id, variant.parts[part_id], label)
             if isinstance(exported, str):
                 notes.setdefault(part_id, f"{exported} ({variant.label})")
             else:
@@ -85,7 +95,7 @@ def _question(item: Solved, variant: Exported, notes: dict[str, str]) -> ET.Elem
             notes.setdefault(part.part_id, "numeric beside symbolic parts: only the STACK question is written")
     if symbolic:
         note = f"hw6 {__version__}, {variant.label}"
-        return stack_question(name, statement(item), symbolic, note, variant.seed or 0)
+        return stack_question(name, statement(item), symbolic, note, variant.seed or 0, label)
     if numeric:
         return cloze_question(name, statement(item), numeric)
     return None

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..engine.answers import key_fraction
 from ..engine.kinds import compile_part
-from .moodle_text import part_label
+from .moodle_text import Labeler, part_label
 
 CLOZE_KINDS = ("numbers", "vector", "matrix")
 CLOZE_SPECIAL = '\\}#~/"'  # escaped with a backslash inside a Cloze answer or feedback
@@ -46,8 +46,9 @@ class ClozePart:
     boxes: tuple[Box, ...]
 
 
-def cloze_part(part_id: str, spec: Mapping[str, Any]) -> ClozePart | str:
-    """The boxes of one part, or why Moodle's numeric boxes cannot grade it as hw6 does."""
+def cloze_part(part_id: str, spec: Mapping[str, Any], label: Labeler = part_label) -> ClozePart | str:
+    """The boxes of one part, or why Moodle's numeric boxes cannot grade it as hw6 does (``label``: the
+    problem's labels of its parts)."""
     points = key_fraction(spec.get("points", 1), "points")
     if spec["kind"] == "numbers":
         grader = compile_part(part_id, spec)
@@ -57,7 +58,7 @@ def cloze_part(part_id: str, spec: Mapping[str, Any]) -> ClozePart | str:
             return f"the key cannot be read ({getattr(grader, 'reason', '')})"
         if bounds is not None:  # 0 <= value < bound: the centre and half-width of [0, bound - margin]
             keys = tolerances = [(b - b * BELOW_MARGIN) / 2 for b in bounds]
-        labels = _number_labels(part_id, spec, len(keys))
+        labels = _number_labels(part_id, spec, len(keys), label)
         boxes = [Box(label, k, t, ()) for label, k, t in zip(labels, keys, tolerances, strict=True)]
         return ClozePart(part_id, points, tuple(boxes))
     value = spec.get("value")
@@ -80,24 +81,27 @@ def cloze_part(part_id: str, spec: Mapping[str, Any]) -> ClozePart | str:
             if wrong != keys[i] and _decimal(wrong) is not None and all(wrong != w for w, _ in alternatives[i]):
                 alternatives[i].append((wrong, str(mistake.get("feedback", ""))))
     columns = len(value[0]) if matrix and value else 0
-    boxes = [Box(_entry_label(part_id, i, columns), k, Fraction(0), tuple(alternatives[i])) for i, k in enumerate(keys)]
+    boxes = [
+        Box(_entry_label(part_id, i, columns, label), k, Fraction(0), tuple(alternatives[i]))
+        for i, k in enumerate(keys)
+    ]
     return ClozePart(part_id, points, tuple(boxes))
 
 
-def _number_labels(part_id: str, spec: Mapping[str, Any], count: int) -> list[str]:
+def _number_labels(part_id: str, spec: Mapping[str, Any], count: int, label: Labeler) -> list[str]:
     """Row and column for a matrix of numbers (3a), the key's own names when it gives them (3c, 3k)."""
     shape, order = spec.get("shape"), spec.get("order")
     if isinstance(shape, list) and len(shape) == 2 and shape[0] * shape[1] == count:
-        return [_entry_label(part_id, i, int(shape[1])) for i in range(count)]
+        return [_entry_label(part_id, i, int(shape[1]), label) for i in range(count)]
     if isinstance(order, list) and len(order) == count:
-        return [f"{part_label(part_id)} {html.escape(str(name))}" for name in order]
-    return [_entry_label(part_id, i, 0) for i in range(count)]
+        return [f"{label(part_id, None)} {html.escape(str(name))}" for name in order]
+    return [_entry_label(part_id, i, 0, label) for i in range(count)]
 
 
-def _entry_label(part_id: str, index: int, columns: int) -> str:
+def _entry_label(part_id: str, index: int, columns: int, label: Labeler) -> str:
     if columns:
-        return f"{part_label(part_id)} row {index // columns + 1}, column {index % columns + 1}"
-    return f"{part_label(part_id)} entry {index + 1}"
+        return f"{label(part_id, None)} row {index // columns + 1}, column {index % columns + 1}"
+    return f"{label(part_id, None)} entry {index + 1}"
 
 
 def _flat(value: Any, matrix: bool) -> list[Fraction] | None:

@@ -22,7 +22,7 @@ from typing import Any
 import sympy as sp
 
 from .maxima import key_expression, list_to_maxima, to_maxima
-from .moodle_text import part_label
+from .moodle_text import Labeler, part_label
 
 STACK_KINDS = ("expr", "expr_list")
 STACK_VERSION = "2023121100"  # the question format this file is written in (STACK 4.5)
@@ -67,8 +67,11 @@ class Case:
     expected: dict[str, tuple[str, Fraction]]
 
 
-def stack_question(name: str, text: str, parts: Mapping[str, Mapping[str, Any]], note: str, seed: int) -> ET.Element:
-    """The ``<question type="stack">`` for ``parts`` (part id -> key spec, in the sheet's order)."""
+def stack_question(
+    name: str, text: str, parts: Mapping[str, Mapping[str, Any]], note: str, seed: int, label: Labeler = part_label
+) -> ET.Element:
+    """The ``<question type="stack">`` for ``parts`` (part id -> key spec, in the sheet's order; ``label``: the
+    problem's labels of its parts)."""
     variables: list[str] = []
     trees: list[Tree] = []
     boxes: list[str] = []
@@ -83,7 +86,7 @@ def stack_question(name: str, text: str, parts: Mapping[str, Mapping[str, Any]],
             keys[input_name] = f"ta{first + i}"
             variables.append(f"{keys[input_name]}: {to_maxima(expr)};")
             entry = i + 1 if spec["kind"] == "expr_list" else None
-            boxes.append(f"<p>{part_label(part_id, entry)} [[input:{input_name}]] [[validation:{input_name}]]</p>")
+            boxes.append(f"<p>{label(part_id, entry)} [[input:{input_name}]] [[validation:{input_name}]]</p>")
         trees.append(_tree(f"prt{len(trees) + 1}", part_id, spec, names, [keys[n] for n in names], exprs))
         boxes.append(f"<p>[[feedback:{trees[-1].name}]]</p>")
     cases = _cases(trees)

@@ -21,7 +21,7 @@ from ..io.files import dump_json
 from ..kernel.errors import InputFileError
 from . import wheel
 from .pl.inputs import input_spec, question_html, shape_params, skeleton
-from .pl.questions import QUESTIONS, Question
+from .pl.questions import Question, questions
 from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "prairielearn"
@@ -46,9 +46,9 @@ def artifact(variants: list[Exported]) -> Artifact:
     if unseeded is not None:
         raise InputFileError(f"a variant of the batch has no seed ({unseeded}); export batches drawn from seeds")
     files = course_files(variants)
-    questions = [name for name, _ in files if name.endswith("/info.json") and name.startswith("questions/")]
-    summary = f"{len(questions)} questions, {len(variants)} variant(s) (seeds {_ranges([v.seed for v in variants])})"
-    return Artifact(wheel.deterministic_zip(files), summary)
+    written = [name for name, _ in files if name.endswith("/info.json") and name.startswith("questions/")]
+    summary = f"{len(written)} questions, {len(variants)} variant(s) (seeds {_ranges([v.seed for v in variants])})"
+    return Artifact(wheel.deterministic_zip(files), summary, tuple(questions(variants[0].solved)[1]))
 
 
 def question_uuid(name: str) -> str:
@@ -122,7 +122,7 @@ def course_files(variants: list[Exported]) -> list[tuple[str, bytes]]:
     """(name, content) of every file of the fragment, sorted by name."""
     files: list[tuple[str, bytes]] = []
     zone = []
-    for question in QUESTIONS:
+    for question in questions(variants[0].solved)[0]:
         own, points = question_files(question, variants)
         files += own
         whole = int(points) if points.is_integer() else points

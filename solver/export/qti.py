@@ -15,13 +15,14 @@ import hashlib
 from collections.abc import Sequence
 
 from .. import __version__
+from ..engine.kinds import is_graded
 from ..kernel.errors import InputFileError
+from ..kernel.exports import GRADED_BY_HW6, NotExported, QtiQuestions
 from . import qti_items, qti_xml, wheel
 from .selection import Artifact, Exported, add_export_arguments, run_export
 
 NAME = "qti"
 HELP = "a Canvas QTI 1.2 zip (Classic Quizzes): numeric parts, one question group of whole variants per problem"
-NOT_EXPORTED = "Problems 1 and 2 and 6(b) without a unique filter: graded by hw6 (Gradescope autograder)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 def artifact(variants: list[Exported]) -> Artifact:
     files, groups = package(variants)
     counts = ", ".join(f"{g.title}: {len(g.questions)}" for g in groups)
-    summary = f"{len(variants)} variant(s); questions {counts}; not exported: {NOT_EXPORTED}"
+    summary = f"{len(variants)} variant(s); questions {counts}; not exported: {not_exported(variants)}"
     return Artifact(wheel.deterministic_zip(files), summary)
 
 
@@ -50,7 +51,7 @@ def package(variants: Sequence[Exported]) -> tuple[list[tuple[str, bytes]], list
         " of the homework are handed in separately.</p>"
     )
     points = sum(max(q.points for _, q in g.questions) * (g.pick or len(g.questions)) for g in groups)
-    notes = [("hw6_version", __version__), ("hw6_seeds", seeds), ("hw6_not_exported", NOT_EXPORTED)]
+    notes = [("hw6_version", __version__), ("hw6_seeds", seeds), ("hw6_not_exported", not_exported(variants))]
     assessment = f"{base}_assessment"
     files = [
         (
@@ -64,28 +65,53 @@ def package(variants: Sequence[Exported]) -> tuple[list[tuple[str, bytes]], list
 
 
 def question_groups(variants: Sequence[Exported], base: str) -> list[qti_xml.Group]:
-    """Problem 3 (a)-(c), Problem 3 (k) (fixed), Problem 6 (b), Problem 6 (c): in the sheet's order."""
-    rnn = [qti_items.rnn_question(v.solutions["rnn_lstm"], v.parts, v.seed) for v in variants]
-    filters = [qti_items.filter_question(v.solutions["conv_filter"], v.parts, v.seed) for v in variants]
-    transposes = [qti_items.transpose_question(v.solutions["transpose_conv"], v.parts, v.seed) for v in variants]
-    training = [qti_items.training_questions(v.parts) for v in variants]
-    if any(t != training[0] for t in training):
-        raise InputFileError("the variants' 3(k) targets differ; export variants drawn with the same options")
-    drawn: list[tuple[str, str, Sequence[qti_items.BlanksQuestion | None]]] = [
-        ("rnn_lstm", "Problem 3 (a)-(c)", rnn),
-        ("conv_filter", "Problem 6 (b)", filters),
-        ("transpose_conv", "Problem 6 (c)", transposes),
-    ]
+    """Each problem's question group (and fixed questions after it), in the sheet's order."""
     groups = []
-    for key, title, questions in drawn:
-        kept = [q for q in questions if q is not None]
-        if not kept:
+    for item in variants[0].solved:
+        section, declared = item.problem.section, item.problem.exports.qti
+        if not isinstance(declared, QtiQuestions):
             continue
-        if len({q.points for q in kept}) > 1:
-            raise InputFileError(f"{title}: the variants give it different points; export them separately")
-        idents = tuple((f"{base}_{key}_{i}", q) for i, q in enumerate(kept, start=1))
-        groups.append(qti_xml.Group(f"{base}_{key}", title, idents))
-        if key == "rnn_lstm":
-            fixed = tuple((f"{base}_training_{i}", q) for i, q in enumerate(training[0], start=1))
-            groups.append(qti_xml.Group(f"{base}_training", "Problem 3 (k)", fixed, pick=0))
+        questions = []
+        for variant in variants:
+            text = declared.question(variant.solutions[section], variant.parts)
+            if text is not None:
+                questions.append(qti_items.blanks_question(section, text, variant.parts, variant.seed))
+        if declared.fixed is not None:
+            fixed_sets = [list(declared.fixed(v.parts)) for v in variants]
+            if any(f != fixed_sets[0] for f in fixed_sets):
+                raise InputFileError(
+                    f"the variants' {declared.fixed_title} questions differ; export variants drawn with the same options"
+                )
+        if not questions:
+            continue
+        if len({q.points for q in questions}) > 1:
+            raise InputFileError(f"{declared.title}: the variants give it different points; export them separately")
+        idents = tuple((f"{base}_{section}_{i}", q) for i, q in enumerate(questions, start=1))
+        groups.append(qti_xml.Group(f"{base}_{section}", declared.title, idents))
+        if declared.fixed is not None:
+            key = declared.fixed_key or f"{section}_fixed"
+            fixed = tuple((f"{base}_{key}_{i}", q) for i, q in enumerate(fixed_sets[0], start=1))
+            groups.append(qti_xml.Group(f"{base}_{key}", declared.fixed_title, fixed, pick=0))
     return groups
+
+
+def not_exported(variants: Sequence[Exported]) -> str:
+    """What of the automatically graded parts Canvas does not get, and why, from the problems' word:
+    "Problems 1 and 2 and 6(b) without a unique filter: graded by hw6 (Gradescope autograder)"."""
+    numbers: dict[str, list[int]] = {}
+    partial: dict[str, list[str]] = {}
+    for item in variants[0].solved:
+        declared = item.problem.exports.qti
+        graded = any(is_graded(part.kind) for part in item.problem.parts(item.solution).values())
+        if isinstance(declared, QtiQuestions) and declared.unexported:
+            partial.setdefault(GRADED_BY_HW6, []).append(declared.unexported)
+            numbers.setdefault(GRADED_BY_HW6, [])
+        elif not isinstance(declared, QtiQuestions) and graded:
+            reason = declared.reason if isinstance(declared, NotExported) else "no Canvas question declared"
+            numbers.setdefault(reason, []).append(item.problem.number)
+    lines = []
+    for reason, whole in numbers.items():
+        named = sorted(set(whole))
+        subjects = [("Problem " if len(named) == 1 else "Problems ") + " and ".join(map(str, named))] if named else []
+        lines.append(" and ".join(subjects + partial.get(reason, [])) + f": {reason}")
+    return "; ".join(lines) or "none"

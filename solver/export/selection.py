@@ -93,6 +93,9 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--start", metavar="SEED", type=options.seed, help="the first seed (default 0)")
     parser.add_argument("--manifest", metavar="CSV", help="a batch's manifest.csv: export its distinct variants")
+    parser.add_argument(
+        "--skip", action="append", default=[], metavar="PROBLEM", help="leave this problem out (repeatable)"
+    )
     add_drawing_arguments(parser)
 
 
@@ -121,7 +124,8 @@ def selected_variants(args: argparse.Namespace) -> list[Exported]:
         raise InputFileError("give --variants N or --manifest CSV (one of them)")
     if args.manifest is not None and args.start is not None:
         raise InputFileError("--start goes with --variants N, not with --manifest CSV")
-    context = BuildContext(cache_dir=options.context(args, sheets=False).cache_dir)  # Problem 4's data is not exported
+    given = options.context(args, sheets=False)
+    context = BuildContext(cache_dir=given.cache_dir, skip=given.skip)  # Problem 4's data is not exported
     if args.manifest is not None:
         return manifest_variants(Path(args.manifest), context)
     start = args.start or 0

@@ -39,6 +39,10 @@ class Hw6Error(Exception):
     exit_code = 2
 
 
+class ProblemTemplatesClash(Hw6Error):
+    """Two registered problems have a template of one name: one would silently replace the other's."""
+
+
 class SchedulerError(Hw6Error):
     """``--scheduler`` names no usable Dask scheduler, or dask.distributed is not installed."""
 

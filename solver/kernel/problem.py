@@ -4,10 +4,13 @@ A problem module defines a frozen ``Params`` dataclass (defaults = the
 homework's values), ``solve(params, context)`` returning its exact answers,
 ``crosscheck(solution)`` (NumPy, run on every build), optionally
 ``oracle_check(solution)`` (torch), ``parts(solution)`` for the answer key,
-and two template partials: ``problems/<section>.solution.tex.j2`` and
-``problems/<section>.statement.tex.j2``. It exposes all of this as one
-:class:`Problem` named ``PROBLEM``; the CLI and renderer only ever iterate
-over :data:`solver.problems.PROBLEMS`.
+and, in its own ``templates/`` folder, two template partials:
+``<section>.solution.tex.j2`` and ``<section>.statement.tex.j2`` (templates
+name them and their helpers ``problems/<file>``), and its wording on each
+platform (``exports``, :mod:`solver.kernel.exports`). It exposes all of this as
+one :class:`Problem` named ``PROBLEM``, registered in :data:`solver.problems.BUILTIN`
+or, from another package, through the ``hw6.problems`` entry point; the CLI,
+renderer and exporters only ever iterate over :data:`solver.problems.PROBLEMS`.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from ..engine.kinds import PART_KINDS
 from .checks import Check
 from .degenerate import Degenerate
 from .difficulty import Difficulty
+from .exports import Exports
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,13 @@ class Problem:
     # What staff should know about a solution that the student sheets do not say (how its values
     # were computed and checked, targets, what was left out): lines of the build's report.txt.
     staff_notes: Callable[[Any], Sequence[str]] | None = None
+    # The folder of the problem's templates: ``<section>.statement.tex.j2``, ``<section>.solution.tex.j2``
+    # and any partials they include, all named ``problems/<file name>`` in templates (file names are
+    # unique across problems). The spine (preamble, the two sheets) stays in the top-level templates/.
+    templates: Path | None = None
+    # What each platform's exporter shows of the problem (its PrairieLearn, Moodle and Canvas question), or
+    # why it has none: the problem's own words, kept in its folder (see solver.kernel.exports).
+    exports: Exports = Exports()
 
     @property
     def solution_template(self) -> str:

@@ -14,9 +14,12 @@ searches themselves.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY
+from .export import EXPORTS
 from .key import parts
 from .params import SECTION, Params
 from .sheet import view
@@ -27,6 +30,8 @@ PROBLEM = Problem(
     section=SECTION,
     number=2,
     title="Beam search",
+    templates=Path(__file__).with_name("templates"),
+    exports=EXPORTS,
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

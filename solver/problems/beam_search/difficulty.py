@@ -12,12 +12,14 @@ import functools
 import re
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from ...kernel.difficulty import Band, Difficulty, Structure
 from ...kernel.params import ParamsBase, param
 
 NEAR_TIE = Fraction(2, 100)
+TEMPLATES = Path(__file__).with_name("templates")  # the problem's own
 PROSE_TEMPLATES = ("beam_search.statement.tex.j2", "beam_search.solution.tex.j2", "beam_search.tree.tex.j2")
 
 
@@ -62,11 +64,9 @@ def near_ties(solution: Any) -> list[str]:
 @functools.cache
 def prose_words() -> frozenset[str]:
     """The words of the problem's own text (template code and LaTeX commands left out)."""
-    from ...render.env import templates_dir  # Jinja2's module: only where variants are drawn, not in grading
-
     words: set[str] = set()
     for name in PROSE_TEMPLATES:
-        text = (templates_dir() / "problems" / name).read_text(encoding="utf-8")
+        text = (TEMPLATES / name).read_text(encoding="utf-8")
         text = re.sub(r"\\(VAR|BLOCK)\{[^}]*\}|\\[A-Za-z]+", " ", text)
         words |= {w.lower() for w in re.findall(r"[A-Za-z]+", text)}
     return frozenset(words)

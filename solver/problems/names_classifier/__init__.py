@@ -29,6 +29,9 @@ test predictions with ``torch.nn.LSTM``/``RNN`` (oracle).
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from ...kernel.exports import not_exported
 from ...kernel.problem import DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
@@ -45,6 +48,8 @@ PROBLEM = Problem(
     section=SECTION,
     number=4,
     title="A character-level RNN that guesses a surname's language",
+    templates=Path(__file__).with_name("templates"),
+    exports=not_exported("its answers are the notebook's results and a written part, which staff grade"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

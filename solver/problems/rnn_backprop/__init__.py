@@ -9,9 +9,12 @@ variants).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
+from .export import EXPORTS
 from .key import parts
 from .params import Params
 from .poly import LinearPoly, W
@@ -23,6 +26,8 @@ PROBLEM = Problem(
     section="rnn_backprop",
     number=1,
     title="Backprop through a simple RNN",
+    templates=Path(__file__).with_name("templates"),
+    exports=EXPORTS,
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

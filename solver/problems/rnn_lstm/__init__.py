@@ -19,8 +19,11 @@ oracle. Training (k) and the figures are cached under ``context.cache_dir``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ...kernel.problem import Problem
 from .checks import crosscheck, oracle_check
+from .export import EXPORTS
 from .key import parts
 from .notebook import cells
 from .params import Params
@@ -33,6 +36,8 @@ PROBLEM = Problem(
     section="rnn_lstm",
     number=3,
     title="Implementing RNNs and LSTMs",
+    templates=Path(__file__).with_name("templates"),
+    exports=EXPORTS,
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -9,9 +9,12 @@ variants).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ....kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
+from .export import EXPORTS
 from .key import parts
 from .params import Params
 from .sheet import view
@@ -22,6 +25,8 @@ PROBLEM = Problem(
     section="conv_filter",
     number=6,
     title="Convolutional networks",
+    templates=Path(__file__).with_name("templates"),
+    exports=EXPORTS,
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..kernel.checks import Check
-from ..kernel.params import ParamsBase
-from ..kernel.problem import BuildContext, Part, Problem
-from ..kernel.rubric import Item, with_rubric
+from ...kernel.checks import Check
+from ...kernel.exports import not_exported
+from ...kernel.params import ParamsBase
+from ...kernel.problem import BuildContext, Part, Problem
+from ...kernel.rubric import Item, with_rubric
 
 QUESTIONS = {
     "7a": "Which sources, if any, did you use while working on this homework?",
@@ -47,6 +49,8 @@ PROBLEM = Problem(
     section="study_record",
     number=7,
     title="Homework process and study group",
+    templates=Path(__file__).with_name("templates"),
+    exports=not_exported("its answers are about the student's own work, which staff read"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,

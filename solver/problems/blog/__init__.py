@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 
-from ..kernel.checks import Check
-from ..kernel.params import ParamsBase
-from ..kernel.problem import BuildContext, Part, Problem
-from ..kernel.rubric import Item, with_rubric
+from ...kernel.checks import Check
+from ...kernel.exports import not_exported
+from ...kernel.params import ParamsBase
+from ...kernel.problem import BuildContext, Part, Problem
+from ...kernel.rubric import Item, with_rubric
 
 SOURCE = "https://myrtle.ai/learn/how-to-train-your-resnet/"
 
@@ -170,6 +172,8 @@ PROBLEM = Problem(
     section="blog",
     number=5,
     title="Reading: How to Train Your ResNet",
+    templates=Path(__file__).with_name("templates"),
+    exports=not_exported("its answers are written, which staff grade"),
     params_type=Params,
     solve=solve,
     crosscheck=crosscheck,
