@@ -1,18 +1,25 @@
-"""Shared fixtures: the CLI in-process, the torch oracle, paths to shared data, the LaTeX marker
-and the one hypothesis profile every property test runs under."""
+"""Shared fixtures: the CLI in-process, the torch oracle, paths to shared data, the LaTeX marker,
+the one hypothesis profile every property test runs under, and what keeps the fast loop fast: one
+cache for the session in a temporary folder (never ``output/.cache`` in the checkout) and builds
+made once per session that tests only read (:func:`shared_build`)."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
 from solver.cli import main
+from solver.commands import options
 from solver.render import latex as latex_runner
 
 # One profile for every property test: no per-example deadline (the machine's two cores are shared,
@@ -50,14 +57,88 @@ def run_cli(capsys):
 
 
 def run_module(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m solver ARGS`` in a fresh interpreter."""
+    """Run ``python -m solver ARGS`` in a fresh interpreter, by default inside the session's folder
+    (so that its default ``output/.cache`` is the session cache, not one in the checkout)."""
     return subprocess.run(
         [sys.executable, "-m", "solver", *map(str, args)],
-        cwd=cwd or ROOT,
+        cwd=cwd or _SESSION["folder"],
         env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
     )
+
+
+#: The session's shared folder once :func:`_session_folder` has made it (the checkout before that).
+_SESSION: dict[str, Path] = {"folder": ROOT}
+
+
+def _shared_folder(tmp_path_factory) -> Path:
+    """pytest's temporary folder for this run, the same for every xdist worker (each worker's own is one below)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Holds an exclusive lock on ``path`` (created if missing): one xdist worker at a time gets past it."""
+    import fcntl
+
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def session_cache(tmp_path_factory) -> Path:
+    """The cache of this test run, in pytest's temporary folder and shared by the xdist workers (an
+    entry is written atomically, so two workers computing the same one is safe). A test about the
+    cache itself makes its own; every other build should use this one, so a trained model or an
+    executed notebook is computed once per run, not once per test."""
+    folder = _shared_folder(tmp_path_factory) / "output" / ".cache"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_folder(session_cache):
+    """``hw6`` run without ``--out``/``--cache-dir`` writes ``output/`` and ``output/.cache`` where it
+    runs: in tests, in the session's temporary folder (never in the checkout), whose cache is
+    :func:`session_cache`; :func:`run_module` runs there too. Session-wide, so that module fixtures
+    that build see it as well."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(options, "DEFAULT_OUT", session_cache.parent)
+        patch.setitem(_SESSION, "folder", session_cache.parent.parent)
+        yield
+
+
+@pytest.fixture(scope="session")
+def shared_build(tmp_path_factory, session_cache):
+    """``shared_build(*ARGS)``: the folder ``hw6 build ARGS --no-pdf`` wrote with the session cache,
+    built once per test run whichever xdist worker asks first (the other waits for it). For tests that
+    only read a build's files: one that changes them copies the folder first. The build executes the
+    solution notebook (from the cache after the first build of that variant)."""
+    from solver.kernel.errors import InputWarning
+
+    folder = _shared_folder(tmp_path_factory) / "builds"
+    folder.mkdir(exist_ok=True)
+
+    def build(*args: str) -> Path:
+        argv = [str(a) for a in args]
+        out = folder / hashlib.sha256("\0".join(argv).encode("utf-8")).hexdigest()[:16]
+        with _locked(out.with_suffix(".lock")):
+            if not out.is_dir():  # a build appears whole or not at all (it is staged, then swapped in)
+                stderr = io.StringIO()
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore", InputWarning)  # --seed without --salt: the tests of it see it
+                        code = main(["build", *argv, "--no-pdf", "--out", str(out), "--cache-dir", str(session_cache)])
+                assert code == 0, f"hw6 build {' '.join(argv)}: {stderr.getvalue()}"
+        return out
+
+    return build
 
 
 @pytest.fixture(scope="session")

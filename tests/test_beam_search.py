@@ -196,6 +196,7 @@ def test_bigger_trees_render_compactly(vocab_size, length, width, mode):
         assert r"\begin{tikzpicture}" in render_sheet(kind, solved, Variant())
 
 
+@pytest.mark.slow  # a whole build with both PDFs
 @needs_latex
 def test_a_big_tree_compiles(run_cli, tmp_path):
     vocabulary = [f"w{i}" for i in range(5)]

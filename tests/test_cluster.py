@@ -24,7 +24,7 @@ from solver.variants.stress import run_stress
 from .conftest import ROOT, SKIP_NAMES, needs_latex
 
 distributed = pytest.importorskip("distributed") if os.environ.get("CI") != "true" else __import__("distributed")
-pytestmark = pytest.mark.cluster
+pytestmark = [pytest.mark.cluster, pytest.mark.slow]  # processes of a cluster cannot start fast
 
 
 class Cluster:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 
 from solver.build.pipeline import Variant, build, params_from_data, render_sheet, solve_all
 from solver.kernel.errors import ParamsError
+from solver.kernel.problem import BuildContext
 from solver.problems.conv import exact as conv
 from solver.problems.conv import filter as cf
 from solver.problems.conv import linsolve
@@ -428,8 +429,9 @@ def test_every_branch_of_the_sheets_renders(case):
     )  # code may say None
 
 
+@pytest.mark.slow  # two whole builds with PDFs
 @needs_latex
-def test_branch_sheets_compile(tmp_path):
+def test_branch_sheets_compile(tmp_path, session_cache):
     """The LaTeX of the none / family / large branches compiles (two builds cover all of them)."""
     cases = [("none, 2-D stride 2", "family, 1-D transpose"), ("family, 1-D transpose", "large")]
     for index, (filter_case, transpose_case) in enumerate(cases):
@@ -437,7 +439,7 @@ def test_branch_sheets_compile(tmp_path):
             "conv_filter": SHEET_CASES[filter_case]["conv_filter"],
             "transpose_conv": SHEET_CASES[transpose_case]["transpose_conv"],
         }
-        built = build(params_from_data(raw), tmp_path / str(index))
+        built = build(params_from_data(raw), tmp_path / str(index), context=BuildContext(cache_dir=session_cache))
         assert any(p.name == "solutions.pdf" for p in built.written)
 
 

@@ -35,12 +35,12 @@ STACK_REQUIRED = (
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(tmp_path_factory, session_cache):
     """The export of seeds 1..3 through the command line, and the variants it was made from."""
     from solver.cli import main
 
     base = tmp_path_factory.mktemp("moodle")
-    context = BuildContext(cache_dir=base / "cache")
+    context = BuildContext(cache_dir=session_cache)
     variants = selection.seed_variants(range(1, VARIANTS + 1), None, context)
     assert (
         main(
@@ -49,7 +49,7 @@ def exported(tmp_path_factory):
                 "--out",
                 str(base / FILE),
                 "--cache-dir",
-                str(base / "cache"),
+                str(session_cache),
             ]
         )
         == 0
@@ -246,8 +246,8 @@ def test_a_below_target_box_takes_zero_to_just_below_the_target():
         assert (compile_part("3k", {**spec, "value": [0.0003]}).grade([response]).credit == 1) == right, response
 
 
-def test_a_batch_manifest_exports_each_students_variant_once(tmp_path, run_cli):
-    cache = tmp_path / "cache"
+def test_a_batch_manifest_exports_each_students_variant_once(tmp_path, run_cli, session_cache):
+    cache = session_cache
     manifest = small_batch(tmp_path / "out", cache)
     code, out, err = run_cli(
         "export", "moodle", "--manifest", manifest, "--out", tmp_path / "m" / FILE, "--cache-dir", cache

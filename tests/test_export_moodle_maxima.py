@@ -64,13 +64,13 @@ def maxima() -> str:
 
 
 @pytest.fixture(scope="module")
-def stack_run(maxima, tmp_path_factory):
+def stack_run(maxima, tmp_path_factory, session_cache):
     """Export variants with the homework's structure and with ``structure: varied`` (Problem 1 with
     3 to 5 steps), write one Maxima program for all their STACK questions, run it.
     ``HW6_MOODLE_VARIANTS=N`` exports N of each (default 3)."""
     base = tmp_path_factory.mktemp("moodle-maxima")
     count = int(os.environ.get("HW6_MOODLE_VARIANTS", "3"))
-    context = BuildContext(cache_dir=base / "cache")
+    context = BuildContext(cache_dir=session_cache)
     (base / "varied.yaml").write_text("structure: varied\n", encoding="utf-8")
     variants = seed_variants(range(1, count + 1), None, context) + seed_variants(
         range(1, count + 1), str(base / "varied.yaml"), context

@@ -31,12 +31,12 @@ INVALID = "not a number"
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
+def exported(tmp_path_factory, session_cache):
     base = tmp_path_factory.mktemp("qti")
     for name in ("one", "two"):
         args = ["export", "qti", "--variants", len(SEEDS), "--start", SEEDS[0], "--out", base / name / ZIP]
-        assert main([str(a) for a in [*args, "--cache-dir", base / "cache"]]) == 0
-    keys = {seed: answer_key(draw(seed, BuildContext(cache_dir=base / "cache")).solved)["parts"] for seed in SEEDS}
+        assert main([str(a) for a in [*args, "--cache-dir", session_cache]]) == 0
+    keys = {seed: answer_key(draw(seed, BuildContext(cache_dir=session_cache)).solved)["parts"] for seed in SEEDS}
     return base, keys
 
 
@@ -296,10 +296,10 @@ def test_range_bounds_follow_canvas_rounding():
     assert math.ceil(Fraction("0.01") * 10**4) - 1 == 99  # 0.0099: the last 4-decimal number below 0.01
 
 
-def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys):
+def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys, session_cache):
     import csv
 
-    cache = tmp_path / "cache"
+    cache = session_cache
     manifest = small_batch(tmp_path / "batch", cache)
 
     def export(out: Path) -> int:

@@ -178,11 +178,11 @@ class Autograder:
 
 
 @pytest.fixture(scope="session")
-def batch(tmp_path_factory):
+def batch(tmp_path_factory, session_cache):
     base = tmp_path_factory.mktemp("batch")
     roster = base / "roster.csv"
     roster.write_text(ROSTER, encoding="utf-8")
-    run_batch(roster, base / "out", pdf=False, context=BuildContext(cache_dir=base / "cache"), progress=False)
+    run_batch(roster, base / "out", pdf=False, context=BuildContext(cache_dir=session_cache), progress=False)
     return base / "out"
 
 
@@ -193,10 +193,10 @@ def export(*args) -> int:
 
 
 @pytest.fixture(scope="session")
-def graders(batch, tmp_path_factory):
+def graders(batch, tmp_path_factory, session_cache):
     """The batch's autograder (set up into a fresh venv) and the homework's, sharing that venv."""
     base = tmp_path_factory.mktemp("autograder")
-    cache = batch.parent / "cache"
+    cache = session_cache
     assert export("--manifest", batch / "manifest.csv", "--out", base / "roster.zip", "--cache-dir", cache) == 0
     assert export("--out", base / "homework.zip", "--cache-dir", cache) == 0
     roster = Autograder(base / "roster.zip", base / "roster")
@@ -329,10 +329,10 @@ def test_an_internal_failure_still_writes_results(graders, tmp_path):
     assert "Traceback" in stdout and "digest" in stdout
 
 
-def test_the_zip_is_deterministic_and_holds_no_answers(graders, batch, tmp_path):
+def test_the_zip_is_deterministic_and_holds_no_answers(graders, batch, tmp_path, session_cache):
     roster, _ = graders
     again = tmp_path / "again.zip"
-    assert export("--manifest", batch / "manifest.csv", "--out", again, "--cache-dir", batch.parent / "cache") == 0
+    assert export("--manifest", batch / "manifest.csv", "--out", again, "--cache-dir", session_cache) == 0
     assert again.read_bytes() == roster.zip_path.read_bytes()
     with zipfile.ZipFile(again) as archive:
         names = archive.namelist()
@@ -373,13 +373,11 @@ def test_the_batch_manifest_carries_email_and_sid(batch):
     assert header.endswith(",email,sid") and first.endswith(",ann@uni.edu,1001")
 
 
-def test_validate_finds_a_students_variant_in_the_manifest(run_cli, batch, tmp_path):
+def test_validate_finds_a_students_variant_in_the_manifest(run_cli, batch, tmp_path, session_cache):
     template, parts = student(batch, "bob")
     answers = tmp_path / "bob.yaml"
     answers.write_text(fill(template, parts))
-    code, out, _ = run_cli(
-        "validate", answers, "--manifest", batch / "manifest.csv", "--cache-dir", batch.parent / "cache"
-    )
+    code, out, _ = run_cli("validate", answers, "--manifest", batch / "manifest.csv", "--cache-dir", session_cache)
     assert code == 0 and "valid" in out
     wrong_variant = tmp_path / "cat.yaml"
     wrong_variant.write_text(fill(template, parts))  # bob's answers against cat's variant

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from solver.grading.submissions import read_submissions
+from solver.kernel.problem import BuildContext
 from solver.variants.batch import run_batch
 from solver.variants.roster import student_folder
 
@@ -16,11 +17,11 @@ STUDENTS = ("ann", "ben", "cat lee")  # "cat lee" is not a safe folder name: its
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory) -> Path:
+def batch(tmp_path_factory, session_cache) -> Path:
     root = tmp_path_factory.mktemp("folder")
     roster = root / "roster.csv"
     roster.write_text("id,name\n" + "".join(f"{s},{s.title()}\n" for s in STUDENTS))
-    run_batch(roster, root / "out", pdf=False, progress=False)
+    run_batch(roster, root / "out", pdf=False, context=BuildContext(cache_dir=session_cache), progress=False)
     return root
 
 

@@ -170,7 +170,7 @@ def test_maths_the_sheets_write_converts():
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory) -> dict[str, Path]:
+def builds(tmp_path_factory, session_cache) -> dict[str, Path]:
     """The homework and three variants, without PDFs (Problem 4 only with the surnames)."""
     from solver.cli import main
 
@@ -179,7 +179,7 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     folders = {}
     for label, extra in BUILDS:
         out = base / label
-        assert main(["build", *data, *extra, "--no-pdf", "--out", str(out), "--cache-dir", str(base / "cache")]) == 0
+        assert main(["build", *data, *extra, "--no-pdf", "--out", str(out), "--cache-dir", str(session_cache)]) == 0
         folders[label] = out
     return folders
 
@@ -252,7 +252,7 @@ def test_every_key_value_the_solutions_print_is_in_their_html(builds):
 
 
 @pytest.mark.slow
-def test_editions_are_self_contained_labelled_and_deterministic(builds, tmp_path):
+def test_editions_are_self_contained_labelled_and_deterministic(builds, tmp_path, session_cache):
     for label, folder in builds.items():
         for sheet in SHEETS:
             text = (folder / f"{sheet}.html").read_text(encoding="utf-8")
@@ -268,7 +268,7 @@ def test_editions_are_self_contained_labelled_and_deterministic(builds, tmp_path
 
     again = tmp_path / "again"
     data = ["--names-dir", str(NAMES_DIR)] if NAMES_DIR.is_dir() else list(SKIP_NAMES)
-    cache = builds["homework"].parent / "cache"
+    cache = session_cache
     assert main(["build", *data, "--seed", "1", "--no-pdf", "--out", str(again), "--cache-dir", str(cache)]) == 0
     for sheet in SHEETS:
         assert (again / f"{sheet}.html").read_bytes() == (builds["seed1"] / f"{sheet}.html").read_bytes()
@@ -368,7 +368,7 @@ def test_the_solution_notebook_figures_carry_alt_text(builds):
 
 
 @pytest.mark.slow
-def test_prairielearn_statements_have_no_image_only_maths(tmp_path):
+def test_prairielearn_statements_have_no_image_only_maths(tmp_path, session_cache):
     """PrairieLearn's question.html is HTML already: its maths is TeX text that the platform typesets (MathJax,
     which gives screen readers the formula), never a picture; its tables have header cells."""
     import zipfile
@@ -377,7 +377,7 @@ def test_prairielearn_statements_have_no_image_only_maths(tmp_path):
 
     archive = tmp_path / "pl.zip"
     assert (
-        main(["export", "prairielearn", "--variants", "1", "--out", str(archive), "--cache-dir", str(tmp_path / "c")])
+        main(["export", "prairielearn", "--variants", "1", "--out", str(archive), "--cache-dir", str(session_cache)])
         == 0
     )
     with zipfile.ZipFile(archive) as opened:
@@ -429,13 +429,13 @@ def _node_texts(tex: str) -> set[str]:
 
 @pytest.mark.slow
 @needs_latex
-def test_the_pdfs_have_title_language_unicode_fonts_and_readable_figure_labels(builds):
+def test_the_pdfs_have_title_language_unicode_fonts_and_readable_figure_labels(builds, session_cache):
     from solver.io.figures import shown_data
     from solver.render import latex as latex_runner
 
     folder = builds["homework"]
     for sheet in SHEETS:
-        pdf_path = latex_runner.compile_pdf(folder / f"{sheet}.tex", cache_dir=folder.parent / "cache")
+        pdf_path = latex_runner.compile_pdf(folder / f"{sheet}.tex", cache_dir=session_cache)
         info = subprocess.run(["pdfinfo", str(pdf_path)], capture_output=True, text=True, check=True).stdout
         assert re.search(rf"^Title:\s+Homework 6 \u2014 {sheet.capitalize()}$", info, re.M), info
         assert b"/Lang(en)" in _pdf_streams(pdf_path.read_bytes())
@@ -460,10 +460,10 @@ def test_the_pdfs_have_title_language_unicode_fonts_and_readable_figure_labels(b
 
 
 @pytest.mark.slow
-def test_every_batch_folder_has_both_html_editions_for_its_student(tmp_path):
+def test_every_batch_folder_has_both_html_editions_for_its_student(tmp_path, session_cache):
     from .conftest import small_batch
 
-    manifest = small_batch(tmp_path / "batch", tmp_path / "cache")
+    manifest = small_batch(tmp_path / "batch", session_cache)
     folders = [p for p in manifest.parent.iterdir() if p.is_dir() and (p / "answers.json").exists()]
     assert len(folders) == 2
     for folder in folders:

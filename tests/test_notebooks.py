@@ -30,6 +30,8 @@ from .conftest import NAMES_DIR
 needs_names = pytest.mark.skipif(not NAMES_DIR.is_dir(), reason="shared names data set not present")
 #: Problem 4 with a small network: its notebook trains in seconds (the homework's takes about a minute).
 SMALL_P4 = {"names_classifier": {"training": {"hidden_size": 16, "embedding_size": 8, "epochs": 2, "batch_size": 64}}}
+#: Every test here executes notebook cells in a kernel (or reads what its module's build executed).
+pytestmark = pytest.mark.notebooks
 EXPECTED_METADATA = {
     "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
     "language_info": {"name": "python"},
@@ -195,6 +197,7 @@ def test_the_starter_runs_up_to_its_first_todo(built, tmp_path):
     assert "rnn_forward is yours to write (Section 1A)" in raised.value.evalue
 
 
+@pytest.mark.slow  # Problem 4's solve and its notebook both train on the 18k names
 @needs_names
 def test_with_the_names_data_problem_4_trains_and_writes_its_log(cache_dir, tmp_path):
     out = tmp_path / "out"

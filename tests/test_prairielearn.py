@@ -44,9 +44,9 @@ def export(*args) -> int:
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory):
+def exported(tmp_path_factory, session_cache):
     base = tmp_path_factory.mktemp("prairielearn")
-    cache = base / "cache"
+    cache = session_cache
     assert (
         export("--variants", len(SEEDS), "--start", SEEDS[0], "--out", base / "hw6-pl.zip", "--cache-dir", cache) == 0
     )

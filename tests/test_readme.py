@@ -58,7 +58,7 @@ def test_the_readme_links_only_to_files_that_exist():
     assert not missing, f"README.md links to missing files: {missing}"
 
 
-def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp_path):
+def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp_path, session_cache):
     """Where ../shared is not beside the clone, scripts/build-homework leaves Problem 4 out explicitly."""
     import json
     import os
@@ -70,7 +70,7 @@ def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp
     out = tmp_path / "out"
     env = {**os.environ, "HW6_NAMES_DIR": str(tmp_path / "no-such-folder")}
     done = subprocess.run(
-        [ROOT / "scripts" / "build-homework", "--no-pdf", "--out", out, "--cache-dir", tmp_path / "cache"],
+        [ROOT / "scripts" / "build-homework", "--no-pdf", "--out", out, "--cache-dir", session_cache],
         env=env,
         capture_output=True,
         text=True,

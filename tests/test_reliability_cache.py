@@ -304,6 +304,7 @@ def test_a_tampered_format_is_built_again(tmp_path, fake_formats, damage):
 # --------------------------------------------------------------------------- notebook outputs
 
 
+@pytest.mark.notebooks
 @pytest.mark.parametrize("damage", [change_a_digit, flip_bit, replace_with_fifo])
 def test_tampered_notebook_outputs_are_run_again(tmp_path, damage):
     from solver.notebooks.cells import code

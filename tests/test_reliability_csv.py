@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from solver.export.autograder import Setup, find_student, read_manifest
 from solver.export.gradescope import manifest_text
 from solver.export.selection import VariantFile
+from solver.kernel.problem import BuildContext
 from solver.variants.batch import run_batch
 from solver.variants.roster import spreadsheet_safe, student_folder, unguard_spreadsheet
 
@@ -84,7 +85,7 @@ def test_the_gradescope_manifest_guards_every_cell_and_the_autograder_reads_the_
 
 
 @pytest.fixture(scope="module")
-def hostile_batch(tmp_path_factory) -> Path:
+def hostile_batch(tmp_path_factory, session_cache) -> Path:
     root = tmp_path_factory.mktemp("csv")
     roster = root / "roster.csv"
     with roster.open("w", newline="", encoding="utf-8") as handle:
@@ -92,7 +93,7 @@ def hostile_batch(tmp_path_factory) -> Path:
         writer.writerow(["id", "name", "email"])
         for index, sid in enumerate(HOSTILE_IDS[:6]):
             writer.writerow([sid, f"=cmd|' /C calc'!A{index}", f"-{index}@y.z"])
-    run_batch(roster, root / "out", pdf=False, progress=False)
+    run_batch(roster, root / "out", pdf=False, context=BuildContext(cache_dir=session_cache), progress=False)
     return root
 
 

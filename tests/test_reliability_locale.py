@@ -38,23 +38,25 @@ def answers(tmp_path):
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_check_json_is_utf8_under_any_locale(tmp_path, answers, locale):
-    done = hw6(tmp_path, locale, "check", answers, "--seed", "0", *SKIP_NAMES, "--json")
+def test_check_json_is_utf8_under_any_locale(tmp_path, answers, locale, session_cache):
+    done = hw6(tmp_path, locale, "check", answers, "--seed", "0", *SKIP_NAMES, "--json", "--cache-dir", session_cache)
     assert b"Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr.decode("utf-8", "replace")
     result = json.loads(done.stdout.decode("utf-8"))
     assert "Zoë O'Brien 张" in result["student"]
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_check_table_is_utf8_under_any_locale(tmp_path, answers, locale):
-    done = hw6(tmp_path, locale, "check", answers, "--seed", "0", *SKIP_NAMES)
+def test_check_table_is_utf8_under_any_locale(tmp_path, answers, locale, session_cache):
+    done = hw6(tmp_path, locale, "check", answers, "--seed", "0", *SKIP_NAMES, "--cache-dir", session_cache)
     assert b"Traceback" not in done.stderr and done.returncode in (0, 1), done.stderr.decode("utf-8", "replace")
     assert "Zoë O'Brien 张" in done.stdout.decode("utf-8")
 
 
 @pytest.mark.parametrize("locale", LOCALES)
-def test_an_error_naming_a_file_is_one_utf8_line(tmp_path, locale):
-    done = hw6(tmp_path, locale, "check", tmp_path / "ñandú-张.yaml", "--seed", "0", *SKIP_NAMES)
+def test_an_error_naming_a_file_is_one_utf8_line(tmp_path, locale, session_cache):
+    done = hw6(
+        tmp_path, locale, "check", tmp_path / "ñandú-张.yaml", "--seed", "0", *SKIP_NAMES, "--cache-dir", session_cache
+    )
     err = done.stderr.decode("utf-8").strip().splitlines()
     assert done.returncode == 2 and len(err) == 1 and "ñandú-张.yaml" in err[0], err
 

@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pytest
 
+from solver.kernel.problem import BuildContext
 from solver.variants.batch import run_batch
 
 STUDENTS = ("ann", "ben", "cat")
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory) -> Path:
+def batch(tmp_path_factory, session_cache) -> Path:
     root = tmp_path_factory.mktemp("manifest")
     roster = root / "roster.csv"
     roster.write_text("id,name\n" + "".join(f"{s},{s.title()}\n" for s in STUDENTS))
-    run_batch(roster, root / "out", pdf=False, progress=False)
+    run_batch(roster, root / "out", pdf=False, context=BuildContext(cache_dir=session_cache), progress=False)
     answers = root / "answers"
     answers.mkdir()
     for student in STUDENTS:

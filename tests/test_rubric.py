@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 
 import pytest
@@ -16,17 +14,11 @@ from .conftest import SKIP_NAMES
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> dict[str, tuple[dict, str]]:
+def built(shared_build) -> dict[str, tuple[dict, str]]:
     """The keys of the homework and two variants, from builds without PDFs (their rubric.md kept beside them)."""
-    from solver.cli import main
-
-    base = tmp_path_factory.mktemp("rubric")
     found = {}
     for label, which in (("homework", []), ("seed7", ["--seed", "7"]), ("seed123456", ["--seed", "123456"])):
-        out = base / label
-        args = ["build", *which, *SKIP_NAMES, "--no-pdf", "--out", str(out), "--cache-dir", str(base / "cache")]
-        with contextlib.redirect_stderr(io.StringIO()):
-            assert main(args) == 0
+        out = shared_build(*which, *SKIP_NAMES)
         parts = json.loads((out / "answers.json").read_text(encoding="utf-8"))["parts"]
         found[label] = (parts, (out / "rubric.md").read_text(encoding="utf-8"))
     return found

@@ -266,6 +266,7 @@ def test_batch_into_an_unwritable_place(run_cli, tmp_path, roster):
     assert code == 2 and "cannot write output there" in err
 
 
+@pytest.mark.slow  # two whole builds with both PDFs each
 @needs_latex
 def test_batch_with_pdfs_in_parallel(run_cli, tmp_path):
     roster = write_roster(tmp_path / "r.csv", [("s1", "Zoë O'Brien & Co_#1 $x$"), ("s2", "Łukasz 张")])
