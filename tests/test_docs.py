@@ -117,17 +117,21 @@ def test_the_guide_marks_commands_to_run():
 
 
 @pytest.mark.slow
+@pytest.mark.notebooks
 @pytest.mark.parametrize("page", sorted(runnable_pages()))
-def test_the_guide_commands_run(page, tmp_path):
+def test_the_guide_commands_run(page, tmp_path, session_cache):
     """A page's runnable blocks, run one after another in one empty folder as a reader would type them,
-    with ``hw6`` being this checkout's (python -m solver); any failing command fails the test."""
+    with ``hw6`` being this checkout's (python -m solver); any failing command fails the test. The
+    folder's default cache (``output/.cache``) is the session's, so the pages share trained networks
+    and executed notebooks with each other and the rest of the suite."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "hw6"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m solver "$@"\n', encoding="utf-8")
     shim.chmod(0o755)
     work = tmp_path / "work"
-    work.mkdir()
+    (work / "output").mkdir(parents=True)
+    (work / "output" / ".cache").symlink_to(session_cache, target_is_directory=True)
     env = {
         **os.environ,
         "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
