@@ -37,8 +37,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     from solver.cli import main as hw6
-    from solver.grading.answer_format import template_text
-    from solver.grading.check import checked_parts
+    from solver.engine.answer_format import template_text
+    from solver.grading.keycache import checked_parts
     from solver.kernel.problem import BuildContext
     from solver.variants.draw import draw
 

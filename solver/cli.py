@@ -21,9 +21,8 @@ import warnings
 from . import __version__, problems
 from .commands import COMMANDS
 from .io import signals
-from .io.inputs import InputRejected
 from .io.signals import Stopped
-from .kernel.errors import Hw6Error, InputWarning
+from .kernel.errors import Hw6Error, InputRejected, InputWarning
 
 
 class _Parser(argparse.ArgumentParser):

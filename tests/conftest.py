@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from solver import options
 from solver.cli import main
-from solver.commands import options
 from solver.render import latex as latex_runner
 
 # One profile for every property test: no per-example deadline (the machine's two cores are shared,

@@ -185,8 +185,8 @@ def test_data_folder_options_come_from_the_problems_declarations(monkeypatch, tm
     """A problem's DataFolder becomes an option of every command, read into the build context by its key."""
     import dataclasses
 
+    from solver import options
     from solver.cli import build_parser
-    from solver.commands import options
     from solver.kernel.problem import DataFolder
 
     first = options.PROBLEMS[0]

@@ -76,7 +76,7 @@ def test_the_answer_kinds_page_has_a_row_per_kind():
 
 def test_the_key_table_names_the_package_that_computes_each_part():
     from solver.build.pipeline import solve_all
-    from solver.commands.options import DEFAULT_OUT
+    from solver.options import DEFAULT_OUT
     from solver.problems import BuildContext
 
     text = (DOCS / "reference" / "answer-key.md").read_text(encoding="utf-8")

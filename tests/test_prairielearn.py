@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from solver.engine.runner import Submission, grade_submissions
-from solver.grading.check import checked_parts
+from solver.grading.keycache import checked_parts
 from solver.kernel.problem import BuildContext
 from solver.variants.draw import draw
 

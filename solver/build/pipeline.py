@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..grading.answer_format import template_text
+from ..engine.answer_format import template_text
 from ..io.cache import Cache
 from ..io.files import StagedOutput, dump_json, read_structured
 from ..kernel.checks import Check
@@ -21,11 +21,13 @@ from ..kernel.exact import to_integer
 from ..kernel.params import from_mapping, to_jsonable
 from ..kernel.points import GradingParams, points_for
 from ..kernel.rubric import RUBRIC_FILE, rubric_markdown
-from ..problems import PROBLEMS, BuildContext, Problem, by_section
+from ..problems import PROBLEMS, BuildContext, by_section
 from ..render import latex as latex_runner
 from . import selection
 from .document import DocumentParams
 from .reference import Section, reference_yaml
+from .solved import Solved as Solved
+from .staff_report import REPORT_FILE, report_text
 from .variant import MAX_SEED as MAX_SEED
 from .variant import Variant as Variant
 from .variant import options_digest as options_digest
@@ -35,13 +37,6 @@ from .variant import variant_label as variant_label
 
 GENERATOR = {"name": "hw6", "version": __version__}
 TEMPLATE_FILE = "answers-template.yaml"  # what students fill in and submit
-
-
-@dataclass(frozen=True)
-class Solved:
-    problem: Problem
-    params: Any
-    solution: Any
 
 
 @dataclass(frozen=True)
@@ -280,7 +275,6 @@ def prepare(
     """
     from ..notebooks.solution import notebook_files, where_printed  # nbformat only where notebooks are made
     from ..render.html import HtmlConversionError
-    from .staff_report import REPORT_FILE, report_text
 
     variant = variant or Variant()
     context = context or BuildContext()

@@ -9,15 +9,13 @@ targets). The text depends only on the build's inputs, so it is as deterministic
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..io.text import table
 from ..kernel.checks import Check
 from ..problems import by_section
-
-if TYPE_CHECKING:
-    from .pipeline import Solved, Variant
+from .solved import Solved
+from .variant import Variant
 
 REPORT_FILE = "report.txt"
 

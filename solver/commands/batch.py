@@ -6,8 +6,8 @@ import argparse
 import sys
 import warnings
 
+from .. import options
 from ..kernel.errors import InputWarning
-from . import options
 
 NAME = "batch"
 HELP = "one variant per student of a roster, with a manifest"

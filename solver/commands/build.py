@@ -6,10 +6,10 @@ import argparse
 import warnings
 from dataclasses import replace
 
+from .. import options
 from ..build.pipeline import prepare, skipped_sections, write
 from ..build.staff_report import summary
 from ..kernel.errors import InputWarning, ParamsError
-from . import options
 
 NAME = "build"
 HELP = "write solutions.tex/pdf, problems.tex/pdf, answers.json, params.json"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import options
 from ..io.files import dump_json
-from . import options
 
 NAME = "check"
 HELP = "grade students' answers against the answer key"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import options
 from ..build.pipeline import answer_key, read_params, solve_all
 from ..io.files import dump_json
 from ..kernel.errors import ParamsError
-from . import options
 from .build import label_options
 
 NAME = "key"

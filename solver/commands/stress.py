@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .. import options
 from ..kernel.errors import ParamsError
-from . import options
 
 NAME = "stress"
 HELP = "draw and check many variants; report failures, fairness, timing, spread"

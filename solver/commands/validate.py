@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .. import options
 from ..io.files import read_structured
 from ..kernel.errors import InputFileError
-from . import options
 
 NAME = "validate"
 HELP = "check an answers file's part ids, shapes and syntax (no grading)"
@@ -31,8 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..grading.answer_format import check_format
-    from ..grading.check import checked_parts
+    from ..engine.answer_format import check_format
+    from ..grading.keycache import checked_parts
     from ..grading.submissions import student_name
     from ..variants.draw import draw, parse_seed, read_variant_options
     from ..variants.manifest import params_digest, verify_manifest

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from .. import options
 from ..build.pipeline import read_params, run_checks, solve_all
 from ..build.staff_report import checks_table
-from . import options
 
 NAME = "verify"
 HELP = "run every cross-check and print a table"

@@ -18,6 +18,7 @@ kinds.py        the one table of answer kinds (graded, list-shaped, grader)
 runner.py       worker processes with a per-answer time limit
 pool.py         the worker pool the platforms' runtimes share
 family.py, grid.py, printed.py   answer families, vectors and printed outputs
+answer_format.py  the answers template and the format check (``hw6 validate``, the autograder)
 
 It is the folder the exports copy whole (PrairieLearn's ``hw6grading``); what runs around
 it for the CLI (submissions, reports, Gradescope's results) is :mod:`solver.grading`.

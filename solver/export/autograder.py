@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import html
 import io
 import json
@@ -84,7 +85,7 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
         solve_all,
         variant_from_data,
     )
-    from ..grading.check import checked_parts, part_titles
+    from ..grading.keycache import checked_parts, part_titles
     from ..io.files import dump_json, parse_structured
     from ..variants.manifest import text_digest
 
@@ -145,6 +146,15 @@ def variant_for(setup: Setup, metadata: dict[str, Any]) -> tuple[str, str, str]:
     return row["params"], row["params_sha256"], row["key_sha256"]
 
 
+def key_sha256(parts: dict[str, Any]) -> str:
+    """A digest of the automatically graded parts of a key: the export takes it, the autograder
+    must rebuild the same."""
+    from ..engine.answer_format import gradable
+    from ..io.files import dump_json
+
+    return hashlib.sha256(dump_json(gradable(parts)).encode("utf-8")).hexdigest()
+
+
 def load_variant(setup: Setup, path: str, params_digest: str, key_digest: str, *, checks: bool = False) -> Rebuilt:
     """The variant's key, rebuilt from its parameters and equal to the one checked at export.
 
@@ -152,7 +162,6 @@ def load_variant(setup: Setup, path: str, params_digest: str, key_digest: str, *
     needs the key to be that same key, which the digest proves, so it skips them (a third
     of the time a submission takes)."""
     from ..variants.manifest import text_digest
-    from .gradescope import key_sha256
 
     file = (setup.variants / path).resolve()
     if setup.variants.resolve() not in file.parents:
@@ -267,10 +276,9 @@ def _read_no_link(path: Path) -> str:
 
 def grade(setup: Setup) -> dict[str, Any]:
     from .. import __version__
-    from ..engine.runner import grade_submissions
-    from ..grading.answer_format import check_format
+    from ..engine.answer_format import check_format, flatten_answers
+    from ..engine.runner import Submission, grade_submissions
     from ..grading.gradescope import results_json
-    from ..grading.submissions import Submission, flatten_answers
 
     metadata_path = setup.root / "submission_metadata.json"
     metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
@@ -304,7 +312,7 @@ def grade(setup: Setup) -> dict[str, Any]:
 
 
 def result_points(parts: dict[str, Any]) -> float:
-    from ..grading.answer_format import gradable
+    from ..engine.answer_format import gradable
 
     total = round(sum(float(spec.get("points", 1)) for spec in gradable(parts).values()), 4)
     return int(total) if total == int(total) else total

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import json
 from importlib import resources
@@ -25,6 +24,7 @@ from ..kernel.errors import InputFileError
 from ..variants.manifest import text_digest
 from ..variants.roster import spreadsheet_safe
 from . import wheel
+from .autograder import key_sha256, rebuild
 from .selection import VariantFile, add_drawing_arguments, manifest_rows
 
 NAME = "gradescope"
@@ -48,7 +48,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..commands import options
+    from .. import options
 
     if sum(x is not None for x in (args.params, args.seed, args.manifest)) > 1:
         raise InputFileError("--params, --seed and --manifest are alternatives; give one")
@@ -61,13 +61,6 @@ def run(args: argparse.Namespace) -> int:
     size = sum(len(content) for _, content in files)
     print(f"hw6: wrote {args.out}: {len(variants)} variant(s), {spread} points graded automatically, {size:,} bytes")
     return 0
-
-
-def key_sha256(parts: dict[str, Any]) -> str:
-    """A digest of the automatically graded parts of a key: the autograder must rebuild the same."""
-    from ..grading.answer_format import gradable
-
-    return hashlib.sha256(dump_json(gradable(parts)).encode("utf-8")).hexdigest()
 
 
 def _single_variant(args: argparse.Namespace, context) -> VariantFile:
@@ -85,9 +78,8 @@ def _single_variant(args: argparse.Namespace, context) -> VariantFile:
 
 def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], list[float]]:
     """Each variant's key digest (its cross-checks must agree) and its points graded automatically."""
-    from ..grading.answer_format import gradable
+    from ..engine.answer_format import gradable
     from ..kernel.problem import BuildContext
-    from .autograder import rebuild
 
     context = BuildContext(cache_dir=context.cache_dir)  # the autograder has no data sets: Problem 4 is not solved
     digests, points = [], []

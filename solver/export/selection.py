@@ -79,14 +79,14 @@ def run_export(args: argparse.Namespace, make: Callable[[list[Exported]], Artifa
 
 def add_drawing_arguments(parser: argparse.ArgumentParser) -> None:
     """``--variant-options`` and ``--cache-dir``: how the variants are drawn and solved."""
-    from ..commands import options
+    from .. import options
 
     options.variant_options(parser)
     parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
 
 
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..commands import options
+    from .. import options
 
     parser.add_argument(
         "--variants", metavar="N", type=variant_count, help="export N variants: the seeds START to START+N-1"
@@ -117,7 +117,7 @@ def out_file(args: argparse.Namespace) -> Path:
 
 def selected_variants(args: argparse.Namespace) -> list[Exported]:
     """The variants ``--variants N [--start SEED]`` or ``--manifest CSV`` select, keys checked."""
-    from ..commands import options
+    from .. import options
     from ..kernel.problem import BuildContext
 
     if (args.variants is None) == (args.manifest is None):
@@ -136,7 +136,7 @@ def selected_variants(args: argparse.Namespace) -> list[Exported]:
 
 def seed_variants(seeds: range | list[int], options_file: str | None, context: Any) -> list[Exported]:
     """The variants of these seeds, drawn with the options of ``--variant-options``."""
-    from ..grading.check import checked_parts
+    from ..grading.keycache import checked_parts
     from ..variants.draw import draw, read_variant_options
     from ..variants.manifest import params_digest
 
@@ -153,7 +153,7 @@ def seed_variants(seeds: range | list[int], options_file: str | None, context: A
 def manifest_variants(manifest: Path, context: Any) -> list[Exported]:
     """A batch's distinct variants (students who share one share its questions), by seed."""
     from ..build.pipeline import params_from_data, solve_all, variant_from_data
-    from ..grading.check import checked_parts
+    from ..grading.keycache import checked_parts
     from ..io.files import parse_structured
 
     exported, seen = [], set()

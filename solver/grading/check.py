@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..build.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
+from ..build.pipeline import read_params_and_variant, solve_all
 from ..engine.runner import KeyGroup, StudentResult, compile_key, grade_groups
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..kernel.points import GradingParams
@@ -22,21 +22,10 @@ from ..variants.draw import Drawn, draw
 from ..variants.labels import labels_by_seed
 from ..variants.manifest import VerifiedManifest, params_digest, verify_manifest
 from . import gradescope
-from .keycache import checked_key, variant_inputs
+from .keycache import checked_key, checked_parts, part_titles, variant_inputs
 from .submissions import read_submissions
 
 Parts = dict[str, Any]  # the "parts" of an answer key
-
-
-def checked_parts(solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None) -> Parts:
-    """The key's parts, only once every cross-check of the answers they come from agrees."""
-    checked(solved)
-    return answer_key(solved, variant, grading)["parts"]
-
-
-def part_titles(solved: list[Solved]) -> dict[str, str]:
-    """part id -> the title of the problem it belongs to."""
-    return {part_id: item.problem.title for item in solved for part_id in item.problem.parts(item.solution)}
 
 
 class VariantKeys:

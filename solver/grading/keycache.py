@@ -19,11 +19,29 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..build import pipeline
+from ..build.pipeline import Solved, Variant, answer_key, checked
 from ..io.cache import Cache, cache_key
+from ..kernel.params import to_jsonable
+from ..kernel.points import GradingParams
 from ..kernel.problem import BuildContext
+from ..variants import draw as drawing_module
 
 KIND = "checked-key"
 FORMAT = 1  # bump when what an entry holds changes
+
+
+def checked_parts(
+    solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None
+) -> dict[str, Any]:
+    """The key's parts, only once every cross-check of the answers they come from agrees."""
+    checked(solved)
+    return answer_key(solved, variant, grading)["parts"]
+
+
+def part_titles(solved: list[Solved]) -> dict[str, str]:
+    """part id -> the title of the problem it belongs to."""
+    return {part_id: item.problem.title for item in solved for part_id in item.problem.parts(item.solution)}
 
 
 @cache
@@ -100,9 +118,6 @@ def _key_shaped(entry: Any) -> bool:
 
 def variant_inputs(seed: int, drawing: Mapping[str, Any] | None, grading: Any, what: str) -> dict[str, Any] | None:
     """The inputs that name ``what`` ("key" or "digest") of the variant ``seed`` draws with ``drawing``."""
-    from ..build import pipeline
-    from ..kernel.params import to_jsonable
-    from ..variants import draw as drawing_module
 
     problems = [*pipeline.PROBLEMS, *drawing_module.PROBLEMS]
     return {
@@ -125,9 +140,6 @@ class DefaultKey:
 
 def default_key(seed: int | None, params_file: str | None, context: BuildContext, drawing: dict) -> DefaultKey:
     """What ``hw6 check`` grades against when no manifest decides, from the cache when it can."""
-    from ..build import pipeline
-    from ..variants import draw as drawing_module
-    from .check import checked_parts, part_titles
 
     def entry(solved: list, variant: Any, grading: Any) -> dict[str, Any]:
         return {"parts": checked_parts(solved, variant, grading), "titles": part_titles(solved), "seed": variant.seed}

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..engine.answer_format import flatten_answers
 from ..engine.kinds import LIST_KINDS
 from ..engine.runner import Oversized, Submission
 from ..io.files import parse_structured, read_structured
@@ -209,7 +210,7 @@ def read_file(
         submission.student, submission.error = claimed.student, claimed.error or submission.error
     parts = keys.assign(submission, data.get("seed") if "seed" not in keys.default else None)
     if submission.error is None:
-        answers, notes = _answers(data, parts)
+        answers, notes = flatten_answers(data, parts)
         submission.answers, submission.notes = answers, submission.notes + notes
     return submission
 
@@ -242,29 +243,6 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, MemoryError):
         return "too large"
     return _short(str(error).split("\n")[0], 120) or type(error).__name__
-
-
-def flatten_answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The answers to known parts (nested mappings joined with dots) and notes on the other keys."""
-    return _answers(data, parts)
-
-
-def _answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    answers: dict[str, Any] = {}
-    notes: list[str] = []
-    for raw_key, value in data.items():
-        key = str(raw_key)
-        if key in ("student", "seed") and key not in parts:
-            continue
-        if key not in parts and isinstance(value, Mapping) and any(p.startswith(key + ".") for p in parts):
-            nested, nested_notes = _answers({f"{key}.{k}": v for k, v in value.items()}, parts)
-            answers.update(nested)
-            notes += nested_notes
-        elif key in parts:
-            answers[key] = value
-        else:
-            notes.append(f"'{_short(key)}' is not a part of the answer key; ignored")
-    return answers, notes
 
 
 def read_csv(path: Path, keys: _SeededKeys) -> list[Submission]:

@@ -1,11 +1,11 @@
 """Reading untrusted text and CSV files, with the standard library only.
 
 This is the one bounded reader behind every input file (parameters, options, answers, rosters,
-class CSVs, manifests); :mod:`solver.io.files` re-exports it for the rest of hw6, and it lives
-here because the grading package must import without PyYAML or anything else outside the
-standard library. A file is refused before it is read when it is not a regular file (a FIFO
-would block forever, ``/dev/zero`` never ends) or is larger than its limit, and the read itself
-stops one byte past the limit in case the file grows meanwhile.
+class CSVs, manifests); :mod:`solver.io.files` re-exports it for the rest of hw6. It imports
+nothing outside the standard library (PyYAML is :mod:`solver.io.files`'s). A file is refused
+before it is read when it is not a regular file (a FIFO would block forever, ``/dev/zero``
+never ends) or is larger than its limit, and the read itself stops one byte past the limit in
+case the file grows meanwhile.
 """
 
 from __future__ import annotations
@@ -16,15 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-
-class InputRejected(ValueError):
-    """An input file cannot be used; the message is one line naming the file.
-
-    :class:`solver.kernel.errors.InputFileError` derives from it, so ``except InputRejected``
-    catches both, and the CLI reports either as one line with exit code 2.
-    """
-
-    exit_code = 2
+from ..kernel.errors import InputRejected
 
 
 def _limit_text(max_bytes: int) -> str:

@@ -22,6 +22,9 @@ message and exits with its ``exit_code``. Anything else escaping is a bug.
         └── NonFiniteValues    ... or NaN or infinite values; during training, after a step,
                                solver.nn.train reports it as TrainingDiverged instead
 
+    InputRejected (a ValueError)   an input file cannot be used: the base of InputFileError that
+                                   the standard-library readers raise (exit 2)
+
     InputWarning (a UserWarning)   input that is accepted but looks wrong; the CLI prints
                                    it as one ``hw6: warning: ...`` line on stderr
 """
@@ -30,7 +33,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..io.inputs import InputRejected
+
+class InputRejected(ValueError):
+    """An input file cannot be used; the message is one line naming the file.
+
+    What the standard-library readers of :mod:`solver.io.inputs` raise unless told otherwise;
+    :class:`InputFileError` derives from it, so ``except InputRejected`` catches both, and the
+    CLI reports either as one line with exit code 2.
+    """
+
+    exit_code = 2
 
 
 class Hw6Error(Exception):
@@ -74,8 +86,8 @@ class ParamsError(Hw6Error, ValueError):
 
 
 class InputFileError(Hw6Error, InputRejected):
-    """An input file is missing, unreadable or malformed (the grading package's
-    stdlib-only readers raise its base, :class:`InputRejected`)."""
+    """An input file is missing, unreadable or malformed (the standard-library readers of
+    :mod:`solver.io.inputs` raise its base, :class:`InputRejected`)."""
 
 
 class OutputError(Hw6Error):

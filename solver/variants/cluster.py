@@ -243,13 +243,6 @@ def student_files(
     return files
 
 
-def timed_draw(seed: int, options: Mapping[str, Any] | None, folders: Mapping[str, Any]):
-    """A stress outcome for one seed (see :func:`solver.variants.stress.stress_one`)."""
-    from .stress import stress_one
-
-    return stress_one(seed, worker_context(folders), options)
-
-
 def grade_chunk(parts: Mapping[str, Any], submissions: Sequence[Any]) -> Any:
     """Submissions graded against ``parts`` (their key) with the usual per-answer time limit."""
     from ..engine.runner import grade_submissions

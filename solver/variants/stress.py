@@ -22,6 +22,7 @@ from ..io.progress import Progress
 from ..kernel.degenerate import degenerate_names
 from ..kernel.errors import Hw6Error
 from ..problems import PROBLEMS, BuildContext
+from .cluster import run_tasks, worker_context, worker_folders
 from .draw import draw
 from .fairness import Band, Fairness
 
@@ -132,6 +133,12 @@ def stress_one(seed: int, context: BuildContext | None, options: Mapping[str, An
     return Outcome(seed, None, seconds, dict(drawn.attempts), features, difficulty, dict(drawn.redrawn), degenerate)
 
 
+def stress_on_worker(seed: int, options: Mapping[str, Any] | None, folders: Mapping[str, Any]) -> Outcome:
+    """:func:`stress_one` as a cluster task: ``folders`` (see :func:`.cluster.worker_folders`) name
+    the data on the worker."""
+    return stress_one(seed, worker_context(folders), options)
+
+
 def _add(report: StressReport, outcome: Outcome) -> None:
     if outcome.failure is not None:
         report.failures[outcome.seed] = outcome.failure
@@ -171,11 +178,9 @@ def run_stress(
                 _add(report, stress_one(seed, context, options))
                 bar.advance(f"seed {seed}")
             return report
-        from .cluster import run_tasks, timed_draw, worker_folders
-
         folders = worker_folders(context)
         outcomes: dict[int, Outcome] = {}
-        for index, outcome in run_tasks(scheduler, timed_draw, [(seed, options, folders) for seed in seeds]):
+        for index, outcome in run_tasks(scheduler, stress_on_worker, [(seed, options, folders) for seed in seeds]):
             outcomes[index] = outcome
             bar.advance(f"seed {outcome.seed}")
         for index in range(count):  # in seed order, as a local run adds them

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from .engine.tree import Tokens
+from .engine.tree import Hypothesis, Tokens
 from .solve import Solution, path_terms
 
-if TYPE_CHECKING:
-    from .sheet import Sheet
+
+class Fragments(Protocol):
+    """What the figure takes from :class:`.sheet.Sheet`: the solution and its LaTeX pieces."""
+
+    solution: Solution
+
+    def number(self, value: Fraction) -> Any: ...
+
+    def token(self, word: str) -> Any: ...
+
+    def sequence(self, hypothesis: Hypothesis | Tokens) -> Any: ...
 
 
 FULL_TREE_NODES = 40  # largest tree a problem sheet draws (M = 2, T = 4 has 30 nodes; M = 3, T = 3 has 39)
@@ -46,7 +55,7 @@ def tree_shape(solution: Solution, marked: bool) -> tuple[str, list[Tokens]] | N
     return "paths", sorted(optimum_path | finalists, key=lambda tokens: (len(tokens), tokens))
 
 
-def figure(sheet: Sheet, marked: bool) -> dict | None:
+def figure(sheet: Fragments, marked: bool) -> dict | None:
     """TikZ positions, root at the left; leaves one row apart, each parent centred on its children."""
     solution = sheet.solution
     shape = tree_shape(solution, marked)
@@ -121,7 +130,7 @@ def figure(sheet: Sheet, marked: bool) -> dict | None:
     return {"mode": mode, "boxes": boxes, "edges": edges, "columns": columns, "top": round(top, 3)}
 
 
-def rows_table(sheet: Sheet) -> dict:
+def rows_table(sheet: Fragments) -> dict:
     """The tree as a table, for problem sheets whose tree is too big to draw."""
     solution = sheet.solution
     prefixes = sorted(solution.rows, key=lambda tokens: (len(tokens), tokens))

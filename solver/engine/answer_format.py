@@ -14,18 +14,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.answers import scalar_text
-from ..engine.family import FamilyGrader
-from ..engine.graders import ComplexityGrader, ExpressionGrader, Grader, exact_number
-from ..engine.grid import read_vector
-from ..engine.kinds import compile_part, is_graded
-from ..engine.limits import AnswerError
-from ..engine.lists import ListGrader, MatrixGrader, expression_entries
-from ..engine.numbers import NumbersGrader
-from ..engine.printed import read_printed
-from ..engine.sequences import SequencesGrader
-from ..engine.syntax import parse
-from .submissions import flatten_answers
+from .answers import scalar_text
+from .family import FamilyGrader
+from .graders import ComplexityGrader, ExpressionGrader, Grader, exact_number
+from .grid import read_vector
+from .kinds import compile_part, is_graded
+from .limits import AnswerError
+from .lists import ListGrader, MatrixGrader, expression_entries
+from .numbers import NumbersGrader
+from .printed import read_printed
+from .sequences import SequencesGrader
+from .syntax import parse
 
 MAX_NAMES_SHOWN = 12
 _BARE_KEY = re.compile(r"[0-9]+[a-z][A-Za-z0-9_.]*")  # 1b, 1a.t, 2c.step4: read by YAML as text
@@ -128,6 +127,29 @@ def template_text(
 
 
 # --------------------------------------------------------------------------- the format check
+
+
+def flatten_answers(data: Mapping, parts: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The answers to known parts (nested mappings joined with dots) and notes on the other keys."""
+    answers: dict[str, Any] = {}
+    notes: list[str] = []
+    for raw_key, value in data.items():
+        key = str(raw_key)
+        if key in ("student", "seed") and key not in parts:
+            continue
+        if key not in parts and isinstance(value, Mapping) and any(p.startswith(key + ".") for p in parts):
+            nested, nested_notes = flatten_answers({f"{key}.{k}": v for k, v in value.items()}, parts)
+            answers.update(nested)
+            notes += nested_notes
+        elif key in parts:
+            answers[key] = value
+        else:
+            notes.append(f"'{_short(key)}' is not a part of the answer key; ignored")
+    return answers, notes
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
