@@ -11,6 +11,9 @@ from .build.pipeline import Variant, read_params, read_params_and_variant, solve
 from .build.selection import SKIP_FIELD, require_data, skip_list
 from .kernel.problem import BuildContext, DataFolder
 from .problems import PROBLEMS
+from .variants.cluster import check_scheduler
+from .variants.draw import draw, parse_seed
+from .variants.manifest import recorded_skips
 
 DEFAULT_OUT = Path("output")
 
@@ -56,8 +59,6 @@ def scheduler_option(parser: argparse.ArgumentParser) -> None:
 
 def scheduler(args: argparse.Namespace) -> str | None:
     """The checked ``--scheduler`` (None: run here)."""
-    from .variants.cluster import check_scheduler
-
     text = getattr(args, "scheduler", None)
     return None if text is None else check_scheduler(text)
 
@@ -106,8 +107,6 @@ def context(args: argparse.Namespace, *, sheets: bool = True) -> BuildContext:
     if getattr(args, "params", None):  # a params.json records what its build left out: rebuild the same
         skip |= read_params(args.params).get(SKIP_FIELD, frozenset())
     if getattr(args, "manifest", None):  # so does a batch's manifest
-        from .variants.manifest import recorded_skips
-
         skip |= skip_list(recorded_skips(args.manifest), PROBLEMS, f"{args.manifest}: skipped")
     built = BuildContext(cache_dir=Path(cache), data_folders=given, progress=sys.stderr.isatty(), skip=skip)
     if sheets:
@@ -118,8 +117,6 @@ def context(args: argparse.Namespace, *, sheets: bool = True) -> BuildContext:
 def solved(args: argparse.Namespace, build_context: BuildContext, options: dict) -> tuple[list, Variant, Any, Any]:
     """What ``--seed N`` draws, or what ``--params FILE`` (default: the homework) says: the solved
     problems, the variant they are, and the grading and document sections (None for a seed)."""
-    from .variants.draw import draw, parse_seed
-
     if args.seed is not None:
         drawn = draw(parse_seed(args.seed), build_context, options=options)
         return drawn.solved, drawn.variant, None, None

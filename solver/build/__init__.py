@@ -1,5 +1,6 @@
 """The build: from parameters to a solved, checked variant and the files written for it.
 
-pipeline.py (solve, check, write), variant.py (what a variant is), selection.py (which problems),
-document.py (document options), reference.py (the parameter reference) and staff_report.py.
+pipeline.py (solve, check, write), solved.py (a problem with its parameters and solution),
+variant.py (what a variant is), selection.py (which problems), document.py (document options),
+reference.py (the parameter reference) and staff_report.py.
 """

@@ -14,6 +14,7 @@ from typing import Any
 from .. import __version__
 from ..engine.answer_format import template_text
 from ..io.cache import Cache
+from ..io.figures import shown
 from ..io.files import StagedOutput, dump_json, read_structured
 from ..kernel.checks import Check
 from ..kernel.errors import CrossCheckFailed, OracleUnavailable, OutputError, ParamsError
@@ -23,6 +24,7 @@ from ..kernel.points import GradingParams, points_for
 from ..kernel.rubric import RUBRIC_FILE, rubric_markdown
 from ..problems import PROBLEMS, BuildContext, by_section
 from ..render import latex as latex_runner
+from ..render.html import HtmlConversionError, tex_to_html
 from . import selection
 from .document import DocumentParams
 from .reference import Section, reference_yaml
@@ -247,8 +249,6 @@ def render_sheet(
 
 def html_edition(tex: str, files: Mapping[str, str | bytes]) -> str:
     """The HTML edition of a sheet, converted from its .tex; a figure it includes is one of ``files``."""
-    from ..io.figures import shown
-    from ..render.html import tex_to_html
 
     def figure_data(path: str) -> tuple[Any, bytes | None]:
         content = files.get(path)
@@ -274,7 +274,6 @@ def prepare(
     notebook's test cells, and :class:`NotebookFailed` when a cell of the solution raises.
     """
     from ..notebooks.solution import notebook_files, where_printed  # nbformat only where notebooks are made
-    from ..render.html import HtmlConversionError
 
     variant = variant or Variant()
     context = context or BuildContext()
@@ -313,7 +312,7 @@ def prepare(
 def notebook_contributions(solved: list[Solved], context: BuildContext) -> list[Any]:
     """Each problem's notebook cells (solver.notebooks.solution.Contribution), with the data folders it
     declares that were given: only those are where its cells run."""
-    from ..notebooks.solution import Contribution
+    from ..notebooks.solution import Contribution  # nbformat only where notebooks are made
 
     contributions = []
     for item in solved:

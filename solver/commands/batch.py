@@ -8,6 +8,8 @@ import warnings
 
 from .. import options
 from ..kernel.errors import InputWarning
+from ..variants.batch import run_batch
+from ..variants.draw import read_variant_options
 
 NAME = "batch"
 HELP = "one variant per student of a roster, with a manifest"
@@ -30,9 +32,6 @@ UNSALTED = "no --salt: a student's seed, label and key follow from the student's
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..variants.batch import run_batch
-    from ..variants.draw import read_variant_options
-
     result = run_batch(
         args.roster,
         args.out,

@@ -9,7 +9,10 @@ from dataclasses import replace
 from .. import options
 from ..build.pipeline import prepare, skipped_sections, write
 from ..build.staff_report import summary
+from ..build.variant import opaque_label
 from ..kernel.errors import InputWarning, ParamsError
+from ..variants.draw import read_variant_options
+from ..variants.labels import check_label_arguments, solved_for_label
 
 NAME = "build"
 HELP = "write solutions.tex/pdf, problems.tex/pdf, answers.json, params.json"
@@ -41,10 +44,6 @@ def label_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build.variant import opaque_label
-    from ..variants.draw import read_variant_options
-    from ..variants.labels import check_label_arguments, solved_for_label
-
     alternatives = {"--seed": args.seed, "--params": args.params, "--salt": args.salt}
     alternatives["--variant-options"] = args.variant_options
     context = options.context(args)

@@ -6,7 +6,11 @@ import argparse
 import sys
 
 from .. import options
+from ..grading import report
+from ..grading.check import VariantKeys, grade_answers, write_gradescope
+from ..grading.keycache import default_key
 from ..io.files import dump_json
+from ..variants.draw import parse_seed, read_variant_options
 
 NAME = "check"
 HELP = "grade students' answers against the answer key"
@@ -37,11 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..grading import report
-    from ..grading.check import VariantKeys, grade_answers, write_gradescope
-    from ..grading.keycache import default_key
-    from ..variants.draw import parse_seed, read_variant_options
-
     context = options.context(args, sheets=False)
     scheduler = options.scheduler(args)
     drawing = read_variant_options(args.variant_options)

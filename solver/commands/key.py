@@ -9,6 +9,7 @@ from .. import options
 from ..build.pipeline import answer_key, read_params, solve_all
 from ..io.files import dump_json
 from ..kernel.errors import ParamsError
+from ..variants.labels import check_label_arguments, solved_for_label
 from .build import label_options
 
 NAME = "key"
@@ -21,8 +22,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..variants.labels import check_label_arguments, solved_for_label
-
     context = options.context(args)
     if check_label_arguments(args.label, args.manifest, {"--params": args.params}):
         solved, _ = solved_for_label(args.manifest, args.label, context)

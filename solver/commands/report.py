@@ -5,6 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..analysis import numbers
+from ..analysis.measures import analyse
+from ..analysis.page import page
+from ..analysis.results import read_results
+from ..io.files import dump_json, ensure_writable_dir, write_text_atomic
+from ..kernel.errors import OutputError
+
 NAME = "report"
 HELP = "item analysis of a graded class as one HTML page (and JSON)"
 
@@ -16,13 +23,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..analysis import numbers
-    from ..analysis.measures import analyse
-    from ..analysis.page import page
-    from ..analysis.results import read_results
-    from ..io.files import dump_json, ensure_writable_dir, write_text_atomic
-    from ..kernel.errors import OutputError
-
     targets = [Path(args.out)] + ([Path(args.json)] if args.json else [])
     for target in targets:  # both writable before either is written
         if target.is_dir():

@@ -6,7 +6,10 @@ import argparse
 import sys
 
 from .. import options
+from ..io.files import dump_json
 from ..kernel.errors import ParamsError
+from ..variants.draw import read_variant_options
+from ..variants.stress import run_stress
 
 NAME = "stress"
 HELP = "draw and check many variants; report failures, fairness, timing, spread"
@@ -26,9 +29,6 @@ def run(args: argparse.Namespace) -> int:
         raise ParamsError(
             "--start", f"a first seed such that the last ({args.start} + --count - 1) is at most {options.MAX_SEED}"
         )
-    from ..io.files import dump_json
-    from ..variants.draw import read_variant_options
-    from ..variants.stress import run_stress
 
     report = run_stress(
         args.count,

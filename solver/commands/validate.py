@@ -10,8 +10,13 @@ import argparse
 from pathlib import Path
 
 from .. import options
+from ..engine.answer_format import check_format
+from ..grading.keycache import checked_parts
+from ..grading.submissions import student_name
 from ..io.files import read_structured
 from ..kernel.errors import InputFileError
+from ..variants.draw import draw, parse_seed, read_variant_options
+from ..variants.manifest import params_digest, verify_manifest
 
 NAME = "validate"
 HELP = "check an answers file's part ids, shapes and syntax (no grading)"
@@ -31,12 +36,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..engine.answer_format import check_format
-    from ..grading.keycache import checked_parts
-    from ..grading.submissions import student_name
-    from ..variants.draw import draw, parse_seed, read_variant_options
-    from ..variants.manifest import params_digest, verify_manifest
-
     path = Path(args.answers)
     if not path.is_file():
         raise InputFileError(f"{path}: no such file")

@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any
 
 import mpmath
+import sympy as sp
 from sympy.polys.domains import QQ
 from sympy.polys.orderings import lex
 from sympy.polys.rings import PolyElement, PolyRing
@@ -218,8 +219,6 @@ class Space:
 
     def sympy(self, node: Node) -> Any:
         """The tree as a SymPy expression in positive symbols (built, never parsed)."""
-        import sympy as sp
-
         match node:
             case Num(value=value):
                 return sp.Rational(value.numerator, value.denominator)
@@ -288,8 +287,6 @@ class Value:
 
     def confirmed(self, other: Value) -> bool:
         """Symbolic confirmation of a numeric match (cheap rewrites only)."""
-        import sympy as sp
-
         difference = self.space.sympy(self.tree) - other.space.sympy(other.tree)
         for rewrite in (sp.expand, lambda e: sp.expand(sp.powsimp(sp.powdenest(e, force=True), force=True))):
             if rewrite(difference) == 0:

@@ -20,6 +20,7 @@ from .feedback import NOT_EQUAL, count_text, join
 from .graders import Grader
 from .grid import read_vector
 from .limits import AnswerError
+from .lists import ListGrader
 from .verdicts import Verdict, correct, incorrect
 
 PARAMETER_NAMES = ("t", "s", "r", "a", "b", "c", "k", *(f"t{i}" for i in range(1, 10)), *(f"s{i}" for i in range(1, 4)))
@@ -111,8 +112,6 @@ def _rank(rows: list[Vector]) -> int:
 
 def vector_grader(part_id: str, spec: Mapping[str, Any]) -> Grader:
     """The grader of a ``vector`` part: by membership when the key is a family, else entry by entry."""
-    from .lists import ListGrader
-
     if isinstance(spec.get("value"), Mapping) and "family" in spec["value"] and "system" in spec:
         return FamilyGrader(part_id, spec)
     if spec.get("value") is None and "system" in spec:

@@ -28,6 +28,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
+from ..build.pipeline import answer_key, params_from_data, params_json, recorded_params, solve_all, variant_from_data
+from ..engine.answer_format import check_format, flatten_answers, gradable
+from ..engine.runner import Submission, grade_submissions
+from ..grading.gradescope import results_json
+from ..grading.keycache import checked_parts, part_titles
+from ..io.files import dump_json, parse_structured
+from ..kernel.errors import InputFileError
+from ..kernel.problem import BuildContext
+from ..variants.manifest import text_digest
+from ..variants.roster import unguard_spreadsheet
+
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_ANSWER_BYTES = 4 * 2**20
 AUTOGRADER_ERROR = "autograder error"
@@ -68,8 +80,6 @@ class Setup:
         return self.source / "variants"
 
     def context(self):
-        from ..kernel.problem import BuildContext
-
         return BuildContext(cache_dir=self.root / "hw6-cache")
 
 
@@ -77,18 +87,6 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
     """A variant's key from its params.json text, with what identifies it; with ``checks``
     only once every cross-check agrees (without, the caller compares the key with a digest
     of one that was checked)."""
-    from ..build.pipeline import (
-        answer_key,
-        params_from_data,
-        params_json,
-        recorded_params,
-        solve_all,
-        variant_from_data,
-    )
-    from ..grading.keycache import checked_parts, part_titles
-    from ..io.files import dump_json, parse_structured
-    from ..variants.manifest import text_digest
-
     raw = parse_structured(params_text, label, json_only=True)
     params, variant = params_from_data(raw, label), variant_from_data(raw)
     solved = solve_all(params, context)
@@ -102,8 +100,6 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
 
 
 def read_manifest(setup: Setup) -> list[dict[str, str]]:
-    from ..variants.roster import unguard_spreadsheet
-
     text = (setup.variants / "manifest.csv").read_text(encoding="utf-8")
     rows = csv.DictReader(io.StringIO(text, newline=""))
     return [{key: unguard_spreadsheet(value or "") for key, value in row.items() if key} for row in rows]
@@ -149,9 +145,6 @@ def variant_for(setup: Setup, metadata: dict[str, Any]) -> tuple[str, str, str]:
 def key_sha256(parts: dict[str, Any]) -> str:
     """A digest of the automatically graded parts of a key: the export takes it, the autograder
     must rebuild the same."""
-    from ..engine.answer_format import gradable
-    from ..io.files import dump_json
-
     return hashlib.sha256(dump_json(gradable(parts)).encode("utf-8")).hexdigest()
 
 
@@ -161,8 +154,6 @@ def load_variant(setup: Setup, path: str, params_digest: str, key_digest: str, *
     Its cross-checks ran at export and again in setup.sh (``checks``); a submission only
     needs the key to be that same key, which the digest proves, so it skips them (a third
     of the time a submission takes)."""
-    from ..variants.manifest import text_digest
-
     file = (setup.variants / path).resolve()
     if setup.variants.resolve() not in file.parents:
         raise RuntimeError(f"the manifest points outside the variants folder: {path}")
@@ -234,9 +225,6 @@ def answers_file(submission: Path) -> Path:
 
 
 def read_answers(path: Path) -> Any:
-    from ..io.files import parse_structured
-    from ..kernel.errors import InputFileError
-
     try:
         text = _read_no_link(path)
         data = parse_structured(text, str(path), json_only=path.suffix.lower() == ".json")
@@ -253,8 +241,6 @@ def read_answers(path: Path) -> Any:
 def _read_no_link(path: Path) -> str:
     """The file's UTF-8 text, opened without following a link (one swapped in after the folder was
     listed is refused too) and only if it is a regular file of at most MAX_ANSWER_BYTES."""
-    from ..kernel.errors import InputFileError
-
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -275,11 +261,6 @@ def _read_no_link(path: Path) -> str:
 
 
 def grade(setup: Setup) -> dict[str, Any]:
-    from .. import __version__
-    from ..engine.answer_format import check_format, flatten_answers
-    from ..engine.runner import Submission, grade_submissions
-    from ..grading.gradescope import results_json
-
     metadata_path = setup.root / "submission_metadata.json"
     metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
     path, params_digest, key_digest = variant_for(setup, metadata if isinstance(metadata, dict) else {})
@@ -312,8 +293,6 @@ def grade(setup: Setup) -> dict[str, Any]:
 
 
 def result_points(parts: dict[str, Any]) -> float:
-    from ..engine.answer_format import gradable
-
     total = round(sum(float(spec.get("points", 1)) for spec in gradable(parts).values()), 4)
     return int(total) if total == int(total) else total
 

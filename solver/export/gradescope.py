@@ -18,9 +18,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, options
+from ..build.pipeline import params_json, read_params_and_variant
+from ..engine.answer_format import gradable
+from ..engine.runner import TIME_LIMIT
 from ..io.files import dump_json, write_bytes_atomic
 from ..kernel.errors import InputFileError
+from ..kernel.problem import BuildContext
+from ..variants.draw import draw, parse_seed, read_variant_options
 from ..variants.manifest import text_digest
 from ..variants.roster import spreadsheet_safe
 from . import wheel
@@ -48,8 +53,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .. import options
-
     if sum(x is not None for x in (args.params, args.seed, args.manifest)) > 1:
         raise InputFileError("--params, --seed and --manifest are alternatives; give one")
     context = options.context(args, sheets=False)
@@ -64,9 +67,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _single_variant(args: argparse.Namespace, context) -> VariantFile:
-    from ..build.pipeline import params_json, read_params_and_variant
-    from ..variants.draw import draw, parse_seed, read_variant_options
-
     if args.seed is not None:
         drawn = draw(parse_seed(args.seed), context, options=read_variant_options(args.variant_options))
         recorded: dict[str, Any] = dict(drawn.params)
@@ -78,9 +78,6 @@ def _single_variant(args: argparse.Namespace, context) -> VariantFile:
 
 def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], list[float]]:
     """Each variant's key digest (its cross-checks must agree) and its points graded automatically."""
-    from ..engine.answer_format import gradable
-    from ..kernel.problem import BuildContext
-
     context = BuildContext(cache_dir=context.cache_dir)  # the autograder has no data sets: Problem 4 is not solved
     digests, points = [], []
     for variant in variants:
@@ -94,8 +91,6 @@ def autograder_files(
     variants: list[VariantFile], digests: list[str], points: list[float], visibility: str
 ) -> list[tuple[str, bytes]]:
     """(name, content) of every file of the zip, in a fixed order."""
-    from ..engine.runner import TIME_LIMIT
-
     scripts = resources.files("solver.export") / "scripts"
     roster = bool(variants[0].student_id)
     config = {

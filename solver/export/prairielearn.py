@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
+from ..engine.kinds import is_graded
 from ..io.files import dump_json
 from ..kernel.errors import InputFileError
 from . import wheel
@@ -55,8 +56,6 @@ def question_uuid(name: str) -> str:
 
 def exported_parts(question: Question, variant: Exported) -> dict[str, Any]:
     """The question's automatically graded parts in one variant, in the key's order."""
-    from ..engine.kinds import is_graded
-
     solved = next(s for s in variant.solved if s.problem.section == question.section)
     own = set(solved.problem.parts(solved.solution))
     own -= set(question.skip)

@@ -15,11 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from ..build.pipeline import Solved
-from ..io.files import read_text, write_bytes_atomic
+from .. import __version__, options
+from ..build.pipeline import Solved, params_from_data, solve_all, variant_from_data
+from ..grading.keycache import checked_parts
+from ..io.files import parse_structured, read_text, write_bytes_atomic
 from ..kernel.errors import InputFileError
-from ..variants.manifest import text_digest
+from ..kernel.problem import BuildContext
+from ..variants.draw import draw, read_variant_options
+from ..variants.manifest import params_digest, text_digest
+from ..variants.roster import student_folder, unguard_spreadsheet
 
 MAX_VARIANTS = 500
 
@@ -79,15 +83,11 @@ def run_export(args: argparse.Namespace, make: Callable[[list[Exported]], Artifa
 
 def add_drawing_arguments(parser: argparse.ArgumentParser) -> None:
     """``--variant-options`` and ``--cache-dir``: how the variants are drawn and solved."""
-    from .. import options
-
     options.variant_options(parser)
     parser.add_argument("--cache-dir", metavar="DIR", help="cache for trained models (default: output/.cache)")
 
 
 def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
-    from .. import options
-
     parser.add_argument(
         "--variants", metavar="N", type=variant_count, help="export N variants: the seeds START to START+N-1"
     )
@@ -117,9 +117,6 @@ def out_file(args: argparse.Namespace) -> Path:
 
 def selected_variants(args: argparse.Namespace) -> list[Exported]:
     """The variants ``--variants N [--start SEED]`` or ``--manifest CSV`` select, keys checked."""
-    from .. import options
-    from ..kernel.problem import BuildContext
-
     if (args.variants is None) == (args.manifest is None):
         raise InputFileError("give --variants N or --manifest CSV (one of them)")
     if args.manifest is not None and args.start is not None:
@@ -136,10 +133,6 @@ def selected_variants(args: argparse.Namespace) -> list[Exported]:
 
 def seed_variants(seeds: range | list[int], options_file: str | None, context: Any) -> list[Exported]:
     """The variants of these seeds, drawn with the options of ``--variant-options``."""
-    from ..grading.keycache import checked_parts
-    from ..variants.draw import draw, read_variant_options
-    from ..variants.manifest import params_digest
-
     drawing = read_variant_options(options_file)
     exported = []
     for seed in seeds:
@@ -152,10 +145,6 @@ def seed_variants(seeds: range | list[int], options_file: str | None, context: A
 
 def manifest_variants(manifest: Path, context: Any) -> list[Exported]:
     """A batch's distinct variants (students who share one share its questions), by seed."""
-    from ..build.pipeline import params_from_data, solve_all, variant_from_data
-    from ..grading.keycache import checked_parts
-    from ..io.files import parse_structured
-
     exported, seen = [], set()
     for row in manifest_rows(manifest):
         digest = text_digest(row.params_text)
@@ -173,8 +162,6 @@ def manifest_variants(manifest: Path, context: Any) -> list[Exported]:
 
 def manifest_rows(manifest: Path) -> list[VariantFile]:
     """Every student of a batch, with their params.json checked against the manifest's digest."""
-    from ..variants.roster import student_folder, unguard_spreadsheet
-
     text = read_text(manifest, 64 * 2**20, "a manifest CSV")
     try:
         rows = list(csv.DictReader(io.StringIO(text, newline="")))

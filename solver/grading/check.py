@@ -18,6 +18,7 @@ from ..engine.runner import KeyGroup, StudentResult, compile_key, grade_groups
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..kernel.points import GradingParams
 from ..problems import BuildContext
+from ..variants.cluster import cluster_compiled_parts, grade_on_cluster
 from ..variants.draw import Drawn, draw
 from ..variants.labels import labels_by_seed
 from ..variants.manifest import VerifiedManifest, params_digest, verify_manifest
@@ -144,8 +145,6 @@ def grade_answers(
     notes: list[str] = []
     remote = None
     if scheduler is not None:  # a Dask cluster (--scheduler) grades them all; see solver.variants.cluster
-        from ..variants.cluster import cluster_compiled_parts, grade_on_cluster
-
         remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions])
     seeds_in_use = list(dict.fromkeys(s.seed for s in submissions))
     labels = labels_by_seed(manifest) if manifest else {}

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..build import pipeline
-from ..build.pipeline import Solved, Variant, answer_key, checked
+from ..build.pipeline import Solved, Variant
 from ..io.cache import Cache, cache_key
 from ..kernel.params import to_jsonable
 from ..kernel.points import GradingParams
@@ -35,8 +35,8 @@ def checked_parts(
     solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None
 ) -> dict[str, Any]:
     """The key's parts, only once every cross-check of the answers they come from agrees."""
-    checked(solved)
-    return answer_key(solved, variant, grading)["parts"]
+    pipeline.checked(solved)
+    return pipeline.answer_key(solved, variant, grading)["parts"]
 
 
 def part_titles(solved: list[Solved]) -> dict[str, str]:

@@ -99,7 +99,7 @@ RC: Any = {  # a plain mapping of matplotlib rc keys (Any: its stubs type the ke
 @contextlib.contextmanager
 def style() -> Iterator[Any]:
     """matplotlib with the sheets' fonts and deterministic output; yields the ``Figure`` class."""
-    import matplotlib
+    import matplotlib  # matplotlib (a second to import) only where a figure is drawn
     from matplotlib.figure import Figure
 
     # Subsetting cmr10 for Type 42 makes fontTools log that the font's own dates look low (they are 1970s
@@ -127,7 +127,7 @@ def _computer_modern_partial() -> dict | None:
     it already has the entry, nothing changes and the STIX glyph is used. Returns the table when it added the entry.
     """
     try:
-        from matplotlib import _mathtext_data
+        from matplotlib import _mathtext_data  # only where a figure is drawn, like matplotlib
     except ImportError:  # pragma: no cover - another matplotlib layout
         return None
     table = getattr(_mathtext_data, "latex_to_bakoma", None)

@@ -68,7 +68,7 @@ def _short(value: object, limit: int = 40) -> str:
 def import_torch():
     """Import torch for an oracle check, or raise :class:`OracleUnavailable`."""
     try:
-        import torch
+        import torch  # optional (the [torch] extra), and slow to import: only for an oracle check
     except ImportError:
         raise OracleUnavailable("torch is not installed; install the extra with `pip install -e '.[torch]'`") from None
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))

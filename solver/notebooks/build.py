@@ -47,7 +47,7 @@ def notebook(cells: Sequence[Cell], *, solution: bool) -> Any:
 
 def to_bytes(node: Any) -> bytes:
     """The notebook as nbformat writes it (without validating it again), with one final newline."""
-    import nbformat
+    import nbformat  # as in notebook(): only where notebooks are made
 
     return (nbformat.v4.nbjson.writes(node).rstrip("\n") + "\n").encode("utf-8")
 

@@ -46,7 +46,7 @@ def executed(node: Any, *, cwd: str | Path, timeout: int = CELL_TIMEOUT, allow_e
     """``node`` with every cell run in a fresh kernel inside ``cwd`` and its outputs normalised;
     raises nbclient's errors (CellExecutionError, CellTimeoutError, DeadKernelError). A
     NotebookNode is executed in place (so a failed cell's error output stays in it)."""
-    from nbclient import NotebookClient
+    from nbclient import NotebookClient  # nbclient and jupyter only where a notebook is executed
 
     node = node if isinstance(node, nbformat.NotebookNode) else nbformat.from_dict(node)
     env = {**os.environ, **KERNEL_ENV}
@@ -58,7 +58,7 @@ def executed(node: Any, *, cwd: str | Path, timeout: int = CELL_TIMEOUT, allow_e
         record_timing=False,
         resources={"metadata": {"path": str(cwd)}},
     )
-    from jupyter_core.utils import ensure_event_loop
+    from jupyter_core.utils import ensure_event_loop  # as nbclient above
 
     try:
         with signals.recorded(ensure_event_loop()):  # the loop nbclient runs on, and sets its signal handlers on
@@ -119,12 +119,12 @@ def run_outputs(
 
 def _executed_or_failed(node: Any, scratch: str) -> Any:
     try:
-        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+        from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError  # see executed()
     except ImportError:
         raise NotebookFailed(
             f"executing {SOLUTION} needs nbclient and ipykernel, which hw6 installs (run scripts/bootstrap again)"
         ) from None
-    from jupyter_client.kernelspec import NoSuchKernel
+    from jupyter_client.kernelspec import NoSuchKernel  # see executed()
 
     for attempt in range(1, KERNEL_ATTEMPTS + 1):
         running = nbformat.from_dict(node)  # a fresh copy each time: a failed attempt leaves outputs in it

@@ -131,7 +131,7 @@ def _strip_comments(text: str) -> str:
 )  # a batch converts the same small formulas (k = 2, a log-probability) again and again
 def math_to_mathml(source: str, *, display: bool = False) -> str:
     """MathML for a LaTeX formula, the few constructs latex2mathml lacks rewritten first."""
-    from latex2mathml.converter import convert
+    from latex2mathml.converter import convert  # only where an HTML edition is made
 
     source = re.sub(r"\\setlength\{\\arraycolsep\}\{[^}]*\}", "", source)
     source = re.sub(r"\\makebox\[[^\]]*\]\{\$(.*?)\$\}", r"{\1}", source)

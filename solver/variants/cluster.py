@@ -25,6 +25,8 @@ from typing import Any
 
 from .. import __version__
 from ..build.pipeline import compile_staged, prepare, stage
+from ..engine.kinds import is_graded
+from ..engine.runner import grade_submissions
 from ..kernel.errors import Hw6Error, SchedulerError
 from ..kernel.problem import BuildContext
 from .draw import draw
@@ -53,7 +55,7 @@ def check_scheduler(text: str) -> str:
     if not ((local and 1 <= int(local.group(1)) <= 64) or (not local and _ADDRESS.match(text))):
         raise SchedulerError(f"--scheduler: expected tcp://HOST:PORT or local:N (N from 1 to 64), got {text!r}")
     try:  # before any work is done
-        import distributed  # noqa: F401
+        import distributed  # noqa: F401 - optional (the [dask] extra): only with --scheduler
     except ImportError:
         raise SchedulerError(INSTALL_HINT) from None
     return text
@@ -64,7 +66,7 @@ def connect(scheduler: str) -> Iterator[Any]:
     """A ``distributed.Client`` for ``scheduler``, closed (with its local cluster) on exit."""
     check_scheduler(scheduler)
     try:
-        import dask
+        import dask  # optional, as in check_scheduler()
         from distributed import Client, LocalCluster
     except ImportError:
         raise SchedulerError(INSTALL_HINT) from None
@@ -127,7 +129,7 @@ def run_tasks(scheduler: str, function: Callable, arguments: Sequence[tuple]) ->
 def _as_completed_while_workers(client: Any, scheduler: str, futures: Mapping[Any, int]) -> Iterator[Any]:
     """The futures as they finish, as ``distributed.as_completed`` yields them, but a scheduler left without a
     single worker for ``NO_WORKER_SECONDS`` is an error: the scheduler itself would wait for a worker forever."""
-    from distributed import wait
+    from distributed import wait  # optional, as in check_scheduler()
 
     try:
         limit = float(os.environ.get("HW6_NO_WORKER_SECONDS", NO_WORKER_SECONDS))
@@ -245,8 +247,6 @@ def student_files(
 
 def grade_chunk(parts: Mapping[str, Any], submissions: Sequence[Any]) -> Any:
     """Submissions graded against ``parts`` (their key) with the usual per-answer time limit."""
-    from ..engine.runner import grade_submissions
-
     if multiprocessing.current_process().daemon:
         return Failed(
             "a daemonic Dask worker cannot time-limit answers: start it with DASK_DISTRIBUTED__WORKER__DAEMON=False"
@@ -279,8 +279,6 @@ def grade_on_cluster(scheduler: str, work: Sequence[tuple[Mapping[str, Any], Any
 
 def cluster_compiled_parts(parts: Mapping[str, Mapping[str, Any]], submissions: Sequence[Any]) -> list[str]:
     """The parts a local grading run compiles for these submissions (ungraded ones, and those answered)."""
-    from ..engine.kinds import is_graded
-
     answered = {p for s in submissions if s.error is None for p, a in s.answers.items() if a is not None}
     return [p for p, spec in parts.items() if not is_graded(spec.get("kind")) or p in answered]
 

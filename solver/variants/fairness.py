@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..io.text import table
 from ..kernel.difficulty import Band, Difficulty, number_text
 from ..kernel.problem import BuildContext, Problem
 
@@ -130,8 +131,6 @@ class Fairness:
         return [s.json() for s in self.spreads.values()]
 
     def table(self) -> str:
-        from ..io.text import table
-
         rows = []
         for key, s in self.spreads.items():
             ordered = sorted(s.values.values())

@@ -19,6 +19,7 @@ from ..build.variant import normal_label
 from ..io.files import read_csv_rows
 from ..kernel.errors import InputFileError, ParamsError
 from ..kernel.problem import BuildContext
+from .draw import draw, parse_seed
 from .manifest import MAX_MANIFEST_BYTES, REQUIRED_COLUMNS, Row, VerifiedManifest, params_digest
 from .manifest import _row_problem as row_problem
 from .roster import unguard_spreadsheet
@@ -73,8 +74,6 @@ def solved_for_label(
 ) -> tuple[list[Solved], Variant]:
     """The solved problems of the variant labelled ``label`` in ``manifest``, and the variant (its label
     as printed), after checking the row as grading would (see the module's docstring)."""
-    from .draw import draw, parse_seed
-
     path = Path(manifest)
     found = find_label(path, label)
     try:

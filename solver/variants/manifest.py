@@ -21,6 +21,7 @@ from .. import __version__
 from ..build.pipeline import options_json, params_json
 from ..io.files import dump_json, read_csv_rows, read_text
 from ..kernel.errors import InputFileError, ParamsError
+from .draw import parse_seed
 from .roster import unguard_spreadsheet
 
 MAX_MANIFEST_BYTES = 64 * 2**20
@@ -100,8 +101,6 @@ def verify_manifest(
     path: str | Path, options: Mapping[str, Any] | None, digest_for_seed: DigestForSeed
 ) -> VerifiedManifest:
     """Check every row of the manifest at ``path`` (see the module's docstring)."""
-    from .draw import parse_seed
-
     path = Path(path)
     rows = read_rows(path)
     expected = options_json(options)

@@ -8,6 +8,7 @@ from typing import Any
 
 import sympy as sp
 
+from ...render.tex import Tex, escape
 from .engine.tree import Hypothesis, Step, Tokens
 from .figure import figure, rows_table
 from .solve import Solution, path_terms
@@ -29,8 +30,6 @@ class Sheet:
     # -- small pieces
 
     def number(self, value: Fraction):
-        from ...render.tex import Tex
-
         if self.places is None:
             return Tex(sp.latex(sp.Rational(value.numerator, value.denominator)))
         scaled = abs(value) * 10**self.places  # an integer: every total is a sum of the tree's decimals
@@ -40,8 +39,6 @@ class Sheet:
 
     def sum(self, terms: Sequence[Fraction], total: Fraction | None = None):
         """``-0.36 - 0.51 = -0.87``: the terms, then the total when given and there are several terms."""
-        from ...render.tex import Tex
-
         text = str(self.number(terms[0]))
         for term in terms[1:]:
             text += f" - {self.number(-term)}" if term < 0 else f" + {self.number(term)}"
@@ -51,13 +48,9 @@ class Sheet:
 
     @staticmethod
     def token(word: str):
-        from ...render.tex import Tex, escape
-
         return Tex(r"\textsf{%s}" % escape(word))
 
     def sequence(self, hypothesis: Hypothesis | Tokens):
-        from ...render.tex import Tex, escape
-
         return Tex(r"\textsf{[%s]}" % " ".join(escape(w) for w in self.solution.words(hypothesis)))
 
     def described(self, hypothesis: Hypothesis) -> dict:
@@ -65,8 +58,6 @@ class Sheet:
 
     def listing(self, hypotheses: Sequence[Hypothesis]):
         """``[a b] (-0.87) and [a a] (-1.28)``; three or more with commas."""
-        from ...render.tex import Tex
-
         items = [rf"{self.sequence(h)}~(${self.number(h.logprob)}$)" for h in hypotheses]
         if len(items) > LISTED_HYPOTHESES:
             items = items[: LISTED_HYPOTHESES - 2] + [f"{len(items) - LISTED_HYPOTHESES + 1} more down to {items[-1]}"]
@@ -179,8 +170,6 @@ class Sheet:
 
 def view(solution: Solution) -> dict:
     """What the templates show, as LaTeX fragments; prose stays in the templates."""
-    from ...render.tex import Tex
-
     params = solution.params
     sheet = Sheet(solution)
     vocab_size = len(params.vocabulary)

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ...io.files import dump_json
+from ...render.tex import Tex, number
 from . import figures
 from .data import DATA_SOURCE
 from .key import DATA_ARCHIVE, TARGET_ACCURACY, misuse_answer
@@ -94,8 +95,6 @@ def assets(solution: Solution) -> dict[str, bytes]:
 
 
 def view(solution: Solution) -> dict:
-    from ...render.tex import Tex, number
-
     params = solution.params
     config = params.training
     common = {

@@ -6,6 +6,7 @@ from typing import Any
 
 import sympy as sp
 
+from ...render.tex import Tex
 from .params import DETAIL_LIMIT
 from .poly import LinearPoly
 from .solve import Node, Solution
@@ -13,8 +14,6 @@ from .solve import Node, Solution
 
 def view(solution: Solution) -> dict:
     """What the templates show, as LaTeX fragments; prose stays in the templates."""
-    from ...render.tex import Tex
-
     steps = solution.steps
     detailed = steps <= DETAIL_LIMIT
     nodes = solution.nodes

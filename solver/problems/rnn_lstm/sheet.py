@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sympy as sp
+
 from ...io import figures
+from ...kernel.exact import exact_text
+from ...render.tex import Tex, number
+from .code import reference_code
 from .key import PRECISION, SIGNIFICANT
 from .solve import Solution
 from .study import training
@@ -138,11 +143,6 @@ def assets(solution: Solution) -> dict[str, bytes]:
 
 
 def view(solution: Solution) -> dict:
-    import sympy as sp
-
-    from ...kernel.exact import exact_text
-    from ...render.tex import Tex, number
-    from .code import reference_code
 
     case, n, params = solution.case, solution.numbers, solution.params
     sigma_tex = {"tanh": Tex(r"\tanh"), "relu": Tex(r"\operatorname{ReLU}"), "identity": Tex(r"\operatorname{id}")}

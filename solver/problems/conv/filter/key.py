@@ -7,6 +7,7 @@ import sympy as sp
 from ....kernel.exact import exact_json
 from ....kernel.problem import Part
 from ....kernel.rubric import Item, with_rubric
+from ....render.tex import bracket_list
 from .. import exact as conv
 from .. import linsolve
 from .solve import Solution
@@ -125,8 +126,6 @@ def parts(solution: Solution) -> dict[str, Part]:
 
 
 def _vector_latex(values) -> str:
-    from ....render.tex import bracket_list
-
     return str(bracket_list(values))
 
 

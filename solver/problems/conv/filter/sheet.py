@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import sympy as sp
 
+from ....render.tex import Tex, bracket_list, matrix
 from .. import exact as conv
 from .key import REASONS_6A, linear_combination
 from .solve import Solution
@@ -19,8 +20,6 @@ WIDE_LATEX = 160  # LaTeX source longer than this will not fit a line; vectors b
 
 def _vector(values) -> Tex:
     """A bracketed row when it fits a line, else a column (long fractions, as least squares gives)."""
-    from ....render.tex import bracket_list, matrix
-
     row = bracket_list(values)
     return row if len(row) <= WIDE_LATEX else matrix([[v] for v in values])
 
@@ -36,8 +35,6 @@ def _product_sum(window, kernel) -> str:
 
 
 def view(solution: Solution) -> dict:
-    from ....render.tex import Tex, bracket_list, matrix
-
     p = solution.params
     k, m = p.filter_length, p.output_count
     names = [f"f_{{{j}}}" for j in range(1, k + 1)]

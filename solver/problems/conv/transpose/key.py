@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ....kernel.exact import exact_json
 from ....kernel.problem import Part
+from ....render.tex import bracket_list, matrix
 from .. import exact as conv
 from .solve import Solution
 
@@ -77,8 +78,6 @@ def parts(solution: Solution) -> dict[str, Part]:
     - ``6c``: ``result`` (a matrix for 2-D input, a vector for 1-D: ``params.dimensions``);
       the mistakes recompute from ``params`` and compare with ``result`` and ``full``.
     """
-    from ....render.tex import bracket_list, matrix
-
     p = solution.params
     latex = matrix(solution.result) if p.dimensions == 2 else bracket_list(solution.result[0])
     kind = "matrix" if p.dimensions == 2 else "vector"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ....render.tex import Tex, bracket_list, matrix
 from .. import exact as conv
 from .solve import Solution
 
@@ -21,8 +22,6 @@ def tableau(x: list, w: list, stride: int) -> dict:
 
     Positions a copy does not cover are left blank, so each copy's place is visible.
     """
-    from ....render.tex import Tex
-
     copies = conv.placements([list(x)], [list(w)], (1, stride))
     width = len(copies[0].grid[0])
     rows = []
@@ -46,8 +45,6 @@ ENTRY_FORMULA = {
 
 
 def view(solution: Solution) -> dict:
-    from ....render.tex import Tex, bracket_list, matrix
-
     p = solution.params
     d = p.dimensions
     full_rows, full_cols = conv.shape(solution.full)
