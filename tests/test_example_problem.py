@@ -22,6 +22,8 @@ import pytest
 
 from solver.problems import BUILTIN, PROBLEMS
 
+from .conftest import needs_latex
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = Path(__file__).parent / "example_problem"
 SECTION = "affine_layer"
@@ -78,6 +80,16 @@ def test_it_builds_sheets_and_key_from_its_own_templates(built):
     assert r"\frac{7}{4}" in (built / "solutions.tex").read_text()
     assert "Problem 8: An affine layer" in (built / "problems.html").read_text()
     assert "8a    numpy" in (built / "report.txt").read_text()  # its cross-check ran (and agreed: the build wrote)
+
+
+@needs_latex
+def test_its_sheets_typeset_to_pdf(course):
+    base, _ = course
+    out = base / "pdf"
+    done = hw6(course, "build", "--out", out, "--cache-dir", base / "cache", *SKIP_BUILTIN)
+    assert done.returncode == 0, done.stderr
+    for sheet in ("problems.pdf", "solutions.pdf"):
+        assert (out / sheet).read_bytes().startswith(b"%PDF-"), sheet
 
 
 def test_hw6_check_grades_it_with_its_modelled_mistake(course, built):
