@@ -6,6 +6,7 @@ made once per session that tests only read (:func:`shared_build`)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -96,9 +97,23 @@ def session_cache(tmp_path_factory) -> Path:
     """The cache of this test run, in pytest's temporary folder and shared by the xdist workers (an
     entry is written atomically, so two workers computing the same one is safe). A test about the
     cache itself makes its own; every other build should use this one, so a trained model or an
-    executed notebook is computed once per run, not once per test."""
-    folder = _shared_folder(tmp_path_factory) / "output" / ".cache"
-    folder.mkdir(parents=True, exist_ok=True)
+    executed notebook is computed once per run, not once per test.
+
+    ``HW6_TEST_CACHE=DIR`` keeps it in DIR across runs instead, as ``output/.cache`` did: a
+    developer's loop then trains a network or executes a notebook only when its inputs change. Its
+    entries are keyed by their inputs and hw6's version, not by the code that computes them: empty DIR
+    after changing how something is computed. CI never sets it and starts cold."""
+    output = _shared_folder(tmp_path_factory) / "output"
+    folder = output / ".cache"
+    kept = os.environ.get("HW6_TEST_CACHE")
+    output.mkdir(exist_ok=True)
+    with _locked(output.with_suffix(".lock")):  # the first worker makes it
+        if not folder.is_dir():
+            if kept:
+                Path(kept).mkdir(parents=True, exist_ok=True)
+                folder.symlink_to(Path(kept).resolve(), target_is_directory=True)
+            else:
+                folder.mkdir()
     return folder
 
 
@@ -116,25 +131,36 @@ def _session_folder(session_cache):
 
 @pytest.fixture(scope="session")
 def shared_build(tmp_path_factory, session_cache):
-    """``shared_build(*ARGS)``: the folder ``hw6 build ARGS --no-pdf`` wrote with the session cache,
-    built once per test run whichever xdist worker asks first (the other waits for it). For tests that
-    only read a build's files: one that changes them copies the folder first. The build executes the
-    solution notebook (from the cache after the first build of that variant)."""
+    """``shared_build(*ARGS, notebooks=True)``: the folder ``hw6 build ARGS --no-pdf`` wrote with the
+    session cache, built once per test run whichever xdist worker asks first (the other waits for it).
+    For tests that only read a build's files: one that changes them copies the folder first.
+    ``notebooks=False`` builds as ``prepare(..., notebooks=False)`` does: no notebook is executed or
+    written (the sheets, key, rubric and parameters are the same), so a test that reads neither
+    notebook nor the answers template stays fast however heavy the notebooks become."""
+    from solver.commands import build as build_command
     from solver.kernel.errors import InputWarning
 
     folder = _shared_folder(tmp_path_factory) / "builds"
     folder.mkdir(exist_ok=True)
 
-    def build(*args: str) -> Path:
+    def build(*args: str, notebooks: bool = True) -> Path:
         argv = [str(a) for a in args]
-        out = folder / hashlib.sha256("\0".join(argv).encode("utf-8")).hexdigest()[:16]
+        name = "\0".join([*argv, f"notebooks={notebooks}"])
+        out = folder / hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
         with _locked(out.with_suffix(".lock")):
             if not out.is_dir():  # a build appears whole or not at all (it is staged, then swapped in)
                 stderr = io.StringIO()
-                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr):
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", InputWarning)  # --seed without --salt: the tests of it see it
-                        code = main(["build", *argv, "--no-pdf", "--out", str(out), "--cache-dir", str(session_cache)])
+                with contextlib.ExitStack() as stack:
+                    stack.enter_context(contextlib.redirect_stdout(io.StringIO()))
+                    stack.enter_context(contextlib.redirect_stderr(stderr))
+                    stack.enter_context(warnings.catch_warnings())
+                    warnings.simplefilter("ignore", InputWarning)  # --seed without --salt: the tests of it see it
+                    if not notebooks:
+                        patch = stack.enter_context(pytest.MonkeyPatch.context())
+                        patch.setattr(
+                            build_command, "prepare", functools.partial(build_command.prepare, notebooks=False)
+                        )
+                    code = main(["build", *argv, "--no-pdf", "--out", str(out), "--cache-dir", str(session_cache)])
                 assert code == 0, f"hw6 build {' '.join(argv)}: {stderr.getvalue()}"
         return out
 

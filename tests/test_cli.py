@@ -44,10 +44,10 @@ def test_build_without_pdf_writes_sheets_and_key(run_cli, tmp_path):
     assert r"\begin{tikzpicture}" in tex and "u_{1} w^{2} + u_{2} w + u_{3}" in tex
 
 
-def test_key_prints_the_same_json_as_the_build(run_cli, tmp_path):
-    run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", tmp_path)
+def test_key_prints_the_same_json_as_the_build(run_cli, shared_build):
+    built = shared_build(*SKIP_NAMES)
     code, out, _ = run_cli("key", *SKIP_NAMES)
-    assert code == 0 and out == (tmp_path / "answers.json").read_text()
+    assert code == 0 and out == (built / "answers.json").read_text()
 
 
 def test_params_file_changes_the_problem(run_cli, tmp_path):

@@ -86,7 +86,7 @@ def left_in(folder: Path) -> list[str]:
 def cache_without_notebook_runs(shared_build, session_cache, folder: Path) -> None:
     """A copy of the session cache in ``folder`` holding the homework's solves but no executed notebook,
     so that a build reaches its first kernel at once instead of training first."""
-    shared_build(*SKIP_NAMES)
+    shared_build(*SKIP_NAMES, notebooks=False)
     ignored = shutil.ignore_patterns(NOTEBOOK_RUNS, ".*")  # what another worker is writing right now, too
     shutil.copytree(session_cache, folder, ignore=ignored)
 

@@ -18,7 +18,7 @@ def built(shared_build) -> dict[str, tuple[dict, str]]:
     """The keys of the homework and two variants, from builds without PDFs (their rubric.md kept beside them)."""
     found = {}
     for label, which in (("homework", []), ("seed7", ["--seed", "7"]), ("seed123456", ["--seed", "123456"])):
-        out = shared_build(*which, *SKIP_NAMES)
+        out = shared_build(*which, *SKIP_NAMES, notebooks=False)
         parts = json.loads((out / "answers.json").read_text(encoding="utf-8"))["parts"]
         found[label] = (parts, (out / "rubric.md").read_text(encoding="utf-8"))
     return found

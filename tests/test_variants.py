@@ -153,10 +153,10 @@ def test_build_with_seed_is_reproducible_and_rebuilds_from_its_params(run_cli, t
     assert key["variant"] == {"seed": 42}
 
 
-def test_every_page_carries_the_variant_id(run_cli, tmp_path):
-    run_cli("build", *SKIP_NAMES, "--seed", 42, "--no-pdf", "--out", tmp_path)
+def test_every_page_carries_the_variant_id(shared_build):
+    built = shared_build(*SKIP_NAMES, "--seed", 42, notebooks=False)
     for sheet in ("problems.tex", "solutions.tex"):
-        tex = (tmp_path / sheet).read_text()
+        tex = (built / sheet).read_text()
         label = opaque_label(42, "")  # no --salt: the label keyed with the empty secret
         footer = rf"\newcommand{{\sheetfooter}}{{Variant {label} \textperiodcentered{{}} version {__version__}}}"
         assert footer in tex, "the footer names the variant by its label, and the version"
