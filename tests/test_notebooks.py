@@ -20,7 +20,7 @@ from solver.io.cache import Cache, forget_memory
 from solver.notebooks import execute, solution
 from solver.notebooks.build import SOLUTION, STARTER
 from solver.notebooks.cells import TODO_MARK, code
-from solver.notebooks.execute import executed, run_outputs
+from solver.notebooks.execute import CACHE_KIND, executed, run, run_outputs
 from solver.problems.rnn_lstm.notebook import TEST_CELLS
 from solver.variants.draw import draw
 
@@ -153,6 +153,28 @@ def test_a_cell_that_raises_is_a_one_line_error(tmp_path):
     with pytest.raises(NotebookFailed) as raised:
         run_outputs(cells, ("fine", "boom"), Cache(tmp_path), {})
     assert str(raised.value) == f"{SOLUTION}: cell boom raised ValueError: no good; nothing was written"
+
+
+def test_a_run_returns_the_files_its_cells_write_cached_with_its_outputs(tmp_path):
+    cells = [
+        code("save", "import json\nwith open('result.json', 'w') as f:\n    json.dump({'x': 42}, f)", "setup"),
+        code("weights", "open('w.bin', 'wb').write(bytes(range(256)))\nprint('saved')", "test"),
+        code("scratch", "open('other.txt', 'w').write('dropped')"),
+    ]
+    ran = run(cells, ("weights",), Cache(tmp_path), {}, keep=("*.json", "w.bin"))
+    assert ran.files == {"result.json": b'{"x": 42}', "w.bin": bytes(range(256))}  # other.txt was not asked for
+    assert ran.outputs["weights"][0]["text"] == "saved\n"
+    forget_memory()
+    (entry,) = (tmp_path / CACHE_KIND).iterdir()
+    assert b"w.bin" in entry.read_bytes()  # the bytes live in the one entry ...
+    assert run(cells, ("weights",), Cache(tmp_path), {}, keep=("*.json", "w.bin")) == ran  # ... read back, not run
+    assert run_outputs(cells, ("weights",), Cache(tmp_path), {}) == ran.outputs  # another key: run again, same text
+
+
+def test_a_file_the_cells_did_not_write_is_a_one_line_error(tmp_path):
+    with pytest.raises(NotebookFailed) as raised:
+        run([code("nothing", "x = 1", "test")], ("nothing",), Cache(tmp_path), {}, keep=("weights.npz",))
+    assert str(raised.value) == f"{SOLUTION}: the cells wrote no file weights.npz; nothing was written"
 
 
 def test_the_starter_is_the_solution_with_todo_bodies_and_no_outputs(built):

@@ -3,20 +3,29 @@
 The outputs are stored; execution timestamps, kernel ids and the kernel's
 version details are not, so the same cells execute to the same outputs on the
 same machine and library versions. A run is cached under the hash of its
-cells' sources, the data it reads and the libraries that print and plot
+cells' sources, the data it reads and the libraries that print, plot and train
 (``solver.io.cache``), so executing it again is a read.
+
+:func:`run` also returns the files the cells write that the caller names (a
+JSON of results, a network's saved weights), their bytes kept in the same cache
+entry: a problem reads its numbers from what the notebook computed, and the
+notebook built later from the same sources is a cache hit, so the two agree by
+construction.
 """
 
 from __future__ import annotations
 
 import atexit
+import base64
+import fnmatch
 import hashlib
+import json
 import os
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import nbformat
 
@@ -27,7 +36,7 @@ from .build import METADATA, SOLUTION, notebook
 from .cells import Cell
 
 CACHE_KIND = "notebook-run"
-FORMAT = 2  # bump when the normalisation changes what a run's outputs hold
+FORMAT = 3  # bump when the normalisation changes what a run's outputs hold
 CELL_TIMEOUT = 600  # seconds per cell; the training cells are the slowest
 #: Starting a kernel can fail for reasons of the moment (two kernels drawing the same free port, a busy
 #: machine): a run whose kernel died is tried again, with a fresh kernel, this many times in all.
@@ -90,31 +99,85 @@ def normalised(node: Any) -> Any:
     return node
 
 
-def run_outputs(
-    cells: Sequence[Cell], shown: Sequence[str], cache: Cache, data_folders: Mapping[str, Path]
-) -> dict[str, list[Any]]:
-    """The outputs of the ``shown`` cells when ``cells`` (their solution sources) run in order in one
-    fresh kernel, from the cache when it has them. The kernel runs in a scratch folder where
-    ``data/<key>`` is each data folder (the paths the notebooks name); what it writes there is dropped.
+class Ran(NamedTuple):
+    """What one run of cells left: the ``shown`` cells' outputs (cell id -> nbformat outputs as plain
+    JSON data) and the files they wrote that were asked for (path relative to the kernel's folder ->
+    bytes)."""
+
+    outputs: dict[str, list[Any]]
+    files: dict[str, bytes]
+
+
+def run(
+    cells: Sequence[Cell],
+    shown: Sequence[str],
+    cache: Cache,
+    data_folders: Mapping[str, Path],
+    keep: Sequence[str] = (),
+) -> Ran:
+    """``cells`` (their solution sources) run in order in one fresh kernel, from the cache when it has
+    them. The kernel runs in a scratch folder where ``data/<key>`` is each data folder (the paths the
+    notebooks name); of what the cells write there, the files whose relative path matches one of the
+    ``keep`` patterns (fnmatch, e.g. ``"weights-1k.npz"``, ``"results/*.json"``) come back, the rest is
+    dropped. A pattern that matches no file is an error: the cells did not write what the caller reads.
     """
     config = {
         "format": FORMAT,
         "libraries": _versions(),
         "data": {key: _data_digest(folder) for key, folder in sorted(data_folders.items())},
         "sources": [cell.solution for cell in cells],
+        "keep": sorted(keep),
     }
     key = cache_key(CACHE_KIND, config)
-    stored = cache.read_json(CACHE_KIND, key)
-    if isinstance(stored, dict) and set(stored) == set(shown):
+    stored = _from_entry(cache.read_json(CACHE_KIND, key), shown)
+    if stored is not None:
         return stored
     with tempfile.TemporaryDirectory(prefix="hw6-notebook-") as scratch:
         for data_key, folder in data_folders.items():
             (Path(scratch) / "data").mkdir(exist_ok=True)
             (Path(scratch) / "data" / data_key).symlink_to(folder.resolve(), target_is_directory=True)
         node = _executed_or_failed(notebook(list(cells), solution=True), scratch)
+        files = _written(Path(scratch), keep)
     outputs = {cell.id: [dict(output) for output in cell.outputs] for cell in node.cells if cell.id in shown}
-    cache.write_json(CACHE_KIND, key, outputs)
-    return cache.read_json(CACHE_KIND, key) or outputs  # the same plain JSON data whether it was cached or not
+    entry = {
+        "outputs": outputs,
+        "files": {name: base64.b64encode(data).decode("ascii") for name, data in files.items()},
+    }
+    cache.write_json(CACHE_KIND, key, entry)
+    # the same plain JSON data whether it was cached or not
+    return _from_entry(cache.read_json(CACHE_KIND, key), shown) or Ran(json.loads(json.dumps(outputs)), files)
+
+
+def run_outputs(
+    cells: Sequence[Cell], shown: Sequence[str], cache: Cache, data_folders: Mapping[str, Path]
+) -> dict[str, list[Any]]:
+    """The outputs of the ``shown`` cells of :func:`run` (what a notebook build needs)."""
+    return run(cells, shown, cache, data_folders).outputs
+
+
+def _from_entry(stored: Any, shown: Sequence[str]) -> Ran | None:
+    if not isinstance(stored, dict) or set(stored) != {"outputs", "files"}:
+        return None
+    outputs, files = stored["outputs"], stored["files"]
+    if not isinstance(outputs, dict) or set(outputs) != set(shown) or not isinstance(files, dict):
+        return None
+    try:
+        return Ran(outputs, {name: base64.b64decode(text, validate=True) for name, text in sorted(files.items())})
+    except (TypeError, ValueError):
+        return None
+
+
+def _written(scratch: Path, keep: Sequence[str]) -> dict[str, bytes]:
+    """The files under ``scratch`` (not the data folders) whose relative path matches a ``keep`` pattern."""
+    names = sorted(
+        path.relative_to(scratch).as_posix()
+        for path in scratch.rglob("*")
+        if path.is_file() and not path.is_symlink() and path.relative_to(scratch).parts[0] != "data"
+    )
+    missing = [pattern for pattern in keep if not fnmatch.filter(names, pattern)]
+    if missing:
+        raise NotebookFailed(f"{SOLUTION}: the cells wrote no file {', '.join(missing)}; nothing was written")
+    return {name: (scratch / name).read_bytes() for name in names if any(fnmatch.fnmatch(name, p) for p in keep)}
 
 
 def _executed_or_failed(node: Any, scratch: str) -> Any:
@@ -164,7 +227,11 @@ def _data_digest(folder: Path) -> str:
 
 
 def _versions() -> str:
-    """What else an executed cell depends on: its outputs print and plot with these."""
-    from importlib.metadata import version
+    """What else an executed cell depends on: its outputs print, plot and train with these."""
+    from importlib.metadata import PackageNotFoundError, version
 
-    return f"numpy {version('numpy')} matplotlib {version('matplotlib')}"
+    try:
+        torch = f"torch {version('torch')}"
+    except PackageNotFoundError:
+        torch = "no torch"
+    return f"numpy {version('numpy')} matplotlib {version('matplotlib')} {torch}"
