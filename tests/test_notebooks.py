@@ -168,7 +168,8 @@ def test_a_run_returns_the_files_its_cells_write_cached_with_its_outputs(tmp_pat
     (entry,) = (tmp_path / CACHE_KIND).iterdir()
     assert b"w.bin" in entry.read_bytes()  # the bytes live in the one entry ...
     assert run(cells, ("weights",), Cache(tmp_path), {}, keep=("*.json", "w.bin")) == ran  # ... read back, not run
-    assert run_outputs(cells, ("weights",), Cache(tmp_path), {}) == ran.outputs  # another key: run again, same text
+    assert run_outputs(cells, ("weights",), Cache(tmp_path), {}) == ran.outputs  # the notebook's build: the same entry
+    assert len(list((tmp_path / CACHE_KIND).iterdir())) == 1
 
 
 def test_a_file_the_cells_did_not_write_is_a_one_line_error(tmp_path):

@@ -117,27 +117,28 @@ def run(
 ) -> Ran:
     """``cells`` (their solution sources) run in order in one fresh kernel, from the cache when it has
     them. The kernel runs in a scratch folder where ``data/<key>`` is each data folder (the paths the
-    notebooks name); of what the cells write there, the files whose relative path matches one of the
-    ``keep`` patterns (fnmatch, e.g. ``"weights-1k.npz"``, ``"results/*.json"``) come back, the rest is
-    dropped. A pattern that matches no file is an error: the cells did not write what the caller reads.
+    notebooks name). Every file the cells write there is cached with the outputs (so the key does not
+    depend on what a caller reads, and the notebook build of the same cells is a hit); the files whose
+    relative path matches one of the ``keep`` patterns (fnmatch, e.g. ``"weights-1k.npz"``,
+    ``"results/*.json"``) come back. A pattern that matches no file is an error: the cells did not
+    write what the caller reads.
     """
     config = {
         "format": FORMAT,
         "libraries": _versions(),
         "data": {key: _data_digest(folder) for key, folder in sorted(data_folders.items())},
         "sources": [cell.solution for cell in cells],
-        "keep": sorted(keep),
     }
     key = cache_key(CACHE_KIND, config)
     stored = _from_entry(cache.read_json(CACHE_KIND, key), shown)
     if stored is not None:
-        return stored
+        return Ran(stored.outputs, _kept(stored.files, keep))
     with tempfile.TemporaryDirectory(prefix="hw6-notebook-") as scratch:
         for data_key, folder in data_folders.items():
             (Path(scratch) / "data").mkdir(exist_ok=True)
             (Path(scratch) / "data" / data_key).symlink_to(folder.resolve(), target_is_directory=True)
         node = _executed_or_failed(notebook(list(cells), solution=True), scratch)
-        files = _written(Path(scratch), keep)
+        files = _written(Path(scratch))
     outputs = {cell.id: [dict(output) for output in cell.outputs] for cell in node.cells if cell.id in shown}
     entry = {
         "outputs": outputs,
@@ -145,7 +146,8 @@ def run(
     }
     cache.write_json(CACHE_KIND, key, entry)
     # the same plain JSON data whether it was cached or not
-    return _from_entry(cache.read_json(CACHE_KIND, key), shown) or Ran(json.loads(json.dumps(outputs)), files)
+    ran = _from_entry(cache.read_json(CACHE_KIND, key), shown) or Ran(json.loads(json.dumps(outputs)), files)
+    return Ran(ran.outputs, _kept(ran.files, keep))
 
 
 def run_outputs(
@@ -167,17 +169,22 @@ def _from_entry(stored: Any, shown: Sequence[str]) -> Ran | None:
         return None
 
 
-def _written(scratch: Path, keep: Sequence[str]) -> dict[str, bytes]:
-    """The files under ``scratch`` (not the data folders) whose relative path matches a ``keep`` pattern."""
+def _written(scratch: Path) -> dict[str, bytes]:
+    """Every file the cells wrote under ``scratch`` (not the data folders), by relative path."""
     names = sorted(
         path.relative_to(scratch).as_posix()
         for path in scratch.rglob("*")
         if path.is_file() and not path.is_symlink() and path.relative_to(scratch).parts[0] != "data"
     )
-    missing = [pattern for pattern in keep if not fnmatch.filter(names, pattern)]
+    return {name: (scratch / name).read_bytes() for name in names}
+
+
+def _kept(files: Mapping[str, bytes], keep: Sequence[str]) -> dict[str, bytes]:
+    """The files whose path matches a ``keep`` pattern; a pattern that matches none is an error."""
+    missing = [pattern for pattern in keep if not fnmatch.filter(files, pattern)]
     if missing:
         raise NotebookFailed(f"{SOLUTION}: the cells wrote no file {', '.join(missing)}; nothing was written")
-    return {name: (scratch / name).read_bytes() for name in names if any(fnmatch.fnmatch(name, p) for p in keep)}
+    return {name: data for name, data in files.items() if any(fnmatch.fnmatch(name, p) for p in keep)}
 
 
 def _executed_or_failed(node: Any, scratch: str) -> Any:
