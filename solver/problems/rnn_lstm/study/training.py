@@ -128,3 +128,24 @@ def run_training(params: TrainingParams, cache: Cache, *, progress: bool = False
         train = partial(_train, params, layers, progress)
         runs[layers] = cached_fit(cache, CACHE_KIND, config, train, partial(_read, params, layers))
     return runs
+
+
+def from_notebook(params: TrainingParams, stored: Any) -> dict[int, TrainedRun]:
+    """The runs the notebook's training cell saved (layers -> its losses, float64 final loss and weights)."""
+    runs = {}
+    for layers in LAYERS:
+        entry = stored[str(layers)]
+        losses = tuple(float(v) for v in entry["losses"])
+        target = params.target(layers)
+        below = [epoch for epoch, loss in enumerate(losses, start=1) if loss < target]
+        runs[layers] = TrainedRun(
+            layers=layers,
+            losses=losses,
+            final_loss=float(entry["final"]),
+            reached_at=below[0] if below else None,
+            target=target,
+            weights={name: np.asarray(value, dtype=np.float64) for name, value in entry["weights"].items()},
+            seconds=0.0,
+            cached=True,
+        )
+    return runs
