@@ -17,9 +17,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from solver.build.pipeline import build
 from solver.cli import main
-from solver.core.pipeline import build
-from solver.core.problem import BuildContext
+from solver.kernel.problem import BuildContext
 from solver.notebooks.build import STARTER
 from solver.notebooks.execute import executed
 

@@ -29,7 +29,7 @@ test predictions with ``torch.nn.LSTM``/``RNN`` (oracle).
 
 from __future__ import annotations
 
-from ...core.problem import DataFolder, Problem
+from ...kernel.problem import DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
 from .notebook import cells

@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from ...core.problem import BuildContext
 from ...io.cache import Cache
+from ...kernel.problem import BuildContext
 from ...notebooks.execute import run
 from ...notebooks.solution import Contribution, plan
 from . import notebook
