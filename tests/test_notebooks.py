@@ -87,6 +87,23 @@ def test_the_solution_is_executed_and_prints_the_keys_values(built):
     assert not [c.id for c in node.cells if c.id.endswith("p4")]  # no names data: Problem 4 is left out
 
 
+def test_the_sheets_study_and_training_numbers_are_what_the_notebook_printed(built):
+    """3d's ratios and 3k's losses in the key (and so on the sheet) are the solution notebook's, digit for digit."""
+    from solver.problems.rnn_lstm.notebook import study_labels
+    from solver.problems.rnn_lstm.params import Params
+
+    node, key = read(built / SOLUTION), json.loads((built / "answers.json").read_text())["parts"]
+    ratios = {}
+    for name in ("visualize-1d", "visualize-1h"):
+        for line in printed(node, name).splitlines():
+            label, _, value = line.partition(": ||dL/dh_1|| / ||dL/dh_T|| = ")
+            ratios[label] = value
+    for study_run, label in study_labels(Params()).items():  # printed to 4 digits, the key to 6
+        assert float(ratios[label]) == pytest.approx(key["3d"]["value"][study_run]["grad_ratio"], rel=5e-4), study_run
+    losses = [line.split("final training loss ")[1].split(",")[0] for line in printed(node, "train-1k").splitlines()]
+    assert [float(v) for v in losses] == pytest.approx(key["3k"]["value"], rel=5e-4)
+
+
 def test_two_cold_builds_write_the_same_notebooks(built, cache_dir, tmp_path):
     shutil.copytree(cache_dir, tmp_path / "cache")
     shutil.rmtree(tmp_path / "cache" / execute.CACHE_KIND)  # the solves are cached, the notebook is not
