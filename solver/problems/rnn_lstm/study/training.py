@@ -1,13 +1,13 @@
 """Part (k): one- and two-layer networks trained on the running-average task (every step scored).
 
-Training is the slow part of the sheet, so each run is cached under its
-configuration's hash (:func:`solver.nn.cached_fit`): a rebuild with the same
-parameters and version reads the curve and the trained weights back.
-
-Training runs in float32 with :func:`solver.nn.fit` (Adam, cosine schedule,
-one BLAS thread): measured on the 2-core build machine, float32 takes about
-half the time of float64 and reaches the same losses. The final loss is
-evaluated again in float64.
+The sheet reports the solution notebook's training (section 1.K, PyTorch):
+:func:`from_notebook` reads the losses and final weights its training cell
+saves, and :func:`evaluate` is the NumPy stack's float64 loss of those weights,
+the second backend's check. :func:`run_training` trains the same networks with
+:func:`solver.nn.fit` (NumPy, float32, Adam on a cosine schedule, cached under
+the configuration's hash); it is the NumPy backend's own training, kept for the
+tests that hold the two trainings to the same thresholds and the cache's
+tamper checks.
 """
 
 from __future__ import annotations
