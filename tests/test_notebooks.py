@@ -150,8 +150,8 @@ def test_a_second_build_reads_the_cache_and_variants_share_the_training(built, c
 def test_a_notebook_that_disagrees_with_the_key_writes_nothing(cache_dir, tmp_path, monkeypatch):
     real = solution.run_outputs
 
-    def wrong_3a(cells, shown, cache, folders):
-        outputs = real(cells, shown, cache, folders)
+    def wrong_3a(cells, shown, cache, folders, **options):
+        outputs = real(cells, shown, cache, folders, **options)
         if "test-1a" in outputs:
             text = outputs["test-1a"][0]["text"]
             outputs["test-1a"][0]["text"] = text.replace(text.split()[2], "0.5", 1)
@@ -163,6 +163,29 @@ def test_a_notebook_that_disagrees_with_the_key_writes_nothing(cache_dir, tmp_pa
     assert "3a [notebook (Test Cases cell of section 1A)]: exact 0.168381 " in str(raised.value)
     assert ", numeric 0.5 " in str(raised.value)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("seeds", [(7, 123456)])
+def test_a_warm_kernel_prints_what_fresh_kernels_print(tmp_path, monkeypatch, seeds):
+    """A batch's per-variant test cells run in one warm kernel per process: the same outputs, byte for byte."""
+    from solver.notebooks.solution import Contribution, plan
+    from solver.problems.rnn_lstm.notebook import notebook_cells
+    from solver.problems.rnn_lstm.params import Params, TestCaseParams
+    from solver.problems.rnn_lstm.study import testcases
+
+    runs = []
+    for seed, sigma in zip(seeds, ("tanh", "relu"), strict=True):
+        params = Params(test_case=TestCaseParams(seed=seed, nonlinearity=sigma))
+        cells = notebook_cells(params, testcases.solve(params.test_case))
+        runs += [r for r in plan([Contribution(tuple(cells))]) if "test-1a" in r.shown]
+    forget_memory()
+    warm = [run_outputs(r.cells, r.shown, Cache(tmp_path / "warm"), {}, warm=True) for r in runs]
+    assert len(execute._WARM) == 1  # both variants' test cells ran in the one kernel of their definitions
+    monkeypatch.setenv("HW6_WARM_KERNELS", "0")
+    forget_memory()
+    fresh = [run_outputs(r.cells, r.shown, Cache(tmp_path / "fresh"), {}, warm=True) for r in runs]
+    assert json.dumps(warm, sort_keys=True) == json.dumps(fresh, sort_keys=True)
+    assert warm[0]["test-1a"] != warm[1]["test-1a"]
 
 
 def test_a_cell_that_raises_is_a_one_line_error(tmp_path):
