@@ -74,7 +74,7 @@ def split_by_name(names, labels, fractions, seed):
     """
     sizes = np.bincount(labels)  # (C,) pairs per language
     listed = {}  # name -> its languages, rarest first
-    for name, label in zip(names, labels.tolist()):
+    for name, label in zip(names, labels.tolist(), strict=True):
         listed.setdefault(name, []).append(label)
     for name, found in listed.items():
         listed[name] = sorted(found, key=lambda c: (sizes[c], c))
@@ -91,7 +91,7 @@ def split_by_name(names, labels, fractions, seed):
         parts[0].extend(members[n_test + n_validation :].tolist())
     training = {distinct[k] for k in parts[0]}
     train = [i for i, name in enumerate(names) if name in training]
-    pair = {(name, label): i for i, (name, label) in enumerate(zip(names, labels.tolist()))}
+    pair = {(name, label): i for i, (name, label) in enumerate(zip(names, labels.tolist(), strict=True))}
     held_out = [sorted(pair[distinct[k], int(rarest[k])] for k in part) for part in parts[1:]]
     return np.array(train), np.array(held_out[0]), np.array(held_out[1]), listed
 
@@ -221,8 +221,10 @@ def measure(network, batch, truths, loss_function):
     network.eval()
     logits = network(batch)  # (B, C)
     predicted = logits.argmax(dim=1).tolist()
-    right = [guess in truth for guess, truth in zip(predicted, truths)]
-    targets = torch.tensor([guess if ok else truth[0] for guess, ok, truth in zip(predicted, right, truths)])
+    right = [guess in truth for guess, truth in zip(predicted, truths, strict=True)]
+    targets = torch.tensor(
+        [guess if ok else truth[0] for guess, ok, truth in zip(predicted, right, truths, strict=True)]
+    )
     return loss_function(logits, targets).item(), sum(right) / len(right)
 
 
@@ -242,7 +244,7 @@ def scores(predicted, truths, languages):
     accuracy is the mean over the languages (with names here) of their share right.
     """
     tally = {language: [0, 0] for language in languages}  # language -> [right, names]
-    for guess, truth in zip(predicted, truths):
+    for guess, truth in zip(predicted, truths, strict=True):
         right = guess in truth
         counted = tally[languages[guess if right else truth[0]]]
         counted[0] += int(right)

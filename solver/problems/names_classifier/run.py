@@ -36,9 +36,10 @@ class NotebookRun:
 
     config: TrainingConfig
     log: dict[str, Any]  # its submission_log.json (format 3)
+    log_bytes: bytes = field(repr=False)  # that file as written
     weights: tuple[dict[str, np.ndarray], ...]  # each network's parameters in solver.nn's names, float64
     ngrams: NgramVocabulary | None  # its n-gram vocabulary as solver.nn keys (rows of the weights reordered to match)
-    outputs: Mapping[str, list[Any]] = field(repr=False)  # each code cell's outputs
+    outputs: Mapping[str, list[Any]] = field(default_factory=dict, repr=False)  # each code cell's outputs
     timing: Mapping[str, float] = field(default_factory=dict)  # the training cell's own: wall and CPU seconds
 
     @property
@@ -65,9 +66,7 @@ class NotebookRun:
         return "".join(o.get("text", "") for o in self.outputs.get(cell, []) if o.get("output_type") == "stream")
 
 
-def execute(
-    cells: list[Cell], cache: Cache, data_folders: Mapping[str, Path], config: TrainingConfig
-) -> NotebookRun:
+def execute(cells: list[Cell], cache: Cache, data_folders: Mapping[str, Path], config: TrainingConfig) -> NotebookRun:
     """Run the cells as the notebook build runs Problem 4's (one kernel, every code cell shown)."""
     from ...notebooks.execute import run
     from ...notebooks.solution import Contribution, plan
@@ -80,6 +79,7 @@ def execute(
     return NotebookRun(
         config,
         log,
+        ran.files[LOG_FILE],
         weights,
         ngrams,
         ran.outputs,
