@@ -36,7 +36,7 @@ def normalise(name):
 def read_surnames(folder):
     """Every <Language>.txt of ``folder``, in file-name order: names, labels (N,), languages, and what was read.
 
-    Each (name, language) pair is kept once. ``read`` counts the files and lines and holds the SHA-256
+    Each (name, language) pair is kept once; lines that are not UTF-8 text are skipped. ``read`` counts the files and lines and holds the SHA-256
     of the files' names and bytes, to compare with the data the homework was built with.
     """
     names, labels, languages = [], [], []
@@ -48,7 +48,13 @@ def read_surnames(folder):
         seen = set()
         for line in raw.splitlines():
             lines += 1
-            name = normalise(line.decode("utf-8").strip())
+            try:
+                text = line.decode("utf-8").strip()
+            except UnicodeDecodeError:
+                continue  # not text: skipped
+            if any(unicodedata.category(c) == "Cc" for c in text):
+                continue  # control characters: skipped
+            name = normalise(text)
             if name.strip() and name not in seen:
                 seen.add(name)
                 names.append(name)
