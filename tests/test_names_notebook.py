@@ -62,6 +62,19 @@ def test_the_notebook_ngrams_are_the_numpy_vocabulary():
     assert sorted(ngram_keys(list(vocabulary), 4).tolist()) == fitted.keys.tolist()
 
 
+def test_the_reader_skips_hidden_files_folders_and_lines_that_are_not_text(tmp_path):
+    (tmp_path / "Good.txt").write_bytes(b"Smith\nJones\nBad\xffname\nTab\x01bed\n\nSmith\nBrown\n")
+    (tmp_path / ".hidden.txt").write_text("Aa\n", encoding="utf-8")
+    (tmp_path / "Folder.txt").mkdir()
+    (tmp_path / "Other.txt").write_text("Ng\nLe\nTran\n", encoding="utf-8")
+    names, labels, languages, read = nc.read_surnames(tmp_path)
+    assert languages == ["Good", "Other"] and names == ["Smith", "Jones", "Brown", "Ng", "Le", "Tran"]
+    assert labels.tolist() == [0, 0, 0, 1, 1, 1] and read["files"] == 2 and read["lines"] == 10
+    data = load_names(tmp_path)  # hw6's reader: the same pairs, the same facts
+    assert nc.fingerprint(names, labels, languages) == data.fingerprint()
+    assert (read["files"], read["lines"], read["digest"]) == folder_facts(tmp_path)
+
+
 def test_scores_count_a_name_right_under_any_of_its_languages():
     languages = ["A", "B", "C"]
     truths = [[0], [1, 0], [1, 0], [2]]  # rarest first

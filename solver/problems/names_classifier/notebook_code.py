@@ -41,7 +41,7 @@ def read_surnames(folder):
     """
     names, labels, languages = [], [], []
     digest, lines = hashlib.sha256(), 0
-    paths = sorted(Path(folder).glob("*.txt"))
+    paths = [path for path in sorted(Path(folder).glob("*.txt")) if path.is_file() and not path.name.startswith(".")]
     for path in paths:
         raw = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + raw + b"\0")
