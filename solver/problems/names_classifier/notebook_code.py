@@ -125,13 +125,13 @@ class Batch(NamedTuple):
 def make_batch(names, vocabulary, longest):
     """The names as tensors the network reads (n-grams outside ``vocabulary`` are left out)."""
     index = {c: k for k, c in enumerate(ALPHABET)}
-    lengths = torch.tensor([len(name) for name in names])  # (B,)
-    codes = torch.zeros(len(names), int(lengths.max()), dtype=torch.long)  # (B, T)
-    backwards = torch.zeros_like(codes)  # (B, T)
+    rows = [[index[c] for c in name] for name in names]
+    width = max(len(row) for row in rows)
+    codes = torch.tensor([row + [0] * (width - len(row)) for row in rows])  # (B, T)
+    backwards = torch.tensor([row[::-1] + [0] * (width - len(row)) for row in rows])  # (B, T)
+    lengths = torch.tensor([len(row) for row in rows])  # (B,)
     grams, offsets = [], []
-    for row, name in enumerate(names):
-        codes[row, : len(name)] = torch.tensor([index[c] for c in name])
-        backwards[row, : len(name)] = codes[row, : len(name)].flip(0)
+    for name in names:
         offsets.append(len(grams))
         grams.extend(vocabulary[g] for g in ngrams(name, longest) if g in vocabulary)
     return Batch(codes, backwards, lengths, torch.tensor(grams, dtype=torch.long), torch.tensor(offsets))
