@@ -393,6 +393,21 @@ def test_second_solve_reads_the_cache(tmp_path, monkeypatch, cold_memory):
         p4.solve(params, context)  # so is new data
 
 
+def test_the_notebook_run_is_the_same_when_it_runs_again(tmp_path, cold_memory):
+    """Deterministic: fixed seeds, one thread, deterministic algorithms; a cold cache gives the same bytes."""
+    folder = tiny_folder(tmp_path / "names")
+    params = small_params(epochs=2, batch_size=4)
+    runs = []
+    for k in range(2):
+        forget_memory()
+        context = BuildContext(cache_dir=tmp_path / f"cache{k}", data_folders={"names": folder})
+        runs.append(p4.solve(params, context).trained.classifier)
+    assert runs[0].log_bytes == runs[1].log_bytes
+    assert runs[0].outputs == runs[1].outputs
+    for one, two in zip(runs[0].weights, runs[1].weights, strict=True):
+        assert all(np.array_equal(one[name], two[name]) for name in one)
+
+
 # --------------------------------------------------------------------------- input
 
 

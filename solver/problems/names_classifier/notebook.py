@@ -251,7 +251,8 @@ def problem_cells(params: Params, facts: DataFacts, samples: tuple[str, ...]) ->
                 networks.append(network)
             torch.save({{"networks": [n.state_dict() for n in networks], "ngrams": list(vocabulary)}}, "{WEIGHTS_FILE}")
             took = {{"wall_seconds": time.perf_counter() - started["wall_seconds"], "cpu_seconds": time.process_time() - started["cpu_seconds"]}}
-            Path("{TIMING_FILE}").write_text(json.dumps(took))
+            with open("{TIMING_FILE}", "w") as file:  # a file, not printed: the notebook is the same on every run
+                json.dump(took, file)
             """,
         ),
         text(
