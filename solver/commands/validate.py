@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.errors import InputFileError
 from ..io.files import read_structured
+from ..kernel.errors import InputFileError
 from . import options
 
 NAME = "validate"
@@ -32,9 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..grading.answer_format import check_format
+    from ..grading.check import checked_parts
     from ..grading.submissions import student_name
     from ..variants.draw import draw, parse_seed, read_variant_options
-    from ..variants.grading import checked_parts
     from ..variants.manifest import params_digest, verify_manifest
 
     path = Path(args.answers)

@@ -67,7 +67,7 @@ class Setup:
         return self.source / "variants"
 
     def context(self):
-        from ..core.problem import BuildContext
+        from ..kernel.problem import BuildContext
 
         return BuildContext(cache_dir=self.root / "hw6-cache")
 
@@ -76,7 +76,7 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
     """A variant's key from its params.json text, with what identifies it; with ``checks``
     only once every cross-check agrees (without, the caller compares the key with a digest
     of one that was checked)."""
-    from ..core.pipeline import (
+    from ..build.pipeline import (
         answer_key,
         params_from_data,
         params_json,
@@ -84,8 +84,8 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
         solve_all,
         variant_from_data,
     )
+    from ..grading.check import checked_parts, part_titles
     from ..io.files import dump_json, parse_structured
-    from ..variants.grading import checked_parts, part_titles
     from ..variants.manifest import text_digest
 
     raw = parse_structured(params_text, label, json_only=True)
@@ -225,8 +225,8 @@ def answers_file(submission: Path) -> Path:
 
 
 def read_answers(path: Path) -> Any:
-    from ..core.errors import InputFileError
     from ..io.files import parse_structured
+    from ..kernel.errors import InputFileError
 
     try:
         text = _read_no_link(path)
@@ -244,7 +244,7 @@ def read_answers(path: Path) -> Any:
 def _read_no_link(path: Path) -> str:
     """The file's UTF-8 text, opened without following a link (one swapped in after the folder was
     listed is refused too) and only if it is a regular file of at most MAX_ANSWER_BYTES."""
-    from ..core.errors import InputFileError
+    from ..kernel.errors import InputFileError
 
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -267,9 +267,9 @@ def _read_no_link(path: Path) -> str:
 
 def grade(setup: Setup) -> dict[str, Any]:
     from .. import __version__
+    from ..engine.runner import grade_submissions
     from ..grading.answer_format import check_format
     from ..grading.gradescope import results_json
-    from ..grading.runner import grade_submissions
     from ..grading.submissions import Submission, flatten_answers
 
     metadata_path = setup.root / "submission_metadata.json"

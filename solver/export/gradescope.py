@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.errors import InputFileError
 from ..io.files import dump_json, write_bytes_atomic
+from ..kernel.errors import InputFileError
 from ..variants.manifest import text_digest
 from ..variants.roster import spreadsheet_safe
 from . import wheel
@@ -71,7 +71,7 @@ def key_sha256(parts: dict[str, Any]) -> str:
 
 
 def _single_variant(args: argparse.Namespace, context) -> VariantFile:
-    from ..core.pipeline import params_json, read_params_and_variant
+    from ..build.pipeline import params_json, read_params_and_variant
     from ..variants.draw import draw, parse_seed, read_variant_options
 
     if args.seed is not None:
@@ -85,8 +85,8 @@ def _single_variant(args: argparse.Namespace, context) -> VariantFile:
 
 def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], list[float]]:
     """Each variant's key digest (its cross-checks must agree) and its points graded automatically."""
-    from ..core.problem import BuildContext
     from ..grading.answer_format import gradable
+    from ..kernel.problem import BuildContext
     from .autograder import rebuild
 
     context = BuildContext(cache_dir=context.cache_dir)  # the autograder has no data sets: Problem 4 is not solved
@@ -102,7 +102,7 @@ def autograder_files(
     variants: list[VariantFile], digests: list[str], points: list[float], visibility: str
 ) -> list[tuple[str, bytes]]:
     """(name, content) of every file of the zip, in a fixed order."""
-    from ..grading.runner import TIME_LIMIT
+    from ..engine.runner import TIME_LIMIT
 
     scripts = resources.files("solver.export") / "scripts"
     roster = bool(variants[0].student_id)

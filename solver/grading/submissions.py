@@ -21,12 +21,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import InputFileError
+from ..engine.kinds import LIST_KINDS
+from ..engine.runner import Oversized, Submission
 from ..io.files import parse_structured, read_structured
-from .identity import IdentityError, canonical_id
-from .inputs import read_csv_rows
-from .kinds import LIST_KINDS
-from .runner import Oversized, Submission
+from ..io.inputs import read_csv_rows
+from ..kernel.errors import InputFileError
+from ..kernel.identity import IdentityError, canonical_id
 
 MAX_FILE_BYTES = 4 * 2**20  # one student's file
 MAX_CSV_BYTES = 64 * 2**20  # a class

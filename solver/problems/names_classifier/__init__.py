@@ -36,7 +36,7 @@ on a batch of test names in float64, and the test predictions with
 
 from __future__ import annotations
 
-from ...core.problem import DataFolder, Problem
+from ...kernel.problem import DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
 from .notebook import cells

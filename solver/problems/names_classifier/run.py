@@ -88,7 +88,7 @@ def execute(cells: list[Cell], cache: Cache, data_folders: Mapping[str, Path], c
 
 
 def _read_weights(data: bytes) -> tuple[list[dict[str, np.ndarray]], list[str]]:
-    from ...core.checks import import_torch
+    from ...kernel.checks import import_torch
 
     torch = import_torch()
     saved = torch.load(io.BytesIO(data), weights_only=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ...core.errors import InputWarning
-from ...core.params import to_jsonable
-from ...core.problem import BuildContext
 from ...io.cache import Cache, cache_key, memoized
+from ...kernel.errors import InputWarning
+from ...kernel.params import to_jsonable
+from ...kernel.problem import BuildContext
 from ...notebooks.cells import Cell
 from .data import NamesData, Split, encode, folder_facts, load_names, to_ascii
 from .evaluation import Evaluation, probabilities, top_k
