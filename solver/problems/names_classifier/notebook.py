@@ -216,17 +216,25 @@ def problem_cells(params: Params, facts: DataFacts, samples: tuple[str, ...]) ->
         given("p4-training-code", nc.language_weights, nc.cosine_schedule, nc.shuffled_batches, nc.measure),
         todo("p4-epoch", "Problem 4", nc.train_one_epoch),
         code(
-            TRAIN_CELL,
-            f"""
-            started = {{"wall_seconds": time.perf_counter(), "cpu_seconds": time.process_time()}}
+            "p4-loss",
+            """
             torch.set_default_dtype(getattr(torch, CONFIG["dtype"]))
             weights = language_weights(labels[train], len(languages), CONFIG["class_weights"])  # (C,)
             loss_function = nn.CrossEntropyLoss(weight=weights, label_smoothing=CONFIG["label_smoothing"])
             L = CONFIG["ngram_length"]
             validation_batch = make_batch([names[i] for i in validation], vocabulary, L)
+            validation_truths = [listed[names[i]] for i in validation]
             watched = np.sort(np.random.default_rng(CONFIG["split_seed"]).choice(train, len(validation), replace=False))
             watched_batch = make_batch([names[i] for i in watched], vocabulary, L)  # training names the curves follow
-            steps = CONFIG["epochs"] * math.ceil(len(train) / CONFIG["batch_size"])
+            watched_truths = [listed[names[i]] for i in watched]
+            print("language weights:", " ".join(f"{w:.2f}" for w in weights.tolist()))
+            """,
+        ),
+        code(
+            TRAIN_CELL,
+            f"""
+            started = {{"wall_seconds": time.perf_counter(), "cpu_seconds": time.process_time()}}
+            steps = CONFIG["epochs"] * math.ceil(len(train) / CONFIG["batch_size"])  # schedule steps: one per batch
             networks, history = [], []
             for k in range(CONFIG["networks"]):
                 torch.manual_seed(CONFIG["seed"] + k)
@@ -241,8 +249,8 @@ def problem_cells(params: Params, facts: DataFacts, samples: tuple[str, ...]) ->
                         for part in shuffled_batches(train, CONFIG["batch_size"], generator)
                     ]
                     train_loss = train_one_epoch(network, optimizer, schedule, loss_function, batches)
-                    validation_loss, validation_accuracy = measure(network, validation_batch, [listed[names[i]] for i in validation], loss_function)
-                    train_accuracy = measure(network, watched_batch, [listed[names[i]] for i in watched], loss_function)[1]
+                    validation_loss, validation_accuracy = measure(network, validation_batch, validation_truths, loss_function)
+                    train_accuracy = measure(network, watched_batch, watched_truths, loss_function)[1]
                     history.append({{"network": k + 1, "epoch": epoch, "learning_rate": rate, "train_loss": train_loss,
                                     "train_accuracy": train_accuracy, "validation_loss": validation_loss,
                                     "validation_accuracy": validation_accuracy}})
@@ -250,7 +258,7 @@ def problem_cells(params: Params, facts: DataFacts, samples: tuple[str, ...]) ->
                           f"accuracy {{train_accuracy:.3f}} (training names), {{validation_accuracy:.3f}} (validation)")
                 networks.append(network)
             torch.save({{"networks": [n.state_dict() for n in networks], "ngrams": list(vocabulary)}}, "{WEIGHTS_FILE}")
-            took = {{"wall_seconds": time.perf_counter() - started["wall_seconds"], "cpu_seconds": time.process_time() - started["cpu_seconds"]}}
+            took = {{key: clock() - started[key] for key, clock in (("wall_seconds", time.perf_counter), ("cpu_seconds", time.process_time))}}
             with open("{TIMING_FILE}", "w") as file:  # a file, not printed: the notebook is the same on every run
                 json.dump(took, file)
             """,
