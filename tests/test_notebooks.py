@@ -87,6 +87,23 @@ def test_the_solution_is_executed_and_prints_the_keys_values(built):
     assert not [c.id for c in node.cells if c.id.endswith("p4")]  # no names data: Problem 4 is left out
 
 
+def test_the_sheets_study_and_training_numbers_are_what_the_notebook_printed(built):
+    """3d's ratios and 3k's losses in the key (and so on the sheet) are the solution notebook's, digit for digit."""
+    from solver.problems.rnn_lstm.notebook import study_labels
+    from solver.problems.rnn_lstm.params import Params
+
+    node, key = read(built / SOLUTION), json.loads((built / "answers.json").read_text())["parts"]
+    ratios = {}
+    for name in ("visualize-1d", "visualize-1h"):
+        for line in printed(node, name).splitlines():
+            label, _, value = line.partition(": ||dL/dh_1|| / ||dL/dh_T|| = ")
+            ratios[label] = value
+    for study_run, label in study_labels(Params()).items():  # printed to 4 digits, the key to 6
+        assert float(ratios[label]) == pytest.approx(key["3d"]["value"][study_run]["grad_ratio"], rel=5e-4), study_run
+    losses = [line.split("final training loss ")[1].split(",")[0] for line in printed(node, "train-1k").splitlines()]
+    assert [float(v) for v in losses] == pytest.approx(key["3k"]["value"], rel=5e-4)
+
+
 def test_two_cold_builds_write_the_same_notebooks(built, cache_dir, tmp_path):
     shutil.copytree(cache_dir, tmp_path / "cache")
     shutil.rmtree(tmp_path / "cache" / execute.CACHE_KIND)  # the solves are cached, the notebook is not
@@ -133,8 +150,8 @@ def test_a_second_build_reads_the_cache_and_variants_share_the_training(built, c
 def test_a_notebook_that_disagrees_with_the_key_writes_nothing(cache_dir, tmp_path, monkeypatch):
     real = solution.run_outputs
 
-    def wrong_3a(cells, shown, cache, folders):
-        outputs = real(cells, shown, cache, folders)
+    def wrong_3a(cells, shown, cache, folders, **options):
+        outputs = real(cells, shown, cache, folders, **options)
         if "test-1a" in outputs:
             text = outputs["test-1a"][0]["text"]
             outputs["test-1a"][0]["text"] = text.replace(text.split()[2], "0.5", 1)
@@ -146,6 +163,29 @@ def test_a_notebook_that_disagrees_with_the_key_writes_nothing(cache_dir, tmp_pa
     assert "3a [notebook (Test Cases cell of section 1A)]: exact 0.168381 " in str(raised.value)
     assert ", numeric 0.5 " in str(raised.value)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("seeds", [(7, 123456)])
+def test_a_warm_kernel_prints_what_fresh_kernels_print(tmp_path, monkeypatch, seeds):
+    """A batch's per-variant test cells run in one warm kernel per process: the same outputs, byte for byte."""
+    from solver.notebooks.solution import Contribution, plan
+    from solver.problems.rnn_lstm.notebook import notebook_cells
+    from solver.problems.rnn_lstm.params import Params, TestCaseParams
+    from solver.problems.rnn_lstm.study import testcases
+
+    runs = []
+    for seed, sigma in zip(seeds, ("tanh", "relu"), strict=True):
+        params = Params(test_case=TestCaseParams(seed=seed, nonlinearity=sigma))
+        cells = notebook_cells(params, testcases.solve(params.test_case))
+        runs += [r for r in plan([Contribution(tuple(cells))]) if "test-1a" in r.shown]
+    forget_memory()
+    warm = [run_outputs(r.cells, r.shown, Cache(tmp_path / "warm"), {}, warm=True) for r in runs]
+    assert len(execute._WARM) == 1  # both variants' test cells ran in the one kernel of their definitions
+    monkeypatch.setenv("HW6_WARM_KERNELS", "0")
+    forget_memory()
+    fresh = [run_outputs(r.cells, r.shown, Cache(tmp_path / "fresh"), {}, warm=True) for r in runs]
+    assert json.dumps(warm, sort_keys=True) == json.dumps(fresh, sort_keys=True)
+    assert warm[0]["test-1a"] != warm[1]["test-1a"]
 
 
 def test_a_cell_that_raises_is_a_one_line_error(tmp_path):

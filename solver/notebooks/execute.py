@@ -21,9 +21,10 @@ import fnmatch
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -114,6 +115,8 @@ def run(
     cache: Cache,
     data_folders: Mapping[str, Path],
     keep: Sequence[str] = (),
+    *,
+    warm: bool = False,
 ) -> Ran:
     """``cells`` (their solution sources) run in order in one fresh kernel, from the cache when it has
     them. The kernel runs in a scratch folder where ``data/<key>`` is each data folder (the paths the
@@ -122,6 +125,13 @@ def run(
     relative path matches one of the ``keep`` patterns (fnmatch, e.g. ``"weights-1k.npz"``,
     ``"results/*.json"``) come back. A pattern that matches no file is an error: the cells did not
     write what the caller reads.
+
+    ``warm=True`` (a batch's per-variant runs): when the cells are definitions (given, TODO and
+    setup cells) and test cells, the definitions run once in a kernel kept for the life of the
+    process and each run executes only its test cells there (each re-binds every input it uses),
+    which saves starting a kernel and importing its libraries per variant. The outputs are the
+    ones a fresh kernel prints (tests/test_notebooks.py compares them); HW6_WARM_KERNELS=0 turns
+    it off.
     """
     config = {
         "format": FORMAT,
@@ -133,12 +143,17 @@ def run(
     stored = _from_entry(cache.read_json(CACHE_KIND, key), shown)
     if stored is not None:
         return Ran(stored.outputs, _kept(stored.files, keep))
-    with tempfile.TemporaryDirectory(prefix="hw6-notebook-") as scratch:
-        for data_key, folder in data_folders.items():
-            (Path(scratch) / "data").mkdir(exist_ok=True)
-            (Path(scratch) / "data" / data_key).symlink_to(folder.resolve(), target_is_directory=True)
-        node = _executed_or_failed(notebook(list(cells), solution=True), scratch)
-        files = _written(Path(scratch))
+    if warm and _warmable(cells):
+        node, files = _executed_or_failed(
+            notebook(list(cells), solution=True), lambda running: _warm_executed(running, cells, data_folders)
+        )
+    else:
+        with tempfile.TemporaryDirectory(prefix="hw6-notebook-") as scratch:
+            _link_data(Path(scratch), data_folders)
+            node, files = _executed_or_failed(
+                notebook(list(cells), solution=True),
+                lambda running: (executed(running, cwd=scratch), _written(Path(scratch))),
+            )
     outputs = {cell.id: [dict(output) for output in cell.outputs] for cell in node.cells if cell.id in shown}
     entry = {
         "outputs": outputs,
@@ -151,10 +166,107 @@ def run(
 
 
 def run_outputs(
-    cells: Sequence[Cell], shown: Sequence[str], cache: Cache, data_folders: Mapping[str, Path]
+    cells: Sequence[Cell], shown: Sequence[str], cache: Cache, data_folders: Mapping[str, Path], *, warm: bool = False
 ) -> dict[str, list[Any]]:
     """The outputs of the ``shown`` cells of :func:`run` (what a notebook build needs)."""
-    return run(cells, shown, cache, data_folders).outputs
+    return run(cells, shown, cache, data_folders, warm=warm).outputs
+
+
+def _link_data(scratch: Path, data_folders: Mapping[str, Path]) -> None:
+    for data_key, folder in data_folders.items():
+        (scratch / "data").mkdir(exist_ok=True)
+        (scratch / "data" / data_key).symlink_to(folder.resolve(), target_is_directory=True)
+
+
+# --------------------------------------------------------------------------- warm kernels
+
+#: The roles of the cells that only define things (run once in a warm kernel).
+DEFINITION_ROLES = ("given", "todo", "setup")
+
+
+def _warmable(cells: Sequence[Cell]) -> bool:
+    return (
+        os.environ.get("HW6_WARM_KERNELS", "1") != "0"
+        and not any(cell.alone for cell in cells)
+        and any(cell.role == "test" for cell in cells)
+        and all(cell.role in (*DEFINITION_ROLES, "test") for cell in cells if cell.kind == "code")
+    )
+
+
+class _WarmKernel:
+    """A kernel that ran the definition cells, in a scratch folder of its own, shut down at exit."""
+
+    def __init__(self, definitions: Any, data_folders: Mapping[str, Path]):
+        from jupyter_core.utils import ensure_event_loop
+        from nbclient import NotebookClient
+        from nbclient.util import run_sync
+
+        self.scratch = Path(tempfile.mkdtemp(prefix="hw6-warm-kernel-"))
+        _link_data(self.scratch, data_folders)
+        self.client = NotebookClient(
+            definitions,
+            timeout=CELL_TIMEOUT,
+            kernel_name="python3",
+            record_timing=False,
+            resources={"metadata": {"path": str(self.scratch)}},
+        )
+        self.client.km = self.client.create_kernel_manager()
+        atexit.register(self.close)
+        with signals.recorded(ensure_event_loop()):
+            run_sync(self.client.async_start_new_kernel)(env={**os.environ, **KERNEL_ENV}, stderr=subprocess.DEVNULL)
+            run_sync(self.client.async_start_new_kernel_client)()
+        self.execute(definitions)
+        self.outputs = {cell.id: cell.outputs for cell in normalised(definitions).cells if "outputs" in cell}
+
+    def execute(self, node: Any, skip: Sequence[str] = ()) -> None:
+        from jupyter_core.utils import ensure_event_loop
+
+        self.client.nb = node  # nbclient puts each executed cell back into its notebook
+        try:
+            with signals.recorded(ensure_event_loop()):
+                for index, cell in enumerate(node.cells):
+                    if cell.cell_type == "code" and cell.id not in skip:
+                        self.client.execute_cell(cell, index)
+        finally:
+            signals.reinstall()
+            signals.raise_if_received()
+
+    def close(self) -> None:
+        atexit.unregister(self.close)
+        try:
+            self.client._cleanup_kernel()
+        except Exception:  # a kernel already gone at exit: nothing to shut down
+            pass
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+_WARM: dict[str, _WarmKernel] = {}
+
+
+def _warm_executed(node: Any, cells: Sequence[Cell], data_folders: Mapping[str, Path]) -> tuple[Any, dict[str, bytes]]:
+    """``node``'s test cells executed in the warm kernel of its definitions (started on first use);
+    the definition cells get the outputs they printed there. A kernel that failed is dropped."""
+    definitions = [cell for cell in cells if cell.role in DEFINITION_ROLES or cell.kind != "code"]
+    key = cache_key(
+        "warm-kernel", {"sources": [c.solution for c in definitions], "data": sorted(map(str, data_folders.values()))}
+    )
+    try:
+        if key not in _WARM:
+            _WARM[key] = _WarmKernel(notebook(definitions, solution=True), data_folders)
+        kernel = _WARM[key]
+        for path in kernel.scratch.iterdir():  # what an earlier run wrote is not this run's
+            if path.name != "data":
+                shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        for cell in node.cells:
+            if cell.id in kernel.outputs:
+                cell.outputs = nbformat.from_dict([dict(o) for o in kernel.outputs[cell.id]])
+        kernel.execute(node, skip=tuple(kernel.outputs))
+    except Exception:
+        stale = _WARM.pop(key, None)
+        if stale is not None:
+            stale.close()
+        raise
+    return normalised(node), _written(kernel.scratch)
 
 
 def _from_entry(stored: Any, shown: Sequence[str]) -> Ran | None:
@@ -187,7 +299,9 @@ def _kept(files: Mapping[str, bytes], keep: Sequence[str]) -> dict[str, bytes]:
     return {name: data for name, data in files.items() if any(fnmatch.fnmatch(name, p) for p in keep)}
 
 
-def _executed_or_failed(node: Any, scratch: str) -> Any:
+def _executed_or_failed(
+    node: Any, execute: Callable[[Any], tuple[Any, dict[str, bytes]]]
+) -> tuple[Any, dict[str, bytes]]:
     try:
         from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     except ImportError:
@@ -199,7 +313,7 @@ def _executed_or_failed(node: Any, scratch: str) -> Any:
     for attempt in range(1, KERNEL_ATTEMPTS + 1):
         running = nbformat.from_dict(node)  # a fresh copy each time: a failed attempt leaves outputs in it
         try:
-            return executed(running, cwd=scratch)
+            return execute(running)
         except CellExecutionError as exc:
             failed = next(
                 (c.id for c in running.cells if any(o.output_type == "error" for o in c.get("outputs", []))), "?"
