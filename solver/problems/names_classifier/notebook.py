@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ...notebooks.cells import Cell, code, given, text, todo
-from .data import DATA_SOURCE
+from ...notebooks.cells import Cell, code, functions_in, given, text, todo
+from .data import ALPHABET, DATA_SOURCE
 from .params import Params
 
 if TYPE_CHECKING:
     from .solve import Solution
 
 NAMES_DIR = "data/names"
-WEIGHTS_FILE = "p4-weights.pt"
+NOTEBOOK_CODE = Path(__file__).with_name("notebook_code.py")
+WEIGHTS_FILE = "p4-weights.npz"  # NumPy's format: hw6 reads it without torch
 TIMING_FILE = "p4-timing.json"  # how long training took: a file, never printed (the notebook stays the same)
 LOG_FILE = "submission_log.json"
 #: What a reasonable submission reaches (the solution's network: about 86% and 71%).
@@ -83,7 +85,7 @@ def _literal(value) -> str:
 
 def problem_cells(params: Params, facts: DataFacts, samples: tuple[str, ...]) -> list[Cell]:
     """The cells of Problem 4 (the same for every variant with the same parameters and data)."""
-    from . import notebook_code as nc  # imports torch: only when the notebook is built
+    nc = functions_in(NOTEBOOK_CODE)  # read, not imported: hw6's own process stays torch-free
 
     config = params.training
     return [
@@ -126,7 +128,7 @@ def problem_cells(params: Params, facts: DataFacts, samples: tuple[str, ...]) ->
 
             torch.set_num_threads(1)  # one thread: the same numbers on every run
             torch.use_deterministic_algorithms(True)
-            ALPHABET = {nc.ALPHABET!r}
+            ALPHABET = {ALPHABET!r}
             """,
         ),
         text(
@@ -257,7 +259,8 @@ def problem_cells(params: Params, facts: DataFacts, samples: tuple[str, ...]) ->
                     print(f"network {{k + 1}} epoch {{epoch:2d}}: loss {{train_loss:.4f}}, validation loss {{validation_loss:.4f}}, "
                           f"accuracy {{train_accuracy:.3f}} (training names), {{validation_accuracy:.3f}} (validation)")
                 networks.append(network)
-            torch.save({{"networks": [n.state_dict() for n in networks], "ngrams": list(vocabulary)}}, "{WEIGHTS_FILE}")
+            saved = {{f"{{k}}/{{name}}": value.numpy() for k, n in enumerate(networks) for name, value in n.state_dict().items()}}
+            np.savez("{WEIGHTS_FILE}", ngrams=np.array(list(vocabulary), dtype=str), **saved)  # network k's tensors as "k/name"
             took = {{key: clock() - started[key] for key, clock in (("wall_seconds", time.perf_counter), ("cpu_seconds", time.process_time))}}
             with open("{TIMING_FILE}", "w") as file:  # a file, not printed: the notebook is the same on every run
                 json.dump(took, file)

@@ -88,12 +88,14 @@ def execute(cells: list[Cell], cache: Cache, data_folders: Mapping[str, Path], c
 
 
 def _read_weights(data: bytes) -> tuple[list[dict[str, np.ndarray]], list[str]]:
-    from ...kernel.checks import import_torch
-
-    torch = import_torch()
-    saved = torch.load(io.BytesIO(data), weights_only=True)
-    networks = [{name: value.double().numpy() for name, value in state.items()} for state in saved["networks"]]
-    return networks, list(saved["ngrams"])
+    """The saved .npz: each network's state dict ("k/name" -> array) as float64, and the n-grams in row order."""
+    with np.load(io.BytesIO(data), allow_pickle=False) as saved:
+        networks: dict[int, dict[str, np.ndarray]] = {}
+        for key in saved.files:
+            if key != "ngrams":
+                k, name = key.split("/", 1)
+                networks.setdefault(int(k), {})[name] = saved[key].astype(np.float64)
+        return [networks[k] for k in sorted(networks)], saved["ngrams"].tolist()
 
 
 def ngram_keys(grams: list[str], longest: int) -> np.ndarray:
