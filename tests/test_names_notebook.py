@@ -8,6 +8,9 @@ and NumPy layers are the independent second route the build checks them by.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,6 +33,7 @@ else:
 
 from solver.problems.names_classifier import notebook_code as nc  # noqa: E402 (it imports torch)
 
+ROOT = Path(__file__).resolve().parents[1]
 needs_names = pytest.mark.skipif(not NAMES_DIR.is_dir(), reason="shared names data set not present")
 
 
@@ -157,3 +161,21 @@ def test_the_cells_name_the_targets_and_write_the_log():
     assert "85%" in title and "65%" in title
     last = cells[-1].solution
     assert '"format": 3' in last and '"predictions"' in last and notebook.LOG_FILE in last
+
+
+def test_hw6_builds_the_cells_and_reads_the_weights_without_torch(tmp_path):
+    """Only the notebook's kernel imports torch: hw6's process reads notebook_code.py and the .npz weights."""
+    program = """
+import io, sys
+import numpy as np
+from solver.problems.names_classifier import notebook, run
+from solver.problems.names_classifier.params import Params
+cells = notebook.problem_cells(Params(), notebook.DataFacts(1, 2, "x"), ("Hinton",))
+buffer = io.BytesIO()
+np.savez(buffer, ngrams=np.array(["<a", "b>"]), **{"0/head.bias": np.zeros(2, np.float32)})
+networks, grams = run._read_weights(buffer.getvalue())
+assert grams == ["<a", "b>"] and networks[0]["head.bias"].dtype == np.float64
+print(len(cells), "torch" in sys.modules)
+"""
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert result.stdout.split()[1] == "False"
