@@ -127,7 +127,7 @@ def run(
     write what the caller reads.
 
     ``warm=True`` (a batch's per-variant runs): when the cells are definitions (given, TODO and
-    setup cells) and test cells, the definitions run once in a kernel kept for the life of the
+    setup cells) and test cells and read no data folder, the definitions run once in a kernel kept for the life of the
     process and each run executes only its test cells there (each re-binds every input it uses),
     which saves starting a kernel and importing its libraries per variant. The outputs are the
     ones a fresh kernel prints (tests/test_notebooks.py compares them); HW6_WARM_KERNELS=0 turns
@@ -143,7 +143,7 @@ def run(
     stored = _from_entry(cache.read_json(CACHE_KIND, key), shown)
     if stored is not None:
         return Ran(stored.outputs, _kept(stored.files, keep))
-    if warm and _warmable(cells):
+    if warm and not data_folders and _warmable(cells):  # a problem that reads data keeps fresh kernels
         node, files = _executed_or_failed(
             notebook(list(cells), solution=True), lambda running: _warm_executed(running, cells, data_folders)
         )
