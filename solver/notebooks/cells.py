@@ -81,13 +81,16 @@ class FunctionSource:
 
 @functools.cache
 def functions_in(path: Path) -> SimpleNamespace:
-    """Every top-level function of the Python file ``path`` as a :class:`FunctionSource`, by name."""
+    """Every top-level function (and class) of the Python file ``path`` as a :class:`FunctionSource`, by name."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
     functions = {}
     for node in ast.parse(text).body:
-        if isinstance(node, ast.FunctionDef):  # whole lines, so a comment after the last statement stays
-            functions[node.name] = FunctionSource(node.name, "\n".join(lines[node.lineno - 1 : node.end_lineno]))
+        if isinstance(
+            node, (ast.FunctionDef, ast.ClassDef)
+        ):  # whole lines, so a comment after the last statement stays
+            start = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])  # with its decorators
+            functions[node.name] = FunctionSource(node.name, "\n".join(lines[start - 1 : node.end_lineno]))
     return SimpleNamespace(**functions)
 
 

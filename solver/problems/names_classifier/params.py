@@ -19,9 +19,7 @@ DEFAULT_SAMPLES = ("Dovesky", "Jackson", "Satoshi", "Hinton", "Schmidhuber", "Fi
 class TrainingConfig(ParamsBase):
     cell: Literal["rnn", "lstm"] = param("lstm", "recurrent layer (the RNN uses tanh)")
     hidden_size: int = param(64, "width H of the recurrent layers", minimum=1, maximum=512)
-    embedding_size: int = param(
-        32, "width of the learned character vectors; 0 feeds one-hot vectors", minimum=0, maximum=256
-    )
+    embedding_size: int = param(32, "width of the learned character vectors", minimum=1, maximum=256)
     layers: int = param(1, "stacked recurrent layers", minimum=1, maximum=3)
     bidirectional: bool = param(
         True, "a second recurrent stack reads each name backwards; the head sees both final states"
