@@ -19,6 +19,7 @@ how to get the data and the key marks the metrics as unavailable.
     figures     the training curve and the confusion matrix as deterministic PDFs
     log         submission_log.json: a self-describing record of the run
     notebook    the cells of the homework's notebook (the training loop is the student's)
+    code_key    the test set and thresholds a student's submission_log.json is graded against
 
 Checks: the reported metrics are recomputed from the stored probabilities by a
 second route, the probabilities must be distributions, padded batches must give
@@ -29,7 +30,8 @@ test predictions with ``torch.nn.LSTM``/``RNN`` (oracle).
 
 from __future__ import annotations
 
-from ...core.problem import DataFolder, Problem
+from ...core.problem import CodeSubmission, DataFolder, Problem
+from .code_key import CODE_PART, CODE_TITLE, code_key
 from .checks import crosscheck, oracle_check
 from .key import parts
 from .notebook import cells
@@ -59,6 +61,7 @@ PROBLEM = Problem(
     ),
     notebook=cells,
     staff_notes=staff_notes,
+    code_submission=CodeSubmission(part=CODE_PART, title=CODE_TITLE, key=code_key),
 )
 
 __all__ = [

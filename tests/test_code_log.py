@@ -1,0 +1,291 @@
+"""The code submission's grader: submission_log.json (format 3) against the key's test set.
+
+Accuracies are recomputed from the predictions (hypothesis: they equal a direct count, and the
+balanced accuracy equals Problem 4's own NumPy evaluation); hostile logs are one line each.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from solver.grading import code_log
+from solver.grading.code_log import LogError, grade_log, parse_log, read_log, score_predictions
+from solver.grading.verdicts import CORRECT, INCORRECT, INVALID
+
+from .conftest import NAMES_DIR
+
+LANGUAGES = ["Arabic", "English", "Irish", "Scottish", "Czech"]
+TEST = [
+    ["Abbas", ["Arabic"]],
+    ["Nader", ["Arabic"]],
+    ["Smith", ["English"]],
+    ["Jones", ["English"]],
+    ["Walsh", ["Irish", "English"]],
+    ["Brown", ["Scottish", "English", "Irish"]],
+    ["Novak", ["Czech"]],
+    ["Dvorak", ["Czech"]],
+]
+FINGERPRINT = "ab" * 32
+
+
+def make_key(test=TEST, languages=LANGUAGES, accuracy=0.75, balanced=0.6) -> code_log.CodeKey:
+    return {
+        "part": "4.code",
+        "title": "code",
+        "points": 2,
+        "format": 3,
+        "data": {"fingerprint": FINGERPRINT, "split_seed": 0, "languages": list(languages)},
+        "test": [[name, list(listed)] for name, listed in test],
+        "thresholds": {"accuracy": accuracy, "balanced_accuracy": balanced},
+    }
+
+
+def make_log(predictions, *, fingerprint=FINGERPRINT, seed=0, languages=LANGUAGES, final=None) -> dict:
+    """A log as the notebook writes it (format 3), with these predictions."""
+    return {
+        "log": "hw6 submission log: character-level surname classifier (Homework 6, Problem 4)",
+        "format": 3,
+        "data": {
+            "source": "https://download.pytorch.org/tutorial/data.zip (data/names/*.txt)",
+            "fingerprint": fingerprint,
+            "languages": list(languages),
+            "split": {"by": "distinct name", "seed": seed, "counts": {"train": 1, "validation": 1, "test": 1}},
+        },
+        "config": {},
+        "model": {},
+        "epochs": [{"epoch": 1, "loss": 1.5}],
+        "final": final or {"accuracy": 0.0, "balanced_accuracy": 0.0},
+        "samples": [],
+        "predictions": [list(p) for p in predictions],
+    }
+
+
+def right_answers(test=TEST) -> list[list[str]]:
+    return [[name, listed[-1]] for name, listed in test]  # any listed language is right
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def test_all_right_is_full_marks_and_says_so():
+    graded = grade_log(make_log(right_answers()), make_key())
+    assert graded.verdict.status == CORRECT and graded.verdict.credit == 1
+    assert graded.scores is not None and graded.scores.accuracy == 1 and graded.scores.balanced_accuracy == 1
+    assert graded.lines[0] == "both thresholds met (8 of 8 test names right)"
+
+
+def test_one_threshold_met_is_half_and_names_what_falls_short():
+    predictions = right_answers()
+    predictions[6] = ["Novak", "English"]  # Czech: 1 of 2
+    predictions[7] = ["Dvorak", "English"]  # Czech: 0 of 2 -> accuracy 6/8 = 75% (met)
+    graded = grade_log(make_log(predictions), make_key(accuracy=0.75, balanced=0.9))
+    assert graded.verdict.status == INCORRECT and graded.verdict.credit == Fraction(1, 2)
+    assert graded.scores is not None and graded.scores.accuracy == Fraction(3, 4)
+    assert "accuracy 75.0%, at least 75.0% needed: met" in graded.lines
+    # Walsh and Brown are counted under their predictions (English, Irish): no Scottish name is left
+    assert graded.scores.balanced_accuracy == Fraction(3, 4)  # Arabic 1, English 1, Irish 1, Czech 0
+    assert "balanced accuracy 75.0%, at least 90.0% needed: short by 15.0%" in graded.lines
+    assert any(line.startswith("weakest languages (right/counted): Czech 0/2") for line in graded.lines)
+
+
+def test_neither_threshold_is_zero():
+    graded = grade_log(make_log([[name, "Arabic"] for name, _ in TEST]), make_key())
+    assert graded.verdict.status == INCORRECT and graded.verdict.credit == 0
+    assert graded.lines[0].startswith("neither threshold met (2 of 8")
+
+
+def test_a_threshold_met_exactly_counts_as_met():
+    predictions = right_answers()
+    predictions[0] = ["Abbas", "Czech"]  # 7/8 = 0.875 exactly
+    graded = grade_log(make_log(predictions), make_key(accuracy=0.875, balanced=0.0))
+    assert graded.verdict.credit == 1
+
+
+def test_the_reported_figures_are_shown_never_used():
+    log = make_log([[name, "Arabic"] for name, _ in TEST], final={"accuracy": 0.99, "balanced_accuracy": 0.98})
+    graded = grade_log(log, make_key())
+    assert graded.verdict.credit == 0
+    assert any("final.accuracy: the log reports 0.9900, its predictions give 0.2500" in line for line in graded.lines)
+
+
+def test_a_listed_language_counts_under_itself_and_a_miss_under_the_first():
+    scores = score_predictions(make_key()["test"], LANGUAGES, {"Brown": "Irish", "Walsh": "Czech"})
+    assert scores.per_language["Irish"] == (1, 2)  # Brown right as Irish; Walsh wrong, counted under Irish
+    assert "Scottish" not in scores.per_language  # Brown counted under its prediction: no Scottish name left
+
+
+@given(st.lists(st.sampled_from([*LANGUAGES, None]), min_size=len(TEST), max_size=len(TEST)))
+def test_recomputed_accuracy_equals_a_direct_count_and_numpy(guesses):
+    """A direct count and Problem 4's NumPy Evaluation (one-hot probabilities) agree with the grader."""
+    from solver.problems.names_classifier.evaluation import Evaluation
+
+    predicted = {name: guess for (name, _), guess in zip(TEST, guesses, strict=True) if guess is not None}
+    scores = score_predictions(make_key()["test"], LANGUAGES, predicted)
+    direct = sum(1 for name, listed in TEST if predicted.get(name) in listed)
+    assert scores.accuracy == Fraction(direct, len(TEST))
+    labels = np.array([LANGUAGES.index(listed[0]) for _, listed in TEST])
+    listed = np.zeros((len(TEST), len(LANGUAGES)), dtype=bool)
+    for row, (_, names) in enumerate(TEST):
+        listed[row, [LANGUAGES.index(n) for n in names]] = True
+    probabilities = np.full((len(TEST), len(LANGUAGES)), 0.0)
+    for row, guess in enumerate(guesses):
+        if guess is None:  # no prediction: a language that is never right for that name
+            wrong = next(i for i in range(len(LANGUAGES)) if not listed[row, i])
+            probabilities[row, wrong] = 1.0
+        else:
+            probabilities[row, LANGUAGES.index(guess)] = 1.0
+    evaluation = Evaluation(labels, probabilities, listed)
+    assert float(scores.accuracy) == pytest.approx(evaluation.accuracy, abs=1e-12)
+    assert float(scores.balanced_accuracy) == pytest.approx(evaluation.balanced_accuracy, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- what the predictions hold
+
+
+def test_unknown_duplicate_and_missing_names_are_each_one_line():
+    predictions = right_answers()[2:]  # Abbas and Nader missing
+    predictions += [["Zzz", "Arabic"], ["Yyy", "Arabic"], ["Smith", "English"], ["Jones", "Irish"]]
+    graded = grade_log(make_log(predictions), make_key())
+    text = "\n".join(graded.lines)
+    assert '2 names not in the test set ("Zzz", "Yyy"); ignored' in text
+    assert '1 test name listed twice ("Smith"); counted once' in text
+    assert '1 test name predicted twice with different languages ("Jones"); counted wrong' in text
+    assert '2 test names have no prediction ("Abbas", "Nader"); counted wrong' in text
+    assert graded.scores is not None and graded.scores.right == 5  # Jones counted wrong
+
+
+def test_unknown_languages_count_wrong():
+    predictions = right_answers()
+    predictions[0] = ["Abbas", "Klingon"]
+    graded = grade_log(make_log(predictions), make_key())
+    assert '1 prediction is not a language of the data ("Klingon"); counted wrong' in graded.lines
+    assert graded.scores is not None and graded.scores.right == 7
+
+
+def test_other_data_or_another_split_scores_zero():
+    other = grade_log(make_log(right_answers(), fingerprint="cd" * 32), make_key())
+    assert other.verdict.credit == 0 and other.lines[0].startswith("data.fingerprint differs from the key's")
+    split = grade_log(make_log(right_answers(), seed=5), make_key())
+    assert split.verdict.credit == 0 and split.lines[0].startswith("data.split.seed is 5, the key's is 0")
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"format": 2}, "format: expected 3 (the notebook's submission log), got 2"),
+        ({"format": True}, "format: expected 3"),
+        ({"predictions": None}, "predictions: missing"),
+        ({"predictions": {"Abbas": "Arabic"}}, "predictions: expected a list of [name, language] pairs, got dict"),
+        ({"predictions": [["Abbas"]]}, 'predictions[0]: expected [name, language], two strings; got ["Abbas"]'),
+        ({"predictions": [["Abbas", 3]]}, "predictions[0]: expected [name, language]"),
+    ],
+)
+def test_a_malformed_log_is_invalid_with_one_line(change, fragment):
+    log = make_log(right_answers())
+    log.update(change)
+    if change.get("predictions", 0) is None:
+        del log["predictions"]
+    graded = grade_log(log, make_key())
+    assert graded.verdict.status == INVALID and graded.verdict.credit == 0
+    assert graded.lines[0].startswith(fragment)
+
+
+# --------------------------------------------------------------------------- hostile files
+
+
+def write(tmp_path: Path, content: bytes, name: str = "submission_log.json") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"{not json", "not valid JSON (line 1, column 2"),
+        (b"[1, 2]", "expected one JSON object (the notebook's log), got a list"),
+        (b'"text"', "got a string"),
+        (b"null", "got null"),
+        (b"", "empty"),
+        (b'{"format": NaN}', "holds NaN, which JSON does not allow"),
+        (b'{"format": -Infinity}', "holds -Infinity"),
+        (b'{"format": 1e999}', "too large to be finite"),
+        (b'{"format": 3, "format": 3}', 'the key "format" is given twice'),
+        (b"[" * 100_000 + b"]" * 100_000, "nested 41 levels deep (at most 40)"),
+        (b"\xff\xfe{}", "not UTF-8 text (byte 0)"),
+        (b'{"a": "' + b"1" * (code_log.MAX_LOG_BYTES + 1) + b'"}', "larger than 5 MiB"),
+    ],
+)
+def test_hostile_files_are_one_line(tmp_path, content, fragment):
+    with pytest.raises(LogError) as raised:
+        read_log(write(tmp_path, content))
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith("submission_log.json: ") and fragment in message
+
+
+def test_a_byte_order_mark_is_forgiven_with_a_note(tmp_path):
+    log, notes = read_log(write(tmp_path, b"\xef\xbb\xbf" + json.dumps(make_log(right_answers())).encode()))
+    assert log["format"] == 3 and notes == ["submission_log.json: a byte-order mark at its start was ignored"]
+    graded = grade_log(log, make_key(), notes)
+    assert graded.verdict.credit == 1 and graded.lines[-1] == notes[0]
+
+
+def test_links_and_other_files_are_not_read(tmp_path):
+    target = write(tmp_path, json.dumps(make_log(right_answers())).encode(), "real.json")
+    link = tmp_path / "submission_log.json"
+    link.symlink_to(target)
+    with pytest.raises(LogError, match="a link, not a file; not read"):
+        read_log(link)
+    os.mkfifo(tmp_path / "fifo.json")
+    with pytest.raises(LogError, match="fifo.json: not a regular file"):
+        read_log(tmp_path / "fifo.json")
+    with pytest.raises(LogError, match="no such file"):
+        read_log(tmp_path / "absent.json")
+
+
+def test_parse_log_refuses_what_read_log_refuses():
+    with pytest.raises(LogError, match="got a number"):
+        parse_log(b"3")
+
+
+# --------------------------------------------------------------------------- the key's side
+
+
+@pytest.mark.skipif(not NAMES_DIR.is_dir(), reason="shared names data set not present")
+def test_the_keys_test_set_is_the_split_by_name_with_the_counted_language_first():
+    from solver.problems.names_classifier.code_key import test_set_key
+    from solver.problems.names_classifier.data import load_names
+    from solver.problems.names_classifier.params import Params
+    from solver.problems.names_classifier.training import split_of
+
+    data, params = load_names(NAMES_DIR), Params()
+    split = split_of(params.training, data)
+    key = test_set_key(data, split, params)
+    assert [name for name, _ in key["test"]] == [data.names[i] for i in split.test.tolist()]
+    assert len({name for name, _ in key["test"]}) == len(key["test"])  # one row per distinct name
+    for (name, listed), index in zip(key["test"], split.test.tolist(), strict=True):
+        assert listed[0] == data.languages[data.primary[index]]
+        assert sorted(listed) == sorted(data.languages[label] for label in data.listed_under[name])
+    assert key["data"]["fingerprint"] == data.fingerprint() and key["data"]["split_seed"] == 0
+    full = {"part": "4.code", "title": "", "points": 1, **key}
+    right = [[name, listed[-1]] for name, listed in key["test"]]
+    log = make_log(right, fingerprint=data.fingerprint(), languages=data.languages)
+    assert grade_log(log, code_log.check_key(full)).verdict.credit == 1
+
+
+def test_default_thresholds_are_no_higher_than_the_notebooks_targets():
+    """A run that meets the targets the notebook prints earns full points."""
+    from solver.problems.names_classifier import notebook
+    from solver.problems.names_classifier.params import AutograderThresholds
+
+    defaults = AutograderThresholds()
+    assert float(defaults.accuracy) <= notebook.TARGET_ACCURACY
+    assert float(defaults.balanced_accuracy) <= notebook.TARGET_BALANCED
