@@ -192,7 +192,9 @@ def answer_key(
     for item in solved:
         for part_id, part in item.problem.parts(item.solution).items():
             parts[part_id] = part.to_json()
-    code_parts = {item.problem.code_submission.part: {} for item in solved if item.problem.code_submission}
+    code_parts: dict[str, Any] = {
+        item.problem.code_submission.part: {} for item in solved if item.problem.code_submission
+    }
     points = points_for({**parts, **code_parts}, grading)  # a code submission's points are set like a part's
     for part_id in parts:
         parts[part_id]["points"] = points[part_id]

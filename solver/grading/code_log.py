@@ -211,7 +211,7 @@ def score_predictions(test: list[list[Any]], languages: list[str], predicted: Ma
     for name, listed in test:
         guess = predicted.get(name)
         hit = guess is not None and guess in listed
-        counted = guess if hit else listed[0]
+        counted: str = guess if hit and guess is not None else listed[0]
         tally = per_language.setdefault(counted, [0, 0])
         tally[1] += 1
         if hit:
@@ -445,4 +445,4 @@ def check_key(key: Any) -> CodeKey:
     )
     if not ok:
         raise ValueError("the key's code_submission section is malformed")
-    return key  # type: ignore[return-value]
+    return key

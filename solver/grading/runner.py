@@ -73,6 +73,9 @@ class Submission:
     error: str | None = None  # the whole submission is unreadable: every part is invalid with this
     seed: int | None = None  # graded against this variant's key; None: the default key
     refused: str | None = None  # one line for staff when a manifest cannot vouch for this submission
+    # A code submission handed in besides the answers (Problem 4's log, see .code_log): the log
+    # and notes read_log gives, or the one line why it cannot be read; None: none handed in.
+    handed_in: tuple[dict[str, Any], list[str]] | str | None = None
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,22 @@ def _mistake_index(verdict: Verdict, spec: Mapping[str, Any]) -> int | None:
     texts = [m.get("feedback", "") for m in spec.get("mistakes") or () if isinstance(m, Mapping)]
     matches = [i for i, t in enumerate(texts) if t and (verdict.feedback == t or verdict.feedback.startswith(t + "; "))]
     return max(matches, key=lambda i: len(texts[i])) if matches else None
+
+
+def code_result(handed_in: tuple[dict[str, Any], list[str]] | str | None, key: Mapping[str, Any]) -> PartResult:
+    """The code submission's result against answers.json's ``code_submission`` section: ``handed_in``
+    as :attr:`Submission.handed_in` (None: nothing handed in, which is invalid like an unanswered part)."""
+    from .code_log import check_key, grade_log
+
+    if handed_in is None:
+        verdict = invalid("no submission_log.json handed in")
+    elif isinstance(handed_in, str):
+        verdict = invalid(handed_in)
+    else:
+        verdict = grade_log(handed_in[0], check_key(key), handed_in[1]).verdict
+    points = key.get("points", 1)
+    score = _round(Fraction(str(points)) * verdict.credit)
+    return PartResult(str(key["part"]), verdict.status, score, points, verdict.feedback, verdict.method)
 
 
 def _round(value: Any) -> float | int:

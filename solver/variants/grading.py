@@ -8,6 +8,7 @@ from agrees, and the students are graded in groups that share a key.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 from ..core.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
 from ..grading import gradescope
 from ..grading.points import GradingParams
-from ..grading.runner import KeyGroup, StudentResult, compile_key, grade_groups
+from ..grading.runner import KeyGroup, StudentResult, code_result, compile_key, grade_groups
 from ..grading.submissions import read_submissions
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..problems import BuildContext
@@ -30,8 +31,15 @@ Parts = dict[str, Any]  # the "parts" of an answer key
 
 def checked_parts(solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None) -> Parts:
     """The key's parts, only once every cross-check of the answers they come from agrees."""
+    return checked_answer_key(solved, variant, grading)["parts"]
+
+
+def checked_answer_key(
+    solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None
+) -> dict[str, Any]:
+    """The whole key (parts, and the code submission's section when there is one), once every cross-check agrees."""
     checked(solved)
-    return answer_key(solved, variant, grading)["parts"]
+    return answer_key(solved, variant, grading)
 
 
 def part_titles(solved: list[Solved]) -> dict[str, str]:
@@ -50,10 +58,16 @@ class VariantKeys:
         drawing: Mapping[str, Any],
         grading: GradingParams | None,
         titles: Mapping[str, str] | None = None,
+        code: Mapping[str, Any] | None = None,
     ):
         self._keys: dict[int | None, Parts] = {None: default}
+        # answers.json's code_submission (the test set a handed-in log is graded against): the default
+        # key's for every student, as no variant changes Problem 4's data, split or thresholds
+        self.code = code
         self._drawn: dict[int, Drawn] = {}
         self.titles: dict[str, str] = dict(titles or {})  # part id -> its problem's title, for Gradescope
+        if code is not None:
+            self.titles[str(code["part"])] = str(code["title"])
         self._context = context
         self._drawing = drawing
         self._grading = grading
@@ -186,9 +200,41 @@ def grade_answers(
                 notes.append(f"part {part_id} is not graded automatically: {reason}")
     done = [r for r in results if r is not None]
     assert len(done) == len(results), "every submission is in the group of its seed"
+    notes += _code_results(keys.code, submissions, done)
     if verified and is_class:
         notes += _absent(verified, submissions, answers)
     return Graded(done, is_class, notes, refused)
+
+
+def _code_results(code: Mapping[str, Any] | None, submissions: list, results: list[StudentResult]) -> list[str]:
+    """Each student's code submission graded as one more part (see :mod:`solver.grading.code_log`),
+    when the key has a section to grade it against; notes for staff otherwise."""
+    if code is None:
+        handed = sum(1 for s in submissions if s.handed_in is not None)
+        if not handed:
+            return []
+        return [
+            f"{handed} submission_log.json file(s) not graded: the key has no test set to grade them against "
+            "(give the surnames folder, --names-dir, so that Problem 4 is solved)"
+        ]
+    for submission, result in zip(submissions, results, strict=True):
+        handed_in = submission.error if submission.error is not None else submission.handed_in
+        result.parts = with_part(result.parts, code_result(handed_in, code))
+    return []
+
+
+def with_part(parts: dict[str, Any], added: Any) -> dict[str, Any]:
+    """``parts`` with ``added`` (a PartResult) after the last part of its problem (``4.code`` after ``4a``)."""
+    number = _problem_number(added.part)
+    items = [(part_id, part) for part_id, part in parts.items() if part_id != added.part]
+    same = [i for i, (part_id, _) in enumerate(items) if number and _problem_number(part_id) == number]
+    at = same[-1] + 1 if same else len(items)
+    return dict([*items[:at], (added.part, added), *items[at:]])
+
+
+def _problem_number(part_id: str) -> str:
+    match = re.match(r"\d+", part_id)
+    return match.group(0) if match else ""
 
 
 def _absent(manifest: VerifiedManifest, submissions: list, answers: str | Path) -> list[str]:

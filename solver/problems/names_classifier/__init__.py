@@ -31,8 +31,8 @@ test predictions with ``torch.nn.LSTM``/``RNN`` (oracle).
 from __future__ import annotations
 
 from ...core.problem import CodeSubmission, DataFolder, Problem
-from .code_key import CODE_PART, CODE_TITLE, code_key
 from .checks import crosscheck, oracle_check
+from .code_key import CODE_PART, CODE_TITLE, code_key
 from .key import parts
 from .notebook import cells
 from .params import DEFAULT_SAMPLES, Params
