@@ -209,19 +209,64 @@ def submitted_files(submission: Path) -> list[Path]:
 
 def answers_file(submission: Path) -> Path:
     """The one answers file of the submission (see :func:`submitted_files`)."""
+    answers, _ = handed_in_files(submission, code=False)
+    assert answers is not None
+    return answers
+
+
+def handed_in_files(submission: Path, *, code: bool) -> tuple[Path | None, Path | None]:
+    """The submission's answers file and, when the zip grades ``code``, its ``submission_log.json``
+    (a file whose name ends so); at least one of them, at most one of each."""
+    from ..grading.submissions import is_log_name
+
     files = submitted_files(submission)
-    answers = [p for p in files if p.suffix.lower() in ANSWER_SUFFIXES]
+    if not code and any(is_log_name(p) for p in files):
+        raise Refused(
+            "Code submission",
+            "This autograder grades the written answers only, not submission_log.json: upload the log to the "
+            "homework's code assignment (if this is it, please tell the course staff).",
+        )
+    logs = [p for p in files if code and is_log_name(p)]
+    answers = [p for p in files if p.suffix.lower() in ANSWER_SUFFIXES and p not in logs]
     kinds = ", ".join(ANSWER_SUFFIXES)
-    if not answers:
+    if not answers and not logs:
         got = f" (got {', '.join(shown(p.name) for p in files[:5])})" if files else ""
+        log = " or the notebook's submission_log.json" if code else ""
         raise Refused(
             "Answers file",
-            f"No answers file was submitted{got}: upload one {kinds} file, your filled answers template.",
+            f"No answers file was submitted{got}: upload one {kinds} file, your filled answers template{log}.",
         )
     if len(answers) > 1:
         names = ", ".join(shown(p.relative_to(submission).as_posix()) for p in answers[:10])
         raise Refused("Answers file", f"More than one answers file was submitted ({names}); upload exactly one.")
-    return answers[0]
+    if len(logs) > 1:
+        names = ", ".join(shown(p.relative_to(submission).as_posix()) for p in logs[:10])
+        raise Refused("Code submission", f"More than one submission log was submitted ({names}); upload exactly one.")
+    return (answers[0] if answers else None), (logs[0] if logs else None)
+
+
+def code_key(setup: Setup) -> dict[str, Any] | None:
+    """The test set a submission_log.json is graded against (exported with the surnames data), or None."""
+    from ..grading.code_log import check_key
+    from ..variants.manifest import text_digest
+
+    entry = setup.config.get("code_submission")
+    if not entry:
+        return None
+    text = (setup.variants / entry["file"]).read_text(encoding="utf-8")
+    if text_digest(text) != entry["sha256"]:
+        raise RuntimeError(f"{entry['file']}: its digest differs from config.json's")
+    return dict(check_key(json.loads(text)))
+
+
+def read_handed_in(path: Path) -> tuple[dict[str, Any], list[str]] | str:
+    """A submission log as read, or the one line why it cannot be (shown to the student)."""
+    from ..grading.code_log import LogError, read_log
+
+    try:
+        return read_log(path)
+    except LogError as error:
+        return shown(str(error))
 
 
 def read_answers(path: Path) -> Any:
@@ -266,25 +311,88 @@ def _read_no_link(path: Path) -> str:
 
 
 def grade(setup: Setup) -> dict[str, Any]:
+    """The results of one submission: its written answers against the submitter's variant, its
+    submission_log.json against the zip's test set, or both (each file is graded when uploaded:
+    one zip serves the written assignment and the code assignment)."""
     from .. import __version__
-    from ..grading.answer_format import check_format
     from ..grading.gradescope import results_json
-    from ..grading.runner import grade_submissions
-    from ..grading.submissions import Submission, flatten_answers
+    from ..grading.runner import StudentResult, code_result, with_part
+
+    code = code_key(setup)
+    try:
+        file, log = handed_in_files(setup.root / "submission", code=code is not None)
+    except Refused as refused:  # scored out of the submitter's variant's points, as the answers would be
+        variant, found = submitter_variant(setup)
+        return refused_results(setup, refused, found, points=result_points(variant.parts))
+    extra: dict[str, Any] = {}  # the variant's seed and digest when answers are graded
+    output = list(setup.notes)
+    titles: dict[str, str] = {}
+    result = None
+    if file is not None and code is not None and log is None and _holds_log(file):
+        file, log = None, file  # a log under another name
+    if file is not None:
+        graded = grade_answers_file(setup, file, extra, output)
+        if isinstance(graded, dict):
+            return graded  # refused: its results say why
+        result, titles = graded
+    if log is not None and code is not None:
+        part = code_result(read_handed_in(log), code)
+        output.append(f"Code submission {shown(log.name)}: graded against the {len(code['test']):,} test names.")
+        if result is None:
+            result = StudentResult(shown(log.name), {})
+        result.parts = with_part(result.parts, part)
+        titles[part.part] = str(code["title"])
+    assert result is not None, "handed_in_files returns a file or a log"
+    extra.setdefault("version", __version__)
+    return results_json(
+        result,
+        visibility=setup.config["visibility"],
+        titles=titles,
+        output="\n".join(output),
+        extra_data=extra,
+    )
+
+
+def _holds_log(file: Path) -> bool:
+    """Whether a .json answers file is in fact a submission log (by its fields)."""
+    from ..grading.code_log import is_log
+
+    if file.suffix.lower() != ".json":
+        return False
+    try:
+        return is_log(read_answers(file))
+    except Refused:
+        return False  # refused again as answers, with the answers' words
+
+
+def submitter_variant(setup: Setup) -> tuple[Rebuilt, dict[str, Any]]:
+    """The submitter's variant (see :func:`variant_for`) and what results record of it."""
+    from .. import __version__
 
     metadata_path = setup.root / "submission_metadata.json"
     metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
     path, params_digest, key_digest = variant_for(setup, metadata if isinstance(metadata, dict) else {})
     variant = load_variant(setup, path, params_digest, key_digest)
-    extra = {"seed": variant.seed, "version": __version__, "params_sha256": params_digest}
+    return variant, {"seed": variant.seed, "version": __version__, "params_sha256": params_digest}
+
+
+def grade_answers_file(
+    setup: Setup, file: Path, extra: dict[str, Any], output: list[str]
+) -> tuple[Any, dict[str, str]] | dict[str, Any]:
+    """The written answers against the submitter's variant: (result, titles), or refused results."""
+    from ..grading.answer_format import check_format
+    from ..grading.runner import grade_submissions
+    from ..grading.submissions import Submission, flatten_answers
+
+    variant, found = submitter_variant(setup)
+    extra.update(found)
     try:
-        file = answers_file(setup.root / "submission")
         data = read_answers(file)
     except Refused as refused:
         return refused_results(setup, refused, extra, points=result_points(variant.parts))
     data = {k: v for k, v in data.items() if k not in ("student", "seed") or k in variant.parts}
     report = check_format(data, variant.parts)
-    output = list(setup.notes)
+    output[:] = [*setup.notes]
     if report.valid:
         output.append(f"Format check of {shown(file.name)}: valid.")
     else:
@@ -294,13 +402,7 @@ def grade(setup: Setup) -> dict[str, Any]:
     submission = Submission(shown(file.name), answers, notes)
     time_limit = float(setup.config.get("time_limit", 2.0))
     result = grade_submissions(variant.parts, [submission], jobs=1, time_limit=time_limit)[0]
-    return results_json(
-        result,
-        visibility=setup.config["visibility"],
-        titles=variant.titles,
-        output="\n".join(output),
-        extra_data=extra,
-    )
+    return result, dict(variant.titles)
 
 
 def result_points(parts: dict[str, Any]) -> float:

@@ -11,6 +11,7 @@ part of the same key is graded once (a class repeats its right answers).
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -296,6 +297,20 @@ def code_result(handed_in: tuple[dict[str, Any], list[str]] | str | None, key: M
     points = key.get("points", 1)
     score = _round(Fraction(str(points)) * verdict.credit)
     return PartResult(str(key["part"]), verdict.status, score, points, verdict.feedback, verdict.method)
+
+
+def with_part(parts: dict[str, PartResult], added: PartResult) -> dict[str, PartResult]:
+    """``parts`` with ``added`` after the last part of its problem (``4.code`` after ``4a``)."""
+    number = _problem_number(added.part)
+    items = [(part_id, part) for part_id, part in parts.items() if part_id != added.part]
+    same = [i for i, (part_id, _) in enumerate(items) if number and _problem_number(part_id) == number]
+    at = same[-1] + 1 if same else len(items)
+    return dict([*items[:at], (added.part, added), *items[at:]])
+
+
+def _problem_number(part_id: str) -> str:
+    match = re.match(r"\d+", part_id)
+    return match.group(0) if match else ""
 
 
 def _round(value: Any) -> float | int:

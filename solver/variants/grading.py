@@ -8,7 +8,6 @@ from agrees, and the students are graded in groups that share a key.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any
 from ..core.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
 from ..grading import gradescope
 from ..grading.points import GradingParams
-from ..grading.runner import KeyGroup, StudentResult, code_result, compile_key, grade_groups
+from ..grading.runner import KeyGroup, StudentResult, code_result, compile_key, grade_groups, with_part
 from ..grading.submissions import read_submissions
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..problems import BuildContext
@@ -221,20 +220,6 @@ def _code_results(code: Mapping[str, Any] | None, submissions: list, results: li
         handed_in = submission.error if submission.error is not None else submission.handed_in
         result.parts = with_part(result.parts, code_result(handed_in, code))
     return []
-
-
-def with_part(parts: dict[str, Any], added: Any) -> dict[str, Any]:
-    """``parts`` with ``added`` (a PartResult) after the last part of its problem (``4.code`` after ``4a``)."""
-    number = _problem_number(added.part)
-    items = [(part_id, part) for part_id, part in parts.items() if part_id != added.part]
-    same = [i for i, (part_id, _) in enumerate(items) if number and _problem_number(part_id) == number]
-    at = same[-1] + 1 if same else len(items)
-    return dict([*items[:at], (added.part, added), *items[at:]])
-
-
-def _problem_number(part_id: str) -> str:
-    match = re.match(r"\d+", part_id)
-    return match.group(0) if match else ""
 
 
 def _absent(manifest: VerifiedManifest, submissions: list, answers: str | Path) -> list[str]:
