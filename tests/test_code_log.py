@@ -289,3 +289,136 @@ def test_default_thresholds_are_no_higher_than_the_notebooks_targets():
     defaults = AutograderThresholds()
     assert float(defaults.accuracy) <= notebook.TARGET_ACCURACY
     assert float(defaults.balanced_accuracy) <= notebook.TARGET_BALANCED
+
+
+def test_the_grader_imports_with_the_standard_library_alone():
+    """It ships to the platforms' runtimes: no NumPy, SymPy, YAML or torch."""
+    probe = (
+        "import importlib.abc, sys\n"
+        "class Block(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('numpy', 'sympy', 'yaml', 'torch', 'jinja2'):\n"
+        "            raise ImportError(name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import importlib.util\n"
+        "spec = importlib.util.spec_from_file_location('solver.grading.code_log', sys.argv[1])\n"
+        "verdicts = importlib.util.spec_from_file_location('solver.grading.verdicts', sys.argv[2])\n"
+        "import types\n"
+        "for name in ('solver', 'solver.grading'):\n"
+        "    sys.modules[name] = types.ModuleType(name); sys.modules[name].__path__ = []\n"
+        "for name, found in (('solver.grading.verdicts', verdicts), ('solver.grading.code_log', spec)):\n"
+        "    module = importlib.util.module_from_spec(found); sys.modules[name] = module\n"
+        "    found.loader.exec_module(module)\n"
+        "print(sys.modules['solver.grading.code_log'].LOG_FORMAT)\n"
+    )
+    import subprocess
+    import sys
+
+    grading = Path(code_log.__file__).parent
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(grading / "code_log.py"), str(grading / "verdicts.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "3"
+
+
+# --------------------------------------------------------------------------- hw6 check
+
+
+@pytest.fixture(scope="module")
+def tiny_key(tmp_path_factory) -> tuple[Path, dict]:
+    """A small run on two tiny languages: its params file, names folder, cache and key's code section."""
+    from solver.core.pipeline import answer_key, params_from_data, solve_all
+    from solver.core.problem import BuildContext
+
+    from .test_names_classifier import SMALL_YAML, tiny_folder
+
+    base = tmp_path_factory.mktemp("code-key")
+    tiny_folder(base / "names")
+    text = SMALL_YAML + "  autograder: {accuracy: 0.5, balanced_accuracy: 0.75}\ngrading:\n  points: {4.code: 2}\n"
+    (base / "p.yaml").write_text(text, encoding="utf-8")
+    import yaml
+
+    params = params_from_data(yaml.safe_load(text))
+    context = BuildContext(cache_dir=base / "cache", data_folders={"names": base / "names"})
+    key = answer_key(solve_all(params, context), None, params["grading"])
+    return base, key["code_submission"]
+
+
+def check_args(base: Path, answers: Path, *extra) -> list:
+    options = ["--params", base / "p.yaml", "--names-dir", base / "names", "--cache-dir", base / "cache"]
+    return ["check", answers, *options, *extra]
+
+
+def test_the_key_has_the_code_section_only_with_the_data(tiny_key, run_cli):
+    base, code = tiny_key
+    assert code["part"] == "4.code" and code["points"] == 2 and code["format"] == 3  # points set like a part's
+    assert code["thresholds"] == {"accuracy": 0.5, "balanced_accuracy": 0.75}  # names_classifier.autograder
+    assert {language for _, listed in code["test"] for language in listed} == {"Japanese", "Russian"}
+    status, out, err = run_cli("key", "--skip", "names_classifier", "--cache-dir", base / "cache")
+    assert status == 0, err
+    assert "code_submission" not in json.loads(out)
+
+
+def test_hw6_check_grades_a_log_file(tiny_key, run_cli, tmp_path):
+    base, code = tiny_key
+    log = tmp_path / "submission_log.json"
+    right = [[name, listed[0]] for name, listed in code["test"]]
+    log.write_text(
+        json.dumps(make_log(right, fingerprint=code["data"]["fingerprint"], languages=["Japanese", "Russian"]))
+    )
+    status, out, err = run_cli(*check_args(base, log, "--json", "--gradescope", tmp_path / "results.json"))
+    assert status == 0, err
+    graded = json.loads(out)["parts"]["4.code"]
+    assert graded["status"] == "correct" and graded["score"] == graded["max_score"] == 2
+    assert graded["feedback"].startswith(f"both thresholds met ({len(right)} of {len(right)} test names right)")
+    parts = list(json.loads(out)["parts"])
+    assert parts.index("4.code") == parts.index("4a") + 1  # after Problem 4's own parts
+    results = json.loads((tmp_path / "results.json").read_text())
+    (test,) = [t for t in results["tests"] if t["name"].startswith("4.code: ")]
+    assert test["status"] == "passed" and test["score"] == 2 and "both thresholds met" in test["output"]
+    log.write_bytes(b"[" * 5000)
+    status, out, err = run_cli(*check_args(base, log))
+    assert status == 0, err
+    (row,) = [line for line in out.splitlines() if line.startswith("4.code ")]
+    assert row.split()[1:3] == ["invalid", "0/2"] and "submission_log.json: nested 41 levels deep" in row
+
+
+def test_hw6_check_joins_a_students_log_to_their_answers_in_a_class_folder(tiny_key, run_cli, tmp_path):
+    base, code = tiny_key
+    folder = tmp_path / "class"
+    folder.mkdir()
+    wrong = [[name, "Japanese"] for name, _ in code["test"]]
+    log = make_log(wrong, fingerprint=code["data"]["fingerprint"], languages=["Japanese", "Russian"])
+    (folder / "ann.yaml").write_text("1b: w\n")
+    (folder / "ann.submission_log.json").write_text(json.dumps(log))
+    (folder / "bob.json").write_text(json.dumps(log))  # a log under another name: told by its fields
+    (folder / "cat.yaml").write_text("1b: w\n")  # no log
+    (folder / "dan.submission_log.json").write_text("{oops")
+    status, out, err = run_cli(*check_args(base, folder, "--json"))
+    assert status == 0, err
+    students = {s["student"]: s for s in json.loads(out)}
+    assert sorted(students) == ["ann", "bob", "cat", "dan"]
+    assert students["ann"]["parts"]["1b"]["status"] != "invalid"  # the answers were read too
+    assert students["ann"]["parts"]["4.code"]["feedback"].startswith("one threshold of two met")
+    assert students["ann"]["parts"]["4.code"]["score"] == 1  # half of 2
+    assert students["bob"]["parts"]["4.code"]["score"] == 1
+    assert students["cat"]["parts"]["4.code"] == {
+        "status": "invalid",
+        "score": 0,
+        "max_score": 2,
+        "feedback": "no submission_log.json handed in",
+    }
+    assert students["dan"]["parts"]["4.code"]["feedback"].startswith("dan.submission_log.json: not valid JSON")
+
+
+def test_hw6_check_without_the_data_notes_an_ungraded_log(run_cli, tmp_path):
+    log = tmp_path / "submission_log.json"
+    log.write_text(json.dumps(make_log(right_answers())))
+    status, out, err = run_cli("check", log, "--skip", "names_classifier", "--cache-dir", tmp_path / "cache")
+    assert status == 0, err
+    assert "1 submission_log.json file(s) not graded: the key has no test set" in err
+    assert "4.code" not in out
