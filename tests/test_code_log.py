@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 from fractions import Fraction
 from pathlib import Path
 
@@ -422,3 +423,47 @@ def test_hw6_check_without_the_data_notes_an_ungraded_log(run_cli, tmp_path):
     assert status == 0, err
     assert "1 submission_log.json file(s) not graded: the key has no test set" in err
     assert "4.code" not in out
+
+
+@pytest.fixture(scope="module")
+def real_test_set():
+    if not NAMES_DIR.is_dir():
+        pytest.skip("shared names data set not present")
+    from solver.problems.names_classifier.code_key import test_set_key
+    from solver.problems.names_classifier.data import load_names
+    from solver.problems.names_classifier.params import Params
+    from solver.problems.names_classifier.training import split_of
+
+    data, params = load_names(NAMES_DIR), Params()
+    split = split_of(params.training, data)
+    return data, split, test_set_key(data, split, params)
+
+
+@given(st.integers(0, 2**32 - 1), st.floats(0, 1))
+def test_on_the_real_test_set_the_grader_agrees_with_problem_4s_evaluation(real_test_set, seed, share_right):
+    """Random predictions (a share of them right, some names left out) scored by the stdlib grader and by
+    the NumPy Evaluation the sheet's figures come from: the same accuracy and balanced accuracy."""
+    from solver.problems.names_classifier.evaluation import Evaluation
+
+    data, split, key = real_test_set
+    rng = random.Random(seed)
+    languages = list(data.languages)
+    predicted, chosen = {}, []
+    for name, listed in key["test"]:
+        roll = rng.random()
+        guess = rng.choice(listed) if roll < share_right else rng.choice(languages)
+        if roll > 0.97:  # left out: wrong, counted under its first language
+            guess = None
+        else:
+            predicted[name] = guess
+        chosen.append(guess)
+    scores = score_predictions(key["test"], languages, predicted)
+    assert scores.right == sum(1 for (name, listed) in key["test"] if predicted.get(name) in listed)
+    listed = data.listed(split.test)
+    probabilities = np.zeros((len(chosen), len(languages)))
+    for row, guess in enumerate(chosen):
+        column = languages.index(guess) if guess is not None else int(np.flatnonzero(~listed[row])[0])
+        probabilities[row, column] = 1.0
+    evaluation = Evaluation(data.labels[split.test], probabilities, listed)
+    assert float(scores.accuracy) == pytest.approx(evaluation.accuracy, abs=1e-12)
+    assert float(scores.balanced_accuracy) == pytest.approx(evaluation.balanced_accuracy, abs=1e-12)
