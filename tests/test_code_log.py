@@ -467,3 +467,24 @@ def test_on_the_real_test_set_the_grader_agrees_with_problem_4s_evaluation(real_
     evaluation = Evaluation(data.labels[split.test], probabilities, listed)
     assert float(scores.accuracy) == pytest.approx(evaluation.accuracy, abs=1e-12)
     assert float(scores.balanced_accuracy) == pytest.approx(evaluation.balanced_accuracy, abs=1e-12)
+
+
+def test_hw6_validate_checks_a_logs_format_without_the_key(run_cli, tmp_path):
+    log = tmp_path / "submission_log.json"
+    log.write_text(json.dumps(make_log(right_answers())))
+    status, out, _ = run_cli("validate", log)
+    assert status == 0 and out.strip() == f"{log}: valid submission log (8 predictions)"
+    broken = make_log([["Abbas"]])
+    broken["format"] = 2
+    del broken["data"]["split"]
+    (tmp_path / "run.json").write_text(json.dumps(broken))  # told by its fields
+    status, out, _ = run_cli("validate", tmp_path / "run.json")
+    assert status == 1
+    assert out.splitlines()[1:] == [
+        "  format: expected 3, got 2",
+        "  predictions[0]: expected [name, language], two strings (1 such entries)",
+        "  data.split.seed: missing (the notebook writes the split's seed)",
+    ]
+    log.write_bytes(b"\xef\xbb\xbf{")
+    status, out, _ = run_cli("validate", log)
+    assert status == 1 and out.strip().startswith(f"{log}: not valid: submission_log.json: not valid JSON (line 1")

@@ -344,6 +344,37 @@ def _predictions(log: Any, key: CodeKey) -> tuple[dict[str, str], list[str]]:
     return predicted, problems
 
 
+def format_problems(log: Any) -> list[str]:
+    """What makes a log ungradable against any key (``hw6 validate`` says it before a grader would):
+    another format, predictions that are not [name, language] pairs, data fields missing."""
+    if not isinstance(log, Mapping):
+        return ["the log is not a JSON object"]
+    problems = []
+    fmt = log.get("format")
+    if type(fmt) is not int or fmt != LOG_FORMAT:
+        problems.append(f"format: expected {LOG_FORMAT}, got {'nothing' if 'format' not in log else _quoted(fmt)}")
+    rows = log.get("predictions")
+    if not isinstance(rows, list):
+        problems.append("predictions: expected a list of [name, language] pairs")
+    else:
+        bad = [
+            i
+            for i, row in enumerate(rows)
+            if not (isinstance(row, list) and len(row) == 2 and all(isinstance(x, str) for x in row))
+        ]
+        if bad:
+            problems.append(f"predictions[{bad[0]}]: expected [name, language], two strings ({len(bad)} such entries)")
+    data = log.get("data")
+    if not isinstance(data, Mapping) or not isinstance(data.get("fingerprint"), str):
+        problems.append("data.fingerprint: missing (the notebook writes the data's SHA-256)")
+    split = data.get("split") if isinstance(data, Mapping) else None
+    if not isinstance(split, Mapping) or type(split.get("seed")) is not int:
+        problems.append("data.split.seed: missing (the notebook writes the split's seed)")
+    if _declared_languages(log) is None:
+        problems.append("data.languages: expected the list of the data's languages")
+    return problems
+
+
 def _declared_languages(log: Mapping[str, Any]) -> set[str] | None:
     data = log.get("data")
     languages = data.get("languages") if isinstance(data, Mapping) else None
