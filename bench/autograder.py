@@ -37,10 +37,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     from solver.cli import main as hw6
-    from solver.core.problem import BuildContext
     from solver.grading.answer_format import template_text
+    from solver.grading.check import checked_parts
+    from solver.kernel.problem import BuildContext
     from solver.variants.draw import draw
-    from solver.variants.grading import checked_parts
 
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
@@ -66,7 +66,7 @@ def main() -> None:
         python = str(base / "hw6-venv" / "bin" / "python")
         bare = [timed([python, "-c", "pass"], env) for _ in range(args.runs)]
         imports = [
-            timed([python, "-c", "import solver.export.autograder, solver.core.pipeline"], env)
+            timed([python, "-c", "import solver.export.autograder, solver.build.pipeline"], env)
             for _ in range(args.runs)
         ]
         grading = [timed(["bash", str(base / "source" / "run_autograder")], env) for _ in range(args.runs)]

@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 
-from solver.core.checks import import_torch
-from solver.core.errors import OracleUnavailable
+from solver.kernel.checks import import_torch
+from solver.kernel.errors import OracleUnavailable
 from solver.problems.beam_search.engine import batched, decoders
 
 

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from solver.core.pipeline import compile_staged, prepare, run_checks, stage
+from solver.build.pipeline import compile_staged, prepare, run_checks, stage
 from solver.variants import cluster
 from solver.variants.batch import run_batch
 from solver.variants.draw import draw

@@ -3,7 +3,7 @@
 The baseline is PrairieLearn's method: ``sympy.parse_expr`` (with implicit
 multiplication and ``^`` as power) and ``expr.equals(key)``. It runs only here,
 on the trusted corpus, never on student input. The corpus is every Problem 1
-expression part written in the forms of :mod:`solver.grading.synthetic`,
+expression part written in the forms of :mod:`tests.support.synthetic_answers`,
 plus wrong forms and the key's modelled mistakes; verdicts are compared on the
 forms both methods read (plain ASCII), and hw6's alone on LaTeX and Unicode.
 Then a synthetic class is graded through the worker processes.
@@ -17,11 +17,14 @@ import argparse
 import random
 import sys
 import time
+from pathlib import Path
 
-from solver.core.pipeline import answer_key, read_params, solve_all
-from solver.grading.runner import compile_key, grade_answer, grade_submissions, summary
-from solver.grading.submissions import Submission
-from solver.grading.synthetic import equivalent_forms, synthetic_answer, wrong_forms
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: the synthetic answers
+
+from solver.build.pipeline import answer_key, read_params, solve_all  # noqa: E402
+from solver.engine.runner import compile_key, grade_answer, grade_submissions, summary  # noqa: E402
+from solver.grading.submissions import Submission  # noqa: E402
+from tests.support.synthetic_answers import equivalent_forms, synthetic_answer, wrong_forms  # noqa: E402
 
 
 def corpus(parts: dict) -> list[tuple[str, str, str, bool]]:

@@ -1,7 +1,7 @@
 """Benchmark the class path end to end: ``hw6 check class.csv --json`` against parse_expr + .equals, same run.
 
 A synthetic class (every expression part of the homework's key answered the
-ways of :mod:`solver.grading.synthetic`: right, wrong, modelled mistakes,
+ways of :mod:`tests.support.synthetic_answers`: right, wrong, modelled mistakes,
 junk) is written as a CSV and graded by the CLI in a subprocess: start-up,
 the key, reading the cells, the workers, the JSON report. It runs twice: first
 with no checked key in the cache (the key is solved and cross-checked, then
@@ -32,9 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from solver.core.pipeline import answer_key, read_params, solve_all
-from solver.grading.feedback import NO_ANSWER
-from solver.grading.synthetic import synthetic_answer
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: the synthetic answers
+
+from solver.build.pipeline import answer_key, read_params, solve_all  # noqa: E402
+from solver.engine.feedback import NO_ANSWER  # noqa: E402
+from tests.support.synthetic_answers import synthetic_answer  # noqa: E402
 
 PLAIN = re.compile(r"[\w\s+\-*/^().]+")
 
@@ -82,7 +84,7 @@ def baseline(parts: dict, items: list[tuple[str, str, str]]) -> tuple[float, flo
 
 def in_process_rate(parts: dict, path: Path) -> float:
     """The same class graded in this process, one core, no time limit: answers per CPU second."""
-    from solver.grading.runner import compile_key, grade_answer
+    from solver.engine.runner import compile_key, grade_answer
     from solver.grading.submissions import read_submissions
 
     submissions, _ = read_submissions(path, parts)

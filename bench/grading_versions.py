@@ -21,8 +21,8 @@ PROBE = """
 import sys, time
 sys.path.insert(0, ".")
 import bench.grading as b
-from solver.core.pipeline import answer_key, read_params, solve_all
-from solver.grading.runner import compile_key, grade_answer
+from solver.build.pipeline import answer_key, read_params, solve_all
+from solver.engine.runner import compile_key, grade_answer
 parts = answer_key(solve_all(read_params(None)))["parts"]
 graders, items = compile_key(parts), b.corpus(parts)
 for part, text, _, _ in items:

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from solver.core.pipeline import prepare, stage
+from solver.build.pipeline import prepare, stage
 from solver.render import texformat
 from solver.variants.batch import run_batch
 from solver.variants.draw import draw

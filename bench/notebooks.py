@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from solver.core.pipeline import Solved, answer_key, notebook_contributions, solve_all
+from solver.build.pipeline import Solved, answer_key, notebook_contributions, solve_all
 from solver.io.cache import Cache, forget_memory
 from solver.notebooks.execute import CACHE_KIND
 from solver.notebooks.solution import notebook_files

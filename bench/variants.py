@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from solver.core.pipeline import prepare
+from solver.build.pipeline import prepare
 from solver.variants.batch import run_batch
 from solver.variants.draw import draw
 

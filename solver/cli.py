@@ -20,10 +20,10 @@ import warnings
 
 from . import __version__
 from .commands import COMMANDS
-from .core.errors import Hw6Error, InputWarning
-from .grading.inputs import InputRejected
 from .io import signals
+from .io.inputs import InputRejected
 from .io.signals import Stopped
+from .kernel.errors import Hw6Error, InputWarning
 
 
 class _Parser(argparse.ArgumentParser):

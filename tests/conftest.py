@@ -122,7 +122,7 @@ def assert_build_rejects(run_cli, tmp_path: Path, content: str, fragment: str) -
 
 def small_batch(folder: Path, cache: Path) -> Path:
     """A two-student batch without PDFs written into ``folder`` (what the exports' manifest tests read); its manifest."""
-    from solver.core.problem import BuildContext
+    from solver.kernel.problem import BuildContext
     from solver.variants.batch import run_batch
 
     roster = folder.parent / f"{folder.name}-roster.csv"

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from solver.core.errors import InputWarning, ParamsError
-from solver.core.params import from_mapping, to_jsonable
-from solver.core.pipeline import Variant, render_sheet, solve_all
+from solver.build.pipeline import Variant, render_sheet, solve_all
+from solver.kernel.errors import InputWarning, ParamsError
+from solver.kernel.params import from_mapping, to_jsonable
 from solver.problems import beam_search as bs
 
 from .conftest import SKIP_NAMES, needs_latex

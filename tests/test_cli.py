@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from solver.core import pipeline
-from solver.core.errors import LatexError
+from solver.build import pipeline
+from solver.kernel.errors import LatexError
 from solver.render import latex as latex_runner
 
 from .conftest import SKIP_NAMES, assert_build_rejects, needs_latex, run_module
@@ -72,7 +72,7 @@ def test_verify_with_torch(run_cli, torch):
 
 
 def test_verify_fails_when_a_check_disagrees(run_cli, monkeypatch):
-    from solver.core.checks import Check
+    from solver.kernel.checks import Check
     from solver.problems import rnn_backprop
 
     bad = [Check("1b", "numpy", "1", "2", False, 1.0)]
@@ -83,7 +83,7 @@ def test_verify_fails_when_a_check_disagrees(run_cli, monkeypatch):
 
 
 def test_build_refuses_to_write_when_a_check_fails(run_cli, monkeypatch, tmp_path):
-    from solver.core.checks import Check
+    from solver.kernel.checks import Check
     from solver.problems import rnn_backprop
 
     problem = rnn_backprop.PROBLEM
@@ -187,7 +187,7 @@ def test_data_folder_options_come_from_the_problems_declarations(monkeypatch, tm
 
     from solver.cli import build_parser
     from solver.commands import options
-    from solver.core.problem import DataFolder
+    from solver.kernel.problem import DataFolder
 
     first = options.PROBLEMS[0]
     extra = DataFolder(option="corpus-dir", key="corpus", help="a test corpus")

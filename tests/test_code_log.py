@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solver.grading import code_log
-from solver.grading.code_log import LogError, grade_log, parse_log, read_log, score_predictions
-from solver.grading.verdicts import CORRECT, INCORRECT, INVALID
+from solver.engine import code_log
+from solver.engine.code_log import LogError, grade_log, parse_log, read_log, score_predictions
+from solver.engine.verdicts import CORRECT, INCORRECT, INVALID
 
 from .conftest import NAMES_DIR
 
@@ -302,15 +302,15 @@ def test_the_grader_imports_with_the_standard_library_alone():
         "            raise ImportError(name)\n"
         "sys.meta_path.insert(0, Block())\n"
         "import importlib.util\n"
-        "spec = importlib.util.spec_from_file_location('solver.grading.code_log', sys.argv[1])\n"
-        "verdicts = importlib.util.spec_from_file_location('solver.grading.verdicts', sys.argv[2])\n"
+        "spec = importlib.util.spec_from_file_location('solver.engine.code_log', sys.argv[1])\n"
+        "verdicts = importlib.util.spec_from_file_location('solver.engine.verdicts', sys.argv[2])\n"
         "import types\n"
-        "for name in ('solver', 'solver.grading'):\n"
+        "for name in ('solver', 'solver.engine'):\n"
         "    sys.modules[name] = types.ModuleType(name); sys.modules[name].__path__ = []\n"
-        "for name, found in (('solver.grading.verdicts', verdicts), ('solver.grading.code_log', spec)):\n"
+        "for name, found in (('solver.engine.verdicts', verdicts), ('solver.engine.code_log', spec)):\n"
         "    module = importlib.util.module_from_spec(found); sys.modules[name] = module\n"
         "    found.loader.exec_module(module)\n"
-        "print(sys.modules['solver.grading.code_log'].LOG_FORMAT)\n"
+        "print(sys.modules['solver.engine.code_log'].LOG_FORMAT)\n"
     )
     import subprocess
     import sys
@@ -332,8 +332,8 @@ def test_the_grader_imports_with_the_standard_library_alone():
 @pytest.fixture(scope="module")
 def tiny_key(tmp_path_factory) -> tuple[Path, dict]:
     """A small run on two tiny languages: its params file, names folder, cache and key's code section."""
-    from solver.core.pipeline import answer_key, params_from_data, solve_all
-    from solver.core.problem import BuildContext
+    from solver.build.pipeline import answer_key, params_from_data, solve_all
+    from solver.kernel.problem import BuildContext
 
     from .test_names_classifier import SMALL_YAML, tiny_folder
 

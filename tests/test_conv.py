@@ -12,8 +12,8 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 
-from solver.core.errors import ParamsError
-from solver.core.pipeline import Variant, build, params_from_data, render_sheet, solve_all
+from solver.build.pipeline import Variant, build, params_from_data, render_sheet, solve_all
+from solver.kernel.errors import ParamsError
 from solver.problems.conv import exact as conv
 from solver.problems.conv import filter as cf
 from solver.problems.conv import linsolve
@@ -442,7 +442,7 @@ def test_branch_sheets_compile(tmp_path):
 
 
 def test_the_no_filter_key_grades_none_right_and_its_least_squares_filter_wrong():
-    from solver.grading.kinds import compile_part
+    from solver.engine.kinds import compile_part
 
     solution = filter_problem([1, 2, 1, 2, 1], [3, 1, 4], 3)
     grader = compile_part("6b", key(cf, solution)["6b"])

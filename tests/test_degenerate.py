@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 import sympy as sp
 
-from solver.core.degenerate import degenerate_names
+from solver.kernel.degenerate import degenerate_names
 from solver.problems import PROBLEMS, BuildContext
 from solver.problems.conv import exact as conv
 from solver.problems.conv.filter import Params as FilterParams

@@ -14,11 +14,11 @@ import pytest
 import sympy as sp
 
 from solver import __version__
-from solver.core.problem import BuildContext
+from solver.engine.kinds import compile_part
 from solver.export import moodle, selection
 from solver.export.maxima import key_expression, to_maxima
 from solver.export.moodle_cloze import cloze_part, escape, subquestion
-from solver.grading.kinds import compile_part
+from solver.kernel.problem import BuildContext
 
 from .conftest import small_batch
 from .moodle_reading import cloze_boxes, cloze_score, moodle_numeric, questions, split_unescaped, unescape

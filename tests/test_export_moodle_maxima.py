@@ -20,12 +20,12 @@ from fractions import Fraction
 import pytest
 import sympy as sp
 
-from solver.core.problem import BuildContext
+from solver.engine.kinds import compile_part
 from solver.export import moodle
 from solver.export.maxima import key_expression, to_maxima
 from solver.export.moodle_stack import subscripted
 from solver.export.selection import seed_variants
-from solver.grading.kinds import compile_part
+from solver.kernel.problem import BuildContext
 
 from .moodle_reading import questions, stack_trees, walk
 

@@ -16,10 +16,10 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from solver import __version__
+from solver.build.pipeline import answer_key
 from solver.cli import main
-from solver.core.pipeline import answer_key
-from solver.core.problem import BuildContext
-from solver.grading.runner import compile_key, grade_answer
+from solver.engine.runner import compile_key, grade_answer
+from solver.kernel.problem import BuildContext
 from solver.variants.draw import draw
 
 from .conftest import small_batch

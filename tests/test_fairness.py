@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from solver.core.difficulty import Band
+from solver.kernel.difficulty import Band
 from solver.problems import PROBLEMS
 from solver.problems.beam_search import Params as BeamParams
 from solver.problems.beam_search import solve as beam_solve
@@ -68,7 +68,7 @@ def test_structure_varied_keeps_0_1_0s_draws():
 
 
 def read_variant_options_from(data: dict):
-    from solver.core.pipeline import options_from_data
+    from solver.build.pipeline import options_from_data
 
     return options_from_data(data)
 
@@ -76,7 +76,7 @@ def read_variant_options_from(data: dict):
 def pinned_draws_with(options, seeds):
     import hashlib
 
-    from solver.core.params import to_jsonable
+    from solver.kernel.params import to_jsonable
 
     return {
         str(seed): {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from solver.core.problem import BuildContext
+from solver.kernel.problem import BuildContext
 from solver.variants.batch import run_batch
 
 from .conftest import ROOT, SKIP_NAMES

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from solver.core import pipeline
-from solver.core.checks import Check
-from solver.grading.runner import compile_key, grade_answer, grade_submissions
+from solver.build import pipeline
+from solver.engine.runner import compile_key, grade_answer, grade_submissions
+from solver.grading import keycache
 from solver.grading.submissions import Submission
 from solver.io.cache import forget_memory
-from solver.variants import keycache
+from solver.kernel.checks import Check
 
 from .cache_entries import entry_data, reseal
 
@@ -68,7 +68,7 @@ def test_answers_are_shared_only_when_they_are_the_same_value(parts, tmp_path):
 
 
 def test_the_same_answer_under_two_keys_is_graded_against_each(tmp_path):
-    from solver.grading.runner import KeyGroup, grade_groups
+    from solver.engine.runner import KeyGroup, grade_groups
 
     keys = [{"1b": {"kind": "expr", "value": v, "symbols": ["w"]}} for v in ("w", "2*w")]
     groups = [KeyGroup(k, compile_key(k), [Submission(f"s{i}", {"1b": "w"})]) for i, k in enumerate(keys)]

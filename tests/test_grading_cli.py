@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from solver.core import pipeline
+from solver.build import pipeline
+from solver.engine.runner import PartResult, StudentResult
 from solver.grading.gradescope import results_json
-from solver.grading.runner import PartResult, StudentResult
 
 from .conftest import run_module
 
@@ -193,7 +193,7 @@ def test_bad_seed_options_exit_2(run_cli, alice, args):
 
 
 def test_check_refuses_a_key_whose_cross_check_fails(run_cli, alice, monkeypatch):
-    from solver.core.checks import Check
+    from solver.kernel.checks import Check
     from solver.problems import rnn_backprop
 
     problem = rnn_backprop.PROBLEM

@@ -9,10 +9,10 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 
-from solver.core.pipeline import answer_key, params_from_data, solve_all
-from solver.grading.kinds import compile_part
-from solver.grading.runner import compile_key, grade_answer
-from solver.grading.synthetic import equivalent_forms, wrong_forms
+from solver.build.pipeline import answer_key, params_from_data, solve_all
+from solver.engine.kinds import compile_part
+from solver.engine.runner import compile_key, grade_answer
+from tests.support.synthetic_answers import equivalent_forms, wrong_forms
 
 from .grading_corpus import CORRECT, WRONG
 from .strategies import expressions

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from solver.core.pipeline import answer_key, read_params, solve_all
-from solver.grading.runner import Submission, compile_key, grade_answer, grade_submissions
+from solver.build.pipeline import answer_key, read_params, solve_all
+from solver.engine.runner import Submission, compile_key, grade_answer, grade_submissions
 from solver.variants.draw import draw
 
 from .grading_corpus import printed_hostile
@@ -134,7 +134,7 @@ def parts_value(keys) -> str:
 def test_a_family_key_is_graded_by_membership_and_solution_sets():
     import sympy as sp
 
-    from solver.grading.kinds import compile_part
+    from solver.engine.kinds import compile_part
 
     matrix, rhs = [[1, 2, 1], [2, 1, 2], [1, 2, 1]], [4, 5, 4]
     spec = {
@@ -168,8 +168,8 @@ def test_a_family_key_is_graded_by_membership_and_solution_sets():
 
 
 def test_the_key_states_its_significant_digits_and_the_feedback_repeats_them():
-    from solver.core.pipeline import answer_key, read_params, solve_all
-    from solver.grading.runner import compile_key, grade_answer
+    from solver.build.pipeline import answer_key, read_params, solve_all
+    from solver.engine.runner import compile_key, grade_answer
 
     parts = answer_key(solve_all(read_params(None)))["parts"]
     assert [parts[p].get("digits") for p in ("3a", "3b", "3c")] == [6, 6, 6]
@@ -185,7 +185,7 @@ def test_the_key_states_its_significant_digits_and_the_feedback_repeats_them():
 
 @pytest.mark.parametrize("digits", [0, 18, "6", True, 3])
 def test_a_key_with_impossible_digits_is_refused(digits):
-    from solver.grading.numbers import NumbersGrader
+    from solver.engine.numbers import NumbersGrader
 
     with pytest.raises(ValueError, match="digits"):
         NumbersGrader("3b", {"kind": "numbers", "value": [0.128759, -0.335704], "digits": digits})
@@ -215,7 +215,7 @@ NO_FILTER_KEY = {  # w1 + w2 = 1 and w1 + w2 = 2: no filter fits
     ],
 )
 def test_a_key_where_no_filter_fits_is_graded(answer, status):
-    from solver.grading.kinds import compile_part
+    from solver.engine.kinds import compile_part
 
     verdict = compile_part("6b", NO_FILTER_KEY).grade(answer)
     assert verdict.status == status, verdict
@@ -224,7 +224,7 @@ def test_a_key_where_no_filter_fits_is_graded(answer, status):
 
 
 def test_a_no_filter_key_whose_system_has_a_solution_is_not_graded():
-    from solver.grading.kinds import compile_part
+    from solver.engine.kinds import compile_part
 
     spec = {**NO_FILTER_KEY, "system": {"matrix": [[1, 1], [1, -1]], "rhs": [1, 2]}}
     grader = compile_part("6b", spec)
@@ -233,7 +233,7 @@ def test_a_no_filter_key_whose_system_has_a_solution_is_not_graded():
 
 def test_the_class_path_gives_every_answer_its_own_verdict(keys, graded):
     """Through the workers, with repeated answers graded once: the same verdict as alone, for every form."""
-    from solver.grading.runner import KeyGroup, grade_groups
+    from solver.engine.runner import KeyGroup, grade_groups
 
     labels = list(keys)
     rows = [row for row in graded if row[0] in labels]

@@ -8,9 +8,9 @@ import os
 
 import pytest
 
-from solver.core.pipeline import answer_key, read_params, solve_all
-from solver.grading import graders as grader_module
-from solver.grading.runner import compile_key, grade_answer, grade_submissions
+from solver.build.pipeline import answer_key, read_params, solve_all
+from solver.engine import graders as grader_module
+from solver.engine.runner import compile_key, grade_answer, grade_submissions
 from solver.grading.submissions import Submission
 
 from .grading_corpus import CORRECT, hostile_answers
@@ -185,7 +185,7 @@ def test_hostile_files_in_a_class_folder(run_cli, tmp_path):
 
 
 def test_one_chunk_of_many_answers_blames_only_the_slow_and_the_crashing_one(graders):
-    from solver.grading.pool import WorkerPool
+    from solver.engine.pool import WorkerPool
 
     answers = ["u3", SLOW, "3 w^2 u1 + 2 w u2 + u3", CRASH, "u3", "3 w^2 u1 + 2 w u2 + u3"]
     chunk = [(number, 0, "1b", answer) for number, answer in enumerate(answers)]

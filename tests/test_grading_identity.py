@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from solver.grading.identity import IdentityError, canonical_id
 from solver.grading.submissions import read_submissions
+from solver.kernel.identity import IdentityError, canonical_id
 
 DEFAULT = {"1b": {"kind": "expr", "value": "w", "symbols": ["w"]}}
 VARIANTS = {seed: {"1b": {"kind": "expr", "value": f"{seed}*w", "symbols": ["w"]}} for seed in (11, 12)}

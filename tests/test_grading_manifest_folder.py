@@ -125,8 +125,9 @@ def test_owners_decide_over_the_files_own_student_field(tmp_path):
 
 
 def test_a_second_run_reads_every_variants_digest_and_key_from_the_cache(run_cli, batch, tmp_path, monkeypatch):
+    from solver.grading import check as grading
+    from solver.grading import keycache
     from solver.io.cache import forget_memory
-    from solver.variants import grading, keycache
 
     forget_memory(keycache.KIND)
     folder = answers(tmp_path, batch, {f"{s}.yaml": (s, s) for s in STUDENTS})

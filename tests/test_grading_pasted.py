@@ -8,8 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from solver.core.pipeline import answer_key, read_params, solve_all
-from solver.grading.runner import compile_key, grade_answer
+from solver.build.pipeline import answer_key, read_params, solve_all
+from solver.engine.runner import compile_key, grade_answer
 from solver.grading.submissions import read_cell
 
 
@@ -343,7 +343,7 @@ from hypothesis import strategies as st  # noqa: E402
 def test_every_numpy_print_of_an_integer_matrix_reads_back(rows, form):
     import numpy as np
 
-    from solver.grading.grid import read_matrix
+    from solver.engine.grid import read_matrix
 
     array = np.array(rows, dtype=float if form in ("float str", "torch") else int)
     text = {

@@ -511,7 +511,7 @@ def test_a_plot_drawn_as_svg_is_inlined_with_its_own_ids_a_title_and_its_tables_
 def test_a_sheet_the_converter_cannot_read_stops_the_build_in_one_line_with_nothing_written(
     run_cli, monkeypatch, tmp_path
 ):
-    from solver.core import pipeline
+    from solver.build import pipeline
 
     real = pipeline.render_sheet
     monkeypatch.setattr(

@@ -91,7 +91,7 @@ def test_errors_still_name_the_first_error_line(tmp_path):
 
 
 def test_the_marker_sits_before_anything_a_variant_changes():
-    from solver.core.pipeline import Variant, read_params, render_sheet, solve_all
+    from solver.build.pipeline import Variant, read_params, render_sheet, solve_all
 
     solved = solve_all(read_params(None))
     first = texformat.preamble_of(render_sheet("problems", solved, Variant(seed=1, student="Ann")))

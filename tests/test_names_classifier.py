@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from solver.core.errors import ParamsError
-from solver.core.params import from_mapping
 from solver.io.cache import Cache, forget_memory
+from solver.kernel.errors import ParamsError
+from solver.kernel.params import from_mapping
 from solver.nn import SequenceClassifier, SoftmaxCrossEntropy, mirrors
 from solver.nn.ngrams import NgramVocabulary
 from solver.problems import BuildContext
@@ -361,7 +361,7 @@ def test_build_with_the_folder_writes_metrics_and_the_log(run_cli, tmp_path):
 
 def test_sheet_and_key_without_the_folder(run_cli, tmp_path):
     """Without the data no sheet names Problem 4 (it is skipped); a grader's key marks it unsolved."""
-    from solver.core.pipeline import answer_key, solve_all
+    from solver.build.pipeline import answer_key, solve_all
 
     code, _, err = run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", tmp_path)
     assert code == 0, err
@@ -475,7 +475,7 @@ def test_bad_parameters_name_the_field(data, fragment):
 
 
 def test_parameters_round_trip():
-    from solver.core.params import to_jsonable
+    from solver.kernel.params import to_jsonable
 
     params = from_mapping(
         p4.Params, {"training": {"learning_rate": "0.002", "cell": "rnn"}, "samples": ["Müller"]}, "names_classifier"

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from solver.core.errors import InputFileError
+from solver.kernel.errors import InputFileError
 from solver.problems.names_classifier.data import NamesData, encode, load_names, name_split, stratified_split, to_ascii
 from solver.problems.names_classifier.evaluation import Evaluation
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from solver.core.errors import Hw6Error, LayerUsageError, NonFiniteValues, TrainingDiverged
+from solver.kernel.errors import Hw6Error, LayerUsageError, NonFiniteValues, TrainingDiverged
 from solver.nn import (
     LSTM,
     RNN,

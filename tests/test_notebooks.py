@@ -13,10 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from solver.core.errors import CrossCheckFailed, NotebookFailed
-from solver.core.pipeline import TEMPLATE_FILE, build, params_from_data, prepare, write
-from solver.core.problem import BuildContext
+from solver.build.pipeline import TEMPLATE_FILE, build, params_from_data, prepare, write
 from solver.io.cache import Cache, forget_memory
+from solver.kernel.errors import CrossCheckFailed, NotebookFailed
+from solver.kernel.problem import BuildContext
 from solver.notebooks import execute, solution
 from solver.notebooks.build import SOLUTION, STARTER
 from solver.notebooks.cells import TODO_MARK, code

@@ -11,10 +11,10 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.core.errors import InputFileError, ParamsError
-from solver.core.exact import exact_json, exact_text, to_rational
-from solver.core.pipeline import params_from_data, read_params
+from solver.build.pipeline import params_from_data, read_params
 from solver.io.files import dump_json, parse_structured
+from solver.kernel.errors import InputFileError, ParamsError
+from solver.kernel.exact import exact_json, exact_text, to_rational
 
 
 @pytest.mark.parametrize(

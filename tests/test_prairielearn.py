@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from solver.core.problem import BuildContext
-from solver.grading.runner import Submission, grade_submissions
+from solver.engine.runner import Submission, grade_submissions
+from solver.grading.check import checked_parts
+from solver.kernel.problem import BuildContext
 from solver.variants.draw import draw
-from solver.variants.grading import checked_parts
 
 from .conftest import ROOT, small_batch
 

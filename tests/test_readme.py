@@ -51,13 +51,13 @@ def readme_block(heading: str, language: str) -> str:
 
 
 def test_the_parameter_reference_is_generated_from_the_declarations():
-    from solver.core.pipeline import parameter_reference
+    from solver.build.pipeline import parameter_reference
 
     assert readme_block("Parameters", "yaml") == parameter_reference(), "README drifted: run scripts/readme-params"
 
 
 def test_the_parameter_reference_is_a_parameters_file_of_the_defaults(tmp_path):
-    from solver.core.pipeline import params_from_data, read_params
+    from solver.build.pipeline import params_from_data, read_params
 
     reference = tmp_path / "reference.yaml"
     reference.write_text(readme_block("Parameters", "yaml"), encoding="utf-8")
@@ -65,8 +65,8 @@ def test_the_parameter_reference_is_a_parameters_file_of_the_defaults(tmp_path):
 
 
 def test_the_key_table_names_the_package_that_computes_each_part():
+    from solver.build.pipeline import solve_all
     from solver.commands.options import DEFAULT_OUT
-    from solver.core.pipeline import solve_all
     from solver.problems import BuildContext
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")

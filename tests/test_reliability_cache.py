@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from solver.core.errors import InputWarning
+from solver.grading import keycache
 from solver.io import cache as cache_module
 from solver.io.cache import MAGIC, Cache, forget_memory, sealed
+from solver.kernel.errors import InputWarning
 from solver.problems.rnn_lstm import params as p3_params
 from solver.problems.rnn_lstm.study import training
 from solver.render import texformat
-from solver.variants import keycache
 
 from .cache_entries import entry_data, reseal
 from .conftest import SKIP_NAMES

@@ -113,7 +113,7 @@ def test_a_lock_held_by_another_process_is_respected(tmp_path):
     )  # fmt: skip
     try:
         assert holder.stdout.readline().strip() == "held"
-        from solver.core.errors import OutputError
+        from solver.kernel.errors import OutputError
 
         with pytest.raises(OutputError, match=f"pid {holder.pid}"), folder_lock(out):
             pass

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import sympy as sp
 
-from solver.core.pipeline import OTHER_SECTIONS
+from solver.build.pipeline import OTHER_SECTIONS
 from solver.problems import PROBLEMS
 
 from .conftest import SKIP_NAMES

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from solver.core.errors import InputFileError
+from solver.analysis.results import MAX_RESULTS_BYTES, read_results
 from solver.io.files import json_records, parse_structured
-from solver.report.results import MAX_RESULTS_BYTES, read_results
+from solver.kernel.errors import InputFileError
 
 from .conftest import SKIP_NAMES
 

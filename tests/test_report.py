@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from solver.core.pipeline import answer_key
-from solver.report.permutation import holm, variant_test
-from solver.report.synthetic import synthetic_class
+from solver.analysis.permutation import holm, variant_test
+from solver.build.pipeline import answer_key
 from solver.variants.draw import draw
+from tests.support.synthetic_class import synthetic_class
 
 SEEDS = (11, 12, 13, 14)
 HARD = 13

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from solver.report.svg import FILL, FLAGGED_FILL
+from solver.analysis.svg import FILL, FLAGGED_FILL
 
 FLAGS = [
     "--headless",

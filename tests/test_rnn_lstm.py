@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from solver.core.errors import ParamsError
-from solver.core.params import from_mapping
 from solver.io import figures
 from solver.io.cache import Cache, forget_memory
+from solver.kernel.errors import ParamsError
+from solver.kernel.params import from_mapping
 from solver.problems import BuildContext
 from solver.problems import rnn_lstm as p3
 from solver.problems.rnn_lstm import params as p3_params
@@ -238,7 +238,7 @@ def test_bad_parameters_name_the_field(data, fragment):
 
 
 def test_parameters_round_trip():
-    from solver.core.params import to_jsonable
+    from solver.kernel.params import to_jsonable
 
     params = from_mapping(p3.Params, {"study": {"small_radius": "0.85"}, "training": {"epochs": 10}}, "rnn_lstm")
     assert from_mapping(p3.Params, to_jsonable(params), "rnn_lstm") == params

@@ -8,9 +8,9 @@ import json
 
 import pytest
 
-from solver.core.problem import Part
-from solver.core.rubric import Item, rubric_markdown, with_rubric
-from solver.grading.kinds import UNGRADED_KINDS
+from solver.engine.kinds import UNGRADED_KINDS
+from solver.kernel.problem import Part
+from solver.kernel.rubric import Item, rubric_markdown, with_rubric
 
 from .conftest import SKIP_NAMES
 

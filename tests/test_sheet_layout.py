@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from solver import __version__
-from solver.core.variant import opaque_label
+from solver.build.variant import opaque_label
 from solver.render import latex as latex_runner
 
 from .conftest import LATEX_MARKS, NAMES_DIR, SKIP_NAMES

@@ -139,7 +139,7 @@ def test_figures_print_in_computer_modern_at_8_pt_or_more(solved, monkeypatch):
 
 
 def test_3f_asks_neutrally_and_answers_the_textbook_way_before_the_measured_caveat(solved):
-    from solver.core.pipeline import Solved, Variant, render_sheet
+    from solver.build.pipeline import Solved, Variant, render_sheet
 
     item = [Solved(p3.PROBLEM, p3.Params(), solved)]
     question = render_sheet("problems", item, Variant()).split(r"\partlabel{f}")[1].split(r"\partlabel{g}")[0]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from solver.build.variant import LABEL_PATTERN, Variant, normal_label, opaque_label, variant_label
 from solver.cli import main
-from solver.core.variant import LABEL_PATTERN, Variant, normal_label, opaque_label, variant_label
 from solver.variants.draw import student_seed
 
 from .conftest import SKIP_NAMES

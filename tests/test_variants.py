@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from solver import __version__
-from solver.core.variant import opaque_label
+from solver.build.variant import opaque_label
 from solver.problems import PROBLEMS
 from solver.variants import draw as variants
 from solver.variants.draw import VariantError, draw, student_seed
-from solver.variants.pins import changed_pins, pinned_draws, pins_text
+from tests.support.pins import changed_pins, pinned_draws, pins_text
 
 from .conftest import SKIP_NAMES, needs_latex
 from .test_beam_search import most_likely_sequences
@@ -280,7 +280,7 @@ def test_batch_with_pdfs_in_parallel(run_cli, tmp_path):
 
 
 def variant_parts(seed: int) -> dict:
-    from solver.core.pipeline import answer_key
+    from solver.build.pipeline import answer_key
 
     drawn = draw(seed)
     return answer_key(drawn.solved, drawn.variant)["parts"]

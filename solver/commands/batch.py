@@ -6,7 +6,7 @@ import argparse
 import sys
 import warnings
 
-from ..core.errors import InputWarning
+from ..kernel.errors import InputWarning
 from . import options
 
 NAME = "batch"

@@ -6,9 +6,9 @@ import argparse
 import warnings
 from dataclasses import replace
 
-from ..core.errors import InputWarning, ParamsError
-from ..core.pipeline import prepare, skipped_sections, write
-from ..core.staff_report import summary
+from ..build.pipeline import prepare, skipped_sections, write
+from ..build.staff_report import summary
+from ..kernel.errors import InputWarning, ParamsError
 from . import options
 
 NAME = "build"
@@ -41,7 +41,7 @@ def label_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.variant import opaque_label
+    from ..build.variant import opaque_label
     from ..variants.draw import read_variant_options
     from ..variants.labels import check_label_arguments, solved_for_label
 

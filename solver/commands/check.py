@@ -42,9 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..grading import report
+    from ..grading.check import VariantKeys, grade_answers, write_gradescope
+    from ..grading.keycache import default_key
     from ..variants.draw import parse_seed, read_variant_options
-    from ..variants.grading import VariantKeys, grade_answers, write_gradescope
-    from ..variants.keycache import default_key
 
     context = options.context(args, sheets=False)
     scheduler = options.scheduler(args)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.errors import ParamsError
-from ..core.pipeline import answer_key, read_params, solve_all
+from ..build.pipeline import answer_key, read_params, solve_all
 from ..io.files import dump_json
+from ..kernel.errors import ParamsError
 from . import options
 from .build import label_options
 

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..core.pipeline import Variant, read_params, read_params_and_variant, solve_all
-from ..core.problem import BuildContext, DataFolder
-from ..core.selection import SKIP_FIELD, require_data, skip_list
+from ..build.pipeline import Variant, read_params, read_params_and_variant, solve_all
+from ..build.selection import SKIP_FIELD, require_data, skip_list
+from ..kernel.problem import BuildContext, DataFolder
 from ..problems import PROBLEMS
 
 DEFAULT_OUT = Path("output")

@@ -16,12 +16,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.errors import OutputError
+    from ..analysis import numbers
+    from ..analysis.measures import analyse
+    from ..analysis.page import page
+    from ..analysis.results import read_results
     from ..io.files import dump_json, ensure_writable_dir, write_text_atomic
-    from ..report import numbers
-    from ..report.analysis import analyse
-    from ..report.page import page
-    from ..report.results import read_results
+    from ..kernel.errors import OutputError
 
     targets = [Path(args.out)] + ([Path(args.json)] if args.json else [])
     for target in targets:  # both writable before either is written

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.errors import ParamsError
+from ..kernel.errors import ParamsError
 from . import options
 
 NAME = "stress"

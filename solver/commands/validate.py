@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..core.errors import InputFileError
 from ..io.files import read_structured
+from ..kernel.errors import InputFileError
 from . import options
 
 NAME = "validate"
@@ -35,11 +35,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..engine.code_log import is_log
     from ..grading.answer_format import check_format
-    from ..grading.code_log import is_log
+    from ..grading.check import checked_parts
     from ..grading.submissions import is_log_name, student_name
     from ..variants.draw import draw, parse_seed, read_variant_options
-    from ..variants.grading import checked_parts
     from ..variants.manifest import params_digest, verify_manifest
 
     path = Path(args.answers)
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
 
 def validate_log(path: Path) -> int:
     """A submission_log.json: readable, format 3, predictions as [name, language] pairs (no key needed)."""
-    from ..grading.code_log import LogError, format_problems, read_log
+    from ..engine.code_log import LogError, format_problems, read_log
 
     try:
         log, notes = read_log(path)

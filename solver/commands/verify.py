@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.pipeline import read_params, run_checks, solve_all
-from ..core.staff_report import checks_table
+from ..build.pipeline import read_params, run_checks, solve_all
+from ..build.staff_report import checks_table
 from . import options
 
 NAME = "verify"

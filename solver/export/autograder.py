@@ -67,7 +67,7 @@ class Setup:
         return self.source / "variants"
 
     def context(self):
-        from ..core.problem import BuildContext
+        from ..kernel.problem import BuildContext
 
         return BuildContext(cache_dir=self.root / "hw6-cache")
 
@@ -76,7 +76,7 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
     """A variant's key from its params.json text, with what identifies it; with ``checks``
     only once every cross-check agrees (without, the caller compares the key with a digest
     of one that was checked)."""
-    from ..core.pipeline import (
+    from ..build.pipeline import (
         answer_key,
         params_from_data,
         params_json,
@@ -84,8 +84,8 @@ def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tu
         solve_all,
         variant_from_data,
     )
+    from ..grading.check import checked_parts, part_titles
     from ..io.files import dump_json, parse_structured
-    from ..variants.grading import checked_parts, part_titles
     from ..variants.manifest import text_digest
 
     raw = parse_structured(params_text, label, json_only=True)
@@ -247,7 +247,7 @@ def handed_in_files(submission: Path, *, code: bool) -> tuple[Path | None, Path 
 
 def code_key(setup: Setup) -> dict[str, Any] | None:
     """The test set a submission_log.json is graded against (exported with the surnames data), or None."""
-    from ..grading.code_log import check_key
+    from ..engine.code_log import check_key
     from ..variants.manifest import text_digest
 
     entry = setup.config.get("code_submission")
@@ -261,7 +261,7 @@ def code_key(setup: Setup) -> dict[str, Any] | None:
 
 def read_handed_in(path: Path) -> tuple[dict[str, Any], list[str]] | str:
     """A submission log as read, or the one line why it cannot be (shown to the student)."""
-    from ..grading.code_log import LogError, read_log
+    from ..engine.code_log import LogError, read_log
 
     try:
         return read_log(path)
@@ -270,8 +270,8 @@ def read_handed_in(path: Path) -> tuple[dict[str, Any], list[str]] | str:
 
 
 def read_answers(path: Path) -> Any:
-    from ..core.errors import InputFileError
     from ..io.files import parse_structured
+    from ..kernel.errors import InputFileError
 
     try:
         text = _read_no_link(path)
@@ -289,7 +289,7 @@ def read_answers(path: Path) -> Any:
 def _read_no_link(path: Path) -> str:
     """The file's UTF-8 text, opened without following a link (one swapped in after the folder was
     listed is refused too) and only if it is a regular file of at most MAX_ANSWER_BYTES."""
-    from ..core.errors import InputFileError
+    from ..kernel.errors import InputFileError
 
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
@@ -315,8 +315,8 @@ def grade(setup: Setup) -> dict[str, Any]:
     submission_log.json against the zip's test set, or both (each file is graded when uploaded:
     one zip serves the written assignment and the code assignment)."""
     from .. import __version__
+    from ..engine.runner import StudentResult, code_result, with_part
     from ..grading.gradescope import results_json
-    from ..grading.runner import StudentResult, code_result, with_part
 
     code = code_key(setup)
     try:
@@ -355,7 +355,7 @@ def grade(setup: Setup) -> dict[str, Any]:
 
 def _holds_log(file: Path) -> bool:
     """Whether a .json answers file is in fact a submission log (by its fields)."""
-    from ..grading.code_log import is_log
+    from ..engine.code_log import is_log
 
     if file.suffix.lower() != ".json":
         return False
@@ -380,8 +380,8 @@ def grade_answers_file(
     setup: Setup, file: Path, extra: dict[str, Any], output: list[str]
 ) -> tuple[Any, dict[str, str]] | dict[str, Any]:
     """The written answers against the submitter's variant: (result, titles), or refused results."""
+    from ..engine.runner import grade_submissions
     from ..grading.answer_format import check_format
-    from ..grading.runner import grade_submissions
     from ..grading.submissions import Submission, flatten_answers
 
     variant, found = submitter_variant(setup)

@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.errors import InputFileError
 from ..io.files import dump_json, write_bytes_atomic
+from ..kernel.errors import InputFileError
 from ..variants.manifest import text_digest
 from ..variants.roster import spreadsheet_safe
 from . import wheel
@@ -86,7 +86,7 @@ def key_sha256(parts: dict[str, Any]) -> str:
 
 
 def _single_variant(args: argparse.Namespace, context) -> VariantFile:
-    from ..core.pipeline import params_json, read_params_and_variant
+    from ..build.pipeline import params_json, read_params_and_variant
     from ..variants.draw import draw, parse_seed, read_variant_options
 
     if args.seed is not None:
@@ -100,8 +100,8 @@ def _single_variant(args: argparse.Namespace, context) -> VariantFile:
 
 def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], list[float]]:
     """Each variant's key digest (its cross-checks must agree) and its points graded automatically."""
-    from ..core.problem import BuildContext
     from ..grading.answer_format import gradable
+    from ..kernel.problem import BuildContext
     from .autograder import rebuild
 
     context = BuildContext(cache_dir=context.cache_dir)  # the autograder has no data sets: Problem 4 is not solved
@@ -120,9 +120,9 @@ def code_section(variants: list[VariantFile], context) -> dict[str, Any] | None:
     The autograder cannot rebuild it: it has no data set. It is the same for every variant, since it
     depends only on the data and Problem 4's and the grading parameters, which no variant draws; a
     batch whose variants differ there is refused rather than graded against one of them."""
-    from ..core.pipeline import params_from_data, solve_all, variant_from_data
+    from ..build.pipeline import params_from_data, solve_all, variant_from_data
+    from ..grading.check import checked_answer_key
     from ..io.files import parse_structured
-    from ..variants.grading import checked_answer_key
 
     if not context.data_folders:
         return None
@@ -148,7 +148,7 @@ def autograder_files(
     code: dict[str, Any] | None = None,
 ) -> list[tuple[str, bytes]]:
     """(name, content) of every file of the zip, in a fixed order."""
-    from ..grading.runner import TIME_LIMIT
+    from ..engine.runner import TIME_LIMIT
 
     scripts = resources.files("solver.export") / "scripts"
     roster = bool(variants[0].student_id)

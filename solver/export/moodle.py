@@ -15,7 +15,7 @@ import argparse
 import xml.etree.ElementTree as ET
 
 from .. import __version__
-from ..core.pipeline import Solved
+from ..build.pipeline import Solved
 from .moodle_cloze import CLOZE_KINDS, ClozePart, cloze_part, cloze_question
 from .moodle_stack import STACK_KINDS, stack_question
 from .moodle_text import statement

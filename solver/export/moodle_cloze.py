@@ -20,8 +20,8 @@ from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from ..grading.answers import key_fraction
-from ..grading.kinds import compile_part
+from ..engine.answers import key_fraction
+from ..engine.kinds import compile_part
 from .moodle_text import part_label
 
 CLOZE_KINDS = ("numbers", "vector", "matrix")

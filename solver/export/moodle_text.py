@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..core.pipeline import Solved
+from ..build.pipeline import Solved
 
 
 def statement(item: Solved) -> str:

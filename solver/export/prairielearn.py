@@ -17,8 +17,8 @@ from importlib import resources
 from typing import Any
 
 from .. import __version__
-from ..core.errors import InputFileError
 from ..io.files import dump_json
+from ..kernel.errors import InputFileError
 from . import wheel
 from .pl.inputs import input_spec, question_html, shape_params, skeleton
 from .pl.questions import QUESTIONS, Question
@@ -57,7 +57,7 @@ def question_uuid(name: str) -> str:
 
 def exported_parts(question: Question, variant: Exported) -> dict[str, Any]:
     """The question's automatically graded parts in one variant, in the key's order."""
-    from ..grading.kinds import is_graded
+    from ..engine.kinds import is_graded
 
     solved = next(s for s in variant.solved if s.problem.section == question.section)
     own = set(solved.problem.parts(solved.solution))
@@ -155,7 +155,7 @@ def course_files(variants: list[Exported]) -> list[tuple[str, bytes]]:
 
 def grading_files() -> list[tuple[str, bytes]]:
     """hw6's grading core: the modules the runtime imports and everything they import, no more."""
-    package = resources.files("solver.grading")
+    package = resources.files("solver.engine")
     wanted, seen = list(GRADING_ROOTS), set()
     while wanted:
         module = wanted.pop()
@@ -164,7 +164,7 @@ def grading_files() -> list[tuple[str, bytes]]:
         seen.add(module)
         source = (package / f"{module}.py").read_text(encoding="utf-8")
         if re.search(r"^\s*from \.\.", source, re.MULTILINE):
-            raise AssertionError(f"solver/grading/{module}.py imports from outside the grading package")
+            raise AssertionError(f"solver/engine/{module}.py imports from outside the engine")
         wanted += re.findall(r"^\s*from \.(\w+) import", source, re.MULTILINE)
     names = ["__init__", *sorted(seen)]
     return [(f"{name}.py", (package / f"{name}.py").read_bytes()) for name in names]

@@ -15,7 +15,7 @@ import hashlib
 from collections.abc import Sequence
 
 from .. import __version__
-from ..core.errors import InputFileError
+from ..kernel.errors import InputFileError
 from . import qti_items, qti_xml, wheel
 from .selection import Artifact, Exported, add_export_arguments, run_export
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..core.exact import exact_text
+from ..kernel.exact import exact_text
 from .qti_notation import accepted_by_hw6, exact_notations, measured_notations
 
 CANVAS_DECIMALS = 4  # Canvas rounds a typed number to 4 decimal places before grading it

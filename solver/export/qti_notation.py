@@ -15,8 +15,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..grading.kinds import compile_part
-from ..grading.verdicts import CORRECT
+from ..engine.kinds import compile_part
+from ..engine.verdicts import CORRECT
 
 
 def _signed(body: str, negative: bool) -> list[str]:

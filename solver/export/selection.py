@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.errors import InputFileError
-from ..core.pipeline import Solved
+from ..build.pipeline import Solved
 from ..io.files import read_text, write_bytes_atomic
+from ..kernel.errors import InputFileError
 from ..variants.manifest import text_digest
 
 MAX_VARIANTS = 500
@@ -115,7 +115,7 @@ def out_file(args: argparse.Namespace) -> Path:
 def selected_variants(args: argparse.Namespace) -> list[Exported]:
     """The variants ``--variants N [--start SEED]`` or ``--manifest CSV`` select, keys checked."""
     from ..commands import options
-    from ..core.problem import BuildContext
+    from ..kernel.problem import BuildContext
 
     if (args.variants is None) == (args.manifest is None):
         raise InputFileError("give --variants N or --manifest CSV (one of them)")
@@ -132,8 +132,8 @@ def selected_variants(args: argparse.Namespace) -> list[Exported]:
 
 def seed_variants(seeds: range | list[int], options_file: str | None, context: Any) -> list[Exported]:
     """The variants of these seeds, drawn with the options of ``--variant-options``."""
+    from ..grading.check import checked_parts
     from ..variants.draw import draw, read_variant_options
-    from ..variants.grading import checked_parts
     from ..variants.manifest import params_digest
 
     drawing = read_variant_options(options_file)
@@ -148,9 +148,9 @@ def seed_variants(seeds: range | list[int], options_file: str | None, context: A
 
 def manifest_variants(manifest: Path, context: Any) -> list[Exported]:
     """A batch's distinct variants (students who share one share its questions), by seed."""
-    from ..core.pipeline import params_from_data, solve_all, variant_from_data
+    from ..build.pipeline import params_from_data, solve_all, variant_from_data
+    from ..grading.check import checked_parts
     from ..io.files import parse_structured
-    from ..variants.grading import checked_parts
 
     exported, seen = [], set()
     for row in manifest_rows(manifest):

@@ -1,24 +1,7 @@
-"""Grading students' answers against the answer key (``hw6 check``).
+"""Class-side grading (``hw6 check``, ``hw6 validate``): what runs around the grading engine.
 
-The core grades one answer given the key's JSON and imports only the standard
-library, numpy and sympy (so it can be shipped alone to a grading platform):
-
-limits.py       what an answer may cost, and AnswerError
-tokens.py       untrusted text -> tokens (hand-written, no eval)
-syntax.py       tokens -> frozen dataclass nodes (Num, Name, Neg, Sum, Prod, Pow, Call)
-budget.py       the cost of a tree, bounded before any algebra
-algebra.py      syntax tree -> exact rational function (or values at random points)
-complexity.py   big-O classes
-answers.py      a student's value (text, YAML lists) read into the shape a kind expects
-verdicts.py     Verdict: status, credit, feedback
-feedback.py     modelled mistakes and the wording of verdicts
-graders.py      grader base, expr and complexity;  lists.py  expr_list, vector, matrix
-sequences.py    beam hypotheses;  numbers.py  measured numbers
-kinds.py        the one table of answer kinds (graded, list-shaped, grader)
-runner.py       worker processes with a per-answer time limit
-
-Around it, for the CLI: submissions.py (answer files, folders and class CSVs),
-report.py (tables and JSON), gradescope.py (Gradescope's results.json),
-points.py (points per part from the parameters file), synthetic.py (answers
-in many forms, for tests and benchmarks).
+check.py (grade a class: keys, submissions, results), keycache.py (checked keys kept between
+runs), submissions.py (answer files, folders and class CSVs), answer_format.py (the answer
+template and the format check), report.py (tables and JSON), gradescope.py (Gradescope's
+results.json). The engine that grades one answer is :mod:`solver.engine`.
 """

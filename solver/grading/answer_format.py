@@ -14,18 +14,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .answers import scalar_text
-from .family import FamilyGrader
-from .graders import ComplexityGrader, ExpressionGrader, Grader, exact_number
-from .grid import read_vector
-from .kinds import compile_part, is_graded
-from .limits import AnswerError
-from .lists import ListGrader, MatrixGrader, expression_entries
-from .numbers import NumbersGrader
-from .printed import read_printed
-from .sequences import SequencesGrader
+from ..engine.answers import scalar_text
+from ..engine.family import FamilyGrader
+from ..engine.graders import ComplexityGrader, ExpressionGrader, Grader, exact_number
+from ..engine.grid import read_vector
+from ..engine.kinds import compile_part, is_graded
+from ..engine.limits import AnswerError
+from ..engine.lists import ListGrader, MatrixGrader, expression_entries
+from ..engine.numbers import NumbersGrader
+from ..engine.printed import read_printed
+from ..engine.sequences import SequencesGrader
+from ..engine.syntax import parse
 from .submissions import flatten_answers
-from .syntax import parse
 
 MAX_NAMES_SHOWN = 12
 _BARE_KEY = re.compile(r"[0-9]+[a-z][A-Za-z0-9_.]*")  # 1b, 1a.t, 2c.step4: read by YAML as text

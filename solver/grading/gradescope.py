@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from .. import __version__
-from .runner import StudentResult, summary
-from .verdicts import CORRECT, UNGRADED
+from ..engine.runner import StudentResult, summary
+from ..engine.verdicts import CORRECT, UNGRADED
 
 VISIBILITIES = ("visible", "after_published")
 STAFF_GRADED = "Graded by the course staff, not by the autograder; it adds no points here."

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..engine.runner import PartResult, StudentResult, summary
+from ..engine.verdicts import UNGRADED
 from ..io.text import table
-from .runner import PartResult, StudentResult, summary
-from .verdicts import UNGRADED
 
 TABLE_FEEDBACK = 100  # characters of feedback in a table row; JSON has all of it
 

@@ -21,19 +21,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import InputFileError
+from ..engine.code_log import LogError, is_log, read_log
+from ..engine.kinds import LIST_KINDS
+from ..engine.runner import Oversized, Submission
 from ..io.files import parse_structured, read_structured
-from .code_log import LogError, is_log, read_log
-from .identity import IdentityError, canonical_id
-from .inputs import read_csv_rows
-from .kinds import LIST_KINDS
-from .runner import Oversized, Submission
+from ..io.inputs import read_csv_rows
+from ..kernel.errors import InputFileError
+from ..kernel.identity import IdentityError, canonical_id
 
 MAX_FILE_BYTES = 4 * 2**20  # one student's file
 MAX_CSV_BYTES = 64 * 2**20  # a class
 MAX_CELL_YAML = 100_000  # characters of a CSV cell read as YAML
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
-LOG_STEM = "submission_log"  # Problem 4's code submission (see .code_log): submission_log.json
+LOG_STEM = "submission_log"  # Problem 4's code submission (see solver.engine.code_log): submission_log.json
 
 
 Parts = Mapping[str, Mapping[str, Any]]

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .. import __version__
-from ..core.errors import Hw6Error, InputWarning
+from ..kernel.errors import Hw6Error, InputWarning
 from .files import write_bytes_atomic
 
 

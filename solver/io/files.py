@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from ..core.errors import InputFileError, OutputError
-from ..grading import inputs
+from ..kernel.errors import InputFileError, OutputError
+from . import inputs
 from .staging import StagedOutput  # noqa: F401 - re-exported: the writers live together
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024

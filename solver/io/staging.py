@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..core.errors import OutputError
+from ..kernel.errors import OutputError
 
 STAGING_PREFIX = ".hw6-staging-"
 ASIDE_PREFIX = ".hw6-old-"

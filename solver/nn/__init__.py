@@ -16,11 +16,11 @@ Batches are rows: sequences are (B, T, D), hidden states (B, H).
     mirrors                                the same layers and models in torch, for the oracle checks
 
 Bad inputs (shapes, unknown nonlinearities, T < 1, NaN) raise
-:class:`solver.core.errors.LayerUsageError` naming the argument and the shape
+:class:`solver.kernel.errors.LayerUsageError` naming the argument and the shape
 expected. It is a programming error, not an ``Hw6Error``: parameters are
 validated before they reach a layer. The one user-caused failure inside a
 layer, weights that diverge during training, becomes
-:class:`solver.core.errors.TrainingDiverged` (see :func:`train`).
+:class:`solver.kernel.errors.TrainingDiverged` (see :func:`train`).
 """
 
 from .core import NONLINEARITIES, Backward, Module

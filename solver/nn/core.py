@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..core.errors import LayerUsageError, NonFiniteValues
+from ..kernel.errors import LayerUsageError, NonFiniteValues
 
 NONLINEARITIES = ("tanh", "relu", "identity")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import LayerUsageError
+from ..kernel.errors import LayerUsageError
 from .core import Backward, Module, add_rows, as_rng, check_array, check_size, submodule_items, uniform
 
 # --------------------------------------------------------------------------- Linear

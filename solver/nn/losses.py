@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import LayerUsageError
+from ..kernel.errors import LayerUsageError
 
 
 class MSELoss:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.checks import import_torch
+from ..kernel.checks import import_torch
 from .models import SequenceClassifier
 from .ngrams import NgramVocabulary
 from .recurrent import LSTM, RNN, Stacked

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import LayerUsageError
+from ..kernel.errors import LayerUsageError
 from .core import Backward, Module, prefixed
 from .layers import Dropout, Embedding, LastStep, Linear, one_hot, reversed_within
 from .ngrams import NgramBag, NgramVocabulary

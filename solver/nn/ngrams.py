@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import LayerUsageError
+from ..kernel.errors import LayerUsageError
 from .core import Backward, Module, add_rows, as_rng, check_size
 
 MISSING = -1  # the id of a padding position or an n-gram outside the vocabulary

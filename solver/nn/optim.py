@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..core.errors import LayerUsageError
+from ..kernel.errors import LayerUsageError
 
 
 class Adam:

@@ -22,9 +22,9 @@ from typing import Any, Protocol, SupportsFloat, TypeVar
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from ..core.errors import LayerUsageError, NonFiniteValues, TrainingDiverged
 from ..io.cache import Cache, cache_key
 from ..io.progress import Progress
+from ..kernel.errors import LayerUsageError, NonFiniteValues, TrainingDiverged
 from .optim import Adam
 
 T = TypeVar("T")

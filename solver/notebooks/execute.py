@@ -20,9 +20,9 @@ from typing import Any
 
 import nbformat
 
-from ..core.errors import InputFileError, NotebookFailed
 from ..io import signals
 from ..io.cache import Cache, cache_key
+from ..kernel.errors import InputFileError, NotebookFailed
 from .build import METADATA, SOLUTION, notebook
 from .cells import Cell
 

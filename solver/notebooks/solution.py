@@ -17,8 +17,8 @@ from typing import Any
 
 import nbformat
 
-from ..core.checks import Check
 from ..io.cache import Cache
+from ..kernel.checks import Check
 from .build import SOLUTION, STARTER, notebook, ordered, to_bytes
 from .cells import Cell, Printed
 from .execute import run_outputs

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..core.problem import BuildContext, Part, Problem
+from ..kernel.problem import BuildContext, Part, Problem
 from . import beam_search, blog, names_classifier, rnn_backprop, rnn_lstm, study_record
 from .conv import filter as conv_filter
 from .conv import transpose as transpose_conv

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.checks import Check
-from ..core.params import ParamsBase
-from ..core.problem import BuildContext, Part, Problem
-from ..core.rubric import Item, with_rubric
+from ..kernel.checks import Check
+from ..kernel.params import ParamsBase
+from ..kernel.problem import BuildContext, Part, Problem
+from ..kernel.rubric import Item, with_rubric
 
 QUESTIONS = {
     "7a": "Which sources, if any, did you use while working on this homework?",

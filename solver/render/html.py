@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.errors import Hw6Error
+from ..kernel.errors import Hw6Error
 
 #: What the sheet's included figure (a path) shows: its data (None when unknown) and its SVG drawing (or None).
 FigureData = Callable[[str], tuple[Any, bytes | None]]

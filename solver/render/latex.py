@@ -17,7 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..core.errors import LatexError, OutputError
+from ..kernel.errors import LatexError, OutputError
 from . import texformat
 
 TEX_LIVE_HINT = (

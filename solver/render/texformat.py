@@ -27,9 +27,9 @@ import tempfile
 import threading
 from pathlib import Path
 
-from ..core.errors import OutputError
 from ..io.cache import cache_key, read_regular, sealed, unsealed
 from ..io.files import write_bytes_atomic
+from ..kernel.errors import OutputError
 
 MARKER = "\\csname endofdump\\endcsname"
 KIND = "latex-format"

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.errors import Hw6Error, OutputError
-from ..core.pipeline import Sheets, compile_staged, options_json, prepare, stage
-from ..core.variant import opaque_label
+from ..build.pipeline import Sheets, compile_staged, options_json, prepare, stage
+from ..build.variant import opaque_label
 from ..io.files import StagedOutput, ensure_writable_dir, write_text_atomic
 from ..io.progress import Progress
+from ..kernel.errors import Hw6Error, OutputError
 from ..problems import PROBLEMS, BuildContext
 from .cluster import Failed, run_tasks, student_files, worker_folders
 from .draw import draw, student_seed

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.errors import Hw6Error, SchedulerError
-from ..core.pipeline import compile_staged, prepare, stage
-from ..core.problem import BuildContext
+from ..build.pipeline import compile_staged, prepare, stage
+from ..kernel.errors import Hw6Error, SchedulerError
+from ..kernel.problem import BuildContext
 from .draw import draw
 
 INSTALL_HINT = "--scheduler needs dask.distributed: pip install 'hw6[dask]' (or pip install 'dask[distributed]')"
@@ -252,7 +252,7 @@ def timed_draw(seed: int, options: Mapping[str, Any] | None, folders: Mapping[st
 
 def grade_chunk(parts: Mapping[str, Any], submissions: Sequence[Any]) -> Any:
     """Submissions graded against ``parts`` (their key) with the usual per-answer time limit."""
-    from ..grading.runner import grade_submissions
+    from ..engine.runner import grade_submissions
 
     if multiprocessing.current_process().daemon:
         return Failed(
@@ -286,7 +286,7 @@ def grade_on_cluster(scheduler: str, work: Sequence[tuple[Mapping[str, Any], Any
 
 def cluster_compiled_parts(parts: Mapping[str, Mapping[str, Any]], submissions: Sequence[Any]) -> list[str]:
     """The parts a local grading run compiles for these submissions (ungraded ones, and those answered)."""
-    from ..grading.kinds import is_graded
+    from ..engine.kinds import is_graded
 
     answered = {p for s in submissions if s.error is None for p, a in s.answers.items() if a is not None}
     return [p for p, spec in parts.items() if not is_graded(spec.get("kind")) or p in answered]

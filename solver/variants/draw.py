@@ -5,7 +5,7 @@ own stream, ``default_rng([seed, crc32(section), attempt])``, so adding a
 problem or changing one problem's sampler leaves the others' draws alone; a
 draw that breaks one of the problem's guarantees is redrawn with the next
 attempt number, so the same seed always lands on the same final variant. A problem's named
-degenerate kinds (:mod:`solver.core.degenerate`) are guarantees too, under any drawing options.
+degenerate kinds (:mod:`solver.kernel.degenerate`) are guarantees too, under any drawing options.
 A change that alters what a seed produces must bump ``solver.__version__``
 (``tests/test_variants.py`` pins the draws of a few seeds).
 """
@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import Hw6Error, ParamsError
-from ..core.exact import to_integer
-from ..core.pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json, recorded_params
-from ..core.selection import included
+from ..build.pipeline import MAX_SEED, Solved, Variant, options_from_data, options_json, recorded_params
+from ..build.selection import included
 from ..io.files import read_structured
+from ..kernel.errors import Hw6Error, ParamsError
+from ..kernel.exact import to_integer
 from ..problems import PROBLEMS, BuildContext
 from .fairness import band_breaks, structure_of
 
@@ -77,7 +77,7 @@ def draw(
 ) -> Drawn:
     """Draw and solve every problem of variant ``seed``; ``options`` (from
     :func:`solver.pipeline.options_from_data`) tune how problems that take them draw; ``label`` is
-    what the sheets call the variant (see :func:`solver.core.variant.opaque_label`)."""
+    what the sheets call the variant (see :func:`solver.build.variant.opaque_label`)."""
     seed = parse_seed(seed)
     context = context or BuildContext()
     options = dict(options or {})

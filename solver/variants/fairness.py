@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.difficulty import Band, Difficulty, number_text
-from ..core.problem import BuildContext, Problem
+from ..kernel.difficulty import Band, Difficulty, number_text
+from ..kernel.problem import BuildContext, Problem
 
 __all__ = ["Band", "Difficulty", "Fairness", "band_breaks", "homework_values", "structure_of"]
 

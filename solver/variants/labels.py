@@ -1,6 +1,6 @@
 """A batch's variant found by the label its student sees, through the batch's manifest only.
 
-Sheets name a variant by an opaque label (:func:`solver.core.variant.opaque_label`), a keyed hash
+Sheets name a variant by an opaque label (:func:`solver.build.variant.opaque_label`), a keyed hash
 of its seed under the batch's ``--salt``: without the manifest a label names no seed, so ``hw6 key``
 and ``hw6 build`` take ``--label`` only together with ``--manifest``. The row found is checked as
 grading checks it (:mod:`.manifest`): its seed must still draw the parameters it records, or, for a
@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import InputFileError, ParamsError
-from ..core.pipeline import Solved, Variant, options_from_data, read_params_and_variant, solve_all
-from ..core.problem import BuildContext
-from ..core.variant import normal_label
+from ..build.pipeline import Solved, Variant, options_from_data, read_params_and_variant, solve_all
+from ..build.variant import normal_label
 from ..io.files import read_csv_rows
+from ..kernel.errors import InputFileError, ParamsError
+from ..kernel.problem import BuildContext
 from .manifest import MAX_MANIFEST_BYTES, REQUIRED_COLUMNS, Row, VerifiedManifest, params_digest
 from .manifest import _row_problem as row_problem
 from .roster import unguard_spreadsheet

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..core.errors import OutputError
+from ..kernel.errors import OutputError
 
 LOCK_NAME = ".hw6-batch.lock"
 

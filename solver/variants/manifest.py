@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..core.errors import InputFileError, ParamsError
-from ..core.pipeline import options_json, params_json
+from ..build.pipeline import options_json, params_json
 from ..io.files import dump_json, read_csv_rows, read_text
+from ..kernel.errors import InputFileError, ParamsError
 from .roster import unguard_spreadsheet
 
 MAX_MANIFEST_BYTES = 64 * 2**20

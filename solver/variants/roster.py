@@ -2,7 +2,7 @@
 
 A roster is a UTF-8 CSV with a header. The student id column is named ``id``
 (or ``student_id``, ``student``, ``sid``); a ``name`` column is optional. Ids follow
-``hw6 check``'s rules (:mod:`solver.grading.identity`): an id it would refuse is refused
+``hw6 check``'s rules (:mod:`solver.kernel.identity`): an id it would refuse is refused
 here, and one it would merge with another (they differ only by Unicode normalisation) is a
 duplicate, before a batch writes anything.
 """
@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..core.errors import InputFileError
-from ..grading.identity import IdentityError, canonical_id
 from ..io.files import read_csv_rows
+from ..kernel.errors import InputFileError
+from ..kernel.identity import IdentityError, canonical_id
 
 ID_COLUMNS = ("id", "student_id", "student", "sid")
 NAME_COLUMNS = ("name", "student_name", "full_name")

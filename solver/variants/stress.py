@@ -16,11 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..core.degenerate import degenerate_names
-from ..core.errors import Hw6Error
-from ..core.pipeline import prepare
-from ..core.selection import included
+from ..build.pipeline import prepare
+from ..build.selection import included
 from ..io.progress import Progress
+from ..kernel.degenerate import degenerate_names
+from ..kernel.errors import Hw6Error
 from ..problems import PROBLEMS, BuildContext
 from .draw import draw
 from .fairness import Band, Fairness

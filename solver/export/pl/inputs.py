@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ...grading.numbers import precision_rule
+from ...engine.numbers import precision_rule
 
 Parts = Mapping[str, Mapping[str, Any]]
 STRING_KINDS = ("expr", "expr_list", "complexity", "sequences")

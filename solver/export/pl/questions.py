@@ -16,7 +16,7 @@ from typing import Any
 
 import sympy as sp
 
-from ...core.pipeline import Solved
+from ...build.pipeline import Solved
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ searches themselves.
 
 from __future__ import annotations
 
-from ...core.problem import Problem
+from ...kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY
 from .key import parts

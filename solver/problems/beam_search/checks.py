@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...core.checks import Check, compare_arrays, compare_equal
+from ...kernel.checks import Check, compare_arrays, compare_equal
 from .engine import batched, decoders
 from .engine.tree import Hypothesis, Tokens
 from .key import step_part_id

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ...core.difficulty import Band, Difficulty, Structure
-from ...core.params import ParamsBase, param
+from ...kernel.difficulty import Band, Difficulty, Structure
+from ...kernel.params import ParamsBase, param
 
 NEAR_TIE = Fraction(2, 100)
 PROSE_TEMPLATES = ("beam_search.statement.tex.j2", "beam_search.solution.tex.j2", "beam_search.tree.tex.j2")

@@ -8,9 +8,9 @@ from typing import Any
 
 import sympy as sp
 
-from ...core.exact import exact_text
-from ...core.problem import Part
-from ...core.rubric import Item, with_rubric
+from ...kernel.exact import exact_text
+from ...kernel.problem import Part
+from ...kernel.rubric import Item, with_rubric
 from .engine.tree import Hypothesis, Step, exhaustive
 from .solve import Solution
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ...core.errors import InputWarning, ParamsError
-from ...core.exact import exact_text
-from ...core.params import Number, ParamsBase, join, param
+from ...kernel.errors import InputWarning, ParamsError
+from ...kernel.exact import exact_text
+from ...kernel.params import Number, ParamsBase, join, param
 
 SECTION = "beam_search"
 MAX_VOCABULARY = 50

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from ...core.problem import BuildContext
+from ...kernel.problem import BuildContext
 from .engine.tree import Hypothesis, Step, Tokens, beam_search, exhaustive, greedy, last_token_key
 from .params import Params
 

@@ -30,7 +30,7 @@ test predictions with ``torch.nn.LSTM``/``RNN`` (oracle).
 
 from __future__ import annotations
 
-from ...core.problem import CodeSubmission, DataFolder, Problem
+from ...kernel.problem import CodeSubmission, DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .code_key import CODE_PART, CODE_TITLE, code_key
 from .key import parts

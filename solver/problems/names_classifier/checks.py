@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.checks import Check, compare_arrays, compare_equal
+from ...kernel.checks import Check, compare_arrays, compare_equal
 from ...nn import SoftmaxCrossEntropy, mirrors
 from .data import encode
 from .evaluation import Evaluation, probabilities, softmax

@@ -5,7 +5,7 @@ the split by distinct name. This section of answers.json says which names those 
 (normalised, in the split's order), every language the data lists each under (the one
 it is split and counted under first: the rarest, :attr:`.data.NamesData.primary`), the
 data's fingerprint and split seed (a log from other data or another split cannot be
-graded) and the staff's thresholds. :mod:`solver.grading.code_log` grades against it.
+graded) and the staff's thresholds. :mod:`solver.engine.code_log` grades against it.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ...core.errors import InputFileError
+from ...kernel.errors import InputFileError
 
 ALPHABET = string.ascii_letters + " .,;'"
 MAX_NAME_LENGTH = 40

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.problem import Part
-from ...core.rubric import Item, with_rubric
+from ...kernel.problem import Part
+from ...kernel.rubric import Item, with_rubric
 from . import log, notebook
 from .solve import Solution, Trained
 

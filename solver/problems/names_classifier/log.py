@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ... import __version__
-from ...core.params import to_jsonable
+from ...kernel.params import to_jsonable
 from .data import DATA_SOURCE
 from .params import Params, TrainingConfig
 from .solve import Trained

@@ -7,8 +7,8 @@ from typing import Any, Literal
 
 import sympy as sp
 
-from ...core.errors import ParamsError
-from ...core.params import Number, ParamsBase, join, param
+from ...kernel.errors import ParamsError
+from ...kernel.params import Number, ParamsBase, join, param
 from .data import MAX_NAME_LENGTH, to_ascii
 
 MAX_SAMPLES = 12

@@ -8,10 +8,10 @@ from functools import cached_property
 
 import numpy as np
 
-from ...core.errors import InputWarning
-from ...core.params import to_jsonable
-from ...core.problem import BuildContext
 from ...io.cache import Cache, cache_key, memoized
+from ...kernel.errors import InputWarning
+from ...kernel.params import to_jsonable
+from ...kernel.problem import BuildContext
 from .data import NamesData, Split, encode, load_names, to_ascii
 from .evaluation import Evaluation, probabilities, top_k
 from .params import Params

@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from ...core.params import to_jsonable
 from ...io.cache import Cache
+from ...kernel.params import to_jsonable
 from ...nn import Ensemble, SequenceClassifier, SoftmaxCrossEntropy, cached_fits, fit, float64_weights
 from ...nn.ngrams import NgramVocabulary
 from .data import ALPHABET, NamesData, Split, encode, name_split

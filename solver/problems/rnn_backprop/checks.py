@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.checks import Check, compare_arrays, import_torch
+from ...kernel.checks import Check, compare_arrays, import_torch
 from .solve import Solution
 
 CHECK_SEED = 20230310

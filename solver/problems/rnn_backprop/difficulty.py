@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ...core.difficulty import Band, Difficulty, Structure
-from ...core.params import ParamsBase, param
+from ...kernel.difficulty import Band, Difficulty, Structure
+from ...kernel.params import ParamsBase, param
 
 SAME_STEPS = 3  # the homework's T
 VARIED_STEPS = (3, 5)  # hw6 0.1.0's range

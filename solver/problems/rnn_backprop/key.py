@@ -7,7 +7,7 @@ from typing import Any
 
 import sympy as sp
 
-from ...core.problem import Part
+from ...kernel.problem import Part
 from .params import DETAIL_LIMIT
 from .poly import LinearPoly, W
 from .solve import Solution

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...core.params import ParamsBase, param
+from ...kernel.params import ParamsBase, param
 
 DETAIL_LIMIT = 6  # largest T whose every node and term is written out on the sheet
 

@@ -19,7 +19,7 @@ from typing import Literal
 
 import sympy as sp
 
-from ...core.problem import BuildContext
+from ...kernel.problem import BuildContext
 from .params import Params
 from .poly import LinearPoly, W
 

@@ -19,7 +19,7 @@ oracle. Training (k) and the figures are cached under ``context.cache_dir``.
 
 from __future__ import annotations
 
-from ...core.problem import Problem
+from ...kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .key import parts
 from .notebook import cells

@@ -16,7 +16,7 @@ import functools
 
 import numpy as np
 
-from ...core.checks import Check, compare_arrays, compare_equal, import_torch
+from ...kernel.checks import Check, compare_arrays, compare_equal, import_torch
 from ...nn import LSTM, RNN, MSELoss, SequenceRegressor, Stacked, mirrors
 from ...nn.gradcheck import numerical_gradient
 from .params import StudyParams

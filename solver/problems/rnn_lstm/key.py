@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import mpmath
 
-from ...core.problem import Part
+from ...kernel.problem import Part
 from . import rubric
 from .solve import Solution
 from .study import derivations, training

@@ -7,8 +7,8 @@ from typing import Literal
 
 import sympy as sp
 
-from ...core.errors import ParamsError
-from ...core.params import Number, ParamsBase, param
+from ...kernel.errors import ParamsError
+from ...kernel.params import Number, ParamsBase, param
 
 
 @dataclass(frozen=True)

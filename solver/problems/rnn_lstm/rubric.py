@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ...core.problem import Part
-from ...core.rubric import Item, with_rubric
+from ...kernel.problem import Part
+from ...kernel.rubric import Item, with_rubric
 
 
 def _ratio(runs: Mapping[str, Mapping[str, object]], name: str) -> str:

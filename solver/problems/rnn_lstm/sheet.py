@@ -140,7 +140,7 @@ def assets(solution: Solution) -> dict[str, bytes]:
 def view(solution: Solution) -> dict:
     import sympy as sp
 
-    from ...core.exact import exact_text
+    from ...kernel.exact import exact_text
     from ...render.tex import Tex, number
     from .code import reference_code
 

@@ -7,8 +7,8 @@ from functools import cached_property
 
 import numpy as np
 
-from ...core.problem import BuildContext
 from ...io.cache import Cache
+from ...kernel.problem import BuildContext
 from .params import Params
 from .study import derivations, gradients, testcases, training
 from .study.gradients import Study

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...core.degenerate import Degenerate
+from ...kernel.degenerate import Degenerate
 from .key import short
 from .params import Params, StudyParams, TestCaseParams, TrainingParams
 from .solve import Solution

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ....core.checks import import_torch
+from ....kernel.checks import import_torch
 
 
 @dataclass(frozen=True)

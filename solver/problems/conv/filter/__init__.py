@@ -9,7 +9,7 @@ variants).
 
 from __future__ import annotations
 
-from ....core.problem import Problem
+from ....kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
 from .key import parts

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ....core.checks import Check, compare_arrays, compare_equal, import_torch
+from ....kernel.checks import Check, compare_arrays, compare_equal, import_torch
 from .. import exact as conv
 from .. import numeric as conv_numpy
 from .solve import Solution

@@ -13,8 +13,8 @@ from typing import Any
 
 import sympy as sp
 
-from ....core.difficulty import Band, Difficulty, Structure
-from ....core.params import ParamsBase, param
+from ....kernel.difficulty import Band, Difficulty, Structure
+from ....kernel.params import ParamsBase, param
 
 SAME_SHAPE = {"signal": 5, "filter": 3, "stride": 1, "padding": 0}  # the homework's
 

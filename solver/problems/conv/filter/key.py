@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ....core.exact import exact_json
-from ....core.problem import Part
-from ....core.rubric import Item, with_rubric
+from ....kernel.exact import exact_json
+from ....kernel.problem import Part
+from ....kernel.rubric import Item, with_rubric
 from .. import exact as conv
 from .. import linsolve
 from .solve import Solution

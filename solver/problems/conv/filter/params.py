@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ....core.errors import ParamsError
-from ....core.params import Number, ParamsBase, number_list, param
+from ....kernel.errors import ParamsError
+from ....kernel.params import Number, ParamsBase, number_list, param
 from .. import exact as conv
 
 MAX_SIGNAL = 16

@@ -22,7 +22,7 @@ from typing import Literal
 
 import sympy as sp
 
-from ....core.problem import BuildContext
+from ....kernel.problem import BuildContext
 from .. import exact as conv
 from .. import linsolve
 from .params import Params, integer_tuple

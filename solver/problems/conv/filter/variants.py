@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ....core.degenerate import Degenerate
+from ....kernel.degenerate import Degenerate
 from .. import exact as conv
 from .. import linsolve
 from .difficulty import SAME_SHAPE, SampleOptions, structure_breaks

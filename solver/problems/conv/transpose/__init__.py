@@ -11,7 +11,7 @@ cross-checks), :mod:`.key` (the answer key and its modelled mistakes),
 
 from __future__ import annotations
 
-from ....core.problem import Problem
+from ....kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .difficulty import DIFFICULTY, SampleOptions
 from .key import parts

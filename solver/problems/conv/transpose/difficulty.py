@@ -8,8 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ....core.difficulty import Band, Difficulty, Structure
-from ....core.params import ParamsBase, param
+from ....kernel.difficulty import Band, Difficulty, Structure
+from ....kernel.params import ParamsBase, param
 
 SAME_SHAPE = {"input": (2, 2), "filter": (2, 2), "stride": 1, "padding": 0}  # the homework's
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ....core.exact import exact_json
-from ....core.problem import Part
+from ....kernel.exact import exact_json
+from ....kernel.problem import Part
 from .. import exact as conv
 from .solve import Solution
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import sympy as sp
 
-from ....core.errors import ParamsError
-from ....core.exact import exact_json
-from ....core.params import ParamsBase, number_list_or_grid, param
+from ....kernel.errors import ParamsError
+from ....kernel.exact import exact_json
+from ....kernel.params import ParamsBase, number_list_or_grid, param
 from .. import exact as conv
 
 

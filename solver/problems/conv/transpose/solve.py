@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ....core.problem import BuildContext
+from ....kernel.problem import BuildContext
 from .. import exact as conv
 from .params import Params
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ....core.degenerate import Degenerate
+from ....kernel.degenerate import Degenerate
 from .. import exact as conv
 from .difficulty import SampleOptions, structure_breaks
 from .params import Params, integer_grid

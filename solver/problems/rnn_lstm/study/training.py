@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from ....core.params import to_jsonable
 from ....io.cache import Cache
+from ....kernel.params import to_jsonable
 from ....nn import MSELoss, SequenceRegressor, cached_fit, fit, float64_weights
 from ..params import TrainingParams
 from .data import running_average_data

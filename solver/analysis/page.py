@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .analysis import Analysis, PartAnalysis
+from .measures import Analysis, PartAnalysis
 from .permutation import VariantTest
 from .svg import bar_chart
 

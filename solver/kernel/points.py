@@ -14,10 +14,10 @@ from typing import Any
 
 import sympy as sp
 
-from ..core.errors import ParamsError
-from ..core.exact import exact_json, is_terminating, to_rational
-from ..core.params import ParamsBase, join, param
-from .kinds import UNGRADED_KINDS
+from ..engine.kinds import UNGRADED_KINDS
+from .errors import ParamsError
+from .exact import exact_json, is_terminating, to_rational
+from .params import ParamsBase, join, param
 
 DEFAULT_POINTS = 1
 MAX_POINTS = 1000

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..io.text import table
+from ..kernel.checks import Check
 from ..problems import by_section
-from .checks import Check
 
 if TYPE_CHECKING:
     from .pipeline import Solved, Variant

@@ -15,7 +15,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
-from .params import to_jsonable
+from ..kernel.params import to_jsonable
 
 COMMENT_COLUMN = 36  # comments line up here unless the line is longer
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

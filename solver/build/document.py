@@ -12,8 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ParamsError
-from .params import ParamsBase, param
+from ..kernel.errors import ParamsError
+from ..kernel.params import ParamsBase, param
 
 MAX_LENGTH = 120
 

@@ -2,7 +2,7 @@
 
 Each kind says whether it is graded automatically, whether its answer is a
 list (so a class CSV cell of that part is read as YAML/JSON list text), and
-which grader compiles it. ``solver.core.problem`` reads :data:`PART_KINDS`
+which grader compiles it. ``solver.kernel.problem`` reads :data:`PART_KINDS`
 from here; the points and the class CSV reader read ``graded`` and ``list_shaped``.
 
     kind         answer                           equivalence, partial credit

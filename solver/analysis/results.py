@@ -13,8 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import InputFileError
 from ..io.files import json_records, read_text
+from ..kernel.errors import InputFileError
 
 # ``hw6 check --json`` prints about 12 KiB a student: a class of 50,000 is about 600 MiB, read one
 # student at a time (:func:`json_records`), so the limit allows three times that.

@@ -1,6 +1,6 @@
 """Grading students against the keys of their own variants: what ``hw6 check`` does.
 
-:mod:`solver.grading` reads only answer keys; this module supplies them. A student's variant
+:mod:`solver.engine` reads only answer keys; this module supplies them. A student's variant
 is drawn once per seed, its key is used only after every cross-check of the answers it comes
 from agrees, and the students are graded in groups that share a key.
 """
@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
-from ..grading import gradescope
-from ..grading.points import GradingParams
-from ..grading.runner import KeyGroup, StudentResult, code_result, compile_key, grade_groups, with_part
-from ..grading.submissions import read_submissions
+from ..build.pipeline import Solved, Variant, answer_key, checked, read_params_and_variant, solve_all
+from ..engine.runner import KeyGroup, StudentResult, code_result, compile_key, grade_groups, with_part
 from ..io.files import StagedOutput, dump_json, write_text_atomic
+from ..kernel.points import GradingParams
 from ..problems import BuildContext
-from .draw import Drawn, draw
+from ..variants.draw import Drawn, draw
+from ..variants.labels import labels_by_seed
+from ..variants.manifest import VerifiedManifest, params_digest, verify_manifest
+from . import gradescope
 from .keycache import checked_key, variant_inputs
-from .labels import labels_by_seed
-from .manifest import VerifiedManifest, params_digest, verify_manifest
+from .submissions import read_submissions
 
 Parts = dict[str, Any]  # the "parts" of an answer key
 
@@ -168,7 +168,7 @@ def grade_answers(
     notes: list[str] = []
     remote = None
     if scheduler is not None:  # a Dask cluster (--scheduler) grades them all; see solver.variants.cluster
-        from .cluster import cluster_compiled_parts, grade_on_cluster
+        from ..variants.cluster import cluster_compiled_parts, grade_on_cluster
 
         remote = grade_on_cluster(scheduler, [(keys[s.seed], s) for s in submissions])
     seeds_in_use = list(dict.fromkeys(s.seed for s in submissions))
@@ -206,7 +206,7 @@ def grade_answers(
 
 
 def _code_results(code: Mapping[str, Any] | None, submissions: list, results: list[StudentResult]) -> list[str]:
-    """Each student's code submission graded as one more part (see :mod:`solver.grading.code_log`),
+    """Each student's code submission graded as one more part (see :mod:`solver.engine.code_log`),
     when the key has a section to grade it against; notes for staff otherwise."""
     if code is None:
         handed = sum(1 for s in submissions if s.handed_in is not None)

@@ -20,7 +20,7 @@ from pathlib import Path
 class InputRejected(ValueError):
     """An input file cannot be used; the message is one line naming the file.
 
-    :class:`solver.core.errors.InputFileError` derives from it, so ``except InputRejected``
+    :class:`solver.kernel.errors.InputFileError` derives from it, so ``except InputRejected``
     catches both, and the CLI reports either as one line with exit code 2.
     """
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import __version__
+from ..kernel.errors import ParamsError
+from ..kernel.params import from_mapping, to_jsonable
 from ..problems import PROBLEMS
-from .errors import ParamsError
-from .params import from_mapping, to_jsonable
 
 MAX_SEED = 2**63 - 1
 # Crockford's base 32: digits and capitals without I, L, O and U, so a label read aloud or copied by

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..grading.inputs import InputRejected
+from ..io.inputs import InputRejected
 
 
 class Hw6Error(Exception):

@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core.problem import BuildContext
 from ..io.cache import Cache, cache_key
+from ..kernel.problem import BuildContext
 
 KIND = "checked-key"
 FORMAT = 1  # bump when what an entry holds changes
@@ -100,9 +100,9 @@ def _key_shaped(entry: Any) -> bool:
 
 def variant_inputs(seed: int, drawing: Mapping[str, Any] | None, grading: Any, what: str) -> dict[str, Any] | None:
     """The inputs that name ``what`` ("key" or "digest") of the variant ``seed`` draws with ``drawing``."""
-    from ..core import pipeline
-    from ..core.params import to_jsonable
-    from . import draw as drawing_module
+    from ..build import pipeline
+    from ..kernel.params import to_jsonable
+    from ..variants import draw as drawing_module
 
     problems = [*pipeline.PROBLEMS, *drawing_module.PROBLEMS]
     return {
@@ -126,9 +126,9 @@ class DefaultKey:
 
 def default_key(seed: int | None, params_file: str | None, context: BuildContext, drawing: dict) -> DefaultKey:
     """What ``hw6 check`` grades against when no manifest decides, from the cache when it can."""
-    from ..core import pipeline
-    from . import draw as drawing_module
-    from .grading import checked_answer_key, part_titles
+    from ..build import pipeline
+    from ..variants import draw as drawing_module
+    from .check import checked_answer_key, part_titles
 
     def entry(solved: list, variant: Any, grading: Any) -> dict[str, Any]:
         key = checked_answer_key(solved, variant, grading)

@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .. import __version__
-from ..core.params import to_jsonable
-from .draw import draw
+from solver import __version__
+from solver.kernel.params import to_jsonable
+from solver.variants.draw import draw
 
 PINNED_SEEDS = (0, 1, 7, 42)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..grading.kinds import PART_KINDS
+from ..engine.kinds import PART_KINDS
 from .checks import Check
 from .degenerate import Degenerate
 from .difficulty import Difficulty
@@ -34,7 +34,7 @@ class Part:
     value>, "feedback": "what this wrong answer shows"}`` modelling likely
     errors, so that a grader can name the mistake a wrong answer makes.
 
-    Read by ``hw6 check`` (solver/grading) as well: ``substitutions`` (names an
+    Read by ``hw6 check`` (solver/engine) as well: ``substitutions`` (names an
     expression may use besides its symbols, ``{"p": "u1", "dy/dq": "w**2"}``),
     ``domain`` (``[low, high]`` or ``{symbol: [low, high]}`` for numeric checks
     of non-rational answers; default [1/2, 3/2]), and for ``numbers``/``sequences``
@@ -72,7 +72,7 @@ class DataFolder:
     key: str  # the name the problem reads it by
     help: str  # the option's help text
     # Whether the problem cannot be solved without it: a sheet or key is then refused unless the
-    # problem is left out with ``--skip`` (see :func:`solver.core.selection.require_data`).
+    # problem is left out with ``--skip`` (see :func:`solver.build.selection.require_data`).
     required: bool = False
 
     @property

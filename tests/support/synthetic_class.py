@@ -3,7 +3,7 @@ on the variant they got, so that a deliberately harder variant can be planted.
 
 A wrong answer is one of the part's modelled mistakes when it has any (so the report has slips
 to count), else a wrong form of an expression, else nothing (which grades as invalid). Expression
-answers are written in the varied forms of :mod:`solver.grading.synthetic`.
+answers are written in the varied forms of :mod:`tests.support.synthetic_answers`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from ..grading.kinds import GRADED_KINDS
-from ..grading.synthetic import equivalent_forms, wrong_forms
+from solver.engine.kinds import GRADED_KINDS
+
+from .synthetic_answers import equivalent_forms, wrong_forms
 
 Parts = Mapping[str, Mapping[str, Any]]
 

@@ -13,19 +13,19 @@ from typing import Any
 
 from .. import __version__
 from ..grading.answer_format import template_text
-from ..grading.points import GradingParams, points_for
 from ..io.cache import Cache
 from ..io.files import StagedOutput, dump_json, read_structured
+from ..kernel.checks import Check
+from ..kernel.errors import CrossCheckFailed, OracleUnavailable, OutputError, ParamsError
+from ..kernel.exact import to_integer
+from ..kernel.params import from_mapping, to_jsonable
+from ..kernel.points import GradingParams, points_for
+from ..kernel.rubric import RUBRIC_FILE, rubric_markdown
 from ..problems import PROBLEMS, BuildContext, Problem, by_section
 from ..render import latex as latex_runner
 from . import selection
-from .checks import Check
 from .document import DocumentParams
-from .errors import CrossCheckFailed, OracleUnavailable, OutputError, ParamsError
-from .exact import to_integer
-from .params import from_mapping, to_jsonable
 from .reference import Section, reference_yaml
-from .rubric import RUBRIC_FILE, rubric_markdown
 from .variant import MAX_SEED as MAX_SEED
 from .variant import Variant as Variant
 from .variant import options_digest as options_digest

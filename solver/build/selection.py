@@ -1,6 +1,6 @@
 """Which problems a build includes: every one, less those left out with ``--skip``.
 
-A problem that declares a required :class:`~solver.core.problem.DataFolder` cannot be solved
+A problem that declares a required :class:`~solver.kernel.problem.DataFolder` cannot be solved
 without it, so a command that writes sheets or a key refuses to run without the folder unless
 the problem is skipped; a skipped problem is absent from both sheets and the key (the other
 problems keep their numbers), and the build records the skip for staff.
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .errors import Hw6Error, ParamsError
-from .problem import BuildContext, Problem
+from ..kernel.errors import Hw6Error, ParamsError
+from ..kernel.problem import BuildContext, Problem
 
 SKIP_FIELD = "skip"  # the top-level key of params.json and answers.json that lists skipped problems
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from .analysis import Analysis
+from .measures import Analysis
 
 
 def numbers(analysis: Analysis) -> dict[str, Any]:
