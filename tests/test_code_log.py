@@ -220,7 +220,8 @@ def write(tmp_path: Path, content: bytes, name: str = "submission_log.json") -> 
         (b'{"format": -Infinity}', "holds -Infinity"),
         (b'{"format": 1e999}', "too large to be finite"),
         (b'{"format": 3, "format": 3}', 'the key "format" is given twice'),
-        (b"[" * 100_000 + b"]" * 100_000, "nested 41 levels deep (at most 40)"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested more than 40 levels deep"),
+        (b'{"a": ' + b"[" * 41 + b"]" * 41 + b"}", "nested more than 40 levels deep"),
         (b"\xff\xfe{}", "not UTF-8 text (byte 0)"),
         (b'{"a": "' + b"1" * (code_log.MAX_LOG_BYTES + 1) + b'"}', "larger than 5 MiB"),
     ],
@@ -385,7 +386,7 @@ def test_hw6_check_grades_a_log_file(tiny_key, run_cli, tmp_path):
     status, out, err = run_cli(*check_args(base, log))
     assert status == 0, err
     (row,) = [line for line in out.splitlines() if line.startswith("4.code ")]
-    assert row.split()[1:3] == ["invalid", "0/2"] and "submission_log.json: nested 41 levels deep" in row
+    assert row.split()[1:3] == ["invalid", "0/2"] and "submission_log.json: nested more than 40 levels deep" in row
 
 
 def test_hw6_check_joins_a_students_log_to_their_answers_in_a_class_folder(tiny_key, run_cli, tmp_path):

@@ -548,7 +548,7 @@ def test_answers_and_a_log_are_graded_together(code_grader, run_cli, tmp_path):
     [
         (b"{oops", "submission_log.json: not valid JSON (line 1, column 2"),
         (b'{"format": 2, "predictions": []}', "format: expected 3 (the notebook's submission log), got 2"),
-        (b"[" * 100_000, "nested 41 levels deep"),
+        (b"[" * 100_000, "nested more than 40 levels deep"),
         (b'{"format": NaN}', "holds NaN"),
     ],
 )

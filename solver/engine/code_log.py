@@ -115,46 +115,37 @@ def parse_log(raw: bytes, name: str = "submission_log.json") -> tuple[dict[str, 
         raise LogError(f"{name}: not UTF-8 text (byte {error.start}); upload the file the notebook wrote") from None
     if not text.strip():
         raise LogError(f"{name}: empty; upload the file the notebook's last cell wrote")
-    depth = _depth(text)
-    if depth > MAX_DEPTH:
-        raise LogError(f"{name}: nested {depth} levels deep (at most {MAX_DEPTH}); not a log the notebook wrote")
+    too_deep = f"{name}: nested more than {MAX_DEPTH} levels deep; not a log the notebook wrote"
     try:
         data = json.loads(text, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_unique_keys)
     except LogError as error:
         raise LogError(f"{name}: {error}") from None
     except json.JSONDecodeError as error:
         raise LogError(f"{name}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
-    except (ValueError, RecursionError, MemoryError) as error:
+    except RecursionError:  # deeper than the parser's stack: far deeper than MAX_DEPTH
+        raise LogError(too_deep) from None
+    except (ValueError, MemoryError) as error:
         raise LogError(f"{name}: cannot be read as JSON ({type(error).__name__})") from None
+    if _deeper_than(data, MAX_DEPTH):
+        raise LogError(too_deep)
     if not isinstance(data, dict):
         got = type(data).__name__ if data is not None else "null"
         raise LogError(f"{name}: expected one JSON object (the notebook's log), got {_json_type(got)}")
     return data, notes
 
 
-def _depth(text: str) -> int:
-    """The deepest nesting of brackets outside strings (JSON's parser would recurse that deep)."""
-    deepest = depth = 0
-    inside = escaped = False
-    for char in text:
-        if inside:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                inside = False
-        elif char == '"':
-            inside = True
-        elif char in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_DEPTH:
-                    return deepest
-        elif char in "]}":
-            depth -= 1
-    return deepest
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether JSON data nests lists and objects more than ``limit`` deep (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _no_constant(name: str) -> Any:
