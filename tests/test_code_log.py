@@ -157,8 +157,8 @@ def test_unknown_duplicate_and_missing_names_are_each_one_line():
     graded = grade_log(make_log(predictions), make_key())
     text = "\n".join(graded.lines)
     assert '2 names not in the test set ("Zzz", "Yyy"); ignored' in text
-    assert '1 test name listed twice ("Smith"); counted once' in text
-    assert '1 test name predicted twice with different languages ("Jones"); counted wrong' in text
+    assert '1 test name listed more than once ("Smith"); counted once' in text
+    assert '1 test name predicted more than once, with different languages ("Jones"); counted wrong' in text
     assert '2 test names have no prediction ("Abbas", "Nader"); counted wrong' in text
     assert graded.scores is not None and graded.scores.right == 5  # Jones counted wrong
 

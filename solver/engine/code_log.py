@@ -297,7 +297,8 @@ def _predictions(log: Any, key: CodeKey) -> tuple[dict[str, str], list[str]]:
             (repeated if seen[name] == language else conflicting).append(name)
             continue
         seen[name] = language
-    predicted = {name: language for name, language in seen.items() if name not in set(conflicting)}
+    ambiguous = set(conflicting)
+    predicted = {name: language for name, language in seen.items() if name not in ambiguous}
     problems = []
     if unknown_names:
         problems.append(_problem(unknown_names, "name not in the test set", "names not in the test set", "ignored"))
@@ -305,13 +306,15 @@ def _predictions(log: Any, key: CodeKey) -> tuple[dict[str, str], list[str]]:
         problems.append(
             _problem(
                 conflicting,
-                "test name predicted twice with different languages",
-                "test names predicted twice with different languages",
+                "test name predicted more than once, with different languages",
+                "test names predicted more than once, with different languages",
                 "counted wrong",
             )
         )
     if repeated:
-        problems.append(_problem(repeated, "test name listed twice", "test names listed twice", "counted once"))
+        problems.append(
+            _problem(repeated, "test name listed more than once", "test names listed more than once", "counted once")
+        )
     if unknown_languages:
         problems.append(
             _problem(
@@ -437,12 +440,12 @@ def _weakest(scores: Scores, count: int = 3) -> list[str]:
 
 
 def _problem(names: list[str], one: str, many: str, effect: str) -> str:
-    distinct = list(dict.fromkeys(names))
+    distinct = list(dict.fromkeys(names))  # each counted once, however often it occurs
     examples = ", ".join(_quoted(n) for n in distinct[:EXAMPLES])
     more = ", …" if len(distinct) > EXAMPLES else ""
-    what = one if len(names) == 1 else many
+    what = one if len(distinct) == 1 else many
     tail = f"; {effect}" if effect else ""
-    return f"{len(names)} {what} ({examples}{more}){tail}"
+    return f"{len(distinct)} {what} ({examples}{more}){tail}"
 
 
 def _quoted(value: Any) -> str:
