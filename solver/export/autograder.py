@@ -4,7 +4,10 @@ For one submission it finds the submitter's variant (by sid, then email, then id
 manifest; a group is graded as its first member), rebuilds that variant's key from its
 parameters and checks it against the digests taken at export, checks the one answers file
 in ``submission/`` for format, grades it under the per-answer time limit and writes
-``results/results.json`` atomically. Whatever fails, a results file is written (a visible
+``results/results.json`` atomically. A zip exported with the surnames data also grades a
+``submission_log.json`` (Problem 4's code submission) against ``variants/code_submission.json``,
+alone (no roster row needed: the test set is everyone's) or beside the answers file; the
+results hold the tests of what was uploaded. Whatever fails, a results file is written (a visible
 "autograder error" test; the traceback goes to stdout, which only staff see) and the exit
 code is 0. ``--warm`` (run by setup.sh) rebuilds every variant once, filling the cache of
 trained networks so that grading never trains, and fails loudly if any key differs.
