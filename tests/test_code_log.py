@@ -489,3 +489,29 @@ def test_hw6_validate_checks_a_logs_format_without_the_key(run_cli, tmp_path):
     log.write_bytes(b"\xef\xbb\xbf{")
     status, out, _ = run_cli("validate", log)
     assert status == 1 and out.strip().startswith(f"{log}: not valid: submission_log.json: not valid JSON (line 1")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=30,
+)
+
+
+@given(st.binary(max_size=300))
+def test_any_bytes_are_a_log_or_one_line(raw):
+    try:
+        log, notes = parse_log(raw)
+    except LogError as error:
+        assert "\n" not in str(error) and str(error).startswith("submission_log.json: ")
+    else:
+        assert isinstance(log, dict) and all(isinstance(n, str) for n in notes)
+
+
+@given(JSON_VALUES, st.sampled_from(["format", "predictions", "data", "final"]))
+def test_any_json_in_any_field_is_graded_without_raising(value, field_name):
+    log = make_log(right_answers())
+    log[field_name] = value
+    graded = grade_log(log, make_key())
+    assert graded.verdict.status in (CORRECT, INCORRECT, INVALID) and graded.lines
+    assert 0 <= graded.verdict.credit <= 1
