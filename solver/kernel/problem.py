@@ -96,6 +96,18 @@ class BuildContext:
 
 
 @dataclass(frozen=True)
+class CodeSubmission:
+    """A file handed in besides the answers, graded against answers.json's ``code_submission``.
+
+    ``part`` is the id its result is reported under and its points are set with (``grading.points``);
+    ``key(solution)`` gives the section's content (what a file is graded against) or None."""
+
+    part: str
+    title: str
+    key: Callable[[Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
 class Problem:
     """A homework problem as the pipeline sees it."""
 
@@ -132,6 +144,9 @@ class Problem:
     # What staff should know about a solution that the student sheets do not say (how its values
     # were computed and checked, targets, what was left out): lines of the build's report.txt.
     staff_notes: Callable[[Any], Sequence[str]] | None = None
+    # A file students hand in besides their answers (Problem 4's training log), graded against a
+    # section of the key that this builds from a solution (None when it cannot: no data given).
+    code_submission: CodeSubmission | None = None
 
     @property
     def solution_template(self) -> str:

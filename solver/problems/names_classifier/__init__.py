@@ -24,6 +24,7 @@ get the data and the key marks the metrics as unavailable.
     evaluation    probabilities, accuracy, balanced and per-language accuracy, confusion, top-k
     figures       the training curve and the confusion matrix as deterministic PDFs
     log           the metrics the key reports
+    code_key      the test set and thresholds a student's submission_log.json is graded against
 
 Checks: the notebook's log names exactly hw6's test names and predicts what the
 NumPy layers predict from its weights (float64, exactly), with the same scores;
@@ -36,8 +37,9 @@ on a batch of test names in float64, and the test predictions with
 
 from __future__ import annotations
 
-from ...kernel.problem import DataFolder, Problem
+from ...kernel.problem import CodeSubmission, DataFolder, Problem
 from .checks import crosscheck, oracle_check
+from .code_key import CODE_PART, CODE_TITLE, code_key
 from .key import parts
 from .notebook import cells
 from .params import DEFAULT_SAMPLES, Params
@@ -66,6 +68,7 @@ PROBLEM = Problem(
     ),
     notebook=cells,
     staff_notes=staff_notes,
+    code_submission=CodeSubmission(part=CODE_PART, title=CODE_TITLE, key=code_key),
 )
 
 __all__ = [

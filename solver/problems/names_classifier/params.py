@@ -88,6 +88,23 @@ class TrainingConfig(ParamsBase):
         return (1.0 - validation - test, validation, test)
 
 
+@dataclass(frozen=True)
+class AutograderThresholds(ParamsBase):
+    """What the submitted log's predictions must reach for full points (half for one of the two).
+
+    The defaults are the targets the notebook prints, so a run that meets them earns full points."""
+
+    accuracy: Number = param(
+        sp.Rational("0.78"), "test accuracy the code submission's predictions must reach", minimum=0, maximum=1
+    )
+    balanced_accuracy: Number = param(
+        sp.Rational("0.52"),
+        "balanced accuracy (mean of the per-language accuracies) the code submission's predictions must reach",
+        minimum=0,
+        maximum=1,
+    )
+
+
 def _sample_names(value: Any, path: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or len(value) > MAX_SAMPLES:
         raise ParamsError(path, f"a list of at most {MAX_SAMPLES} names", value, has_got=True)
@@ -110,4 +127,8 @@ class Params(ParamsBase):
     samples: tuple[str, ...] = param(DEFAULT_SAMPLES, "names shown with their top-3 predictions", convert=_sample_names)
     test_examples: int = param(
         5, "test names (of different languages) shown with their top-3 predictions", minimum=0, maximum=MAX_SAMPLES
+    )
+    autograder: AutograderThresholds = param(
+        doc="thresholds of the code submission (submission_log.json) graded by hw6 check and the autograder",
+        default_factory=AutograderThresholds,
     )

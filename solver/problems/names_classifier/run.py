@@ -24,6 +24,8 @@ from ...nn import Ensemble, SequenceClassifier
 from ...nn.mirrors import TORCH_GATE_ORDER
 from ...nn.ngrams import NgramVocabulary
 from ...notebooks.cells import Cell
+from ...notebooks.execute import run
+from ...notebooks.solution import Contribution, plan
 from .data import ALPHABET
 from .notebook import LOG_FILE, TIMING_FILE, WEIGHTS_FILE
 from .params import TrainingConfig
@@ -68,8 +70,6 @@ class NotebookRun:
 
 def execute(cells: list[Cell], cache: Cache, data_folders: Mapping[str, Path], config: TrainingConfig) -> NotebookRun:
     """Run the cells as the notebook build runs Problem 4's (one kernel, every code cell shown)."""
-    from ...notebooks.execute import run
-    from ...notebooks.solution import Contribution, plan
 
     (only,) = plan([Contribution(tuple(cells), data_folders)])
     ran = run(only.cells, only.shown, cache, only.data_folders, keep=(LOG_FILE, WEIGHTS_FILE, TIMING_FILE))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ...render.listings import verbatim
 from ...render.tex import Tex
+from .notebook import notebook_cells
 from .solve import Solution
 
 #: listing name -> the notebook cells it shows, in notebook order.
@@ -29,7 +30,6 @@ LISTINGS = {
 
 def reference_code(solution: Solution) -> dict[str, Tex]:
     """Listing name -> the solution source of its cells, blank-line separated."""
-    from .notebook import notebook_cells
 
     sources = {cell.name: cell.solution for cell in notebook_cells(solution.params, solution.case)}
     return {name: verbatim("\n\n\n".join(sources[cell] for cell in cells), name) for name, cells in LISTINGS.items()}
