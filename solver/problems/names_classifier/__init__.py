@@ -41,10 +41,9 @@ from ...kernel.problem import CodeSubmission, DataFolder, Problem
 from .checks import crosscheck, oracle_check
 from .code_key import CODE_PART, CODE_TITLE, code_key
 from .key import parts
-from .notebook import cells
 from .params import DEFAULT_SAMPLES, Params
 from .sheet import assets, view
-from .solve import Solution, solve
+from .solve import Solution, cells, solve
 from .staff import staff_notes
 from .variants import guarantees, sample
 

@@ -14,14 +14,10 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ...notebooks.cells import Cell, code, functions_in, given, text, todo
 from .data import ALPHABET, DATA_SOURCE
 from .params import Params
-
-if TYPE_CHECKING:
-    from .solve import Solution
 
 NAMES_DIR = "data/names"
 NOTEBOOK_CODE = Path(__file__).with_name("notebook_code.py")
@@ -338,8 +334,3 @@ def problem_cells(params: Params, facts: DataFacts, samples: tuple[str, ...]) ->
             """,
         ),
     ]
-
-
-def cells(solution: Solution) -> list[Cell]:
-    """The cells the solve step executed (none without the data: the notebook leaves Problem 4 out)."""
-    return list(solution.cells)

@@ -148,3 +148,8 @@ def _samples(params: Params, data: NamesData, split: Split, model) -> tuple[Samp
         Sample(name, norm, origin, tuple(data.languages[c] for c in listed.get(norm, ())), probs[k])
         for k, ((name, origin), norm) in enumerate(zip(chosen, normalised, strict=False))
     )
+
+
+def cells(solution: Solution) -> list[Cell]:
+    """The cells the solve step executed (none without the data: the notebook leaves Problem 4 out)."""
+    return list(solution.cells)

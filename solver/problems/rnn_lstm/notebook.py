@@ -18,7 +18,6 @@ from ...notebooks.cells import Cell, Printed, code, functions_in, given, text, t
 
 if TYPE_CHECKING:
     from .params import Params
-    from .solve import Solution
     from .study.testcases import TestCase
 
 #: The key's parts each test cell prints, in this order (the answer template points here).
@@ -84,10 +83,6 @@ def _runs(names: tuple[str, ...], params: Params) -> str:
 
 RNN_RUNS = ("linear_small", "linear_large", "tanh", "relu", "rnn_default", "relu_default", "rnn_all_targets")
 LSTM_RUNS = ("lstm_default", "lstm_forget", "rnn_default")
-
-
-def cells(solution: Solution) -> list[Cell]:
-    return notebook_cells(solution.params, solution.case)
 
 
 def notebook_cells(params: Params, case: TestCase) -> list[Cell]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from ...io.cache import Cache
 from ...kernel.problem import BuildContext
+from ...notebooks.cells import Cell
 from ...notebooks.execute import run
 from ...notebooks.solution import Contribution, plan
 from . import notebook
@@ -119,3 +120,8 @@ def solve(params: Params, context: BuildContext | None = None) -> Solution:
         cache,
         numpy_study,
     )
+
+
+def cells(solution: Solution) -> list[Cell]:
+    """The notebook's cells for this variant (the Problem's notebook hook)."""
+    return notebook.notebook_cells(solution.params, solution.case)
