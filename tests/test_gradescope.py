@@ -505,3 +505,92 @@ def test_the_answers_file_is_opened_without_following_a_link(tmp_path):
     with pytest.raises(Refused, match="cannot be read"):
         read_answers(tmp_path / "answers.yaml")
     assert read_answers(tmp_path / "right.yaml") == {"1b": "w"}
+
+
+# --------------------------------------------------------------------------- the code submission (Problem 4's log)
+
+
+@pytest.fixture(scope="session")
+def code_grader(graders, tmp_path_factory):
+    """A zip exported with the surnames (a tiny folder, a small network): it grades submission_log.json too."""
+    from .test_code_log import make_log
+    from .test_names_classifier import SMALL_YAML, tiny_folder
+
+    roster, _ = graders
+    base = tmp_path_factory.mktemp("code-grader")
+    names = tiny_folder(base / "names")
+    params = base / "p.yaml"
+    params.write_text(SMALL_YAML + "  autograder: {accuracy: 0.5, balanced_accuracy: 0.75}\n", encoding="utf-8")
+    cache = base / "cache"
+    zip_path = base / "code.zip"
+    assert export("--params", params, "--names-dir", names, "--out", zip_path, "--cache-dir", cache) == 0
+    grader = Autograder(zip_path, base / "grader", venv=roster.venv)
+    code = json.loads((grader.source / "variants" / "code_submission.json").read_text())
+    right = [[name, listed[0]] for name, listed in code["test"]]
+    log = make_log(right, fingerprint=code["data"]["fingerprint"], languages=code["data"]["languages"])
+    return grader, code, log, {"params": params, "names": names, "cache": cache}
+
+
+def test_a_log_alone_is_graded_without_a_roster_row(code_grader):
+    grader, code, log, _ = code_grader
+    assert grader.config["code_submission"]["points"] == code["points"] == 1
+    stranger = [{"email": "stranger@uni.edu", "id": 99, "name": "S"}]
+    results, _ = grader.run({"submission_log.json": json.dumps(log)}, stranger)
+    (test,) = results["tests"]
+    assert test["name"].startswith("4.code: ") and test["status"] == "passed"
+    assert results["score"] == test["score"] == test["max_score"] == 1
+    assert "both thresholds met" in test["output"] and "Code submission submission_log.json" in results["output"]
+    half = json.loads(json.dumps(log))
+    half["predictions"] = [[name, "Japanese"] for name, _ in code["test"]]  # accuracy met, balanced not
+    results, _ = grader.run({"my_run.json": json.dumps(half)})  # a log under another name
+    (test,) = results["tests"]
+    assert test["score"] == 0.5 and test["status"] == "failed" and "one threshold of two met" in test["output"]
+
+
+def test_answers_and_a_log_are_graded_together(code_grader, run_cli, tmp_path):
+    grader, code, log, given = code_grader
+    built = run_cli(
+        "build", "--no-pdf", "--params", given["params"], "--names-dir", given["names"],
+        "--out", tmp_path, "--cache-dir", given["cache"],
+    )  # fmt: skip
+    assert built[0] == 0, built[2]
+    answers = json.loads((tmp_path / "answers.json").read_text())
+    assert answers["code_submission"] == code  # the zip's test set is the build's
+    filled = fill((tmp_path / "answers-template.yaml").read_text(), answers["parts"])
+    results, _ = grader.run({"answers.yaml": filled, "submission_log.json": json.dumps(log)})
+    assert results["score"] == total(answers["parts"]) + 1
+    names = [t["name"].split(":")[0] for t in results["tests"]]
+    assert names.index("4.code") == names.index("4a") + 1
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"{oops", "submission_log.json: not valid JSON (line 1, column 2"),
+        (b'{"format": 2, "predictions": []}', "format: expected 3 (the notebook's submission log), got 2"),
+        (b"[" * 100_000, "nested more than 40 levels deep"),
+        (b'{"format": NaN}', "holds NaN"),
+    ],
+)
+def test_a_hostile_log_is_one_line_in_a_results_file(code_grader, content, fragment):
+    grader, _, _, _ = code_grader
+    results, stdout = grader.run({"submission_log.json": content})
+    (test,) = results["tests"]
+    assert results["score"] == 0 and test["status"] == "failed" and fragment in test["output"]
+    assert "Traceback" not in stdout
+
+
+def test_a_log_linked_in_is_not_read(code_grader, tmp_path):
+    grader, _, log, _ = code_grader
+    target = tmp_path / "elsewhere.json"
+    target.write_text(json.dumps(log))
+    results, _ = grader.run({}, links={"submission_log.json": target})
+    assert results["score"] == 0 and "not plain files" in results["tests"][0]["output"]
+
+
+def test_a_zip_without_the_test_set_refuses_a_log_in_one_line(graders, code_grader):
+    _, homework = graders
+    _, _, log, _ = code_grader
+    results, _ = homework.run({"submission_log.json": json.dumps(log)})
+    (test,) = results["tests"]
+    assert test["name"] == "Code submission" and "grades the written answers only" in test["output"]

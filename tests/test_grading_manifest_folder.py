@@ -141,3 +141,16 @@ def test_a_second_run_reads_every_variants_digest_and_key_from_the_cache(run_cli
 
     monkeypatch.setattr(grading, "draw", no_drawing)
     assert run_cli(*command) == first
+
+
+def test_a_students_log_is_matched_by_its_name_like_their_answers(run_cli, batch, tmp_path):
+    """``ann.submission_log.json`` is ann's (the manifest's row), joined to ``ann.yaml``; without the surnames
+    the key has no test set, so the log is a note for staff, never a refused file."""
+    folder = answers(tmp_path, batch, {"ann.yaml": (None, "ann")})
+    (folder / "ann.submission_log.json").write_text(json.dumps({"format": 3, "predictions": []}))
+    (folder / "ben.submission_log.json").write_text("{not json")
+    code, results, err = check(run_cli, batch, folder)
+    assert code == 0, err
+    assert sorted(results) == ["ann", "ben"] and status(results["ann"]) == "correct"
+    assert "hw6: note: 2 submission_log.json file(s) not graded: the key has no test set" in "\n".join(err)
+    assert "4.code" not in results["ann"]["parts"]

@@ -355,3 +355,24 @@ def test_every_numpy_print_of_an_integer_matrix_reads_back(rows, form):
     }[form]
     read = read_matrix(text)
     assert [[Fraction(str(entry)) for entry in row] for row in read] == [[Fraction(v) for v in row] for row in rows]
+
+
+def test_a_modelled_mistake_of_3a_3c_gets_its_feedback_and_no_other_wrong_answer_does(graders, parts):
+    for part in ("3a", "3b", "3c"):
+        mistakes = parts[part]["mistakes"]
+        assert mistakes, part
+        for mistake in mistakes:
+            printed = " ".join(f"{v:.6g}" for v in mistake["value"])  # as the notebook prints it
+            verdict = channels(graders, parts, part, printed)
+            assert verdict.status == "incorrect" and verdict.feedback.startswith(mistake["feedback"]), (part, verdict)
+        other = " ".join(f"{1.5 * v + 0.01:.6g}" for v in parts[part]["value"])
+        verdict = channels(graders, parts, part, other)
+        assert verdict.status == "incorrect", verdict
+        assert not any(m["feedback"] in verdict.feedback for m in mistakes), verdict
+
+
+def test_the_3c_mistakes_model_the_summed_loss_and_the_wrong_axis(parts):
+    (task1, task2), steps = parts["3c"]["value"], len(parts["3b"]["value"])
+    by_text = {m["feedback"].split(":")[0]: m["value"] for m in parts["3c"]["mistakes"]}
+    assert by_text["Task 1's loss is T times too large"] == pytest.approx([steps * task1, task2], rel=1e-5)
+    assert by_text["Task 2's loss equals Task 1's"] == pytest.approx([task1, task1], rel=1e-5)

@@ -71,15 +71,6 @@ def test_hidden_and_irregular_files_are_skipped_and_said(tmp_path):
     assert "file .hidden.txt (hidden) skipped" in data.skipped_text()
 
 
-def test_the_notebooks_reader_skips_hidden_files_too(tmp_path):
-    from solver.notebooks import classifier
-
-    (tmp_path / "Good.txt").write_text("Smith\nJones\n", encoding="utf-8")
-    (tmp_path / ".hidden.txt").write_text("Aa\n", encoding="utf-8")
-    (tmp_path / "Folder.txt").mkdir()
-    assert classifier.load_names(tmp_path)[2] == ["Good"]
-
-
 @pytest.mark.parametrize(
     "setup, message",
     [("missing", "no such folder"), ("empty", "no <Language>.txt files"), ("one", "at least two languages")],

@@ -192,10 +192,26 @@ def answer_key(
     for item in solved:
         for part_id, part in item.problem.parts(item.solution).items():
             parts[part_id] = part.to_json()
-    for part_id, points in points_for(parts, grading).items():
-        parts[part_id]["points"] = points
+    code_parts: dict[str, Any] = {
+        item.problem.code_submission.part: {} for item in solved if item.problem.code_submission
+    }
+    points = points_for({**parts, **code_parts}, grading)  # a code submission's points are set like a part's
+    for part_id in parts:
+        parts[part_id]["points"] = points[part_id]
     key["parts"] = parts
+    if (code := code_submission(solved, points)) is not None:
+        key["code_submission"] = code
     return key
+
+
+def code_submission(solved: list[Solved], points: Mapping[str, Any]) -> dict[str, Any] | None:
+    """answers.json's ``code_submission``: what a handed-in file (Problem 4's log) is graded
+    against, with its part id, title and points; None when no problem has one to grade (no data)."""
+    for item in solved:
+        declared = item.problem.code_submission
+        if declared is not None and (section := declared.key(item.solution)) is not None:
+            return {"part": declared.part, "title": declared.title, "points": points[declared.part], **section}
+    return None
 
 
 def skipped_sections(solved: list[Solved]) -> list[str]:

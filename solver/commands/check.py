@@ -17,7 +17,11 @@ HELP = "grade students' answers against the answer key"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("answers", metavar="ANSWERS", help="a YAML/JSON answer file, a folder of them, or a class CSV")
+    parser.add_argument(
+        "answers",
+        metavar="ANSWERS",
+        help="a YAML/JSON answer file, a notebook's submission_log.json, a folder of them, or a class CSV",
+    )
     options.params_option(parser)
     parser.add_argument("--seed", metavar="N", help="grade against the variant with this seed instead of --params")
     parser.add_argument(
@@ -46,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     drawing = read_variant_options(args.variant_options)
     seed = parse_seed(args.seed) if args.seed is not None else None
     key = default_key(seed, args.params, context, drawing)  # checked when made; kept in the cache
-    keys = VariantKeys(key.parts, context, drawing, key.grading, key.titles)
+    keys = VariantKeys(key.parts, context, drawing, key.grading, key.titles, key.code)
     staff_chose = args.seed is not None or args.params is not None  # then a file's own seed: is ignored
     graded = grade_answers(
         args.answers,

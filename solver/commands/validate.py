@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .. import options
 from ..engine.answer_format import check_format
+from ..engine.code_log import LogError, format_problems, is_log, read_log
 from ..grading.keycache import checked_parts
-from ..grading.submissions import student_name
+from ..grading.submissions import is_log_name, student_name
 from ..io.files import read_structured
 from ..kernel.errors import InputFileError
 from ..variants.draw import draw, parse_seed, read_variant_options
@@ -24,7 +25,11 @@ MAX_FILE_BYTES = 4 * 2**20
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("answers", metavar="ANSWERS", help="a YAML or JSON answers file (a filled answers template)")
+    parser.add_argument(
+        "answers",
+        metavar="ANSWERS",
+        help="a YAML or JSON answers file (a filled answers template), or a submission_log.json",
+    )
     options.params_option(parser)
     parser.add_argument("--seed", metavar="N", help="check against the variant with this seed instead of --params")
     parser.add_argument(
@@ -39,11 +44,15 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.answers)
     if not path.is_file():
         raise InputFileError(f"{path}: no such file")
+    if is_log_name(path):
+        return validate_log(path)
     try:
         data = read_structured(path, max_bytes=MAX_FILE_BYTES)
     except InputFileError as error:
         print(f"{path}: not valid: {error}")
         return 1
+    if path.suffix.lower() == ".json" and is_log(data):
+        return validate_log(path)
     context = options.context(args, sheets=False)
     drawing = read_variant_options(args.variant_options)
     seed = None
@@ -81,3 +90,23 @@ def run(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(f"  {line}")
     return 0 if report.valid else 1
+
+
+def validate_log(path: Path) -> int:
+    """A submission_log.json: readable, format 3, predictions as [name, language] pairs (no key needed)."""
+
+    try:
+        log, notes = read_log(path)
+    except LogError as error:
+        print(f"{path}: not valid: {error}")
+        return 1
+    problems = format_problems(log)
+    for line in notes:
+        print(f"note: {line}")
+    if problems:
+        print(f"{path}: not valid ({len(problems)} problem{'s' if len(problems) != 1 else ''}):")
+        for line in problems:
+            print(f"  {line}")
+        return 1
+    print(f"{path}: valid submission log ({len(log['predictions']):,} predictions)")
+    return 0

@@ -20,6 +20,7 @@ runner.py       worker processes with a per-answer time limit
 pool.py         the worker pool the platforms' runtimes share
 family.py, grid.py, printed.py   answer families, vectors and printed outputs
 answer_format.py  the answers template and the format check (``hw6 validate``, the autograder)
+code_log.py       Problem 4's submission_log.json against the key's test set (standard library only)
 
 It is the folder the exports copy whole (PrairieLearn's ``hw6grading``); what runs around
 it for the CLI (submissions, reports, Gradescope's results) is :mod:`solver.grading`.

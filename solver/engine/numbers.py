@@ -8,7 +8,9 @@ key prints" means. Answers are read as Python and NumPy print them (see
 :mod:`.printed`). With a ``shape`` of rows × columns (3a's hidden states), the
 matrix and its row-major flat list are both accepted. With a ``below`` extra
 (one bound per entry) the values are the student's own measurements: each is
-right when it is at least 0 and below its bound.
+right when it is at least 0 and below its bound. A ``mistakes`` list (values of
+the key's shape, each with its feedback) names what a wrong answer equal to one
+of them got wrong, compared as the key is.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from fractions import Fraction
 from typing import Any
 
 from .answers import scalar_text
-from .feedback import entries_text, join, list_text, listing
+from .feedback import compile_mistakes, entries_text, find_mistake, join, list_text, listing
 from .graders import Grader, tolerance_rule
 from .keyspec import PartSpec
 from .limits import AnswerError
@@ -63,6 +65,10 @@ class NumbersGrader(Grader):
             self.box_tolerances = [2 * (_half_unit(v, self.min_digits) or Fraction(0)) for v in self.exact]
         below = spec.get("below")
         self.bounds = None if below is None else [number(b) for b in (below if isinstance(below, list) else [below])]
+        self.mistakes = compile_mistakes(
+            spec,
+            lambda value: [number(scalar_text(v, "a number")) for v in (value if isinstance(value, list) else [value])],
+        )
 
     def stated(self) -> str:
         """The tolerance in words, as the feedback and the key state it."""
@@ -146,6 +152,9 @@ class NumbersGrader(Grader):
             ]
         if not wrong:
             return correct(method=TOLERANCE)
+        mistake = find_mistake(self.mistakes, lambda value: self._same(student, given, value))
+        if mistake is not None:
+            return incorrect(mistake, Fraction(len(student) - len(wrong), len(student)), TOLERANCE)
         credit = Fraction(len(student) - len(wrong), len(student))
         if short:
             asked = f"at least {self.min_digits} significant digits (or {self.min_digits} decimal places) are asked"
@@ -160,6 +169,21 @@ class NumbersGrader(Grader):
             return incorrect(f"{what} ({self.stated()})", method=TOLERANCE)
         rule = self.stated() if self.bounds is not None else f"values are compared {self.stated()}"
         return incorrect(join(entries_text(wrong), rule), credit, TOLERANCE)
+
+    def _same(self, student: list[Fraction], given: Printed, target: list[Fraction]) -> bool:
+        """The answer equals a modelled mistake, by the rule that compares it with the key (a value
+        stated with fewer digits than asked, such as ReLU's 0, must equal it to one part in a million)."""
+        if len(target) != len(student):
+            return False
+        if self.min_digits is None:
+            return all(abs(s - m) <= t for s, m, t in zip(student, target, self.tolerances, strict=True))
+        stated = given.stated or tuple((MAX_DIGITS, Fraction(0)) for _ in student)
+        places = Fraction(1, 10**self.min_digits)
+        return all(
+            abs(s - m)
+            <= (abs(m) * RELATIVE if digits < self.min_digits and unit > places else max(unit, abs(m) * RELATIVE))
+            for s, m, (digits, unit) in zip(student, target, stated, strict=True)
+        )
 
 
 RELATIVE = Fraction(1, 10**6)  # single-precision rounding: a float32 result printed in full is right

@@ -11,11 +11,13 @@ part of the same key is graded once (a class repeats its right answers).
 from __future__ import annotations
 
 import pickle
+import re
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .code_log import check_key, grade_log
 from .feedback import NO_ANSWER
 from .graders import Grader
 from .keyspec import Parts, PartSpec
@@ -74,6 +76,9 @@ class Submission:
     error: str | None = None  # the whole submission is unreadable: every part is invalid with this
     seed: int | None = None  # graded against this variant's key; None: the default key
     refused: str | None = None  # one line for staff when a manifest cannot vouch for this submission
+    # A code submission handed in besides the answers (Problem 4's log, see .code_log): the log
+    # and notes read_log gives, or the one line why it cannot be read; None: none handed in.
+    handed_in: tuple[dict[str, Any], list[str]] | str | None = None
 
 
 @dataclass(frozen=True)
@@ -278,6 +283,35 @@ def _mistake_index(verdict: Verdict, spec: PartSpec) -> int | None:
     texts = [m.get("feedback", "") for m in spec.get("mistakes") or () if isinstance(m, Mapping)]
     matches = [i for i, t in enumerate(texts) if t and (verdict.feedback == t or verdict.feedback.startswith(t + "; "))]
     return max(matches, key=lambda i: len(texts[i])) if matches else None
+
+
+def code_result(handed_in: tuple[dict[str, Any], list[str]] | str | None, key: Mapping[str, Any]) -> PartResult:
+    """The code submission's result against answers.json's ``code_submission`` section: ``handed_in``
+    as :attr:`Submission.handed_in` (None: nothing handed in, which is invalid like an unanswered part)."""
+
+    if handed_in is None:
+        verdict = invalid("no submission_log.json handed in")
+    elif isinstance(handed_in, str):
+        verdict = invalid(handed_in)
+    else:
+        verdict = grade_log(handed_in[0], check_key(key), handed_in[1]).verdict
+    points = key.get("points", 1)
+    score = _round(Fraction(str(points)) * verdict.credit)
+    return PartResult(str(key["part"]), verdict.status, score, points, verdict.feedback, verdict.method)
+
+
+def with_part(parts: dict[str, PartResult], added: PartResult) -> dict[str, PartResult]:
+    """``parts`` with ``added`` after the last part of its problem (``4.code`` after ``4a``)."""
+    number = _problem_number(added.part)
+    items = [(part_id, part) for part_id, part in parts.items() if part_id != added.part]
+    same = [i for i, (part_id, _) in enumerate(items) if number and _problem_number(part_id) == number]
+    at = same[-1] + 1 if same else len(items)
+    return dict([*items[:at], (added.part, added), *items[at:]])
+
+
+def _problem_number(part_id: str) -> str:
+    match = re.match(r"\d+", part_id)
+    return match.group(0) if match else ""
 
 
 def _round(value: Any) -> float | int:

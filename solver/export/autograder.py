@@ -4,7 +4,10 @@ For one submission it finds the submitter's variant (by sid, then email, then id
 manifest; a group is graded as its first member), rebuilds that variant's key from its
 parameters and checks it against the digests taken at export, checks the one answers file
 in ``submission/`` for format, grades it under the per-answer time limit and writes
-``results/results.json`` atomically. Whatever fails, a results file is written (a visible
+``results/results.json`` atomically. A zip exported with the surnames data also grades a
+``submission_log.json`` (Problem 4's code submission) against ``variants/code_submission.json``,
+alone (no roster row needed: the test set is everyone's) or beside the answers file; the
+results hold the tests of what was uploaded. Whatever fails, a results file is written (a visible
 "autograder error" test; the traceback goes to stdout, which only staff see) and the exit
 code is 0. ``--warm`` (run by setup.sh) rebuilds every variant once, filling the cache of
 trained networks so that grading never trains, and fails loudly if any key differs.
@@ -31,9 +34,11 @@ from typing import Any
 from .. import __version__
 from ..build.pipeline import answer_key, params_from_data, params_json, recorded_params, solve_all, variant_from_data
 from ..engine.answer_format import check_format, flatten_answers, gradable
-from ..engine.runner import Submission, grade_submissions
+from ..engine.code_log import LogError, check_key, is_log, read_log
+from ..engine.runner import StudentResult, Submission, code_result, grade_submissions, with_part
 from ..grading.gradescope import results_json
 from ..grading.keycache import checked_parts, part_titles
+from ..grading.submissions import is_log_name
 from ..io.files import dump_json, parse_structured
 from ..kernel.errors import InputFileError
 from ..kernel.problem import BuildContext
@@ -209,19 +214,60 @@ def submitted_files(submission: Path) -> list[Path]:
 
 def answers_file(submission: Path) -> Path:
     """The one answers file of the submission (see :func:`submitted_files`)."""
+    answers, _ = handed_in_files(submission, code=False)
+    assert answers is not None
+    return answers
+
+
+def handed_in_files(submission: Path, *, code: bool) -> tuple[Path | None, Path | None]:
+    """The submission's answers file and, when the zip grades ``code``, its ``submission_log.json``
+    (a file whose name ends so); at least one of them, at most one of each."""
+
     files = submitted_files(submission)
-    answers = [p for p in files if p.suffix.lower() in ANSWER_SUFFIXES]
+    if not code and any(is_log_name(p) for p in files):
+        raise Refused(
+            "Code submission",
+            "This autograder grades the written answers only, not submission_log.json: upload the log to the "
+            "homework's code assignment (if this is it, please tell the course staff).",
+        )
+    logs = [p for p in files if code and is_log_name(p)]
+    answers = [p for p in files if p.suffix.lower() in ANSWER_SUFFIXES and p not in logs]
     kinds = ", ".join(ANSWER_SUFFIXES)
-    if not answers:
+    if not answers and not logs:
         got = f" (got {', '.join(shown(p.name) for p in files[:5])})" if files else ""
+        log = " or the notebook's submission_log.json" if code else ""
         raise Refused(
             "Answers file",
-            f"No answers file was submitted{got}: upload one {kinds} file, your filled answers template.",
+            f"No answers file was submitted{got}: upload one {kinds} file, your filled answers template{log}.",
         )
     if len(answers) > 1:
         names = ", ".join(shown(p.relative_to(submission).as_posix()) for p in answers[:10])
         raise Refused("Answers file", f"More than one answers file was submitted ({names}); upload exactly one.")
-    return answers[0]
+    if len(logs) > 1:
+        names = ", ".join(shown(p.relative_to(submission).as_posix()) for p in logs[:10])
+        raise Refused("Code submission", f"More than one submission log was submitted ({names}); upload exactly one.")
+    return (answers[0] if answers else None), (logs[0] if logs else None)
+
+
+def code_key(setup: Setup) -> dict[str, Any] | None:
+    """The test set a submission_log.json is graded against (exported with the surnames data), or None."""
+
+    entry = setup.config.get("code_submission")
+    if not entry:
+        return None
+    text = (setup.variants / entry["file"]).read_text(encoding="utf-8")
+    if text_digest(text) != entry["sha256"]:
+        raise RuntimeError(f"{entry['file']}: its digest differs from config.json's")
+    return dict(check_key(json.loads(text)))
+
+
+def read_handed_in(path: Path) -> tuple[dict[str, Any], list[str]] | str:
+    """A submission log as read, or the one line why it cannot be (shown to the student)."""
+
+    try:
+        return read_log(path)
+    except LogError as error:
+        return shown(str(error))
 
 
 def read_answers(path: Path) -> Any:
@@ -261,19 +307,80 @@ def _read_no_link(path: Path) -> str:
 
 
 def grade(setup: Setup) -> dict[str, Any]:
+    """The results of one submission: its written answers against the submitter's variant, its
+    submission_log.json against the zip's test set, or both (each file is graded when uploaded:
+    one zip serves the written assignment and the code assignment)."""
+
+    code = code_key(setup)
+    try:
+        file, log = handed_in_files(setup.root / "submission", code=code is not None)
+    except Refused as refused:  # scored out of the submitter's variant's points, as the answers would be
+        variant, found = submitter_variant(setup)
+        return refused_results(setup, refused, found, points=result_points(variant.parts))
+    extra: dict[str, Any] = {}  # the variant's seed and digest when answers are graded
+    output = list(setup.notes)
+    titles: dict[str, str] = {}
+    result = None
+    if file is not None and code is not None and log is None and _holds_log(file):
+        file, log = None, file  # a log under another name
+    if file is not None:
+        graded = grade_answers_file(setup, file, extra, output)
+        if isinstance(graded, dict):
+            return graded  # refused: its results say why
+        result, titles = graded
+    if log is not None and code is not None:
+        part = code_result(read_handed_in(log), code)
+        output.append(f"Code submission {shown(log.name)}: graded against the {len(code['test']):,} test names.")
+        if result is None:
+            result = StudentResult(shown(log.name), {})
+        result.parts = with_part(result.parts, part)
+        titles[part.part] = str(code["title"])
+    assert result is not None, "handed_in_files returns a file or a log"
+    extra.setdefault("version", __version__)
+    return results_json(
+        result,
+        visibility=setup.config["visibility"],
+        titles=titles,
+        output="\n".join(output),
+        extra_data=extra,
+    )
+
+
+def _holds_log(file: Path) -> bool:
+    """Whether a .json answers file is in fact a submission log (by its fields)."""
+
+    if file.suffix.lower() != ".json":
+        return False
+    try:
+        return is_log(read_answers(file))
+    except Refused:
+        return False  # refused again as answers, with the answers' words
+
+
+def submitter_variant(setup: Setup) -> tuple[Rebuilt, dict[str, Any]]:
+    """The submitter's variant (see :func:`variant_for`) and what results record of it."""
+
     metadata_path = setup.root / "submission_metadata.json"
     metadata = json.loads(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
     path, params_digest, key_digest = variant_for(setup, metadata if isinstance(metadata, dict) else {})
     variant = load_variant(setup, path, params_digest, key_digest)
-    extra = {"seed": variant.seed, "version": __version__, "params_sha256": params_digest}
+    return variant, {"seed": variant.seed, "version": __version__, "params_sha256": params_digest}
+
+
+def grade_answers_file(
+    setup: Setup, file: Path, extra: dict[str, Any], output: list[str]
+) -> tuple[Any, dict[str, str]] | dict[str, Any]:
+    """The written answers against the submitter's variant: (result, titles), or refused results."""
+
+    variant, found = submitter_variant(setup)
+    extra.update(found)
     try:
-        file = answers_file(setup.root / "submission")
         data = read_answers(file)
     except Refused as refused:
         return refused_results(setup, refused, extra, points=result_points(variant.parts))
     data = {k: v for k, v in data.items() if k not in ("student", "seed") or k in variant.parts}
     report = check_format(data, variant.parts)
-    output = list(setup.notes)
+    output[:] = [*setup.notes]
     if report.valid:
         output.append(f"Format check of {shown(file.name)}: valid.")
     else:
@@ -283,13 +390,7 @@ def grade(setup: Setup) -> dict[str, Any]:
     submission = Submission(shown(file.name), answers, notes)
     time_limit = float(setup.config.get("time_limit", 2.0))
     result = grade_submissions(variant.parts, [submission], jobs=1, time_limit=time_limit)[0]
-    return results_json(
-        result,
-        visibility=setup.config["visibility"],
-        titles=variant.titles,
-        output="\n".join(output),
-        extra_data=extra,
-    )
+    return result, dict(variant.titles)
 
 
 def result_points(parts: dict[str, Any]) -> float:

@@ -5,7 +5,12 @@ need: hw6 as a wheel (the code that drew the variants), ``config.json`` (points,
 time limit, pinned grading dependencies) and ``variants/``: each variant's ``params.json``
 and, for a batch, a manifest matching Gradescope's submitters (sid, email, id) to them. Keys
 are rebuilt from the parameters at grading time and compared with a digest taken here; no
-answer is in the zip. The same inputs give the same bytes.
+answer of the written parts is in the zip. Exported with the surnames folder (``--names-dir``),
+the zip also grades Problem 4's code submission: ``variants/code_submission.json`` is the key's
+test set (names and their languages, which the public data set lists anyway), since the
+autograder has no data to rebuild it from. One zip then serves both Gradescope assignments
+(the written answers and "Code"): it grades whichever file a student uploads, or both.
+The same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, options
-from ..build.pipeline import params_json, read_params_and_variant
+from ..build.pipeline import params_from_data, params_json, read_params_and_variant, solve_all, variant_from_data
 from ..engine.answer_format import gradable
 from ..engine.runner import TIME_LIMIT
-from ..io.files import dump_json, write_bytes_atomic
+from ..grading.keycache import checked_answer_key
+from ..io.files import dump_json, parse_structured, write_bytes_atomic
 from ..kernel.errors import InputFileError
 from ..kernel.problem import BuildContext
 from ..variants.draw import draw, parse_seed, read_variant_options
@@ -36,6 +42,7 @@ NAME = "gradescope"
 HELP = "a Gradescope autograder zip (setup.sh, run_autograder, hw6 wheel, each variant's parameters)"
 MANIFEST_FIELDS = ("student_id", "email", "sid", "params", "params_sha256", "key_sha256", "points")
 FORMAT = 1  # of config.json and the variants manifest, read by solver.export.autograder
+CODE_FILE = "code_submission.json"  # answers.json's code_submission: what a submission_log.json is graded against
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,6 +58,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     add_drawing_arguments(parser)
 
+    for folder in options.data_folders():  # the surnames: the zip then grades submission_log.json too
+        parser.add_argument(f"--{folder.option}", dest=folder.dest, metavar="DIR", help=folder.help)
+
 
 def run(args: argparse.Namespace) -> int:
     if sum(x is not None for x in (args.params, args.seed, args.manifest)) > 1:
@@ -58,11 +68,16 @@ def run(args: argparse.Namespace) -> int:
     context = options.context(args, sheets=False)
     variants = manifest_rows(Path(args.manifest)) if args.manifest else [_single_variant(args, context)]
     digests, points = _verified_keys(variants, context)
-    files = autograder_files(variants, digests, points, args.visibility)
+    code = code_section(variants, context)
+    files = autograder_files(variants, digests, points, args.visibility, code)
     spread = f"{min(points):g}" if min(points) == max(points) else f"{min(points):g} to {max(points):g}"
     write_bytes_atomic(args.out, wheel.deterministic_zip(files, executables=("setup.sh", "run_autograder")))
     size = sum(len(content) for _, content in files)
-    print(f"hw6: wrote {args.out}: {len(variants)} variant(s), {spread} points graded automatically, {size:,} bytes")
+    graded_log = f"; a submission_log.json is graded for {code['points']:g} points" if code else ""
+    print(
+        f"hw6: wrote {args.out}: {len(variants)} variant(s), {spread} points graded automatically{graded_log}, "
+        f"{size:,} bytes"
+    )
     return 0
 
 
@@ -87,8 +102,36 @@ def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], lis
     return digests, points
 
 
+def code_section(variants: list[VariantFile], context) -> dict[str, Any] | None:
+    """answers.json's ``code_submission`` (the test set a student's submission_log.json is graded
+    against), when the surnames folder was given; None otherwise (the zip then grades answers only).
+
+    The autograder cannot rebuild it: it has no data set. It is the same for every variant, since it
+    depends only on the data and Problem 4's and the grading parameters, which no variant draws; a
+    batch whose variants differ there is refused rather than graded against one of them."""
+
+    if not context.data_folders:
+        return None
+    first = parse_structured(variants[0].params_text, variants[0].path, json_only=True)
+    same = ("names_classifier", "grading")
+    for variant in variants[1:]:
+        other = parse_structured(variant.params_text, variant.path, json_only=True)
+        if any(other.get(section) != first.get(section) for section in same):
+            raise InputFileError(
+                f"{variant.path}: its names_classifier or grading parameters differ from {variants[0].path}'s; "
+                "the autograder grades every submission_log.json against one test set"
+            )
+    params = params_from_data(first, variants[0].path)
+    key = checked_answer_key(solve_all(params, context), variant_from_data(first), params["grading"])
+    return key.get("code_submission")
+
+
 def autograder_files(
-    variants: list[VariantFile], digests: list[str], points: list[float], visibility: str
+    variants: list[VariantFile],
+    digests: list[str],
+    points: list[float],
+    visibility: str,
+    code: dict[str, Any] | None = None,
 ) -> list[tuple[str, bytes]]:
     """(name, content) of every file of the zip, in a fixed order."""
     scripts = resources.files("solver.export") / "scripts"
@@ -103,6 +146,9 @@ def autograder_files(
         "points": max(points),  # the most any variant gives; each variant's own is in its digests
         "variants": "manifest.csv" if roster else "params.json",
     }
+    if code is not None:  # one zip grades the written answers, a submission_log.json, or both
+        code_text = dump_json(code)
+        config["code_submission"] = {"file": CODE_FILE, "sha256": text_digest(code_text), "points": code["points"]}
     files: list[tuple[str, bytes]] = [
         ("setup.sh", (scripts / "setup.sh").read_bytes()),
         ("run_autograder", (scripts / "run_autograder").read_bytes()),
@@ -119,6 +165,8 @@ def autograder_files(
         }
         files.append(("variants/digests.json", json.dumps(config_digest, sort_keys=True).encode() + b"\n"))
     files += [(f"variants/{v.path}", v.params_text.encode()) for v in sorted(variants, key=lambda v: v.path)]
+    if code is not None:
+        files.append((f"variants/{CODE_FILE}", code_text.encode()))
     return files
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..build.pipeline import read_params_and_variant, solve_all
-from ..engine.runner import KeyGroup, StudentResult, compile_key, grade_groups
+from ..engine.runner import KeyGroup, StudentResult, code_result, compile_key, grade_groups, with_part
 from ..io.files import StagedOutput, dump_json, write_text_atomic
 from ..kernel.points import GradingParams
 from ..problems import BuildContext
@@ -40,10 +40,16 @@ class VariantKeys:
         drawing: Mapping[str, Any],
         grading: GradingParams | None,
         titles: Mapping[str, str] | None = None,
+        code: Mapping[str, Any] | None = None,
     ):
         self._keys: dict[int | None, Parts] = {None: default}
+        # answers.json's code_submission (the test set a handed-in log is graded against): the default
+        # key's for every student, as no variant changes Problem 4's data, split or thresholds
+        self.code = code
         self._drawn: dict[int, Drawn] = {}
         self.titles: dict[str, str] = dict(titles or {})  # part id -> its problem's title, for Gradescope
+        if code is not None:
+            self.titles[str(code["part"])] = str(code["title"])
         self._context = context
         self._drawing = drawing
         self._grading = grading
@@ -174,9 +180,27 @@ def grade_answers(
                 notes.append(f"part {part_id} is not graded automatically: {reason}")
     done = [r for r in results if r is not None]
     assert len(done) == len(results), "every submission is in the group of its seed"
+    notes += _code_results(keys.code, submissions, done)
     if verified and is_class:
         notes += _absent(verified, submissions, answers)
     return Graded(done, is_class, notes, refused)
+
+
+def _code_results(code: Mapping[str, Any] | None, submissions: list, results: list[StudentResult]) -> list[str]:
+    """Each student's code submission graded as one more part (see :mod:`solver.engine.code_log`),
+    when the key has a section to grade it against; notes for staff otherwise."""
+    if code is None:
+        handed = sum(1 for s in submissions if s.handed_in is not None)
+        if not handed:
+            return []
+        return [
+            f"{handed} submission_log.json file(s) not graded: the key has no test set to grade them against "
+            "(give the surnames folder, --names-dir, so that Problem 4 is solved)"
+        ]
+    for submission, result in zip(submissions, results, strict=True):
+        handed_in = submission.error if submission.error is not None else submission.handed_in
+        result.parts = with_part(result.parts, code_result(handed_in, code))
+    return []
 
 
 def _absent(manifest: VerifiedManifest, submissions: list, answers: str | Path) -> list[str]:

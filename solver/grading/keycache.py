@@ -35,8 +35,15 @@ def checked_parts(
     solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None
 ) -> dict[str, Any]:
     """The key's parts, only once every cross-check of the answers they come from agrees."""
+    return checked_answer_key(solved, variant, grading)["parts"]
+
+
+def checked_answer_key(
+    solved: list[Solved], variant: Variant | None, grading: GradingParams | None = None
+) -> dict[str, Any]:
+    """The whole key (parts, and the code submission's section when there is one), once every cross-check agrees."""
     pipeline.checked(solved)
-    return pipeline.answer_key(solved, variant, grading)["parts"]
+    return pipeline.answer_key(solved, variant, grading)
 
 
 def part_titles(solved: list[Solved]) -> dict[str, str]:
@@ -136,13 +143,16 @@ class DefaultKey:
     titles: dict[str, str]  # part id -> its problem's title
     seed: int | None  # the variant's seed; None: the homework's own values
     grading: Any  # the params file's grading section (None for a seed)
+    code: dict[str, Any] | None = None  # answers.json's code_submission (None: no data, nothing to grade a log with)
 
 
 def default_key(seed: int | None, params_file: str | None, context: BuildContext, drawing: dict) -> DefaultKey:
     """What ``hw6 check`` grades against when no manifest decides, from the cache when it can."""
 
     def entry(solved: list, variant: Any, grading: Any) -> dict[str, Any]:
-        return {"parts": checked_parts(solved, variant, grading), "titles": part_titles(solved), "seed": variant.seed}
+        key = checked_answer_key(solved, variant, grading)
+        found = {"parts": key["parts"], "titles": part_titles(solved), "seed": variant.seed}
+        return found | ({"code": key["code_submission"]} if "code_submission" in key else {})
 
     grading = None
     if seed is not None:
@@ -164,4 +174,4 @@ def default_key(seed: int | None, params_file: str | None, context: BuildContext
     inputs["skip"] = sorted(context.skip)  # a skipped problem is not in the key
     cacheable = not context.data_folders  # a data folder's contents are not in the inputs
     found = checked_key(context.cache_dir, inputs if cacheable else None, build)
-    return DefaultKey(found["parts"], found["titles"], found.get("seed"), grading)
+    return DefaultKey(found["parts"], found["titles"], found.get("seed"), grading, found.get("code"))

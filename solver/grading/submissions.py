@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.answer_format import flatten_answers
+from ..engine.code_log import LogError, is_log, read_log
 from ..engine.kinds import KINDS
 from ..engine.runner import Oversized, Submission
 from ..io.files import parse_structured, read_structured
@@ -34,6 +35,7 @@ MAX_FILE_BYTES = 4 * 2**20  # one student's file
 MAX_CSV_BYTES = 64 * 2**20  # a class
 MAX_CELL_YAML = 100_000  # characters of a CSV cell read as YAML
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+LOG_STEM = "submission_log"  # Problem 4's code submission (see solver.engine.code_log): submission_log.json
 
 
 Parts = Mapping[str, Mapping[str, Any]]
@@ -76,7 +78,7 @@ def read_submissions(
             read = [read_owned(p, reader, owned) for p in files]
         else:
             read = [read_file(p, reader, strict=False, named=True) for p in files]
-        return _unique(read + [_link_outside(p) for p in outside]), True
+        return _unique(_with_logs(read) + [_link_outside(p) for p in outside]), True
     if not path.exists():
         raise InputFileError(f"{path}: no such file or folder")
     if path.suffix.lower() == ".csv":
@@ -139,7 +141,7 @@ def _unique(submissions: list[Submission]) -> list[Submission]:
 def read_owned(path: Path, keys: _SeededKeys, owners: Mapping[str, str | None]) -> Submission:
     """A file of a folder graded with a manifest: its name (a row's student_id or folder) says
     whose it is; a name no row (or two rows) has is refused, unread."""
-    stem = _nfc(path.stem)
+    stem = _nfc(owner_stem(path))
     if stem in owners and owners[stem] is not None:
         return read_file(path, keys, strict=False, owner=owners[stem])
     if stem in owners:
@@ -169,7 +171,11 @@ def read_file(
     ``named`` (a folder without a manifest) the file's name is its student: a ``student:``
     field naming someone else is reported in a note and ignored, so no file can stand in
     for another student's."""
-    submission = Submission(owner) if owner is not None else _identified(path.stem, f"the file name {path.name!r}")
+    submission = (
+        Submission(owner) if owner is not None else _identified(owner_stem(path), f"the file name {path.name!r}")
+    )
+    if is_log_name(path):
+        return _handed_in(submission, path, keys)
     try:
         data = read_structured(path, max_bytes=MAX_FILE_BYTES)
         if not isinstance(data, Mapping):
@@ -182,6 +188,8 @@ def read_file(
     except (ValueError, RecursionError, MemoryError, OverflowError) as error:
         submission.error = f"{path.name}: cannot be read ({_reason(error)})"
         return submission
+    if path.suffix.lower() == ".json" and is_log(data):  # a log under another name: read by the log's rules
+        return _handed_in(submission, path, keys)
     name = data.get("student")
     if owner is not None and "student" not in keys.default:
         if (mismatch := _not_owner(name, owner)) is not None:
@@ -202,6 +210,48 @@ def read_file(
         answers, notes = flatten_answers(data, parts)
         submission.answers, submission.notes = answers, submission.notes + notes
     return submission
+
+
+def is_log_name(path: Path) -> bool:
+    """A code submission by its name: ``submission_log.json``, or ``<student>.submission_log.json`` in a class folder."""
+    return path.suffix.lower() == ".json" and path.stem.lower().endswith(LOG_STEM)
+
+
+def owner_stem(path: Path) -> str:
+    """The part of a file's name that says whose it is: ``alice`` for ``alice.yaml`` and for
+    ``alice.submission_log.json`` (a lone ``submission_log.json`` keeps its whole stem)."""
+    stem = path.stem
+    if is_log_name(path):
+        stem = stem[: -len(LOG_STEM)].rstrip("._- ") or stem
+    return stem
+
+
+def _handed_in(submission: Submission, path: Path, keys: _SeededKeys) -> Submission:
+    """A student's code submission (the log, or the one line why it cannot be read); no answers."""
+    try:
+        submission.handed_in = read_log(path)
+    except LogError as error:
+        submission.handed_in = str(error)
+    keys.assign(submission, None)  # a log names no seed: the manifest's, or the default key
+    return submission
+
+
+def _with_logs(submissions: list[Submission]) -> list[Submission]:
+    """A class folder's log joined to the same student's answers file (``alice.yaml`` and
+    ``alice.submission_log.json``): one submission with both. Two of a kind stay apart (and are
+    refused together by :func:`_unique`)."""
+    logs: dict[str, list[Submission]] = {}
+    for submission in submissions:
+        if submission.error is None and submission.handed_in is not None and not submission.answers:
+            logs.setdefault(submission.student, []).append(submission)
+    joined: set[int] = set()
+    for submission in submissions:
+        found = logs.get(submission.student, [])
+        if submission.error is None and submission.handed_in is None and len(found) == 1:
+            submission.handed_in = found[0].handed_in
+            submission.notes += found[0].notes
+            joined.add(id(found[0]))
+    return [s for s in submissions if id(s) not in joined]
 
 
 def _not_owner(name: Any, owner: str) -> str | None:

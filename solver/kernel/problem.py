@@ -100,6 +100,18 @@ class BuildContext:
 
 
 @dataclass(frozen=True)
+class CodeSubmission:
+    """A file handed in besides the answers, graded against answers.json's ``code_submission``.
+
+    ``part`` is the id its result is reported under and its points are set with (``grading.points``);
+    ``key(solution)`` gives the section's content (what a file is graded against) or None."""
+
+    part: str
+    title: str
+    key: Callable[[Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
 class Problem:
     """A homework problem as the pipeline sees it."""
 
@@ -143,6 +155,9 @@ class Problem:
     # What each platform's exporter shows of the problem (its PrairieLearn, Moodle and Canvas question), or
     # why it has none: the problem's own words, kept in its folder (see solver.kernel.exports).
     exports: Exports = Exports()
+    # A file students hand in besides their answers (Problem 4's training log), graded against a
+    # section of the key that this builds from a solution (None when it cannot: no data given).
+    code_submission: CodeSubmission | None = None
 
     @property
     def solution_template(self) -> str:

@@ -14,6 +14,8 @@ import inspect
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 #: The first line of every starter body; the tests look for it.
@@ -63,18 +65,49 @@ def code(
     return Cell(name, "code", source, source, role, alone, prints)
 
 
+class FunctionSource:
+    """A top-level function's source as its module's file holds it (the module is not imported);
+    named like a function, so the cells below take either."""
+
+    def __init__(self, name: str, text: str):
+        self.__name__, self.text = name, text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FunctionSource) and (self.__name__, self.text) == (other.__name__, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.__name__, self.text))
+
+
+@functools.cache
+def functions_in(path: Path) -> SimpleNamespace:
+    """Every top-level function (and class) of the Python file ``path`` as a :class:`FunctionSource`, by name."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    functions = {}
+    for node in ast.parse(text).body:
+        if isinstance(
+            node, (ast.FunctionDef, ast.ClassDef)
+        ):  # whole lines, so a comment after the last statement stays
+            start = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])  # with its decorators
+            functions[node.name] = FunctionSource(node.name, "\n".join(lines[start - 1 : node.end_lineno]))
+    return SimpleNamespace(**functions)
+
+
 @functools.cache  # inspect tokenizes the whole module: read each function once per process
-def _source(function: Callable[..., Any]) -> str:
+def _source(function: Callable[..., Any] | FunctionSource) -> str:
+    if isinstance(function, FunctionSource):
+        return textwrap.dedent(function.text).strip()
     return textwrap.dedent(inspect.getsource(function)).strip()
 
 
-def source_of(*functions: Callable[..., Any]) -> str:
+def source_of(*functions: Callable[..., Any] | FunctionSource) -> str:
     """The functions' own source, blank-line separated."""
     return "\n\n\n".join(_source(f) for f in functions)
 
 
 @functools.cache
-def starter_of(function: Callable[..., Any], hint: str) -> str:
+def starter_of(function: Callable[..., Any] | FunctionSource, hint: str) -> str:
     """The function's signature and docstring, with a body that says it is the student's to write."""
     source = _source(function)
     node = ast.parse(source).body[0]
@@ -87,11 +120,11 @@ def starter_of(function: Callable[..., Any], hint: str) -> str:
     return f'{head}\n    {TODO_MARK}: {hint}\n    raise NotImplementedError("{message}")'
 
 
-def todo(name: str, hint: str, *functions: Callable[..., Any]) -> Cell:
+def todo(name: str, hint: str, *functions: Callable[..., Any] | FunctionSource) -> Cell:
     """A cell of functions the student writes; ``hint`` names the homework's section."""
     starter = "\n\n\n".join(starter_of(f, hint) for f in functions)
     return Cell(name, "code", starter, source_of(*functions), "todo")
 
 
-def given(name: str, *functions: Callable[..., Any]) -> Cell:
+def given(name: str, *functions: Callable[..., Any] | FunctionSource) -> Cell:
     return code(name, source_of(*functions))

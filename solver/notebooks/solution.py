@@ -103,7 +103,7 @@ def notebook_files(
         return {}, []
     outputs: dict[str, list[Any]] = {}
     for run in plan(contributions):
-        outputs.update(run_outputs(run.cells, run.shown, cache, run.data_folders))
+        outputs.update(run_outputs(run.cells, run.shown, cache, run.data_folders, warm=True))
     node = assembled(notebook(cells, solution=True), outputs)
     checks = [
         printed_check(cell.prints, printed_text(node_cell), parts)

@@ -35,7 +35,11 @@ def region(module: ModuleType, name: str) -> Tex:
             taken.append(line)
     if not found or inside or not taken:
         raise ValueError(f"{module.__name__}: no complete '# sheet: begin/end {name}' region")  # a bug in hw6
-    text = textwrap.dedent("\n".join(taken)).strip("\n")
+    return verbatim(textwrap.dedent("\n".join(taken)).strip("\n"), f"{module.__name__}: region {name}")
+
+
+def verbatim(text: str, what: str) -> Tex:
+    """``text`` (source code) for a ``lstlisting``; ``what`` names it when it cannot be typeset verbatim."""
     if not text.isascii() or _END_OF_LISTING in text:
-        raise ValueError(f"{module.__name__}: region {name} cannot be typeset verbatim")  # a bug in hw6
+        raise ValueError(f"{what} cannot be typeset verbatim")  # a bug in hw6
     return Tex(text)

@@ -1,30 +1,38 @@
 """Problem 4: a character-level recurrent network that reads a surname and names its language, on the real data.
 
-The surnames come from the folder given as ``--names-dir`` (:mod:`.data`:
-normalised like the PyTorch tutorial, deduplicated, split by language with a
-seed). The network is :class:`solver.nn.SequenceClassifier` (NumPy,
-hand-written backward); training and its figures are cached under the
-configuration and the data's fingerprint. Without the folder the sheet says
-how to get the data and the key marks the metrics as unavailable.
+The surnames come from the folder given as ``--names-dir``. The classifier is the
+solution notebook's: a PyTorch network (two LSTMs, forwards and backwards, beside
+a bag of character n-grams; two such networks averaged) whose cells are built from
+the parameters and executed once per configuration and data (cached), writing
+``submission_log.json`` (format 3, what ``hw6 check`` grades) and its weights.
+hw6 reads and splits the data with its own code and recomputes every test
+prediction from those weights with its NumPy layers; the sheet reports the
+notebook's numbers only when both agree. Without the folder the sheet says how to
+get the data and the key marks the metrics as unavailable.
 
-    params      the network, its training and the split; the names shown with predictions
-    solve       the Solution: the split, the trained classifier, its scores, the sample predictions
-    checks      crosscheck (NumPy) and oracle_check (torch, :mod:`solver.nn.mirrors`)
-    key         the answer key: parts(), the metrics and the written answer on misuse
-    sheet       the figures, the submission log and the template variables
-    variants    none: every variant keeps the homework's configuration
-    data        reading, normalising, deduplicating and splitting the surnames; encoding names
-    training    length-grouped batches, training with the cache
-    evaluation  probabilities, accuracy, balanced and per-language accuracy, confusion, top-k
-    figures     the training curve and the confusion matrix as deterministic PDFs
-    log         submission_log.json: a self-describing record of the run
-    notebook    the cells of the homework's notebook (the training loop is the student's)
+    params        the network, its training and the split; the names shown with predictions
+    notebook      the notebook's cells (starter with two TODOs, solution), built from the parameters
+    notebook_code the functions those cells hold (PyTorch): reading, split, n-grams, network, training, scores
+    run           executing the cells once; the log, and the weights in solver.nn's layout
+    solve         the Solution: hw6's split, the notebook's run, NumPy's scores, the sample predictions
+    checks        crosscheck (NumPy against the notebook) and oracle_check (torch, :mod:`solver.nn.mirrors`)
+    key           the answer key: parts(), the metrics and the written answer on misuse
+    sheet         the figures, the submission log and the template variables
+    variants      none: every variant keeps the homework's configuration
+    data          reading, normalising, deduplicating and splitting the surnames; encoding names
+    training      the NumPy network the notebook's weights are loaded into
+    evaluation    probabilities, accuracy, balanced and per-language accuracy, confusion, top-k
+    figures       the training curve and the confusion matrix as deterministic PDFs
+    log           the metrics the key reports
+    code_key      the test set and thresholds a student's submission_log.json is graded against
 
-Checks: the reported metrics are recomputed from the stored probabilities by a
-second route, the probabilities must be distributions, padded batches must give
-what one name at a time gives (NumPy, every build); torch recomputes logits,
-loss and every parameter gradient on a batch of test names in float64, and the
-test predictions with ``torch.nn.LSTM``/``RNN`` (oracle).
+Checks: the notebook's log names exactly hw6's test names and predicts what the
+NumPy layers predict from its weights (float64, exactly), with the same scores;
+the reported metrics are recomputed from the stored probabilities by a second
+route, the probabilities must be distributions, padded batches must give what one
+name at a time gives; torch recomputes logits, loss and every parameter gradient
+on a batch of test names in float64, and the test predictions with
+``torch.nn.LSTM``/``RNN`` (oracle).
 """
 
 from __future__ import annotations
@@ -32,13 +40,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...kernel.exports import not_exported
-from ...kernel.problem import DataFolder, Problem
+from ...kernel.problem import CodeSubmission, DataFolder, Problem
 from .checks import crosscheck, oracle_check
+from .code_key import CODE_PART, CODE_TITLE, code_key
 from .key import parts
-from .notebook import cells
 from .params import DEFAULT_SAMPLES, Params
 from .sheet import assets, view
-from .solve import Solution, solve
+from .solve import Solution, cells, solve
 from .staff import staff_notes
 from .variants import guarantees, sample
 
@@ -64,6 +72,7 @@ PROBLEM = Problem(
     ),
     notebook=cells,
     staff_notes=staff_notes,
+    code_submission=CodeSubmission(part=CODE_PART, title=CODE_TITLE, key=code_key),
 )
 
 __all__ = [

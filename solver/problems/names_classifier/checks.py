@@ -3,7 +3,9 @@
 :func:`crosscheck` (NumPy, every build): the reported metrics recomputed from
 the stored probabilities by a second route, the probabilities must be
 distributions, padded batches must give what one name at a time gives, the
-split must be disjoint and cover every language. :func:`oracle_check`
+split must be disjoint and cover every language, and the solution notebook's
+run (its log: test names, predictions, scores, samples) must be what hw6's
+NumPy layers compute from its saved weights. :func:`oracle_check`
 (torch): logits, loss and every parameter gradient on a batch of test names
 in float64, and the test predictions with ``torch.nn.LSTM``/``RNN``.
 """
@@ -15,13 +17,14 @@ import numpy as np
 from ...kernel.checks import Check, compare_arrays, compare_equal
 from ...nn import SoftmaxCrossEntropy, mirrors
 from .data import encode
-from .evaluation import Evaluation, probabilities, softmax
+from .evaluation import softmax
 from .solve import Solution, Trained
 from .training import class_weights
 
 ORACLE_BATCH = 24  # test names in the torch gradient check
 PADDING_CHECK_NAMES = 24  # test names also run one at a time, unpadded
 EXACT_RTOL = 1e-10  # the same float64 computation by another route
+LOG_ATOL = 5e-7 + 1e-12  # the log's numbers are rounded to 6 decimals
 
 
 def crosscheck(solution: Solution) -> list[Check]:
@@ -117,26 +120,7 @@ def crosscheck(solution: Solution) -> list[Check]:
             )
         )
 
-    # Each network's curve was measured in training arithmetic; the float64 re-evaluation of its
-    # last epoch's weights must agree up to a few names whose top two probabilities nearly tie.
-    validation = trained.split.validation
-    tolerance = 0.0 if trained.classifier.config.dtype == "float64" else 3 / len(validation)
-    for network, model_of_network in zip(trained.classifier.networks, trained.model.networks, strict=True):
-        measured = Evaluation(
-            trained.data.labels[validation],
-            probabilities(model_of_network, encoded.codes[validation], encoded.lengths[validation]),
-            trained.data.listed(validation),
-        )
-        checks.append(
-            compare_arrays(
-                "4.validation_accuracy",
-                f"numpy float64 re-evaluation (network seed {network.config.seed})",
-                [network.epochs[-1]["validation_accuracy"]],
-                [measured.accuracy],
-                rtol=1e-12,
-                atol=tolerance,
-            )
-        )
+    checks += notebook_agreement(trained)
 
     names = sorted(trained.data.names)
     distinct = 1 + sum(1 for before, after in zip(names, names[1:], strict=False) if after != before)
@@ -156,6 +140,63 @@ def crosscheck(solution: Solution) -> list[Check]:
     )
     checks.append(compare_equal("4.split", "python sets: names in one part each, covering every name", True, disjoint))
     checks.append(compare_equal("4.split", "numpy: every language in the test names", classes, len(np.unique(labels))))
+    return checks
+
+
+def notebook_agreement(trained: Trained) -> list[Check]:
+    """The solution notebook's run (PyTorch, float64 scores) against hw6's NumPy layers on its saved weights.
+
+    hw6 reads and splits the data with its own code and recomputes each test name's probabilities
+    with :mod:`solver.nn`; the notebook's log must name exactly those test names, predict exactly
+    NumPy's languages (both in float64: only an exact tie could tell them apart, and none is
+    tolerated) and report the same scores (to the log's 6 decimals, ``LOG_ATOL``).
+    """
+    log, data, test, languages = trained.classifier.log, trained.data, trained.test, trained.languages
+    backend = "numpy float64 from the notebook's saved weights"
+    test_names = [data.names[i] for i in trained.split.test]
+    logged = log["predictions"]
+    checks = [
+        compare_equal("4.notebook.data", "hw6's reading of the data", data.fingerprint(), log["data"]["fingerprint"]),
+        compare_equal("4.notebook.languages", "hw6's reading of the data", list(languages), log["data"]["languages"]),
+        compare_equal("4.notebook.test_names", "hw6's split by name", test_names, [name for name, _ in logged]),
+        compare_equal(
+            "4.notebook.predictions",
+            backend,
+            [languages[c] for c in test.predictions.tolist()],
+            [language for _, language in logged],
+        ),
+    ]
+    final = log["final"]
+    for part, ours, theirs in (
+        ("4.notebook.accuracy", test.accuracy, final["accuracy"]),
+        ("4.notebook.balanced_accuracy", test.balanced_accuracy, final["balanced_accuracy"]),
+    ):
+        checks.append(compare_arrays(part, backend, [ours], [theirs], rtol=0, atol=LOG_ATOL))
+    per_language = {
+        language: {"right": int(test.confusion[c, c]), "names": int(test.confusion[c].sum())}
+        for c, language in enumerate(languages)
+    }
+    checks.append(compare_equal("4.notebook.per_language", backend, per_language, final["per_language"]))
+    for sample, shown in zip(trained.samples, log["samples"], strict=True):
+        ours_top = sample.top(languages)
+        checks.append(
+            compare_equal(
+                f"4.notebook.sample.{sample.normalised}",
+                backend,
+                [language for language, _ in ours_top],
+                [language for language, _ in shown["top3"]],
+            )
+        )
+        checks.append(
+            compare_arrays(
+                f"4.notebook.sample.{sample.normalised}",
+                backend,
+                [p for _, p in ours_top],
+                [p for _, p in shown["top3"]],
+                rtol=0,
+                atol=LOG_ATOL,
+            )
+        )
     return checks
 
 

@@ -108,6 +108,19 @@ class NamesData:
         return "; ".join(pieces)
 
 
+def folder_facts(folder: str | Path) -> tuple[int, int, str]:
+    """The ``<Language>.txt`` files of ``folder`` (not hidden): how many, their lines, and the SHA-256 of
+    their names and bytes in name order (what the notebook's data step checks it reads)."""
+    digest, files, lines = hashlib.sha256(), 0, 0
+    for path in sorted(Path(folder).glob("*.txt")):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        files, lines = files + 1, lines + len(raw.splitlines())
+    return files, lines, digest.hexdigest()
+
+
 def load_names(folder: str | Path) -> NamesData:
     folder = Path(folder)
     if not folder.is_dir():

@@ -19,9 +19,7 @@ DEFAULT_SAMPLES = ("Dovesky", "Jackson", "Satoshi", "Hinton", "Schmidhuber", "Fi
 class TrainingConfig(ParamsBase):
     cell: Literal["rnn", "lstm"] = param("lstm", "recurrent layer (the RNN uses tanh)")
     hidden_size: int = param(64, "width H of the recurrent layers", minimum=1, maximum=512)
-    embedding_size: int = param(
-        32, "width of the learned character vectors; 0 feeds one-hot vectors", minimum=0, maximum=256
-    )
+    embedding_size: int = param(32, "width of the learned character vectors", minimum=1, maximum=256)
     layers: int = param(1, "stacked recurrent layers", minimum=1, maximum=3)
     bidirectional: bool = param(
         True, "a second recurrent stack reads each name backwards; the head sees both final states"
@@ -90,6 +88,23 @@ class TrainingConfig(ParamsBase):
         return (1.0 - validation - test, validation, test)
 
 
+@dataclass(frozen=True)
+class AutograderThresholds(ParamsBase):
+    """What the submitted log's predictions must reach for full points (half for one of the two).
+
+    The defaults are the targets the notebook prints, so a run that meets them earns full points."""
+
+    accuracy: Number = param(
+        sp.Rational("0.78"), "test accuracy the code submission's predictions must reach", minimum=0, maximum=1
+    )
+    balanced_accuracy: Number = param(
+        sp.Rational("0.52"),
+        "balanced accuracy (mean of the per-language accuracies) the code submission's predictions must reach",
+        minimum=0,
+        maximum=1,
+    )
+
+
 def _sample_names(value: Any, path: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple)) or len(value) > MAX_SAMPLES:
         raise ParamsError(path, f"a list of at most {MAX_SAMPLES} names", value, has_got=True)
@@ -112,4 +127,8 @@ class Params(ParamsBase):
     samples: tuple[str, ...] = param(DEFAULT_SAMPLES, "names shown with their top-3 predictions", convert=_sample_names)
     test_examples: int = param(
         5, "test names (of different languages) shown with their top-3 predictions", minimum=0, maximum=MAX_SAMPLES
+    )
+    autograder: AutograderThresholds = param(
+        doc="thresholds of the code submission (submission_log.json) graded by hw6 check and the autograder",
+        default_factory=AutograderThresholds,
     )

@@ -7,12 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from ...io.files import dump_json
 from ...render.tex import Tex, number
 from . import figures
 from .data import DATA_SOURCE
-from .key import DATA_ARCHIVE, TARGET_ACCURACY, misuse_answer
-from .log import run_log
+from .key import DATA_ARCHIVE, misuse_answer
+from .notebook import TARGET_ACCURACY, TARGET_BALANCED
 from .params import TrainingConfig
 from .solve import Solution
 from .training import class_weights
@@ -90,7 +89,7 @@ def assets(solution: Solution) -> dict[str, bytes]:
         trained.classifier.epochs, trained.test.confusion, trained.languages, solution.cache
     )
     files = {f"{FIGURE_DIR}/{name}.pdf": data for name, data in rendered.items()}
-    files[LOG_FILE] = dump_json(run_log(trained, solution.params)).encode("utf-8")
+    files[LOG_FILE] = trained.classifier.log_bytes  # the solution notebook's own log
     return files
 
 
@@ -103,7 +102,8 @@ def view(solution: Solution) -> dict:
         "config": config,
         "answer_a": misuse_answer(solution.trained),
         "log_file": LOG_FILE,
-        "target": f"{100 * TARGET_ACCURACY:.0f}",
+        "target": f"{100 * TARGET_ACCURACY:.0f}",  # what a reasonable submission reaches
+        "target_balanced": f"{100 * TARGET_BALANCED:.0f}",
     }
     trained = solution.trained
     if trained is None:
@@ -113,10 +113,12 @@ def view(solution: Solution) -> dict:
         return Tex(f"{100 * value:.{digits}f}\\%")
 
     data, split, test, languages = trained.data, trained.split, trained.test, trained.languages
+    final = trained.classifier.log["final"]  # the notebook's scores (checks.crosscheck: NumPy's agree)
     sizes = data.counts()
     rows = []
     for c, language in enumerate(languages):
         row = test.confusion[c]
+        right, count = final["per_language"][language]["right"], final["per_language"][language]["names"]
         wrong = [(int(row[k]), languages[k]) for k in range(len(languages)) if k != c and row[k]]
         wrong.sort(key=lambda item: (-item[0], item[1]))
         predicted = int(test.confusion[:, c].sum())
@@ -124,23 +126,24 @@ def view(solution: Solution) -> dict:
             {
                 "language": language,
                 "names": sizes[language],
-                "test": int(row.sum()),
-                "correct": int(row[c]),
+                "test": count,
+                "correct": right,
                 "predicted": predicted,
-                "recall": percent(test.per_class[c], 0) if row.sum() else Tex("--"),
+                "recall": percent(right / count, 0) if count else Tex("--"),
                 "precision": percent(test.precision[c], 0) if predicted else Tex("--"),
                 "confused": ", ".join(f"{name} ({count})" for count, name in wrong[:2]),
             }
         )
+    shown = trained.classifier.log["samples"]  # the notebook's top 3 of each shown name
     samples = [
         {
             "name": s.name,
             "normalised": s.normalised if s.normalised != s.name else "",
             "origin": {"test": "test", "data": "data", "new": "new"}[s.origin],
             "listed_as": ", ".join(s.listed_as),
-            "top": [{"language": language, "p": Tex(f"{p:.2f}")} for language, p in s.top(languages)],
+            "top": [{"language": language, "p": Tex(f"{p:.2f}")} for language, p in logged["top3"]],
         }
-        for s in trained.samples
+        for s, logged in zip(trained.samples, shown, strict=True)
     ]
     epochs = trained.classifier.epochs
     largest = max(sizes, key=lambda language: sizes[language])
@@ -163,15 +166,15 @@ def view(solution: Solution) -> dict:
             "test": percent(float(config.test_fraction), 0),
         },
         "architecture": _description(config, len(languages)),
-        "parameter_count": f"{trained.model.networks[0].parameter_count():,}",
+        "parameter_count": f"{trained.classifier.log['model']['parameters']:,}",
         "renamed": [s for s in samples if s["normalised"]],
         "learning_rate": number(float(config.learning_rate), 3),
         "final_lr": number(float(config.learning_rate * config.final_lr_ratio), 3),
-        "accuracy": percent(test.accuracy),
-        "balanced": percent(test.balanced_accuracy),
+        "accuracy": percent(final["accuracy"]),
+        "balanced": percent(final["balanced_accuracy"]),
         "validation_accuracy": percent(trained.validation.accuracy),
         "validation_balanced": percent(trained.validation.balanced_accuracy),
-        "seeds": ", ".join(str(network.config.seed) for network in trained.classifier.networks),
+        "seeds": ", ".join(str(seed) for seed in trained.classifier.seeds),
         "dropout": number(float(config.dropout), 3),
         "label_smoothing": number(float(config.label_smoothing), 3),
         "weights": _weights(config, trained),

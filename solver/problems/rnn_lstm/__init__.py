@@ -25,10 +25,9 @@ from ...kernel.problem import Problem
 from .checks import crosscheck, oracle_check
 from .export import EXPORTS
 from .key import parts
-from .notebook import cells
 from .params import Params
 from .sheet import assets, view
-from .solve import Solution, solve
+from .solve import Solution, cells, solve
 from .staff import staff_notes
 from .variants import DEGENERATE, guarantees, sample
 

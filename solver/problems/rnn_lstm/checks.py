@@ -4,7 +4,10 @@
 NumPy layers against the 40-digit values, the hand-written backward passes
 against central differences, the study's gradients of (e) against explicit
 matrix powers and of (i) against central differences, the identities of (e)
-and (i) by SymPy, the trained losses re-evaluated in float64.
+and (i) by SymPy, the trained losses re-evaluated in float64. The numbers the
+sheet takes from the solution notebook (torch) are held against NumPy: every
+study curve against the NumPy layers' study (within STUDY_RTOL), the 1.K
+networks' final losses against the NumPy stack evaluating their saved weights.
 :func:`oracle_check` (torch): the test input through ``torch.nn.RNN``, every
 study run's per-step gradients by autograd, the trained weights in
 ``torch.nn.RNN``/``LSTM``.
@@ -26,6 +29,9 @@ from .study.testcases import mp_floats
 
 EXACT_RTOL = 1e-10  # the same computation in other arithmetic
 FD_RTOL = 1e-5  # central differences
+#: torch autograd against the hand-written backward, same weights: agrees to 1e-8 relative (the tanh
+#: network at spectral radius 3 cancels most), so a wrong gradient by more than a part in a million fails.
+STUDY_RTOL = 1e-6
 
 
 def _central_difference_check(part: str, backend: str, layer_loss, module, grads: dict[str, np.ndarray]) -> Check:
@@ -229,6 +235,35 @@ def crosscheck(solution: Solution) -> list[Check]:
         )
     )
 
+    if solution.numpy_study is not None:
+        # The notebook's autograd (torch) against the NumPy layers' hand-written backward, same weights and batch.
+        for name, measured in solution.numpy_study.runs.items():
+            shown = solution.study.runs[name]
+            for what, numpy_curve, notebook_curve in (
+                ("grad", measured.grad, shown.grad),
+                ("hidden", measured.hidden, shown.hidden),
+                ("cell", measured.cell_grad, shown.cell_grad),
+            ):
+                if numpy_curve is not None or notebook_curve is not None:
+                    checks.append(
+                        compare_arrays(
+                            f"3d.{name}.{what}",
+                            "notebook (torch autograd) vs numpy layers",
+                            [] if numpy_curve is None else numpy_curve,
+                            [] if notebook_curve is None else notebook_curve,
+                            rtol=STUDY_RTOL,
+                        )
+                    )
+    for layers, run in solution.trained.items():
+        checks.append(
+            compare_arrays(
+                f"3k.{layers}-layer.weights",
+                "notebook's final loss vs numpy float64 evaluation of its saved weights",
+                [training.evaluate(solution.params.training, layers, run.weights)],
+                [run.final_loss],
+                rtol=1e-9,
+            )
+        )
     for layers, run in solution.trained.items():
         # The epochs the sheet cites, from the curve again: the first below the target, and one past the last above it.
         losses = np.asarray(run.losses)

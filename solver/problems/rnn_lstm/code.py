@@ -1,25 +1,35 @@
-"""The reference code Problem 3's solutions show: the core lines of the NumPy modules that computed them."""
+"""The code Problem 3's solutions show: the solution notebook's own cells, as the notebook holds them.
+
+Each listing is the source of one or more cells of the executed solution notebook (the
+students' TODO functions with their bodies, the test cells with this variant's input), so the
+sheet shows exactly the code that printed and saved its values, with the notebook's names and
+argument order.
+"""
 
 from __future__ import annotations
 
-from ...nn import layers, losses, models, recurrent
-from ...render.listings import region
+from ...render.listings import verbatim
 from ...render.tex import Tex
-from .study import gradients
+from .notebook import notebook_cells
+from .solve import Solution
+
+#: listing name -> the notebook cells it shows, in notebook order.
+LISTINGS = {
+    "rnn_forward": ("activate", "todo-1a"),
+    "test_input": ("test-1a",),
+    "head_forward": ("todo-1b",),
+    "losses": ("todo-1c",),
+    "gradient_tool": ("todo-1d",),
+    "study": ("visualize-1d",),
+    "lstm_forward": ("todo-1h", "lstm-forward"),
+    "lstm_study": ("visualize-1h",),
+    "stacked_forward": ("todo-1k",),
+    "training": ("train-1k",),
+}
 
 
-def reference_code() -> dict[str, Tex]:
-    """Region name -> its source text (see :mod:`solver.render.listings`)."""
-    return {
-        "rnn_forward": region(recurrent, "rnn_forward"),
-        "rnn_backward": region(recurrent, "rnn_backward"),
-        "head_forward": region(layers, "head_forward"),
-        "head_backward": region(layers, "head_backward"),
-        "mse_forward": region(losses, "mse_forward"),
-        "mse_backward": region(losses, "mse_backward"),
-        "gradient_tool": region(gradients, "gradient_tool"),
-        "lstm_forward": region(recurrent, "lstm_forward"),
-        "stacked_forward": region(recurrent, "stacked_forward"),
-        "stacked_backward": region(recurrent, "stacked_backward"),
-        "regressor_forward": region(models, "regressor_forward"),
-    }
+def reference_code(solution: Solution) -> dict[str, Tex]:
+    """Listing name -> the solution source of its cells, blank-line separated."""
+
+    sources = {cell.name: cell.solution for cell in notebook_cells(solution.params, solution.case)}
+    return {name: verbatim("\n\n\n".join(sources[cell] for cell in cells), name) for name, cells in LISTINGS.items()}

@@ -7,7 +7,7 @@ import mpmath
 from ...kernel.problem import Part
 from . import rubric
 from .solve import Solution
-from .study import derivations, training
+from .study import derivations, testcases, training
 from .study.testcases import mp_floats
 
 SIGNIFICANT = 6  # digits of the numbers in the key
@@ -80,6 +80,44 @@ def references(solution: Solution) -> dict[str, str]:
     }
 
 
+#: What each modelled mistake of 1A-1C shows, by section: the feedback a student gets for it.
+SIGMA_NAMES = {"tanh": "tanh", "relu": "ReLU", "identity": "the identity"}
+
+
+def _mistake_feedback(name: str, sigma: str, part: str) -> str | None:
+    if name == "transposed":
+        where = "These hidden states" if part == "3a" else "These values come from hidden states that"
+        return (
+            f"{where} multiply h_(t-1) by the transpose of W_h (h_1 is still right, as h_0 = 0): with rows as "
+            "examples, W_h h_(t-1) is h_prev @ W_h.T in section 1A."
+        )
+    if name.startswith("sigma="):
+        other = SIGMA_NAMES[name.partition("=")[2]]
+        where = "These hidden states use" if part == "3a" else "These values come from hidden states that use"
+        return f"{where} {other} as the nonlinearity; the test cell asks rnn_forward for {SIGMA_NAMES[sigma]}."
+    if part != "3c":
+        return None
+    if name == "summed":
+        return "Task 1's loss is T times too large: average the squared errors over the steps too, not only over the batch."
+    if name == "task2_all":
+        return "Task 2's loss equals Task 1's: take the last step (predictions[:, -1]), the time axis, not the last output."
+    return None
+
+
+def mistakes(solution: Solution, part: str) -> list[dict]:
+    """The key's modelled mistakes of ``part`` (3a, 3b or 3c): value and feedback; none equal to the answer."""
+    field = {"3a": "hidden", "3b": "predictions", "3c": "losses"}[part]
+    right = [float(f"{v:.12g}") for v in testcases.numpy_outputs(solution.case)[field].ravel()]
+    found: list[dict] = []
+    for name, outputs in testcases.mistaken_outputs(solution.case).items():
+        feedback = _mistake_feedback(name, solution.case.params.nonlinearity, part)
+        value = [float(f"{v:.12g}") for v in outputs[field].ravel()]
+        close = all(abs(a - b) <= 1e-6 * max(abs(b), 1e-12) for a, b in zip(value, right, strict=True))
+        if feedback is not None and not close and all(m["value"] != value for m in found):
+            found.append({"value": value, "feedback": feedback})
+    return found
+
+
 def parts(solution: Solution) -> dict[str, Part]:
     """Problem 3's key; each part and the solution fields it reads:
 
@@ -105,6 +143,7 @@ def parts(solution: Solution) -> dict[str, Part]:
                 "digits": SIGNIFICANT,
                 "exact": exact(v for row in case.hidden for v in row),
                 "min_digits": PRECISION["3a"],
+                "mistakes": mistakes(solution, "3a"),
             },
         ),
         "3b": Part(
@@ -115,6 +154,7 @@ def parts(solution: Solution) -> dict[str, Part]:
                 "digits": SIGNIFICANT,
                 "exact": exact(case.predictions),
                 "min_digits": PRECISION["3b"],
+                "mistakes": mistakes(solution, "3b"),
             },
         ),
         "3c": Part(
@@ -126,6 +166,7 @@ def parts(solution: Solution) -> dict[str, Part]:
                 "digits": SIGNIFICANT,
                 "exact": exact(case.losses),
                 "min_digits": PRECISION["3c"],
+                "mistakes": mistakes(solution, "3c"),
             },
         ),
         "3d": Part(

@@ -69,6 +69,8 @@ class TrainingParams(ParamsBase):
     def validate(self) -> None:
         if not self.learning_rate > 0:  # Adam takes no step at a rate of 0
             raise ParamsError("learning_rate", "a number above 0", str(self.learning_rate))
+        if self.cell != "rnn":  # the notebook's section 1.K stacks RNN layers
+            raise ParamsError("cell", "rnn (the notebook's 1.K trains stacked RNNs)", self.cell)
 
     def target(self, layers: int) -> float:
         return float(self.one_layer_target if layers == 1 else self.two_layer_target)

@@ -215,7 +215,7 @@ def view(solution: Solution) -> dict:
         "learning_rate": num(float(params.training.learning_rate), 3),
         "nonlinear_radius": num(float(params.study.nonlinear_radius), 3),
         "linear_check": solution.linear_check,
-        "code": reference_code(),
+        "code": reference_code(solution),
         "precision": {part_id: precision_sentence(digits) for part_id, digits in PRECISION.items()},
     }
 

@@ -1,14 +1,27 @@
-"""How Problem 3 is solved: the test input in 40 digits, the gradient study, the identities, the training."""
+"""How Problem 3 is solved: the test input in 40 digits, the gradient study, the identities, the training.
+
+The study's curves (d)-(h) and the training of (k) are what the solution notebook computes:
+its study and training cells run here (:func:`solver.notebooks.execute.run`, cached), and
+their saved curves and weights fill the Solution. The NumPy layers computed the same study
+independently (``numpy_study``); :mod:`.checks` holds the two together and re-evaluates the
+notebook's trained weights.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
 from ...io.cache import Cache
 from ...kernel.problem import BuildContext
+from ...notebooks.cells import Cell
+from ...notebooks.execute import run
+from ...notebooks.solution import Contribution, plan
+from . import notebook
 from .params import Params
 from .study import derivations, gradients, testcases, training
 from .study.gradients import Study
@@ -25,6 +38,7 @@ class Solution:
     cell_check: derivations.CellGradientCheck
     trained: dict[int, TrainedRun]
     cache: Cache = field(repr=False, compare=False)
+    numpy_study: Study | None = field(default=None, repr=False, compare=False)  # the NumPy layers' own study
 
     @cached_property
     def numbers(self) -> dict[str, float]:
@@ -69,18 +83,45 @@ class Solution:
         }
 
 
+def notebook_files(params: Params, case: TestCase, cache: Cache) -> dict[str, Any]:
+    """The JSON files the notebook's study and training cells write (each run alone, as the notebook
+    build runs it, so that build reads the same cache entries)."""
+    cells = notebook.notebook_cells(params, case)
+    wanted = {
+        notebook.STUDY_CELL: notebook.STUDY_FILE,
+        notebook.LSTM_CELL: notebook.LSTM_FILE,
+        notebook.TRAINING_CELL: notebook.TRAINING_FILE,
+    }
+    files: dict[str, Any] = {}
+    for planned in plan([Contribution(tuple(cells))]):
+        if planned.shown[0] in wanted and len(planned.shown) == 1:
+            name = wanted[planned.shown[0]]
+            ran = run(planned.cells, planned.shown, cache, planned.data_folders, keep=(name,))
+            files[name] = json.loads(ran.files[name].decode("utf-8"))
+    return files
+
+
 def solve(params: Params, context: BuildContext | None = None) -> Solution:
     context = context or BuildContext()
     cache = Cache(context.cache_dir)
-    study = gradients.run_study(params.study)
-    trained = training.run_training(params.training, cache, progress=context.progress)
-    solution = Solution(
+    case = testcases.solve(params.test_case)
+    numpy_study = gradients.run_study(params.study)
+    files = notebook_files(params, case, cache)
+    labels = notebook.study_labels(params)
+    curves = {name: files[notebook.STUDY_FILE][labels[name]] for name in notebook.RNN_RUNS}
+    curves.update({name: files[notebook.LSTM_FILE][labels[name]] for name in notebook.LSTM_RUNS if name not in curves})
+    return Solution(
         params,
-        testcases.solve(params.test_case),
-        study,
+        case,
+        gradients.with_curves(numpy_study, params.study, curves),
         derivations.linear_gradient(2, 3),
         derivations.cell_gradient(),
-        trained,
+        training.from_notebook(params.training, files[notebook.TRAINING_FILE]),
         cache,
+        numpy_study,
     )
-    return solution
+
+
+def cells(solution: Solution) -> list[Cell]:
+    """The notebook's cells for this variant (the Problem's notebook hook)."""
+    return notebook.notebook_cells(solution.params, solution.case)

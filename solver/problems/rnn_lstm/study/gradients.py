@@ -220,3 +220,20 @@ def run_study(params: StudyParams) -> Study:
     # the last-step loss divided by T; same network and batch, so its gradient scales alike.
     share = float(runs["rnn_default"].grad[0] / params.steps / runs["rnn_all_targets"].grad[0])
     return Study(runs, rates, paths, share)
+
+
+def with_curves(study: Study, params: StudyParams, curves: dict[str, dict]) -> Study:
+    """``study`` with every run's per-step norms replaced by ``curves`` (name -> {"grad", "hidden",
+    "cell"}: what the notebook's gradient tool measured), and what is derived from them again."""
+    runs = {
+        name: replace(
+            measured,
+            grad=np.asarray(curves[name]["grad"], dtype=np.float64),
+            hidden=np.asarray(curves[name]["hidden"], dtype=np.float64),
+            cell_grad=None if curves[name]["cell"] is None else np.asarray(curves[name]["cell"], dtype=np.float64),
+        )
+        for name, measured in study.runs.items()
+    }
+    rates = {name: linear_rate(runs[name]) for name in ("linear_small", "linear_large")}
+    share = float(runs["rnn_default"].grad[0] / params.steps / runs["rnn_all_targets"].grad[0])
+    return Study(runs, rates, study.paths, share)

@@ -119,3 +119,33 @@ def numpy_outputs(case: TestCase) -> dict[str, np.ndarray]:
     predictions, _ = head.forward(hs)  # (1, T, 1)
     losses = [MSELoss(last_only).forward(predictions, arrays["labels"])[0] for last_only in (False, True)]
     return {"hidden": hs[0], "predictions": predictions[0, :, 0], "losses": np.array(losses)}
+
+
+def mistaken_outputs(case: TestCase) -> dict[str, dict[str, np.ndarray]]:
+    """What typical wrong implementations print for the test input (float64, NumPy layers), by mistake:
+
+    ``transposed``   the recurrence multiplies h_{t-1} by W_h's transpose (h_{t-1} W_h with rows as examples);
+    ``sigma=<name>`` the layer applies another nonlinearity than the test cell names;
+    ``summed``       Task 1's loss summed over the steps instead of averaged (T times the loss);
+    ``task2_all``    Task 2's loss taken over every step (the last index of the wrong axis).
+    Each holds hidden (T, H), predictions (T,) and losses (2,); 1B and 1C inherit 1A's mistake.
+    """
+    arrays = case.arrays()
+    sigma = case.params.nonlinearity
+
+    def outputs(W_h: np.ndarray, nonlinearity: str) -> dict[str, np.ndarray]:
+        rnn = RNN.from_weights(arrays["W_x"], W_h, arrays["b"], nonlinearity)
+        hs, _ = rnn.forward(arrays["x"])  # (1, T, H)
+        predictions, _ = Linear.from_weights(arrays["W_f"], arrays["b_f"]).forward(hs)  # (1, T, 1)
+        losses = [MSELoss(last_only).forward(predictions, arrays["labels"])[0] for last_only in (False, True)]
+        return {"hidden": hs[0], "predictions": predictions[0, :, 0], "losses": np.array(losses)}
+
+    right = outputs(arrays["W_h"], sigma)
+    mistaken = {"transposed": outputs(arrays["W_h"].T, sigma)}
+    for other in ("tanh", "relu", "identity"):
+        if other != sigma:
+            mistaken[f"sigma={other}"] = outputs(arrays["W_h"], other)
+    steps = len(case.x)
+    mistaken["summed"] = {**right, "losses": np.array([steps * right["losses"][0], right["losses"][1]])}
+    mistaken["task2_all"] = {**right, "losses": np.array([right["losses"][0], right["losses"][0]])}
+    return mistaken
