@@ -5,11 +5,13 @@ run_autograder on submissions, checking every results.json against the specifica
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -179,7 +181,7 @@ class Autograder:
 
 
 #: What needs the real autograder (its setup.sh makes a virtual environment, installs hw6's wheel and
-#: its grading dependencies, and rebuilds every variant): about 90 CPU-seconds, a third of the fast loop.
+#: its grading dependencies, and verifies every shipped key): the export solves every variant once.
 autograder_setup = pytest.mark.slow
 
 
@@ -345,7 +347,10 @@ def test_an_internal_failure_still_writes_results(graders, tmp_path):
 
 
 @autograder_setup
-def test_the_zip_is_deterministic_and_holds_no_answers(graders, batch, tmp_path, session_cache):
+def test_the_zip_is_deterministic_and_ships_each_variants_checked_key(graders, batch, tmp_path, session_cache):
+    """The zip holds each variant's key (Gradescope never shows an autograder's files to students, so
+    it is as hidden as the parameters) with its SHA-256 in the manifest; it holds no student's answers
+    file or template, and the keys are the batch's."""
     roster, _ = graders
     again = tmp_path / "again.zip"
     assert export("--manifest", batch / "manifest.csv", "--out", again, "--cache-dir", session_cache) == 0
@@ -354,8 +359,37 @@ def test_the_zip_is_deterministic_and_holds_no_answers(graders, batch, tmp_path,
         names = archive.namelist()
         assert names[:2] == ["setup.sh", "run_autograder"] and not [n for n in names if "answers" in n]
         manifest = archive.read("variants/manifest.csv").decode()
+        keys = {who: archive.read(f"variants/{who}/key.json") for who in USERS}
     assert manifest.splitlines()[0] == "student_id,email,sid,params,params_sha256,key_sha256,points"
     assert "ann,ann@uni.edu,1001,ann/params.json," in manifest
+    for who, text in keys.items():
+        row = next(r.split(",") for r in manifest.splitlines() if r.startswith(f"{who},"))
+        assert hashlib.sha256(text).hexdigest() == row[5]
+        assert json.loads(text)["parts"] == student(batch, who)[1]
+
+
+def test_the_autograder_imports_no_build_problem_or_notebook():
+    """Gradescope's venv has hw6's wheel and its grading dependencies only: grading never solves."""
+    probe = textwrap.dedent(
+        """
+        import importlib.abc, json, sys
+
+        class Block(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in ("torch", "nbformat", "nbclient", "jupyter_client", "matplotlib", "jinja2"):
+                    raise ImportError(f"blocked: {name}")
+                return None
+
+        sys.meta_path.insert(0, Block())
+        import solver.export.autograder
+        print(json.dumps(sorted(m for m in sys.modules if m.startswith("solver."))))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    forbidden = ("solver.build", "solver.problems", "solver.notebooks", "solver.nn", "solver.grading.keycache")
+    assert not [m for m in loaded if m.startswith(forbidden)], loaded
 
 
 def test_validate_checks_format_without_revealing_answers(run_cli, tmp_path):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from types import ModuleType
 
-from ..export import FORMATS
+from ..export import gradescope, moodle, prairielearn, qti
+
+FORMATS: tuple[ModuleType, ...] = (gradescope, prairielearn, moodle, qti)
 
 NAME = "export"
 HELP = "package variants and their grading for a course platform: " + ", ".join(f.NAME for f in FORMATS)

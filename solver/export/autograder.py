@@ -1,16 +1,20 @@
 """What runs on Gradescope: ``python -m solver.export.autograder --root /autograder [--warm]``.
 
 For one submission it finds the submitter's variant (by sid, then email, then id in the
-manifest; a group is graded as its first member), rebuilds that variant's key from its
-parameters and checks it against the digests taken at export, checks the one answers file
-in ``submission/`` for format, grades it under the per-answer time limit and writes
-``results/results.json`` atomically. A zip exported with the surnames data also grades a
-``submission_log.json`` (Problem 4's code submission) against ``variants/code_submission.json``,
-alone (no roster row needed: the test set is everyone's) or beside the answers file; the
-results hold the tests of what was uploaded. Whatever fails, a results file is written (a visible
-"autograder error" test; the traceback goes to stdout, which only staff see) and the exit
-code is 0. ``--warm`` (run by setup.sh) rebuilds every variant once, filling the cache of
-trained networks so that grading never trains, and fails loudly if any key differs.
+manifest; a group is graded as its first member), reads that variant's key as the export
+shipped it (``variants/.../key.json``, checked there by every cross-check) after verifying
+its SHA-256 and that of the variant's ``params.json`` against the manifest's, checks the one
+answers file in ``submission/`` for format, grades it under the per-answer time limit and
+writes ``results/results.json`` atomically. It never solves a variant: it imports only the
+grading engine, the readers and the kernel's errors (no build, no problems, no notebooks), so
+the venv Gradescope builds needs none of PyTorch or Jupyter. A zip exported with the surnames
+data also grades a ``submission_log.json`` (Problem 4's code submission) against
+``variants/code_submission.json``, alone (no roster row needed: the test set is everyone's) or
+beside the answers file; the results hold the tests of what was uploaded. Whatever fails, a
+results file is written (a visible "autograder error" test; the traceback goes to stdout, which
+only staff see) and the exit code is 0. ``--warm`` (run by setup.sh) verifies every shipped
+key's and parameters' digest once, so that a damaged zip fails when the autograder is built
+rather than at a student's submission.
 """
 
 from __future__ import annotations
@@ -32,17 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..build.pipeline import answer_key, params_from_data, params_json, recorded_params, solve_all, variant_from_data
 from ..engine.answer_format import check_format, flatten_answers, gradable
 from ..engine.code_log import LogError, check_key, is_log, read_log
 from ..engine.runner import StudentResult, Submission, code_result, grade_submissions, with_part
 from ..grading.gradescope import results_json
-from ..grading.keycache import checked_parts, part_titles
 from ..grading.submissions import is_log_name
-from ..io.files import dump_json, parse_structured
+from ..io.files import dump_json, parse_structured, text_digest
 from ..kernel.errors import InputFileError
-from ..kernel.problem import BuildContext
-from ..variants.manifest import text_digest
 from ..variants.roster import unguard_spreadsheet
 
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
@@ -62,8 +62,13 @@ class Refused(Exception):
         self.title, self.message = title, message
 
 
+KEY_FILE = "key.json"  # beside each variant's params.json: its checked key, as the export shipped it
+
+
 @dataclass
-class Rebuilt:
+class Shipped:
+    """A variant's key as shipped in the zip: its parts, the problem title of each part, its seed."""
+
     parts: dict[str, Any]
     titles: dict[str, str]
     seed: int | None
@@ -84,24 +89,16 @@ class Setup:
     def variants(self) -> Path:
         return self.source / "variants"
 
-    def context(self):
-        return BuildContext(cache_dir=self.root / "hw6-cache")
+
+def key_path(params_path: str) -> str:
+    """Where a variant's key is in ``variants/``: beside its params.json."""
+    folder = params_path.rpartition("/")[0]
+    return f"{folder}/{KEY_FILE}" if folder else KEY_FILE
 
 
-def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> tuple[dict[str, Any], Rebuilt]:
-    """A variant's key from its params.json text, with what identifies it; with ``checks``
-    only once every cross-check agrees (without, the caller compares the key with a digest
-    of one that was checked)."""
-    raw = parse_structured(params_text, label, json_only=True)
-    params, variant = params_from_data(raw, label), variant_from_data(raw)
-    solved = solve_all(params, context)
-    if checks:
-        parts = checked_parts(solved, variant, params["grading"])
-    else:
-        parts = answer_key(solved, variant, params["grading"])["parts"]
-    recorded = recorded_params(solved, params["grading"], params["document"])
-    again = text_digest(dump_json(params_json(recorded, variant)))
-    return parts, Rebuilt(parts, part_titles(solved), variant.seed, again)
+def key_text(parts: dict[str, Any], titles: dict[str, str], seed: int | None, params_sha256: str) -> str:
+    """The text of a variant's shipped key (what :func:`load_variant` reads back)."""
+    return dump_json({"params_sha256": params_sha256, "seed": seed, "titles": titles, "parts": parts})
 
 
 def read_manifest(setup: Setup) -> list[dict[str, str]]:
@@ -147,30 +144,31 @@ def variant_for(setup: Setup, metadata: dict[str, Any]) -> tuple[str, str, str]:
     return row["params"], row["params_sha256"], row["key_sha256"]
 
 
-def key_sha256(parts: dict[str, Any]) -> str:
-    """A digest of the automatically graded parts of a key: the export takes it, the autograder
-    must rebuild the same."""
-    return hashlib.sha256(dump_json(gradable(parts)).encode("utf-8")).hexdigest()
+def key_sha256(text: str) -> str:
+    """The SHA-256 of a shipped key's text: the export records it, the autograder checks it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_variant(setup: Setup, path: str, params_digest: str, key_digest: str, *, checks: bool = False) -> Rebuilt:
-    """The variant's key, rebuilt from its parameters and equal to the one checked at export.
-
-    Its cross-checks ran at export and again in setup.sh (``checks``); a submission only
-    needs the key to be that same key, which the digest proves, so it skips them (a third
-    of the time a submission takes)."""
+def _variant_text(setup: Setup, path: str) -> str:
     file = (setup.variants / path).resolve()
     if setup.variants.resolve() not in file.parents:
         raise RuntimeError(f"the manifest points outside the variants folder: {path}")
-    text = file.read_text(encoding="utf-8")
-    if text_digest(text) != params_digest:
+    return file.read_text(encoding="utf-8")
+
+
+def load_variant(setup: Setup, path: str, params_digest: str, key_digest: str) -> Shipped:
+    """The variant's key as the export checked and shipped it, once the digests of its
+    params.json and of its key.json are the manifest's (a damaged or mixed-up zip fails here)."""
+    if text_digest(_variant_text(setup, path)) != params_digest:
         raise RuntimeError(f"{path}: its digest differs from the manifest's")
-    _, rebuilt = rebuild(text, path, setup.context(), checks=checks)
-    if rebuilt.params_sha256 != params_digest:
-        raise RuntimeError(f"{path}: the rebuilt parameters differ from the manifest's ({rebuilt.params_sha256})")
-    if key_sha256(rebuilt.parts) != key_digest:
-        raise RuntimeError(f"{path}: the rebuilt key differs from the one exported (another library version?)")
-    return rebuilt
+    where = key_path(path)
+    text = _variant_text(setup, where)
+    if key_sha256(text) != key_digest:
+        raise RuntimeError(f"{where}: its digest differs from the manifest's")
+    data = json.loads(text)
+    if data.get("params_sha256") != params_digest:
+        raise RuntimeError(f"{where}: the key is not that of {path} (params digest {data.get('params_sha256')})")
+    return Shipped(dict(data["parts"]), dict(data["titles"]), data["seed"], params_digest)
 
 
 def shown(text: str) -> str:
@@ -357,7 +355,7 @@ def _holds_log(file: Path) -> bool:
         return False  # refused again as answers, with the answers' words
 
 
-def submitter_variant(setup: Setup) -> tuple[Rebuilt, dict[str, Any]]:
+def submitter_variant(setup: Setup) -> tuple[Shipped, dict[str, Any]]:
     """The submitter's variant (see :func:`variant_for`) and what results record of it."""
 
     metadata_path = setup.root / "submission_metadata.json"
@@ -441,22 +439,22 @@ def write_results(root: Path, data: dict[str, Any]) -> None:
 
 
 def warm(setup: Setup) -> int:
-    """Rebuild every variant (setup.sh): fills the cache and proves the keys are the exported ones."""
+    """Verify every shipped variant (setup.sh): its parameters' and key's digests are the manifest's."""
     if setup.config["variants"] == "params.json":
         digests = json.loads((setup.variants / "digests.json").read_text(encoding="utf-8"))
         entries = [("params.json", digests["params_sha256"], digests["key_sha256"])]
     else:
         entries = [(row["params"], row["params_sha256"], row["key_sha256"]) for row in read_manifest(setup)]
     for path, params_digest, key_digest in dict.fromkeys(entries):
-        load_variant(setup, path, params_digest, key_digest, checks=True)
-    print(f"hw6 autograder: {len(entries)} variant(s) rebuilt; every key matches the export")
+        load_variant(setup, path, params_digest, key_digest)
+    print(f"hw6 autograder: {len(entries)} variant(s) verified; every key is the one exported")
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="run_autograder")
     parser.add_argument("--root", default="/autograder")
-    parser.add_argument("--warm", action="store_true", help="rebuild every variant once (setup.sh)")
+    parser.add_argument("--warm", action="store_true", help="verify every shipped key once (setup.sh)")
     args = parser.parse_args(argv)
     start = time.monotonic()
     root = Path(args.root)

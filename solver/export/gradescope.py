@@ -1,14 +1,16 @@
 """``hw6 export gradescope``: a Gradescope autograder zip that grades each student's own variant.
 
 The zip's root holds what Gradescope requires (``setup.sh``, ``run_autograder``) and what they
-need: hw6 as a wheel (the code that drew the variants), ``config.json`` (points, visibility,
-time limit, pinned grading dependencies) and ``variants/``: each variant's ``params.json``
-and, for a batch, a manifest matching Gradescope's submitters (sid, email, id) to them. Keys
-are rebuilt from the parameters at grading time and compared with a digest taken here; no
-answer of the written parts is in the zip. Exported with the surnames folder (``--names-dir``),
+need: hw6 as a wheel (its grading engine), ``config.json`` (points, visibility, time limit,
+pinned grading dependencies) and ``variants/``: each variant's ``params.json`` and ``key.json``
+(its answer key, solved and passed by every cross-check here) and, for a batch, a manifest
+matching Gradescope's submitters (sid, email, id) to them with the SHA-256 of both files. The
+autograder grades from the shipped key once its digest is the manifest's and never solves a
+variant, so its venv needs no PyTorch or Jupyter (Problems 3 and 4 execute notebooks to solve).
+Students never see an autograder's files on Gradescope, so the keys are as safe there as the
+parameters; no file a student is given holds an answer. Exported with the surnames folder (``--names-dir``),
 the zip also grades Problem 4's code submission: ``variants/code_submission.json`` is the key's
-test set (names and their languages, which the public data set lists anyway), since the
-autograder has no data to rebuild it from. One zip then serves both Gradescope assignments
+test set (names and their languages, which the public data set lists anyway). One zip then serves both Gradescope assignments
 (the written answers and "Code"): it grades whichever file a student uploads, or both.
 The same inputs give the same bytes.
 """
@@ -24,10 +26,18 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, options
-from ..build.pipeline import params_from_data, params_json, read_params_and_variant, solve_all, variant_from_data
+from ..build.pipeline import (
+    answer_key,
+    params_from_data,
+    params_json,
+    read_params_and_variant,
+    recorded_params,
+    solve_all,
+    variant_from_data,
+)
 from ..engine.answer_format import gradable
 from ..engine.runner import TIME_LIMIT
-from ..grading.keycache import checked_answer_key
+from ..grading.keycache import checked_answer_key, checked_parts, part_titles
 from ..io.files import dump_json, parse_structured, write_bytes_atomic
 from ..kernel.errors import InputFileError
 from ..kernel.problem import BuildContext
@@ -35,11 +45,11 @@ from ..variants.draw import draw, parse_seed, read_variant_options
 from ..variants.manifest import text_digest
 from ..variants.roster import spreadsheet_safe
 from . import wheel
-from .autograder import key_sha256, rebuild
+from .autograder import key_path, key_sha256, key_text
 from .selection import VariantFile, add_drawing_arguments, manifest_rows
 
 NAME = "gradescope"
-HELP = "a Gradescope autograder zip (setup.sh, run_autograder, hw6 wheel, each variant's parameters)"
+HELP = "a Gradescope autograder zip (setup.sh, run_autograder, hw6 wheel, each variant's parameters and key)"
 MANIFEST_FIELDS = ("student_id", "email", "sid", "params", "params_sha256", "key_sha256", "points")
 FORMAT = 1  # of config.json and the variants manifest, read by solver.export.autograder
 CODE_FILE = "code_submission.json"  # answers.json's code_submission: what a submission_log.json is graded against
@@ -67,9 +77,9 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError("--params, --seed and --manifest are alternatives; give one")
     context = options.context(args, sheets=False)
     variants = manifest_rows(Path(args.manifest)) if args.manifest else [_single_variant(args, context)]
-    digests, points = _verified_keys(variants, context)
+    keys, points = _verified_keys(variants, context)
     code = code_section(variants, context)
-    files = autograder_files(variants, digests, points, args.visibility, code)
+    files = autograder_files(variants, keys, points, args.visibility, code)
     spread = f"{min(points):g}" if min(points) == max(points) else f"{min(points):g} to {max(points):g}"
     write_bytes_atomic(args.out, wheel.deterministic_zip(files, executables=("setup.sh", "run_autograder")))
     size = sum(len(content) for _, content in files)
@@ -91,15 +101,34 @@ def _single_variant(args: argparse.Namespace, context) -> VariantFile:
     return VariantFile("params.json", dump_json(params_json(recorded, variant)))
 
 
+def rebuild(params_text: str, label: str, context, *, checks: bool = True) -> str:
+    """The text of a variant's ``key.json`` (see :func:`.autograder.key_text`), solved from its
+    params.json text; with ``checks`` only once every cross-check agrees. The parameters the
+    solve records must be the ones given (the same text), or the key would be another variant's."""
+    raw = parse_structured(params_text, label, json_only=True)
+    params, variant = params_from_data(raw, label), variant_from_data(raw)
+    solved = solve_all(params, context)
+    if checks:
+        parts = checked_parts(solved, variant, params["grading"])
+    else:
+        parts = answer_key(solved, variant, params["grading"])["parts"]
+    recorded = recorded_params(solved, params["grading"], params["document"])
+    digest = text_digest(params_text)
+    if text_digest(dump_json(params_json(recorded, variant))) != digest:
+        raise InputFileError(f"{label}: solving it records other parameters than it holds (another hw6 version?)")
+    return key_text(parts, part_titles(solved), variant.seed, digest)
+
+
 def _verified_keys(variants: list[VariantFile], context) -> tuple[list[str], list[float]]:
-    """Each variant's key digest (its cross-checks must agree) and its points graded automatically."""
-    context = BuildContext(cache_dir=context.cache_dir)  # the autograder has no data sets: Problem 4 is not solved
-    digests, points = [], []
+    """Each variant's key.json text (its cross-checks must agree) and its points graded automatically."""
+    context = BuildContext(cache_dir=context.cache_dir)  # the written key needs no data set: Problem 4's log aside
+    keys, points = [], []
     for variant in variants:
-        parts, _ = rebuild(variant.params_text, variant.path, context)
-        digests.append(key_sha256(parts))
+        text = rebuild(variant.params_text, variant.path, context)
+        parts = json.loads(text)["parts"]
+        keys.append(text)
         points.append(round(sum(float(spec.get("points", 1)) for spec in gradable(parts).values()), 4))
-    return digests, points
+    return keys, points
 
 
 def code_section(variants: list[VariantFile], context) -> dict[str, Any] | None:
@@ -128,12 +157,13 @@ def code_section(variants: list[VariantFile], context) -> dict[str, Any] | None:
 
 def autograder_files(
     variants: list[VariantFile],
-    digests: list[str],
+    keys: list[str],
     points: list[float],
     visibility: str,
     code: dict[str, Any] | None = None,
 ) -> list[tuple[str, bytes]]:
     """(name, content) of every file of the zip, in a fixed order."""
+    digests = [key_sha256(text) for text in keys]
     scripts = resources.files("solver.export") / "scripts"
     roster = bool(variants[0].student_id)
     config = {
@@ -164,7 +194,10 @@ def autograder_files(
             "points": points[0],
         }
         files.append(("variants/digests.json", json.dumps(config_digest, sort_keys=True).encode() + b"\n"))
-    files += [(f"variants/{v.path}", v.params_text.encode()) for v in sorted(variants, key=lambda v: v.path)]
+    shipped = {v.path: v.params_text for v in variants} | {
+        key_path(v.path): k for v, k in zip(variants, keys, strict=True)
+    }
+    files += [(f"variants/{name}", shipped[name].encode()) for name in sorted(shipped)]
     if code is not None:
         files.append((f"variants/{CODE_FILE}", code_text.encode()))
     return files

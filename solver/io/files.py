@@ -7,6 +7,7 @@ of anchors can otherwise expand exponentially) and read decimals exactly
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -346,6 +347,12 @@ def read_structured(path: str | os.PathLike, max_bytes: int = MAX_INPUT_BYTES) -
     path = Path(path)
     text = read_text(path, max_bytes)
     return parse_structured(text, str(path), json_only=path.suffix.lower() == ".json")
+
+
+def text_digest(text: str | bytes) -> str:
+    """The digest of a params.json's text (its first 16 hex digits of SHA-256): what a manifest records."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 def dump_json(data: Any) -> str:

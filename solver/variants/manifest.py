@@ -10,7 +10,6 @@ a guessed variant.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 
 from .. import __version__
 from ..build.pipeline import options_json, params_json
-from ..io.files import dump_json, read_csv_rows, read_text
+from ..io.files import dump_json, read_csv_rows, read_text, text_digest
 from ..kernel.errors import InputFileError, ParamsError
 from .draw import parse_seed
 from .roster import unguard_spreadsheet
@@ -34,12 +33,6 @@ DigestForSeed = Callable[[int], str]  # the params hash of the variant a seed dr
 def params_digest(params: Mapping[str, Any], variant: Any) -> str:
     """The manifest's ``params_sha256``: the start of the SHA-256 of the variant's params.json."""
     return text_digest(dump_json(params_json(params, variant)))
-
-
-def text_digest(text: str | bytes) -> str:
-    """The digest of a params.json's text (its first 16 hex digits of SHA-256): what a manifest records."""
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    return hashlib.sha256(data).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image: it installs the
 # grader (hw6's wheel and its pinned grading dependencies) into a virtual environment and
-# rebuilds every variant once, which fills the cache and proves the keys match the export.
+# verifies every shipped key's digest once (no variant is solved here or at grading).
 # AUTOGRADER_ROOT (default /autograder) lets a test run it elsewhere.
 set -euo pipefail
 SOURCE="$(cd "$(dirname "$0")" && pwd)"
