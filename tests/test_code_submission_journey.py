@@ -13,6 +13,7 @@ import shutil
 import pytest
 
 from tests.conftest import NAMES_DIR
+from tests.test_gradescope import Autograder, batch, export, graders  # noqa: F401  (batch, graders: shared fixtures)
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,3 +46,21 @@ def test_the_notebooks_own_log_gets_full_marks_from_hw6_check(shared_build, sess
     graded = json.loads(out)["parts"]["4.code"]
     assert graded["score"] < graded["max_score"]
     assert "threshold" in graded["feedback"]
+
+
+def test_the_notebooks_own_log_gets_full_marks_from_the_gradescope_autograder(
+    shared_build,
+    graders,  # noqa: F811  (the fixture imported above)
+    session_cache,
+    tmp_path,
+):
+    built = shared_build("--names-dir", NAMES_DIR)
+    zip_path = tmp_path / "homework-code.zip"
+    assert export("--names-dir", NAMES_DIR, "--out", zip_path, "--cache-dir", session_cache) == 0
+    roster, _ = graders
+    grader = Autograder(zip_path, tmp_path / "grader", venv=roster.venv)  # a fake /autograder root, no torch
+    log = (built / "submission_log.json").read_bytes()
+    results, _ = grader.run({"submission_log.json": log})
+    (test,) = results["tests"]
+    assert test["name"].startswith("4.code: ") and test["status"] == "passed", test["output"]
+    assert results["score"] == test["score"] == test["max_score"] > 0
