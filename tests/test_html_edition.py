@@ -187,6 +187,8 @@ def builds(tmp_path_factory, session_cache) -> dict[str, Path]:
 def visible_text(page_html: str) -> str:
     """What a reader of the page gets as text: tags gone (MathML's too), entities read, the minus sign as ``-``."""
     body = page_html[page_html.index("<body>") :]
+    # An operator after an operand is binary and set apart as a reader sees it: "-1.05 - 0.75", not "-1.05-0.75".
+    body = re.sub(r"(</m[ni]>)\s*<mo>([^<]*)</mo>", r"\1 \2 ", body)
     body = re.sub(
         r"</?(?:td|th|tr|mtd|mtr|p|li|br|div|caption|figcaption|text|h\d|pre|table|mspace)\b[^>]*>", " ", body
     )

@@ -21,7 +21,7 @@ from pathlib import Path
 import jinja2
 
 from ..kernel.errors import ProblemTemplatesClash
-from . import tex
+from . import listings, tex
 
 #: The language the sheets are written in (BCP 47): the PDF's /Lang and, read from the .tex, the HTML edition's lang.
 LANGUAGE = "en"
@@ -84,6 +84,7 @@ def environment(problem_folders: tuple[Path, ...] = ()) -> jinja2.Environment:
     env.filters["texjoin"] = tex.tex_join
     env.filters["number"] = tex.number
     env.filters["url"] = tex.url
+    env.filters["keep_together"] = listings.keep_together
     env.globals["Tex"] = tex.Tex
     env.globals["language"] = LANGUAGE
     return env

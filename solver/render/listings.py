@@ -9,6 +9,7 @@ no shell escape), where it is typeset verbatim.
 from __future__ import annotations
 
 import inspect
+import math
 import re
 import textwrap
 from types import ModuleType
@@ -43,3 +44,17 @@ def verbatim(text: str, what: str) -> Tex:
     if not text.isascii() or _END_OF_LISTING in text:
         raise ValueError(f"{what} cannot be typeset verbatim")  # a bug in hw6
     return Tex(text)
+
+
+#: Listing lines kept with a listing's start: a short listing stays whole, a long one breaks no sooner than this.
+_KEPT_LINES = 12
+#: Characters of a ``\footnotesize`` typewriter line in the text block; a longer line wraps (``breaklines``).
+_LINE_WIDTH = 95
+
+
+def keep_together(code: str) -> Tex:
+    """A ``\\needspace`` for a listing of ``code``: a short one is kept whole, a long one breaks no sooner than
+    its twelfth line, so no page ends on a listing's title or first line. Listing lines are footnotesize (0.8 of
+    a baseline); the title and the frame take about 2.5 baselines more."""
+    lines = sum(max(1, math.ceil(len(line) / _LINE_WIDTH)) for line in code.splitlines())
+    return Tex(f"\\needspace{{{0.8 * min(lines, _KEPT_LINES) + 2.5:.1f}\\baselineskip}}")
