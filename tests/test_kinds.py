@@ -22,8 +22,8 @@ from solver.export import moodle
 from solver.export.pl.inputs import element_html, input_spec
 from solver.export.qti_items import part_blanks
 from solver.grading.submissions import read_cell
-from solver.kernel.points import points_for
 from solver.kernel.exports import Exports
+from solver.kernel.points import points_for
 from solver.kernel.problem import Part
 from tests.support.synthetic_class import answer_file
 
