@@ -10,9 +10,9 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from solver.export.pl.questions import number_text
 from solver.export.qti_notation import exact_notations
 from solver.kernel.exact import decimal_text, exact_text
+from solver.render.mathjax import number_text
 
 fractions = st.fractions(max_denominator=10**7)
 

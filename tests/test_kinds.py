@@ -22,6 +22,7 @@ from solver.export import moodle
 from solver.export.pl.inputs import element_html, input_spec
 from solver.export.qti_items import part_blanks
 from solver.grading.submissions import read_cell
+from solver.kernel.exports import Exports
 from solver.kernel.points import points_for
 from solver.kernel.problem import Part
 from tests.support.synthetic_class import answer_file
@@ -131,7 +132,9 @@ def test_a_new_row_flows_through_every_consumer(with_percent):
     with pytest.raises(ValueError, match="no Canvas blanks"):
         part_blanks("9a", key["9a"], ["p"])
     notes: dict[str, str] = {}
-    item = SimpleNamespace(problem=SimpleNamespace(parts=lambda solution: ["9a"], number=9), solution=None)
+    # A problem carries its exports (Problem.exports, default: none declared) since the folders merge.
+    problem = SimpleNamespace(parts=lambda solution: ["9a"], number=9, exports=Exports())
+    item = SimpleNamespace(problem=problem, solution=None)
     variant = SimpleNamespace(parts=key, label="seed 1", seed=1)
     assert moodle._question(item, variant, notes) is None  # type: ignore[arg-type]
     assert notes == {"9a": "a percent answer is graded by hw6 (Gradescope), not by STACK or Cloze"}

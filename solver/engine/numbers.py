@@ -16,6 +16,7 @@ of them got wrong, compared as the key is.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
@@ -62,7 +63,10 @@ class NumbersGrader(Grader):
         self.centres, self.box_tolerances = list(self.key), list(self.tolerances)
         if self.min_digits is not None:
             self.centres = list(self.exact)
-            self.box_tolerances = [2 * (_half_unit(v, self.min_digits) or Fraction(0)) for v in self.exact]
+            self.box_tolerances = [
+                _without_short_numbers(v, 2 * (_half_unit(v, self.min_digits) or Fraction(0)), self.min_digits)
+                for v in self.exact
+            ]
         below = spec.get("below")
         self.bounds = None if below is None else [number(b) for b in (below if isinstance(below, list) else [below])]
         self.mistakes = compile_mistakes(
@@ -222,6 +226,44 @@ def _half_unit(value: Fraction, digits: int) -> Fraction | None:
     while magnitude < 1:
         magnitude, exponent = magnitude * 10, exponent - 1
     return Fraction(1, 2) * Fraction(10) ** (exponent - digits + 1)
+
+
+def _short(value: Fraction, min_digits: int) -> bool:
+    """hw6 rejects ``value`` typed as its shortest decimal: fewer digits than asked, in both counts."""
+    if value == 0:
+        return False
+    stated = Decimal(value.numerator) / Decimal(value.denominator)
+    digits, exponent = len(stated.normalize().as_tuple().digits), stated.normalize().as_tuple().exponent
+    return digits < min_digits and isinstance(exponent, int) and Fraction(10) ** exponent > Fraction(1, 10**min_digits)
+
+
+def _without_short_numbers(centre: Fraction, tolerance: Fraction, min_digits: int) -> Fraction:
+    """A numeric box's tolerance about ``centre`` narrowed to leave out every number with fewer digits
+    than asked (``-0.03`` beside ``-0.029991``): a box reads the number, not its digits, and hw6 rejects
+    such a text, so the box must too. The value correctly rounded to ``min_digits`` stays inside."""
+    if centre == 0 or tolerance == 0:
+        return tolerance
+    half = _half_unit(centre, min_digits) or Fraction(0)
+    unit = 2 * half
+    rounded = _round_to(centre, unit)
+    narrowed = tolerance
+    with localcontext() as context:
+        context.prec = 60
+        for digits in range(1, min_digits):
+            step = unit * 10 ** (min_digits - digits)
+            low = _floor_to(centre, step)
+            for near in (low, low + step):
+                if near != rounded and _short(near, min_digits) and abs(near - centre) <= narrowed:
+                    narrowed = max(abs(rounded - centre), abs(near - centre) - unit / 100)
+    return narrowed
+
+
+def _floor_to(value: Fraction, step: Fraction) -> Fraction:
+    return (value // step) * step
+
+
+def _round_to(value: Fraction, step: Fraction) -> Fraction:
+    return _floor_to(value + step / 2, step)
 
 
 def _product(shape: tuple[int, ...]) -> int:

@@ -47,6 +47,9 @@ def _blank_line(label: str, names: list[str]) -> str:
     return f"<p>{label} " + " ".join(f"[{name}]" for name in names) + "</p>"
 
 
+FLOAT_DIGITS = 17  # the most significant digits a printed float64 carries
+
+
 def _measured_blanks(part_id: str, spec: dict[str, Any], names: list[str]) -> list[Blank]:
     entries = [str(v) for v in spec["value"]]
     digits = int(spec.get("digits") or max(len(Decimal(e).normalize().as_tuple().digits) for e in entries))
@@ -58,13 +61,14 @@ def _measured_blanks(part_id: str, spec: dict[str, Any], names: list[str]) -> li
 
 def _measured_candidates(spec: dict[str, Any], entries: list[str], index: int, digits: int) -> list[str]:
     """The key's text in its notations and, when the key asks for at least ``min_digits``, the
-    exact value correctly rounded to each count of digits from there to the key's (hw6 grades
-    these right; a blank can only list texts, not count a typed number's digits)."""
+    exact value correctly rounded to each count of digits from there to a float's 17, past the key's
+    (a notebook may print more digits than the key: hw6 grades these right; a blank can only list
+    texts, not count a typed number's digits)."""
     candidates = measured_notations(entries[index], digits)
     low, exact = spec.get("min_digits"), spec.get("exact")
     if isinstance(low, int) and isinstance(exact, list):
         value = Decimal(str(exact[index]))
-        for count in range(low, digits):
+        for count in range(low, FLOAT_DIGITS + 1):
             rounded = value.quantize(Decimal(1).scaleb(value.adjusted() - count + 1))
             candidates += measured_notations(format(rounded, "f"), count)
     return list(dict.fromkeys(candidates))
