@@ -32,3 +32,13 @@ def tex_name(name: str) -> str:
     """``u1`` -> ``u_{1}``, ``h_2`` -> ``h_{2}``: a node or symbol name in TeX."""
     match = re.fullmatch(r"([A-Za-z]+)_?(\d+)", name)
     return f"{match.group(1)}_{{{match.group(2)}}}" if match else name
+
+
+# Canvas's question text: square brackets mark its blanks, so numbers are shown in parentheses, a list
+# as (1, -2, 3) and a matrix row by row, (1, 2; 3, 4).
+def paren_list(values: Any) -> str:
+    return "(" + ", ".join(exact_text(v) for v in values) + ")"
+
+
+def paren_rows(rows: Any) -> str:
+    return "(" + "; ".join(", ".join(exact_text(v) for v in row) for row in rows) + ")"

@@ -25,7 +25,7 @@ from ...kernel.exports import (
     QtiRange,
     QtiText,
 )
-from ...render.mathjax import matrix_tex, number_text
+from ...render.mathjax import matrix_tex, number_text, paren_list, paren_rows
 
 
 def display(solved: Any) -> dict[str, Any]:
@@ -95,16 +95,6 @@ def moodle_statement(item: Any, view: Mapping[str, Any]) -> str:
     )
 
 
-# Square brackets mark Canvas's blanks, so numbers are shown in parentheses: a list as (1, -2, 3) and a
-# matrix row by row, (1, 2; 3, 4).
-def _list(values: Any) -> str:
-    return "(" + ", ".join(exact_text(v) for v in values) + ")"
-
-
-def _rows(matrix: Any) -> str:
-    return "(" + "; ".join(", ".join(exact_text(v) for v in row) for row in matrix.tolist()) + ")"
-
-
 def qti_question(solution: Any, parts: Mapping[str, Any]) -> QtiText:
     """Canvas's 3(a)-(c): hidden states, predictions and the two losses of one test input."""
     case = solution.case
@@ -117,14 +107,14 @@ def qti_question(solution: Any, parts: Mapping[str, Any]) -> QtiText:
         "<p>An RNN layer updates its hidden state once per input, h<sub>t</sub> = σ(W<sup>h</sup> h<sub>t−1</sub>"
         " + W<sup>x</sup> x<sub>t</sub> + b), with h<sub>0</sub> = 0. Use the layer you wrote in the notebook.</p>",
         f"<p>(a) Run it with σ = {html.escape(sigma)}, H = {hidden} hidden units and one input feature on the"
-        f" sequence x = {_list(case.x)}, using W<sup>x</sup> = {_rows(case.W_x)}, W<sup>h</sup> = {_rows(case.W_h)}"
-        f" and b = {_rows(case.b)} (matrices row by row, rows separated by semicolons). Enter h<sub>1</sub>, …, h<sub>{steps}</sub>,"
+        f" sequence x = {paren_list(case.x)}, using W<sup>x</sup> = {paren_rows(case.W_x.tolist())}, W<sup>h</sup> = {paren_rows(case.W_h.tolist())}"
+        f" and b = {paren_rows(case.b.tolist())} (matrices row by row, rows separated by semicolons). Enter h<sub>1</sub>, …, h<sub>{steps}</sub>,"
         " one row per step.</p>",
     ]
     body += [Blanks(f"h<sub>{t}</sub>:", "3a", names) for t, names in enumerate(h_names, start=1)]
     body += [
         "<p>(b) A linear layer on top predicts a number at every step, ŷ<sub>t</sub> = W<sup>f</sup> h<sub>t</sub>"
-        f" + b<sup>f</sup>, with W<sup>f</sup> = {_rows(case.W_f)} and b<sup>f</sup> = {exact_text(case.b_f)}."
+        f" + b<sup>f</sup>, with W<sup>f</sup> = {paren_rows(case.W_f.tolist())} and b<sup>f</sup> = {exact_text(case.b_f)}."
         f" Enter ŷ<sub>1</sub>, …, ŷ<sub>{steps}</sub> for the input of (a).</p>",
         Blanks("ŷ:", "3b", y_names),
         "<p>(c) The label at step t is the mean of x<sub>1</sub>, …, x<sub>t</sub>. Enter the mean squared error"

@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ....kernel.exact import exact_text
 from ....kernel.exports import Blanks, Exports, MoodleQuestion, PrairieLearnQuestion, QtiQuestions, QtiText
-from ....render.mathjax import number_text, vector_tex
+from ....render.mathjax import number_text, paren_list, vector_tex
 
 
 def display(solved: Any) -> dict[str, Any]:
@@ -54,11 +53,6 @@ def moodle_statement(item: Any, view: Mapping[str, Any]) -> str:
     )
 
 
-def _list(values: Any) -> str:
-    # Square brackets mark Canvas's blanks, so a list is shown in parentheses.
-    return "(" + ", ".join(exact_text(v) for v in values) + ")"
-
-
 def qti_question(solution: Any, parts: Mapping[str, Any]) -> QtiText | None:
     """Canvas's 6(b), when its key is one filter (a family or no filter is graded by hw6 only)."""
     spec = parts["6b"]
@@ -71,8 +65,8 @@ def qti_question(solution: Any, parts: Mapping[str, Any]) -> QtiText | None:
     body = (
         "<p>A filter is slid over its input without being flipped first (a cross-correlation, as in"
         " neural-network libraries).</p>",
-        f"<p>(b) The signal x = {_list(p.signal)} is convolved with a filter of length {p.filter_length}"
-        f" {padding}, moving the filter {p.stride} position{'' if p.stride == 1 else 's'} at a time. The result is y = {_list(p.output)}."
+        f"<p>(b) The signal x = {paren_list(p.signal)} is convolved with a filter of length {p.filter_length}"
+        f" {padding}, moving the filter {p.stride} position{'' if p.stride == 1 else 's'} at a time. The result is y = {paren_list(p.output)}."
         " Which filter was used? Enter its entries as integers or fractions.</p>",
         Blanks("f =", "6b", names),
     )

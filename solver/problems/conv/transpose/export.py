@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ....kernel.exact import exact_text
 from ....kernel.exports import Blanks, Exports, MoodleQuestion, PrairieLearnQuestion, QtiQuestions, QtiText
-from ....render.mathjax import matrix_tex
+from ....render.mathjax import matrix_tex, paren_list, paren_rows
 
 
 def display(solved: Any) -> dict[str, Any]:
@@ -45,16 +44,6 @@ def moodle_statement(item: Any, view: Mapping[str, Any]) -> str:
     )
 
 
-# Square brackets mark Canvas's blanks, so numbers are shown in parentheses: a list as (1, -2, 3) and a
-# matrix row by row, (1, 2; 3, 4).
-def _list(values: Any) -> str:
-    return "(" + ", ".join(exact_text(v) for v in values) + ")"
-
-
-def _grid(rows: Any) -> str:
-    return "(" + "; ".join(", ".join(exact_text(v) for v in row) for row in rows) + ")"
-
-
 def qti_question(solution: Any, parts: Mapping[str, Any]) -> QtiText:
     """Canvas's 6(c): the transpose convolution of the variant's input and filter."""
     value = parts["6c"]["value"]
@@ -62,8 +51,8 @@ def qti_question(solution: Any, parts: Mapping[str, Any]) -> QtiText:
     rows = value if value and isinstance(value[0], list) else [value]
     names = [tuple(f"r{i}_{j}" for j in range(1, len(row) + 1)) for i, row in enumerate(rows, start=1)]
     two_d = p.dimensions == 2
-    shown_input = _grid(p.input_grid) if two_d else _list(p.input_grid[0])
-    shown_filter = _grid(p.filter_grid) if two_d else _list(p.filter_grid[0])
+    shown_input = paren_rows(p.input_grid) if two_d else paren_list(p.input_grid[0])
+    shown_filter = paren_rows(p.filter_grid) if two_d else paren_list(p.filter_grid[0])
     body: list[str | Blanks] = [
         "<p>(c) A transpose convolution lays down one copy of the filter per input entry, scaled by that entry,"
         " consecutive copies a stride apart; overlapping entries are added, and padding p then crops p entries"
