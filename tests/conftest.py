@@ -236,3 +236,11 @@ def small_batch(folder: Path, cache: Path) -> Path:
     roster.write_text("id,name\nann,Ann A\nbob,Bob B\n", encoding="utf-8")
     run_batch(roster, folder, pdf=False, context=BuildContext(cache_dir=cache), progress=False)
     return folder / "manifest.csv"
+
+
+def pytest_collection_modifyitems(items):
+    """A test that executes notebook cells is also slow: each starts a kernel that imports PyTorch, so
+    the fast loop (``-m "not slow"``) leaves them to the full suite."""
+    for item in items:
+        if item.get_closest_marker("notebooks") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
