@@ -130,6 +130,38 @@ def _session_folder(session_cache):
 
 
 @pytest.fixture(scope="session")
+def solved_homework(session_cache) -> list:
+    """The homework's default variant solved (without the surnames) once per test run, into the
+    session cache: Problem 3's notebook cells run in kernels once, whichever xdist worker asks first
+    (the other waits and reads the entries), and every later default solve in any process (a test's
+    own ``solve_all``, a ``run_module`` subprocess) is a cache hit. Read-only: a test that changes the
+    solutions or the key copies them first."""
+    from solver.build.pipeline import read_params, solve_all
+    from solver.kernel.problem import BuildContext
+
+    with _locked(session_cache.parent / "homework.lock"):
+        return solve_all(read_params(None), BuildContext(cache_dir=session_cache))
+
+
+@pytest.fixture(scope="session")
+def homework_parts(solved_homework) -> dict:
+    """The default homework's answer-key parts (see :func:`solved_homework`); read-only."""
+    from solver.build.pipeline import answer_key
+
+    return answer_key(solved_homework)["parts"]
+
+
+def copy_notebook_runs(session_cache: Path, folder: Path) -> Path:
+    """``folder`` made a cache holding the session's executed notebook runs (and nothing else): a
+    test that needs a cache of its own, but is not about the notebooks, starts without running them."""
+    from solver.notebooks.execute import CACHE_KIND
+
+    ignored = shutil.ignore_patterns(".*")  # an entry another worker is writing right now
+    shutil.copytree(session_cache / CACHE_KIND, folder / CACHE_KIND, ignore=ignored, dirs_exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def shared_build(tmp_path_factory, session_cache):
     """``shared_build(*ARGS, notebooks=True)``: the folder ``hw6 build ARGS --no-pdf`` wrote with the
     session cache, built once per test run whichever xdist worker asks first (the other waits for it).
@@ -227,14 +259,25 @@ def assert_build_rejects(run_cli, tmp_path: Path, content: str, fragment: str) -
     assert not out.exists() or not any(out.iterdir())
 
 
-def small_batch(folder: Path, cache: Path) -> Path:
-    """A two-student batch without PDFs written into ``folder`` (what the exports' manifest tests read); its manifest."""
+@pytest.fixture(scope="session")
+def small_batch(tmp_path_factory, session_cache, solved_homework) -> Path:
+    """The manifest of a two-student batch without PDFs (what the exports' manifest tests read),
+    made once per test run with the session cache. Read-only, like :func:`shared_build`'s folders."""
     from solver.kernel.problem import BuildContext
     from solver.variants.batch import run_batch
 
-    roster = folder.parent / f"{folder.name}-roster.csv"
-    roster.write_text("id,name\nann,Ann A\nbob,Bob B\n", encoding="utf-8")
-    run_batch(roster, folder, pdf=False, context=BuildContext(cache_dir=cache), progress=False)
+    folder = _shared_folder(tmp_path_factory) / "small-batch"
+    with _locked(folder.with_suffix(".lock")):
+        if not (folder / "manifest.csv").is_file():
+            roster = folder.with_name("small-batch-roster.csv")
+            roster.write_text("id,name\nann,Ann A\nbob,Bob B\n", encoding="utf-8")
+            run_batch(roster, folder, pdf=False, context=BuildContext(cache_dir=session_cache), progress=False)
+    return folder / "manifest.csv"
+
+
+def copy_of_batch(manifest: Path, folder: Path) -> Path:
+    """A copy of the batch of ``manifest`` in ``folder``, for a test that changes its files; the copy's manifest."""
+    shutil.copytree(manifest.parent, folder)
     return folder / "manifest.csv"
 
 

@@ -9,6 +9,7 @@ points × right blanks / blanks.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -26,13 +27,25 @@ def field(element: ET.Element, label: str) -> str:
 
 def canvas_blanks_score(item: ET.Element, typed: dict[str, str]) -> Fraction:
     """Points Canvas gives a fill-in-multiple-blanks item for the texts typed into its blanks."""
+    points, rules = _blank_rules(item)
+    right = 0
+    for respident, labels, accepted in rules:
+        text = typed.get(respident.removeprefix("response_"), "").strip().lower()
+        right += any(ident in accepted for ident, label in labels.items() if label == text)
+    return points * right / len(rules)
+
+
+@functools.cache  # an item is scored for many typed texts; its XML is read once
+def _blank_rules(item: ET.Element) -> tuple[Fraction, list[tuple[str, dict[str, str], frozenset[str]]]]:
+    """The item's points and, per rule, the blank it tests, that blank's labels (ident -> folded
+    text) and the label idents the rule accepts."""
     labels = {}  # response ident -> {label ident: text}
     for lid in item.iterfind("q:presentation/q:response_lid", NS):
         labels[lid.get("ident")] = {
             label.get("ident"): label.findtext("q:material/q:mattext", namespaces=NS).strip().lower()
             for label in lid.iterfind("q:render_choice/q:response_label", NS)
         }
-    right = 0
+    rules = []
     conditions = item.findall("q:resprocessing/q:respcondition", NS)
     assert len(conditions) == len(labels), "one rule per blank"
     for condition in conditions:
@@ -40,10 +53,8 @@ def canvas_blanks_score(item: ET.Element, typed: dict[str, str]) -> Fraction:
         blank = {t.get("respident") for t in tests}
         assert len(blank) == 1, "each rule tests one blank"
         respident = blank.pop()
-        text = typed.get(respident.removeprefix("response_"), "").strip().lower()
-        chosen = [ident for ident, label in labels[respident].items() if label == text]
-        right += any(t.text in chosen for t in tests)
-    return Fraction(field(item, "points_possible")) * right / len(labels)
+        rules.append((respident, labels[respident], frozenset(t.text for t in tests)))
+    return Fraction(field(item, "points_possible")), rules
 
 
 def _canvas_number(text: str) -> Decimal | None:

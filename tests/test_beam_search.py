@@ -137,7 +137,7 @@ def test_crosscheck_catches_a_wrong_table(homework):
 # --------------------------------------------------------------------------- other trees
 
 
-def test_ties_at_the_cut_are_reported_and_both_engines_follow_the_rule():
+def test_ties_at_the_cut_are_reported_and_both_engines_follow_the_rule(solved_homework):  # Problem 3 solved once
     p = params_with(tree={**to_jsonable(bs.Params())["tree"], "network": {"neural": "-0.08", "network": "-2.59"}})
     solution = bs.solve(p)  # [network neural] now totals -1.28, like [neural neural]
     step = solution.steps[1]
@@ -180,7 +180,7 @@ def random_tree(vocabulary, length, seed):
     "vocab_size, length, width, mode",
     [(3, 3, 2, "explored"), (5, 4, 8, "kept"), (2, 10, 300, "paths"), (2, 4, 2, "full")],
 )
-def test_bigger_trees_render_compactly(vocab_size, length, width, mode):
+def test_bigger_trees_render_compactly(vocab_size, length, width, mode, solved_homework):  # Problem 3 solved once
     vocabulary = [f"w{i}" for i in range(vocab_size)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputWarning)  # random rows are not normalized

@@ -305,7 +305,7 @@ def test_homework_values_keep_every_guarantee():
 
 
 @pytest.mark.parametrize("seed", range(15))
-def test_samples_are_fit_to_hand_out(seed):
+def test_samples_are_fit_to_hand_out(seed, solved_homework):  # Problem 3 solved once
     rng = np.random.default_rng(seed)
     params = cf.sample(rng)
     solution = cf.solve(params)
@@ -419,7 +419,7 @@ SHEET_CASES = {
 
 
 @pytest.mark.parametrize("case", SHEET_CASES)
-def test_every_branch_of_the_sheets_renders(case):
+def test_every_branch_of_the_sheets_renders(case, solved_homework):  # Problem 3 solved once
     solved = solve_all(params_from_data(SHEET_CASES[case]))
     solutions = render_sheet("solutions", solved, Variant())
     problems = render_sheet("problems", solved, Variant())

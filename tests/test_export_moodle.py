@@ -20,7 +20,7 @@ from solver.export.maxima import key_expression, to_maxima
 from solver.export.moodle_cloze import cloze_part, escape, subquestion
 from solver.kernel.problem import BuildContext
 
-from .conftest import small_batch
+from .conftest import copy_of_batch
 from .moodle_reading import cloze_boxes, cloze_score, moodle_numeric, questions, split_unescaped, unescape
 
 VARIANTS = int(os.environ.get("HW6_MOODLE_VARIANTS", "3"))  # seeds 1..N
@@ -246,9 +246,9 @@ def test_a_below_target_box_takes_zero_to_just_below_the_target():
         assert (compile_part("3k", {**spec, "value": [0.0003]}).grade([response]).credit == 1) == right, response
 
 
-def test_a_batch_manifest_exports_each_students_variant_once(tmp_path, run_cli, session_cache):
+def test_a_batch_manifest_exports_each_students_variant_once(tmp_path, run_cli, session_cache, small_batch):
     cache = session_cache
-    manifest = small_batch(tmp_path / "out", cache)
+    manifest = copy_of_batch(small_batch, tmp_path / "out")  # the test edits a variant's parameters
     code, out, err = run_cli(
         "export", "moodle", "--manifest", manifest, "--out", tmp_path / "m" / FILE, "--cache-dir", cache
     )

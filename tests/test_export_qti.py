@@ -18,11 +18,11 @@ import pytest
 from solver import __version__
 from solver.build.pipeline import answer_key
 from solver.cli import main
-from solver.engine.runner import compile_key, grade_answer
+from solver.engine.runner import Graders, compile_key, grade_answer
 from solver.kernel.problem import BuildContext
 from solver.variants.draw import draw
 
-from .conftest import small_batch
+from .conftest import copy_of_batch
 from .qti_canvas import NS, canvas_blanks_score, canvas_range_score, field
 
 SEEDS = (0, 1, 2)
@@ -31,7 +31,7 @@ INVALID = "not a number"
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory, session_cache):
+def exported(tmp_path_factory, session_cache, solved_homework):  # Problem 3 solved once
     base = tmp_path_factory.mktemp("qti")
     for name in ("one", "two"):
         args = ["export", "qti", "--variants", len(SEEDS), "--start", SEEDS[0], "--out", base / name / ZIP]
@@ -63,9 +63,21 @@ def _part(blank: str) -> str:
     return next(part for prefix, part in PART_OF_BLANK if re.fullmatch(rf"{prefix}\d+(_\d+)?", blank))
 
 
+_COMPILED: dict[int, tuple[dict, Graders]] = {}
+
+
+def _graders(parts: dict) -> Graders:
+    """``compile_key(parts)`` once per key: a test grades thousands of texts against a few keys, and
+    compiling a part costs more than grading with it."""
+    held = _COMPILED.get(id(parts))
+    if held is None or held[0] is not parts:
+        held = _COMPILED[id(parts)] = (parts, compile_key(parts))
+    return held[1]
+
+
 def hw6_score(parts: dict, typed: dict[str, str]) -> Fraction:
     """hw6's points for the same texts, each part's blanks in order as its answer."""
-    graders, total = compile_key(parts), Fraction(0)
+    graders, total = _graders(parts), Fraction(0)
     for part in sorted({_part(b) for b in typed}):
         entries = [text for blank, text in typed.items() if _part(blank) == part]
         value = parts[part]["value"]
@@ -301,11 +313,11 @@ def test_range_bounds_follow_canvas_rounding():
     assert math.ceil(Fraction("0.01") * 10**4) - 1 == 99  # 0.0099: the last 4-decimal number below 0.01
 
 
-def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys, session_cache):
+def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys, session_cache, small_batch):
     import csv
 
     cache = session_cache
-    manifest = small_batch(tmp_path / "batch", cache)
+    manifest = copy_of_batch(small_batch, tmp_path / "batch")  # the test edits a variant's parameters
 
     def export(out: Path) -> int:
         return main(

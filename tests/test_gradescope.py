@@ -565,6 +565,7 @@ def code_grader(graders, tmp_path_factory):
     return grader, code, log, {"params": params, "names": names, "cache": cache}
 
 
+@autograder_setup
 def test_a_log_alone_is_graded_without_a_roster_row(code_grader):
     grader, code, log, _ = code_grader
     assert grader.config["code_submission"]["points"] == code["points"] == 1
@@ -581,6 +582,7 @@ def test_a_log_alone_is_graded_without_a_roster_row(code_grader):
     assert test["score"] == 0.5 and test["status"] == "failed" and "one threshold of two met" in test["output"]
 
 
+@autograder_setup
 def test_answers_and_a_log_are_graded_together(code_grader, run_cli, tmp_path):
     grader, code, log, given = code_grader
     built = run_cli(
@@ -597,6 +599,7 @@ def test_answers_and_a_log_are_graded_together(code_grader, run_cli, tmp_path):
     assert names.index("4.code") == names.index("4a") + 1
 
 
+@autograder_setup
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [
@@ -614,6 +617,7 @@ def test_a_hostile_log_is_one_line_in_a_results_file(code_grader, content, fragm
     assert "Traceback" not in stdout
 
 
+@autograder_setup
 def test_a_log_linked_in_is_not_read(code_grader, tmp_path):
     grader, _, log, _ = code_grader
     target = tmp_path / "elsewhere.json"
@@ -622,6 +626,7 @@ def test_a_log_linked_in_is_not_read(code_grader, tmp_path):
     assert results["score"] == 0 and "not plain files" in results["tests"][0]["output"]
 
 
+@autograder_setup
 def test_a_zip_without_the_test_set_refuses_a_log_in_one_line(graders, code_grader):
     _, homework = graders
     _, _, log, _ = code_grader

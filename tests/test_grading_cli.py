@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 import pytest
 
@@ -23,10 +24,16 @@ ALICE = """\
 """
 
 
-HOMEWORK_PARTS = pipeline.answer_key(pipeline.solve_all(pipeline.read_params(None)))["parts"]
-GRADED = sum(part["points"] for part in HOMEWORK_PARTS.values())  # every problem's, not only Problem 1's
-GRADED_PARTS = sum(1 for part in HOMEWORK_PARTS.values() if part["points"])
-UNGRADED_PARTS = len(HOMEWORK_PARTS) - GRADED_PARTS
+class Totals(NamedTuple):
+    points: float  # every problem's, not only Problem 1's
+    graded_parts: int
+    ungraded_parts: int
+
+
+@pytest.fixture(scope="module")
+def totals(homework_parts) -> Totals:
+    graded = sum(1 for part in homework_parts.values() if part["points"])
+    return Totals(sum(part["points"] for part in homework_parts.values()), graded, len(homework_parts) - graded)
 
 
 @pytest.fixture
@@ -36,11 +43,11 @@ def alice(tmp_path):
     return path
 
 
-def test_one_file_prints_a_table(run_cli, alice):
+def test_one_file_prints_a_table(run_cli, alice, totals):
     code, out, err = run_cli("check", alice)
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0] == f"alice: 5 / {GRADED:g}"
+    assert lines[0] == f"alice: 5 / {totals.points:g}"
     assert lines[1].split() == ["part", "verdict", "score", "feedback"]
     rows = {line.split()[0]: line.split(None, 3) for line in lines[3:]}
     assert rows["1b"][1:3] == ["correct", "1/1"]
@@ -48,11 +55,11 @@ def test_one_file_prints_a_table(run_cli, alice):
     assert rows["1d.total"][1] == "incorrect" and rows["1d.total"][3].startswith("counts each path")
 
 
-def test_json_for_one_student(run_cli, alice):
+def test_json_for_one_student(run_cli, alice, totals):
     code, out, _ = run_cli("check", alice, "--json")
     data = json.loads(out)
     assert code == 0 and set(data) == {"student", "seed", "parts", "score", "max_score"}
-    assert (data["score"], data["max_score"]) == (5, GRADED)
+    assert (data["score"], data["max_score"]) == (5, totals.points)
     assert data["parts"]["1b"] == {"status": "correct", "score": 1, "max_score": 1, "feedback": "", "method": "exact"}
     assert data["parts"]["1d.total"]["status"] == "incorrect"
     assert data["parts"]["1d.total"]["mistake"] == 1  # the key's second modelled slip: each path counted once
@@ -119,7 +126,7 @@ def test_gradescope_shows_staff_graded_parts_without_their_reference():
     assert {t["visibility"] for t in held["tests"]} == {held["visibility"]} == {"after_published"}
 
 
-def test_a_class_csv_with_list_cells(run_cli, tmp_path):
+def test_a_class_csv_with_list_cells(run_cli, tmp_path, totals):
     csv_path = tmp_path / "class.csv"
     csv_path.write_text(
         "student,1b,1d.edges,2x\n"
@@ -139,21 +146,21 @@ def test_a_class_csv_with_list_cells(run_cli, tmp_path):
     )
     assert data["cat"]["1b"]["status"] == data["cat"]["1d.edges"]["status"] == "invalid"
     code, out, _ = run_cli("check", csv_path)
-    invalid = 3 * GRADED_PARTS - 4
+    invalid = 3 * totals.graded_parts - 4
     assert out.rstrip().endswith(
-        f"3 students; answers: 2 correct, 2 incorrect, {invalid} invalid, {3 * UNGRADED_PARTS} ungraded"
+        f"3 students; answers: 2 correct, 2 incorrect, {invalid} invalid, {3 * totals.ungraded_parts} ungraded"
     )
     assert "note: column '2x' is not a part of the answer key; ignored" in out
 
 
-def test_points_from_the_params_file(run_cli, alice, tmp_path):
+def test_points_from_the_params_file(run_cli, alice, tmp_path, totals):
     params = tmp_path / "params.yaml"
     params.write_text("grading:\n  points:\n    1b: 2.5\n    1c: 0\n", encoding="utf-8")
     code, out, _ = run_cli("check", alice, "--params", params, "--json")
     data = json.loads(out)
     assert data["parts"]["1b"]["max_score"] == 2.5 and data["parts"]["1b"]["score"] == 2.5
     assert data["parts"]["1c.p"]["max_score"] == 0
-    assert data["max_score"] == GRADED - 1 + 2.5 - 5
+    assert data["max_score"] == totals.points - 1 + 2.5 - 5
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import collections
+import copy
 import json
 
 import pytest
 
-from solver.build.pipeline import answer_key, read_params, solve_all
+from solver.build.pipeline import answer_key
 from solver.engine.runner import Submission, compile_key, grade_answer, grade_submissions
 from solver.variants.draw import draw
 
@@ -18,8 +19,8 @@ SEEDS = (11, 12, 13)
 
 
 @pytest.fixture(scope="module")
-def keys() -> dict[str, dict]:
-    found = {"homework": answer_key(solve_all(read_params(None)))["parts"]}
+def keys(homework_parts) -> dict[str, dict]:
+    found = {"homework": copy.deepcopy(homework_parts)}
     for seed in SEEDS:
         drawn = draw(seed)
         found[f"seed {seed}"] = answer_key(drawn.solved, drawn.variant)["parts"]
@@ -167,11 +168,10 @@ def test_a_family_key_is_graded_by_membership_and_solution_sets():
         assert grader.grade(text).status == expected, text
 
 
-def test_the_key_states_its_significant_digits_and_the_feedback_repeats_them():
-    from solver.build.pipeline import answer_key, read_params, solve_all
+def test_the_key_states_its_significant_digits_and_the_feedback_repeats_them(homework_parts):
     from solver.engine.runner import compile_key, grade_answer
 
-    parts = answer_key(solve_all(read_params(None)))["parts"]
+    parts = homework_parts
     assert [parts[p].get("digits") for p in ("3a", "3b", "3c")] == [6, 6, 6]
     assert [parts[p].get("min_digits") for p in ("3a", "3b", "3c")] == [4, 4, 4]
     graders = compile_key(parts)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import builtins
+import copy
 import json
 import os
 
 import pytest
 
-from solver.build.pipeline import answer_key, read_params, solve_all
 from solver.engine import graders as grader_module
 from solver.engine.runner import compile_key, grade_answer, grade_submissions
 from solver.grading.submissions import Submission
@@ -19,8 +19,8 @@ HONEST = {"1b": "3 w^2 u1 + 2 w u2 + u3", "1a.p": "u1", "1d.edges": ["w^2 u1", "
 
 
 @pytest.fixture(scope="module")
-def parts():
-    return answer_key(solve_all(read_params(None)))["parts"]
+def parts(homework_parts):
+    return copy.deepcopy(homework_parts)
 
 
 @pytest.fixture(scope="module")

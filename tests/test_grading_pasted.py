@@ -8,14 +8,14 @@ from fractions import Fraction
 
 import pytest
 
-from solver.build.pipeline import answer_key, read_params, solve_all
+from solver.build.pipeline import answer_key
 from solver.engine.runner import compile_key, grade_answer
 from solver.grading.submissions import read_cell
 
 
 @pytest.fixture(scope="module")
-def solved():
-    return solve_all(read_params(None))
+def solved(solved_homework):
+    return solved_homework
 
 
 @pytest.fixture(scope="module")

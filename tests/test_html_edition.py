@@ -461,11 +461,8 @@ def test_the_pdfs_have_title_language_unicode_fonts_and_readable_figure_labels(b
                 assert "predicted language" in text and all(name in text for name in data["languages"])
 
 
-@pytest.mark.slow
-def test_every_batch_folder_has_both_html_editions_for_its_student(tmp_path, session_cache):
-    from .conftest import small_batch
-
-    manifest = small_batch(tmp_path / "batch", session_cache)
+def test_every_batch_folder_has_both_html_editions_for_its_student(small_batch):
+    manifest = small_batch
     folders = [p for p in manifest.parent.iterdir() if p.is_dir() and (p / "answers.json").exists()]
     assert len(folders) == 2
     for folder in folders:

@@ -3,6 +3,7 @@ and a kind added to the table flows through all of them without another edit."""
 
 from __future__ import annotations
 
+import copy
 import random
 from collections.abc import Mapping
 from fractions import Fraction
@@ -11,7 +12,6 @@ from typing import Any
 
 import pytest
 
-from solver.build.pipeline import answer_key, read_params, solve_all
 from solver.engine import kinds
 from solver.engine.answer_format import check_format, describe, template_key, template_text
 from solver.engine.graders import Grader
@@ -29,8 +29,8 @@ from tests.support.synthetic_class import answer_file
 
 
 @pytest.fixture(scope="module")
-def parts() -> dict[str, Any]:
-    return answer_key(solve_all(read_params(None)))["parts"]
+def parts(homework_parts) -> dict[str, Any]:
+    return copy.deepcopy(homework_parts)
 
 
 def test_every_kind_of_the_homework_is_a_row_and_every_row_is_used(parts):

@@ -90,10 +90,10 @@ def test_errors_still_name_the_first_error_line(tmp_path):
         latex.compile_pdf(document(tmp_path / "a", "\\nosuchmacro"), cache_dir=tmp_path / "cache")
 
 
-def test_the_marker_sits_before_anything_a_variant_changes():
-    from solver.build.pipeline import Variant, read_params, render_sheet, solve_all
+def test_the_marker_sits_before_anything_a_variant_changes(solved_homework):
+    from solver.build.pipeline import Variant, render_sheet
 
-    solved = solve_all(read_params(None))
+    solved = solved_homework
     first = texformat.preamble_of(render_sheet("problems", solved, Variant(seed=1, student="Ann")))
     second = texformat.preamble_of(render_sheet("solutions", solved, Variant(seed=2, student="Bob")))
     assert first is not None and first == second

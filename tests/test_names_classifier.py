@@ -351,7 +351,7 @@ def test_build_with_the_folder_writes_metrics_and_the_log(run_cli, tmp_path):
     assert key["4"]["value"]["test_accuracy"] > 0.5
 
 
-def test_sheet_and_key_without_the_folder(run_cli, tmp_path):
+def test_sheet_and_key_without_the_folder(run_cli, tmp_path, solved_homework, session_cache):
     """Without the data no sheet names Problem 4 (it is skipped); a grader's key marks it unsolved."""
     from solver.build.pipeline import answer_key, solve_all
 
@@ -361,7 +361,7 @@ def test_sheet_and_key_without_the_folder(run_cli, tmp_path):
     assert "data.zip" not in solutions and "names-dir" not in solutions and r"\section*{Problem 4" not in solutions
     assert "Problem 5" in solutions  # the rest of the homework is there
     assert not (tmp_path / "submission_log.json").exists()
-    key = answer_key(solve_all({}, BuildContext(cache_dir=tmp_path / "cache")))["parts"]
+    key = answer_key(solve_all({}, BuildContext(cache_dir=session_cache)))["parts"]
     assert key["4"]["kind"] == "data" and key["4"]["value"] is None and "--names-dir" in key["4"]["reason"]
     assert key["4a"]["kind"] == "written" and key["4a"]["reference"]
 

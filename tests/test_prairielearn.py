@@ -21,7 +21,7 @@ from solver.grading.keycache import checked_parts
 from solver.kernel.problem import BuildContext
 from solver.variants.draw import draw
 
-from .conftest import ROOT, small_batch
+from .conftest import ROOT
 
 SEEDS = (1, 2, 3)
 VARIANT_SEEDS = (0, 1, 2, 5, 2**31 - 1, 2**53 + 7)  # PrairieLearn's variant seeds, for generate()
@@ -44,7 +44,7 @@ def export(*args) -> int:
 
 
 @pytest.fixture(scope="session")
-def exported(tmp_path_factory, session_cache):
+def exported(tmp_path_factory, session_cache, solved_homework):  # Problem 3 solved once
     base = tmp_path_factory.mktemp("prairielearn")
     cache = session_cache
     assert (
@@ -281,11 +281,11 @@ def test_the_choice_of_variants_is_checked(run_cli, tmp_path, capsys):
     assert not (tmp_path / "x.zip").exists()
 
 
-def test_a_batch_manifest_exports_its_distinct_variants(exported, tmp_path):
+def test_a_batch_manifest_exports_its_distinct_variants(exported, tmp_path, small_batch):
     import csv
 
     _, _, cache = exported
-    manifest = small_batch(tmp_path / "out", cache)
+    manifest = small_batch
     with open(manifest, encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     seeds = sorted({int(row["seed"]) for row in rows})

@@ -58,7 +58,7 @@ def test_the_readme_links_only_to_files_that_exist():
     assert not missing, f"README.md links to missing files: {missing}"
 
 
-def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp_path, session_cache):
+def test_the_first_command_builds_without_the_surnames_by_skipping_problem_4(tmp_path, session_cache, solved_homework):
     """Where ../shared is not beside the clone, scripts/build-homework leaves Problem 4 out explicitly."""
     import json
     import os

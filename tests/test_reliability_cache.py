@@ -22,7 +22,7 @@ from solver.problems.rnn_lstm.study import training
 from solver.render import texformat
 
 from .cache_entries import entry_data, reseal
-from .conftest import SKIP_NAMES
+from .conftest import SKIP_NAMES, copy_notebook_runs
 
 KIND, KEY, OTHER = "kind-x", "a" * 32, "b" * 32
 
@@ -211,13 +211,13 @@ def test_a_weights_entry_of_other_shapes_with_a_right_header_is_trained_again(tm
 
 
 @pytest.fixture(scope="module")
-def two_seeds(tmp_path_factory):
+def two_seeds(tmp_path_factory, solved_homework, session_cache):
     """Seed 0's right answers checked against seeds 0 and 1 (full marks, and fewer), with the
     cache of checked keys those runs filled."""
     from solver.cli import main
 
     base = tmp_path_factory.mktemp("keys")
-    answers, cache = base / "ann.json", base / "cache"
+    answers, cache = base / "ann.json", copy_notebook_runs(session_cache, base / "cache")
     answers.write_text("{}", encoding="utf-8")
     assert main(["check", str(answers), "--seed", "0", *SKIP_NAMES, "--cache-dir", str(cache)]) == 0
     (entry,) = key_entries(cache)

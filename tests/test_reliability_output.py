@@ -210,11 +210,11 @@ def test_unusable_output_folders(run_cli, tmp_path, monkeypatch, out, message):
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-def test_stdout_on_a_full_device_is_one_line_and_exit_2():
+def test_stdout_on_a_full_device_is_one_line_and_exit_2(solved_homework, session_cache):
     with open("/dev/full", "w") as full:
         result = subprocess.run(
             [sys.executable, "-m", "solver", "key", *SKIP_NAMES],
-            cwd=ROOT,
+            cwd=session_cache.parent.parent,  # its default cache is the session's, never one in the checkout
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             stdout=full,
             stderr=subprocess.PIPE,

@@ -19,7 +19,7 @@ import pytest
 
 from solver.notebooks.execute import CACHE_KIND as NOTEBOOK_RUNS
 
-from .conftest import NAMES_DIR, ROOT, SKIP_NAMES
+from .conftest import NAMES_DIR, ROOT, SKIP_NAMES, copy_notebook_runs
 
 EXPECTED = {signal.SIGTERM: (143, "hw6: terminated\n"), signal.SIGINT: (130, "hw6: interrupted\n")}
 
@@ -116,7 +116,8 @@ def test_batch_stopped_while_a_notebook_kernel_runs(tmp_path, number, shared_bui
     assert left_in(tmp_path) == ["cache", "out", "roster.csv"]
 
 
-def test_check_of_a_class_stopped_while_its_workers_grade(tmp_path):
+def test_check_of_a_class_stopped_while_its_workers_grade(tmp_path, solved_homework, session_cache):
+    copy_notebook_runs(session_cache, tmp_path / "c")  # the key is built quickly; the workers are what is stopped
     answers = tmp_path / "class"
     answers.mkdir()
     for number in range(2000):  # long enough to catch its workers at work

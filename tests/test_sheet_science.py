@@ -21,8 +21,8 @@ MIN_PRINTED_PT = 8.0
 
 
 @pytest.fixture(scope="module")
-def solved(tmp_path_factory):
-    return p3.solve(p3.Params(), BuildContext(cache_dir=tmp_path_factory.mktemp("science-cache")))
+def solved(solved_homework, session_cache):
+    return p3.solve(p3.Params(), BuildContext(cache_dir=session_cache))
 
 
 def _run(losses: list[float], target: float = 0.01) -> training.TrainedRun:
