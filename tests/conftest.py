@@ -43,6 +43,11 @@ def _names_dir() -> Path:
 NAMES_DIR = _names_dir()
 #: What a test that builds a sheet or key without the surnames passes: Problem 4 cannot be solved without them.
 SKIP_NAMES = ("--skip", "names_classifier")
+#: The problems whose solve runs notebook kernels (PyTorch): a test about another problem's sheet
+#: solves with ``BuildContext(skip=KERNEL_PROBLEMS)`` and starts none.
+KERNEL_PROBLEMS = frozenset({"rnn_lstm", "names_classifier"})
+#: The same on the command line: ``hw6 key *SKIP_KERNELS`` starts no kernel.
+SKIP_KERNELS = tuple(arg for section in sorted(KERNEL_PROBLEMS) for arg in ("--skip", section))
 
 
 @pytest.fixture

@@ -14,9 +14,10 @@ import sympy as sp
 from solver.build.pipeline import Variant, render_sheet, solve_all
 from solver.kernel.errors import InputWarning, ParamsError
 from solver.kernel.params import from_mapping, to_jsonable
+from solver.kernel.problem import BuildContext
 from solver.problems import beam_search as bs
 
-from .conftest import SKIP_NAMES, needs_latex
+from .conftest import KERNEL_PROBLEMS, SKIP_KERNELS, SKIP_NAMES, needs_latex
 from .test_cli import files_in
 
 
@@ -137,14 +138,18 @@ def test_crosscheck_catches_a_wrong_table(homework):
 # --------------------------------------------------------------------------- other trees
 
 
-def test_ties_at_the_cut_are_reported_and_both_engines_follow_the_rule(solved_homework):  # Problem 3 solved once
+def test_ties_at_the_cut_are_reported_and_both_engines_follow_the_rule():
     p = params_with(tree={**to_jsonable(bs.Params())["tree"], "network": {"neural": "-0.08", "network": "-2.59"}})
     solution = bs.solve(p)  # [network neural] now totals -1.28, like [neural neural]
     step = solution.steps[1]
     assert step.tie_at_cut and [h.tokens for h in step.kept] == [(0, 1), (0, 0)]
     assert any("step 2" in tie for tie in solution.ties)
     assert all(c.agrees for c in bs.crosscheck(solution))
-    tex = render_sheet("solutions", solve_all({"rnn_backprop": _rnn(), "beam_search": p}), Variant())
+    tex = render_sheet(
+        "solutions",
+        solve_all({"rnn_backprop": _rnn(), "beam_search": p}, BuildContext(skip=KERNEL_PROBLEMS)),
+        Variant(),
+    )
     assert "tie at the cut" in tex and "by the tie rule" in tex
 
 
@@ -180,7 +185,7 @@ def random_tree(vocabulary, length, seed):
     "vocab_size, length, width, mode",
     [(3, 3, 2, "explored"), (5, 4, 8, "kept"), (2, 10, 300, "paths"), (2, 4, 2, "full")],
 )
-def test_bigger_trees_render_compactly(vocab_size, length, width, mode, solved_homework):  # Problem 3 solved once
+def test_bigger_trees_render_compactly(vocab_size, length, width, mode):
     vocabulary = [f"w{i}" for i in range(vocab_size)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InputWarning)  # random rows are not normalized
@@ -191,7 +196,7 @@ def test_bigger_trees_render_compactly(vocab_size, length, width, mode, solved_h
     shown = {box["id"] for box in view["figure"]["boxes"]}
     assert all(edge["from"] in shown and edge["to"] in shown for edge in view["figure"]["edges"])
     assert (view["statement_figure"] is None) == (sum(vocab_size**t for t in range(1, length + 1)) > 40)
-    solved = solve_all({"rnn_backprop": _rnn(), "beam_search": p})
+    solved = solve_all({"rnn_backprop": _rnn(), "beam_search": p}, BuildContext(skip=KERNEL_PROBLEMS))
     for kind in ("problems", "solutions"):
         assert r"\begin{tikzpicture}" in render_sheet(kind, solved, Variant())
 
@@ -275,7 +280,7 @@ def test_rows_that_do_not_sum_to_one_warn_once_and_build(run_cli, tmp_path):
             }.items()
         )
     )
-    code, out, err = run_cli("key", *SKIP_NAMES, "--params", params)
+    code, out, err = run_cli("key", *SKIP_KERNELS, "--params", params)
     assert code == 0 and json.loads(out)["parts"]["2a"]
     assert err.count("hw6: warning:") == 1 and "'neural' sums to 1.213" in err
     with pytest.warns(InputWarning, match="do not sum to 1 within 0.01"):

@@ -47,7 +47,8 @@ def cache_dir(tmp_path_factory) -> Path:
 def solved(cache_dir) -> p4.Solution:
     if not NAMES_DIR.is_dir():
         pytest.skip("shared names data set not present")
-    return p4.solve(small_params(), BuildContext(cache_dir=cache_dir, data_folders={"names": NAMES_DIR}))
+    # a large batch: few optimiser steps over the whole data set, and every check below the same
+    return p4.solve(small_params(batch_size=512), BuildContext(cache_dir=cache_dir, data_folders={"names": NAMES_DIR}))
 
 
 @pytest.fixture
@@ -351,16 +352,15 @@ def test_build_with_the_folder_writes_metrics_and_the_log(run_cli, tmp_path):
     assert key["4"]["value"]["test_accuracy"] > 0.5
 
 
-def test_sheet_and_key_without_the_folder(run_cli, tmp_path, solved_homework, session_cache):
+def test_sheet_and_key_without_the_folder(shared_build, solved_homework, session_cache):
     """Without the data no sheet names Problem 4 (it is skipped); a grader's key marks it unsolved."""
     from solver.build.pipeline import answer_key, solve_all
 
-    code, _, err = run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", tmp_path)
-    assert code == 0, err
-    solutions = (tmp_path / "solutions.tex").read_text()
+    out = shared_build(*SKIP_NAMES, notebooks=False)
+    solutions = (out / "solutions.tex").read_text()
     assert "data.zip" not in solutions and "names-dir" not in solutions and r"\section*{Problem 4" not in solutions
     assert "Problem 5" in solutions  # the rest of the homework is there
-    assert not (tmp_path / "submission_log.json").exists()
+    assert not (out / "submission_log.json").exists()
     key = answer_key(solve_all({}, BuildContext(cache_dir=session_cache)))["parts"]
     assert key["4"]["kind"] == "data" and key["4"]["value"] is None and "--names-dir" in key["4"]["reason"]
     assert key["4a"]["kind"] == "written" and key["4a"]["reference"]
