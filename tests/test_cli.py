@@ -30,7 +30,7 @@ def files_in(folder: Path) -> set[str]:
     return {p.name for p in folder.iterdir()} if folder.exists() else set()
 
 
-def test_build_without_pdf_writes_sheets_and_key(run_cli, tmp_path):
+def test_build_without_pdf_writes_sheets_and_key(run_cli, tmp_path, solved_homework):  # Problem 3 solved once
     code, out, err = run_cli("build", *SKIP_NAMES, "--no-pdf", "--out", tmp_path)
     assert (code, err) == (0, "")
     assert files_in(tmp_path) == SHEETS | {"figures", "report.txt", "rubric.md"}
