@@ -63,21 +63,17 @@ def _part(blank: str) -> str:
     return next(part for prefix, part in PART_OF_BLANK if re.fullmatch(rf"{prefix}\d+(_\d+)?", blank))
 
 
-_COMPILED: dict[int, tuple[dict, Graders]] = {}
-
-
-def _graders(parts: dict) -> Graders:
-    """``compile_key(parts)`` once per key: a test grades thousands of texts against a few keys, and
+@pytest.fixture(scope="module")
+def graders(exported) -> dict[int, Graders]:
+    """Each seed's key compiled once: a test grades thousands of texts against a few keys, and
     compiling a part costs more than grading with it."""
-    held = _COMPILED.get(id(parts))
-    if held is None or held[0] is not parts:
-        held = _COMPILED[id(parts)] = (parts, compile_key(parts))
-    return held[1]
+    _, keys = exported
+    return {seed: compile_key(parts) for seed, parts in keys.items()}
 
 
-def hw6_score(parts: dict, typed: dict[str, str]) -> Fraction:
+def hw6_score(graders: Graders, typed: dict[str, str]) -> Fraction:
     """hw6's points for the same texts, each part's blanks in order as its answer."""
-    graders, total = _graders(parts), Fraction(0)
+    parts, total = graders.parts, Fraction(0)
     for part in sorted({_part(b) for b in typed}):
         entries = [text for blank, text in typed.items() if _part(blank) == part]
         value = parts[part]["value"]
@@ -119,7 +115,7 @@ def _submissions(item: ET.Element, parts: dict) -> tuple[list[dict[str, str]], i
     return answers, other_shape
 
 
-def test_canvas_grades_every_variant_as_hw6_does(exported):
+def test_canvas_grades_every_variant_as_hw6_does(exported, graders):
     base, keys = exported
     items = _items(base)
     compared = other_shape = 0
@@ -131,7 +127,7 @@ def test_canvas_grades_every_variant_as_hw6_does(exported):
             full = Fraction(field(item, "points_possible"))
             several = len({_part(n) for n in _blank_names(item)}) > 1
             for typed in answers:
-                expected, canvas = hw6_score(keys[seed], typed), canvas_blanks_score(item, typed)
+                expected, canvas = hw6_score(graders[seed], typed), canvas_blanks_score(item, typed)
                 if several:  # Canvas splits the points over the blanks, not by part (a difference the docs state):
                     # it agrees on what is wholly right and wholly wrong, and never gives full marks to a mistake
                     assert (canvas == full) == (expected == full) and (canvas == 0) == (expected == 0), (seed, typed)
@@ -143,7 +139,7 @@ def test_canvas_grades_every_variant_as_hw6_does(exported):
     assert compared >= len(SEEDS) * 3 * 2 and other_shape < compared
 
 
-def test_every_text_a_blank_accepts_is_right_for_hw6_and_near_misses_are_wrong(exported):
+def test_every_text_a_blank_accepts_is_right_for_hw6_and_near_misses_are_wrong(exported, graders):
     base, keys = exported
     items = _items(base)
     for seed in SEEDS:
@@ -160,10 +156,10 @@ def test_every_text_a_blank_accepts_is_right_for_hw6_and_near_misses_are_wrong(e
                 assert key[blank] in texts, f"{blank}: the key's own text is accepted"
                 for text in texts:
                     typed = {**key, blank: text.upper()}
-                    assert canvas_blanks_score(item, typed) == full == hw6_score(keys[seed], typed), (blank, text)
+                    assert canvas_blanks_score(item, typed) == full == hw6_score(graders[seed], typed), (blank, text)
                 off = _last_digit_up(key[blank])
                 typed = {**key, blank: off}
-                assert canvas_blanks_score(item, typed) < full and hw6_score(keys[seed], typed) < full, (blank, off)
+                assert canvas_blanks_score(item, typed) < full and hw6_score(graders[seed], typed) < full, (blank, off)
 
 
 def _last_digit_up(text: str) -> str:
@@ -339,7 +335,7 @@ def test_a_batch_manifest_exports_its_distinct_variants(tmp_path, capsys, sessio
     assert "changed since the batch" in capsys.readouterr().err
 
 
-def test_the_differences_the_readme_states_are_real(exported):
+def test_the_differences_the_readme_states_are_real(exported, graders):
     """Canvas splits a question's points over its blanks, and rounds a typed number to 4 decimals."""
     base, keys = exported
     items = _items(base)
@@ -349,7 +345,10 @@ def test_the_differences_the_readme_states_are_real(exported):
     partly = {blank: text if _part(blank) == "3a" else _last_digit_up(text) for blank, text in key.items()}
     blanks = len(_blank_names(item))
     hidden = sum(_part(blank) == "3a" for blank in key)
-    assert hw6_score(parts, partly) == 1 and canvas_blanks_score(item, partly) == Fraction(3 * hidden, blanks) != 1
+    assert (
+        hw6_score(graders[SEEDS[0]], partly) == 1
+        and canvas_blanks_score(item, partly) == Fraction(3 * hidden, blanks) != 1
+    )
     question = items[f"Problem 3 (k), {parts['3k']['order'][0]}"]
     near = str(Decimal(str(parts["3k"]["below"][0])) - Decimal("0.00001"))  # below the target, rounds up to it
     assert canvas_range_score(question, near) == 0
