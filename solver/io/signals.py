@@ -9,6 +9,9 @@ ignored, so the clean-up finishes.
 While a notebook runs, nbclient takes both signals over to shut its kernel down, and puts the
 default handlers back when it is done; :func:`recorded` notes which signal it was on that
 event loop, and the notebook runner raises :class:`Stopped` for it and reinstalls hw6's handlers.
+nbclient's handler also starts a clean-up task of its own, which fails when the kernel is already
+being shut down; asyncio would print that task's traceback after hw6's one line, so while hw6 stops
+the loop drops a task's unretrieved exception (and reports everything else as usual).
 """
 
 from __future__ import annotations
@@ -97,7 +100,17 @@ def recorded(loop: Any) -> Iterator[None]:
         return original(signum, noted, *args)
 
     loop.add_signal_handler = add
+    if loop.get_exception_handler() is None:  # kept after the block: the task is reported when collected
+        loop.set_exception_handler(_quiet_while_stopping)
     try:
         yield
     finally:
         del loop.add_signal_handler  # the class's method again
+
+
+def _quiet_while_stopping(loop: Any, context: dict[str, Any]) -> None:
+    """A loop's exception handler: while hw6 stops, an exception a task left unretrieved (a library's
+    clean-up racing hw6's) is dropped; anything else, or at any other time, is reported as usual."""
+    if _RECEIVED and "exception" in context:
+        return
+    loop.default_exception_handler(context)
